@@ -1,0 +1,31 @@
+// The shape of a blog post once parsed, shared by loading, rendering, the views and the counter.
+
+export interface Post {
+  /** URL key: file name without `.md`, or front matter `slug`. Always matches SLUG_PATTERN. */
+  readonly slug: string;
+  readonly title: string;
+  /** Publication date, UTC midnight when only a day is known. */
+  readonly date: Date;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly draft: boolean;
+  /** Markdown body as written, with the reference format's `# title` and `tags:` lines removed. */
+  readonly markdown: string;
+  /** Whole minutes at ~220 words per minute, at least 1. */
+  readonly readingMinutes: number;
+  /** Absolute path of the source file, for error messages and watching. */
+  readonly file: string;
+}
+
+/** What a post file that could not be used produces instead of a Post. */
+export interface PostProblem {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/** Slugs are ASCII letters and digits joined by `-` or `_`; nothing else reaches a URL, a topic or a store key. */
+export const SLUG_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,126}[A-Za-z0-9])?$/;
+
+export function isValidSlug(value: string): boolean {
+  return SLUG_PATTERN.test(value);
+}
