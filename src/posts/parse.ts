@@ -1,0 +1,173 @@
+// Turns one markdown file (reference `# title` + `tags:` format, or YAML front matter) into a Post or a PostProblem.
+
+import { basename } from 'node:path';
+import MarkdownIt from 'markdown-it';
+import type { Token } from 'markdown-it';
+import { SLUG_PATTERN } from './post.js';
+import type { Post, PostProblem } from './post.js';
+import { parseDate, readFrontMatter, splitFrontMatter, splitTags } from './front-matter.js';
+
+/** Larger files are refused by the loader before reading: a post that size is a mistake, not an essay. */
+export const MAX_POST_BYTES = 1024 * 1024;
+
+const WORDS_PER_MINUTE = 220;
+const MAX_DESCRIPTION_CHARS = 300;
+/** How far below the title the reference format's `tags:` line may sit. */
+const TAGS_LINE_WINDOW = 5;
+
+const HEADING = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
+const FENCE = /^ {0,3}(?:```|~~~)/;
+const TAGS_LINE = /^tags:[ \t]*(.*?)[ \t]*$/i;
+const FILE_DATE = /^(\d{4}-\d{2}-\d{2})(?:[_-]|$)/;
+
+// Only used to pull plain text out of headings and the first paragraph; html:true so inline tags can be dropped.
+const textParser = new MarkdownIt({ html: true, linkify: false, typographer: true });
+
+export function isPostProblem(value: Post | PostProblem): value is PostProblem {
+  return !('slug' in value);
+}
+
+export function parsePostFile(file: string, source: string): Post | PostProblem {
+  try {
+    return parseOrExplain(file, source);
+  } catch (error) {
+    // Parsing is meant to be total; this only guards against a library surprise taking the whole blog down.
+    return { file, reason: `could not parse: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function parseOrExplain(file: string, source: string): Post | PostProblem {
+  const problem = (reason: string): PostProblem => ({ file, reason });
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_POST_BYTES) return problem(`file is too large (${bytes} bytes, limit ${MAX_POST_BYTES})`);
+  const text = source.replace(/^\uFEFF/, '');
+  if (text.trim() === '') return problem('file is empty');
+
+  const name = basename(file).replace(/\.md$/i, '');
+  const nameDate = FILE_DATE.exec(name)?.[1];
+
+  const split = splitFrontMatter(text);
+  if (split && !split.ok) return problem(split.reason);
+  const hasFrontMatter = split !== null;
+  const front = split ? readFrontMatter(split.value.yaml) : null;
+  if (front && !front.ok) return problem(front.reason);
+  const meta = front?.value;
+
+  const slug = meta?.slug ?? name;
+  if (!SLUG_PATTERN.test(slug)) {
+    const origin = meta?.slug ? 'front matter "slug"' : 'file name';
+    return problem(`slug "${slug}" (from the ${origin}) is not valid: use letters, digits, "-" and "_"`);
+  }
+
+  let lines = (split ? split.value.body : text).split(/\r?\n/);
+  let title = meta?.title;
+  let tags = meta?.tags ?? [];
+  if (title === undefined) {
+    const heading = findTitleHeading(lines);
+    if (!heading) {
+      return problem(hasFrontMatter ? 'no title: set "title" in the front matter or start the body with a "# " heading' : 'no title: the post needs a "# " heading');
+    }
+    title = heading.title;
+    const drop = new Set([heading.index]);
+    if (!hasFrontMatter) {
+      const tagsLine = findTagsLine(lines, heading.index);
+      if (tagsLine) {
+        tags = splitTags(tagsLine.value);
+        drop.add(tagsLine.index);
+      }
+    }
+    lines = lines.filter((_, index) => !drop.has(index));
+  }
+
+  let date = meta?.date;
+  if (date === undefined) {
+    if (nameDate === undefined) {
+      return problem(hasFrontMatter ? 'no date: set "date" in the front matter or start the file name with YYYY-MM-DD_' : 'no date: name the file YYYY-MM-DD_slug.md');
+    }
+    date = parseDate(nameDate);
+    if (!date) return problem(`file name date "${nameDate}" is not a valid date`);
+  }
+
+  const markdown = trimBlankLines(lines).join('\n') + '\n';
+  if (markdown.trim() === '') return problem('post has no content');
+
+  return {
+    slug,
+    title,
+    date,
+    description: meta?.description ?? firstParagraph(markdown),
+    tags: Object.freeze([...tags]),
+    draft: meta?.draft ?? false,
+    markdown,
+    readingMinutes: readingMinutes(markdown),
+    file,
+  };
+}
+
+export function readingMinutes(markdown: string): number {
+  const words = markdown.split(/\s+/).filter((word) => word !== '').length;
+  return Math.max(1, Math.ceil(words / WORDS_PER_MINUTE));
+}
+
+function findTitleHeading(lines: readonly string[]): { index: number; title: string } | undefined {
+  let inFence = false;
+  for (const [index, line] of lines.entries()) {
+    if (FENCE.test(line)) inFence = !inFence;
+    if (inFence) continue;
+    const match = HEADING.exec(line);
+    if (match?.[1]) {
+      // parseInline wraps the result in one 'inline' token; the text lives in its children.
+      const title = inlineText(textParser.parseInline(match[1], {})[0]?.children ?? []);
+      if (title !== '') return { index, title };
+    }
+  }
+  return undefined;
+}
+
+function findTagsLine(lines: readonly string[], titleIndex: number): { index: number; value: string } | undefined {
+  const end = Math.min(lines.length, titleIndex + 1 + TAGS_LINE_WINDOW);
+  for (let index = titleIndex + 1; index < end; index++) {
+    const line = lines[index] ?? '';
+    if (FENCE.test(line)) return undefined;
+    const match = TAGS_LINE.exec(line);
+    if (match) return { index, value: match[1] ?? '' };
+  }
+  return undefined;
+}
+
+function trimBlankLines(lines: readonly string[]): readonly string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && (lines[start] ?? '').trim() === '') start++;
+  while (end > start && (lines[end - 1] ?? '').trim() === '') end--;
+  return lines.slice(start, end);
+}
+
+/** Plain text of the first top-level paragraph that has any, for meta descriptions and feeds. */
+export function firstParagraph(markdown: string): string {
+  const tokens = textParser.parse(markdown, {});
+  const candidates = tokens.filter((token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open');
+  const ordered = [...candidates.filter((token) => token.level === 1), ...candidates];
+  for (const token of ordered) {
+    const text = inlineText(token.children ?? []);
+    if (text !== '') return truncate(text, MAX_DESCRIPTION_CHARS);
+  }
+  return '';
+}
+
+function inlineText(tokens: readonly Token[]): string {
+  const parts: string[] = [];
+  for (const token of tokens) {
+    if (token.type === 'text' || token.type === 'code_inline') parts.push(token.content);
+    else if (token.type === 'softbreak' || token.type === 'hardbreak') parts.push(' ');
+    // images and inline HTML carry no prose worth putting in a summary
+  }
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
+}

@@ -1,0 +1,70 @@
+// Reloads the post library when markdown files in its folder are added, edited or deleted.
+
+import { basename, resolve } from 'node:path';
+import { watch } from 'chokidar';
+import type { PostLibrary } from './library.js';
+import { isPostFileName } from './load.js';
+
+export interface WatchOptions {
+  /** Editors save in bursts (temp file, rename, chmod); wait this long after the last event before reloading. */
+  readonly debounceMs?: number;
+  /** Where reload and watcher errors go; the watcher itself never throws. Defaults to stderr. */
+  readonly onError?: (error: Error) => void;
+}
+
+export interface PostWatcher {
+  /** Resolves once the initial scan is done; changes before that may be missed. */
+  readonly ready: Promise<void>;
+  /** Stops watching and waits for a reload already in progress. */
+  close(): Promise<void>;
+}
+
+export function watchPosts(library: PostLibrary, dir: string, options: WatchOptions = {}): PostWatcher {
+  const debounceMs = options.debounceMs ?? 150;
+  const onError = options.onError ?? ((error: Error) => console.error(`readcount: reloading posts failed: ${error.message}`));
+  const report = (error: unknown): void => {
+    try {
+      onError(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // An error reporter that throws must not take the watcher (or the process) down with it.
+    }
+  };
+
+  const root = resolve(dir);
+  const watcher = watch(root, {
+    ignoreInitial: true,
+    depth: 0,
+    // Dotfiles include editors' swap files; everything else is filtered by name in the handler.
+    ignored: (path) => resolve(path) !== root && basename(path).startsWith('.'),
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let running: Promise<void> = Promise.resolve();
+
+  const reload = (): void => {
+    timer = undefined;
+    if (closed) return;
+    running = running.then(() => (closed ? undefined : library.reload().then(() => undefined, report)));
+  };
+
+  const onFileEvent = (path: string): void => {
+    if (closed || !isPostFileName(basename(path))) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(reload, debounceMs);
+  };
+
+  watcher.on('add', onFileEvent).on('change', onFileEvent).on('unlink', onFileEvent);
+  watcher.on('error', report);
+  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+
+  return {
+    ready,
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      await watcher.close();
+      await running;
+    },
+  };
+}
