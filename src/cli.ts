@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// The `readcount` command: `serve` runs the blog; every setting is also a flag named after its env var.
+import { Command, Option } from 'commander';
+import { OPTIONS, readConfig } from './config.js';
+import { ConfigError } from './errors.js';
+import { serve } from './server.js';
+
+const program = new Command('readcount').description('A blog server with a live, honest read counter.').showHelpAfterError();
+
+const serveCommand = program.command('serve').description('Serve the blog and its live counter.');
+for (const spec of Object.values(OPTIONS)) {
+  const shown = Array.isArray(spec.default) ? spec.default.join(',') : spec.default;
+  serveCommand.addOption(
+    new Option(`--${spec.flag} <value>`, `${spec.description} [env ${spec.env}]`).default(undefined, shown === undefined ? 'unset' : String(shown)),
+  );
+}
+serveCommand.action(async (flags: Record<string, string | undefined>) => {
+  await serve(readConfig(process.env, flags));
+});
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`readcount: invalid configuration: ${error.message}\n`);
+      process.exit(error.exitCode);
+    }
+    process.stderr.write(`readcount: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+await main(process.argv);

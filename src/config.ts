@@ -1,0 +1,93 @@
+// Settings: one table of every option (env var, `serve` flag, default, check), read once at start.
+import { ConfigError } from './errors.js';
+
+type Parser<T> = (raw: string) => T;
+
+export interface OptionSpec<T> {
+  readonly env: string;
+  readonly flag: string;
+  readonly description: string;
+  readonly default: T;
+  readonly parse: Parser<T>;
+}
+
+const integer =
+  (min: number, max: number = Number.MAX_SAFE_INTEGER): Parser<number> =>
+  (raw) => {
+    if (!/^\d+$/.test(raw.trim())) throw new Error(`"${raw}" is not a whole number`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new Error(`${value} is outside ${min}..${max}`);
+    return value;
+  };
+const text: Parser<string> = (raw) => raw;
+const optionalText: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
+const boolean: Parser<boolean> = (raw) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`"${raw}" is not true/false`);
+};
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) => {
+    if ((values as string[]).includes(raw)) return raw as T;
+    throw new Error(`"${raw}" is not one of ${values.join(', ')}`);
+  };
+const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+function option<T>(env: string, def: T, parse: Parser<T>, description: string): OptionSpec<T> {
+  const flag = env.toLowerCase().replace(/_/g, '-');
+  return { env, flag, default: def, parse, description };
+}
+
+/** Every setting. The README's config table and `readcount serve --help` are generated from this. */
+export const OPTIONS = {
+  port: option('PORT', 4000, integer(0, 65535), 'TCP port to listen on (0 picks a free one).'),
+  host: option('HOST', '0.0.0.0', text, 'Address to listen on.'),
+  postsDir: option('POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),
+  dataDir: option('DATA_DIR', './data', text, 'Folder for readcount.db and the generated secret key.'),
+  readAfterMs: option('READ_AFTER_MS', 10_000, integer(0, 3_600_000), 'Visible time before a page view counts as a read.'),
+  secretKey: option('SECRET_KEY', undefined, optionalText, 'Key that signs page-view tokens (≥ 32 chars). Generated and kept in DATA_DIR when unset.'),
+  tokenMaxAgeMs: option('TOKEN_MAX_AGE_MS', 12 * 3_600_000, integer(1000), 'How long a page-view token stays valid.'),
+  logLevel: option('LOG_LEVEL', 'info', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'Log verbosity.'),
+  countMode: option('COUNT_MODE', 'unique-daily', oneOf('unique-daily', 'every-read'), 'unique-daily: a visitor counts once per post per UTC day; every-read: every qualifying page view counts.'),
+  trustProxy: option('TRUST_PROXY', false, boolean, 'Believe X-Forwarded-For (only behind your own proxy).'),
+  respectDnt: option('RESPECT_DNT', false, boolean, 'Do not count visitors who send DNT: 1 or Sec-GPC: 1.'),
+  countBots: option('COUNT_BOTS', false, boolean, 'Count bots and automated browsers too (for tests; never in production).'),
+  allowedOrigins: option('ALLOWED_ORIGINS', [] as string[], list, 'Extra origins allowed to open the live socket (the server\'s own origin always is).'),
+  liveMaxFrameBytes: option('LIVE_MAX_FRAME_BYTES', 4096, integer(256, 1_048_576), 'Largest websocket frame accepted; bigger closes with 1009.'),
+  liveMaxChannels: option('LIVE_MAX_CHANNELS', 100, integer(1, 10_000), 'Topics one socket may join at once.'),
+  liveMaxMsgsPerSec: option('LIVE_MAX_MSGS_PER_SEC', 50, integer(1, 1_000_000), 'Messages per second one socket may send.'),
+  liveMaxConnectionsPerIp: option('LIVE_MAX_CONNECTIONS_PER_IP', 256, integer(1, 10_000_000), 'Live sockets one IP may hold (offices and carriers share IPs).'),
+  liveIdleTimeoutMs: option('LIVE_IDLE_TIMEOUT_MS', 60_000, integer(1000), 'A socket that sends nothing (not even a heartbeat) for this long is closed.'),
+  httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP; 0 turns the limit off.'),
+  pushIntervalMs: option('PUSH_INTERVAL_MS', 50, integer(0, 10_000), 'Count pushes per post are coalesced to at most one per interval (always ending on the exact value).'),
+} as const;
+
+export type OptionName = keyof typeof OPTIONS;
+export type Config = { -readonly [K in OptionName]: (typeof OPTIONS)[K]['default'] };
+
+/** Reads settings from flags first, then the environment, then defaults; throws ConfigError naming the setting. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, flags: Record<string, string | undefined> = {}): Config {
+  const config = {} as Record<string, unknown>;
+  for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]) {
+    const raw = flags[name] ?? env[spec.env];
+    if (raw === undefined) {
+      config[name] = spec.default;
+      continue;
+    }
+    try {
+      config[name] = spec.parse(raw);
+    } catch (error) {
+      throw new ConfigError(spec.env, (error as Error).message);
+    }
+  }
+  const result = config as Config;
+  if (result.secretKey !== undefined && result.secretKey.length < 32) {
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  }
+  return result;
+}

@@ -1,0 +1,65 @@
+// Every error code readcount can emit, in one place, so docs and behaviour cannot drift apart.
+
+export interface ErrorInfo {
+  readonly code: string;
+  readonly message: string;
+  /** Websocket close code when the error ends a live connection. */
+  readonly closeCode?: number;
+}
+
+/** Reasons sent in `phx_reply` `{status: "error", response: {reason}}` on the live socket. */
+export const LIVE_REPLY_ERRORS = {
+  unmatched_topic: 'The topic is not one the server knows, or the push came before a join.',
+  unknown_post: 'The topic names a post that does not exist (no counter is created for it).',
+  invalid_token: 'The page-view token is missing, malformed, forged, expired or for another post.',
+  token_replayed: 'This page view has already been counted.',
+  too_early: 'The reader arrived before READ_AFTER_MS passed on the server clock since the join.',
+  repeat_visitor: 'This visitor was already counted for this post today (COUNT_MODE=unique-daily).',
+  bot: 'The client identified itself as a bot or as an automated browser.',
+  dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
+  too_many_channels: 'The socket already joined LIVE_MAX_CHANNELS topics.',
+  rate_limited: 'The socket sent more than LIVE_MAX_MSGS_PER_SEC messages in one second.',
+  bad_payload: 'The payload is not an object of the shape the event needs.',
+  unknown_event: 'The channel does not handle this event.',
+} as const satisfies Record<string, string>;
+
+export type LiveReplyError = keyof typeof LIVE_REPLY_ERRORS;
+
+/** Close codes used on the live socket (4000-4999 are ours, as RFC 6455 allows). */
+export const LIVE_CLOSE_CODES = {
+  going_away: { code: 1001, message: 'The server is shutting down; the client reconnects to another instance.' },
+  unsupported_data: { code: 1003, message: 'A binary frame was sent; the protocol is JSON text only.' },
+  invalid_payload: { code: 1007, message: 'A text frame was not valid UTF-8.' },
+  message_too_big: { code: 1009, message: 'A frame was larger than LIVE_MAX_FRAME_BYTES.' },
+  bad_frame: { code: 4400, message: 'A frame was not a Phoenix V2 JSON array [join_ref, ref, topic, event, payload].' },
+  idle_timeout: { code: 4408, message: 'No message (not even a heartbeat) arrived for LIVE_IDLE_TIMEOUT_MS.' },
+  flood: { code: 4429, message: 'The socket kept sending after being rate limited (twice LIVE_MAX_MSGS_PER_SEC in one second).' },
+} as const satisfies Record<string, { code: number; message: string }>;
+
+export type LiveCloseReason = keyof typeof LIVE_CLOSE_CODES;
+
+/** HTTP-level refusals, with the status they use. */
+export const HTTP_ERRORS = {
+  not_found: { status: 404, message: 'No such page or post.' },
+  forbidden_origin: { status: 403, message: 'Websocket upgrade from an origin that is not allowed.' },
+  invalid_token: { status: 403, message: 'Websocket upgrade without a valid `_csrf_token` connect param.' },
+  too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
+  rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },
+  unauthorized: { status: 401, message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.' },
+  internal: { status: 500, message: 'Something failed on the server; details are in the log, never in the response.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type HttpErrorCode = keyof typeof HTTP_ERRORS;
+
+/** Startup failures: one line naming the setting, exit code 2. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly exitCode = 2;
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}

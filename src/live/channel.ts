@@ -1,0 +1,42 @@
+// The contract between the live socket and the channels it routes topics to (Phoenix.Channel in miniature).
+import type { LiveReplyError } from '../errors.js';
+import type { PageView } from './token.js';
+
+/** What a channel may know about the socket it lives on; no IP or user agent ever leaves this object. */
+export interface SocketInfo {
+  readonly id: number;
+  /** The connect param token's page view (verified at upgrade). */
+  readonly pageView: PageView;
+  readonly ip: string;
+  readonly userAgent: string;
+  readonly doNotTrack: boolean;
+}
+
+export interface ChannelContext {
+  readonly socket: SocketInfo;
+  /** Sends `event` to this socket on the channel's topic. */
+  push(event: string, payload: unknown): void;
+  /** Forwards every pubsub broadcast on `topic` to this socket until the channel leaves. */
+  subscribe(topic: string): void;
+}
+
+export type Reply = { status: 'ok'; response: Record<string, unknown> } | { status: 'error'; response: { reason: LiveReplyError } & Record<string, unknown> };
+
+export interface JoinedChannel {
+  handleIn(event: string, payload: Record<string, unknown>): Reply | Promise<Reply>;
+  /** Called once when the channel leaves, is replaced by a rejoin, or the socket closes. */
+  terminate?(): void;
+}
+
+export type JoinResult = { status: 'ok'; response: Record<string, unknown>; channel: JoinedChannel } | Extract<Reply, { status: 'error' }>;
+
+export interface ChannelRoute {
+  /** Returns undefined when the topic is not this route's; the socket then answers `unmatched_topic`. */
+  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult | Promise<JoinResult> | undefined;
+}
+
+export const ok = (response: Record<string, unknown> = {}): Reply => ({ status: 'ok', response });
+export const refuse = (reason: LiveReplyError, extra: Record<string, unknown> = {}): Extract<Reply, { status: 'error' }> => ({
+  status: 'error',
+  response: { reason, ...extra },
+});

@@ -1,0 +1,107 @@
+// Accepts live websockets: checks origin, token and per-IP limits at upgrade, then tracks and sweeps connections.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { WebSocket } from 'ws';
+import type { HttpErrorCode } from '../errors.js';
+import type { PubSub } from '../pubsub/pubsub.js';
+import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import type { ChannelRoute } from './channel.js';
+import { LiveConnection } from './connection.js';
+import type { PageView, TokenSigner } from './token.js';
+
+export interface LiveLimits {
+  readonly maxChannels: number;
+  readonly maxMsgsPerSec: number;
+  readonly maxConnectionsPerIp: number;
+  readonly idleTimeoutMs: number;
+}
+
+export interface UpgradeRequest {
+  readonly headers: IncomingHttpHeaders;
+  readonly query: unknown;
+  readonly ip: string;
+}
+
+export type UpgradeCheck = { ok: true; pageView: PageView } | { ok: false; code: HttpErrorCode };
+
+export interface LiveServerOptions {
+  readonly signer: TokenSigner;
+  readonly routes: readonly ChannelRoute[];
+  readonly pubsub: PubSub;
+  readonly telemetry: Telemetry;
+  readonly limits: LiveLimits;
+  /** Origins besides the request's own host that may open the socket (e.g. embeds). */
+  readonly allowedOrigins: readonly string[];
+}
+
+export class LiveServer {
+  private readonly connections = new Set<LiveConnection>();
+  private readonly perIp = new Map<string, number>();
+  private readonly sweeper: NodeJS.Timeout;
+  private nextId = 1;
+
+  constructor(private readonly options: LiveServerOptions) {
+    // One timer for all sockets: idle detection costs nothing per message.
+    const every = Math.max(250, Math.floor(options.limits.idleTimeoutMs / 4));
+    this.sweeper = setInterval(() => this.sweep(), every);
+    this.sweeper.unref();
+  }
+
+  connectionCount(): number {
+    return this.connections.size;
+  }
+
+  checkUpgrade(request: UpgradeRequest): UpgradeCheck {
+    if (!this.originAllowed(request.headers)) return { ok: false, code: 'forbidden_origin' };
+    const token = (request.query as Record<string, unknown> | undefined)?._csrf_token;
+    const check = this.options.signer.verify(token);
+    if (!check.ok) return { ok: false, code: 'invalid_token' };
+    if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
+      return { ok: false, code: 'too_many_connections' };
+    }
+    return { ok: true, pageView: check.pageView };
+  }
+
+  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView): void {
+    const { ip, headers } = request;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    const info = {
+      id: this.nextId++,
+      pageView,
+      ip,
+      userAgent: String(headers['user-agent'] ?? ''),
+      doNotTrack: headers.dnt === '1' || headers['sec-gpc'] === '1',
+    };
+    const connection = new LiveConnection(ws, info, this.options.routes, this.options.pubsub, this.options.limits, (closed) => {
+      this.connections.delete(closed);
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+      this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
+    });
+    this.connections.add(connection);
+    this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
+  }
+
+  /** Closes every socket with 1001 so clients reconnect elsewhere. */
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const connection of [...this.connections]) connection.close('going_away');
+  }
+
+  private sweep(): void {
+    const deadline = Date.now() - this.options.limits.idleTimeoutMs;
+    for (const connection of this.connections) if (connection.lastSeen < deadline) connection.close('idle_timeout');
+  }
+
+  private originAllowed(headers: IncomingHttpHeaders): boolean {
+    const origin = headers.origin;
+    // Non-browser clients send no Origin; they cannot ride a visitor's session, so there is nothing to hijack.
+    if (origin === undefined) return true;
+    if (this.options.allowedOrigins.includes(origin)) return true;
+    try {
+      return new URL(origin).host === headers.host;
+    } catch {
+      return false;
+    }
+  }
+}

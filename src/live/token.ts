@@ -1,0 +1,55 @@
+// Page-view tokens: HMAC-signed, expiring, bound to one page and one view, checked in constant time.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export interface PageView {
+  /** What the token was issued for: `post:<slug>` or `index`. */
+  readonly page: string;
+  /** Random id of this page load; a read is counted at most once per view. */
+  readonly view: string;
+  /** Server clock when the page was rendered (ms). */
+  readonly issuedAt: number;
+}
+
+export type TokenCheck = { ok: true; pageView: PageView } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+
+export class TokenSigner {
+  constructor(
+    private readonly key: string,
+    private readonly maxAgeMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  issue(page: string): string {
+    const pageView: PageView = { page, view: randomBytes(12).toString('base64url'), issuedAt: this.now() };
+    const body = Buffer.from(JSON.stringify([pageView.page, pageView.view, pageView.issuedAt])).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  verify(token: unknown): TokenCheck {
+    if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'malformed' };
+    const dot = token.indexOf('.');
+    if (dot <= 0) return { ok: false, reason: 'malformed' };
+    const body = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.mac(body), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
+    let fields: unknown;
+    try {
+      fields = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    if (!Array.isArray(fields) || fields.length !== 3) return { ok: false, reason: 'malformed' };
+    const [page, view, issuedAt] = fields as unknown[];
+    if (typeof page !== 'string' || typeof view !== 'string' || typeof issuedAt !== 'number') {
+      return { ok: false, reason: 'malformed' };
+    }
+    const age = this.now() - issuedAt;
+    if (age > this.maxAgeMs || age < -60_000) return { ok: false, reason: 'expired' };
+    return { ok: true, pageView: { page, view, issuedAt } };
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
+  }
+}

@@ -1,0 +1,141 @@
+// Wires the parts together (store, telemetry, pubsub, posts, counting, live, web) and takes them apart again.
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
+import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
+import { ReadPolicy } from './counting/read-policy.js';
+import { Receipts } from './counting/receipts.js';
+import { LiveServer } from './live/live-server.js';
+import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
+import { TokenSigner } from './live/token.js';
+import { PostLibrary } from './posts/library.js';
+import { PostRenderer } from './posts/render.js';
+import { watchPosts } from './posts/watch.js';
+import { PubSub } from './pubsub/pubsub.js';
+import { ReadCounter } from './store/read-counter.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import type { CounterStore } from './store/store.js';
+import { Telemetry } from './telemetry/telemetry.js';
+import { buildApp } from './web/app.js';
+
+export interface Readcount {
+  readonly app: FastifyInstance;
+  readonly config: Config;
+  readonly store: CounterStore;
+  readonly counter: ReadCounter;
+  readonly telemetry: Telemetry;
+  readonly pubsub: PubSub;
+  readonly library: PostLibrary;
+  readonly live: LiveServer;
+  /** Closes sockets (1001), commits pending reads, closes the store; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ReadcountOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly watch?: boolean;
+  readonly telemetry?: Telemetry;
+}
+
+export function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK | constants.R_OK);
+  } catch (error) {
+    throw new ConfigError('DATA_DIR', `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** The configured key, or one generated once and kept (mode 0600) in DATA_DIR so restarts keep open pages valid. */
+export function loadSecretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  const file = join(config.dataDir, 'secret.key');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+    throw new ConfigError('SECRET_KEY', `${file} holds fewer than 32 characters; delete it to generate a new key`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+export function openSqlite(config: Config): SqliteStore {
+  const file = join(config.dataDir, 'readcount.db');
+  try {
+    return new SqliteStore(file);
+  } catch (error) {
+    throw new ConfigError('DATA_DIR', `${file} cannot be opened as a readcount database (${(error as Error).message})`);
+  }
+}
+
+export async function createReadcount(config: Config, options: ReadcountOptions = {}): Promise<Readcount> {
+  try {
+    if (!statSync(config.postsDir).isDirectory()) throw new Error('not a folder');
+  } catch (error) {
+    throw new ConfigError('POSTS_DIR', `${config.postsDir} is not a readable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  prepareDataDir(config.dataDir);
+  const secret = loadSecretKey(config);
+  const store = openSqlite(config);
+  const telemetry = options.telemetry ?? new Telemetry();
+  const log = (level: 'warn' | 'error' | 'info', message: string, detail: Record<string, unknown> = {}) => app?.log[level](detail, message);
+  const pubsub = new PubSub(undefined, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }));
+  await pubsub.start();
+  const library = await PostLibrary.open(config.postsDir, {
+    onProblem: (problem) => log('warn', `post skipped: ${problem.file}: ${problem.reason}`),
+  });
+  const renderer = await PostRenderer.create();
+  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs });
+  await counter.start(library.slugs());
+  library.on('change', (changes) => {
+    for (const slug of changes.changed) renderer.forget(slug);
+    if (changes.added.length > 0) counter.addPosts(changes.added).catch((error: unknown) => log('error', 'could not create counters', { err: error }));
+  });
+  const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
+  const claims: ClaimRegistry = new MemoryClaims();
+  const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
+  const policy = new ReadPolicy({ signer, claims, ...config });
+  const receipts = new Receipts(telemetry);
+  const live = new LiveServer({
+    signer,
+    pubsub,
+    telemetry,
+    allowedOrigins: config.allowedOrigins,
+    routes: [
+      new PostChannelRoute({ library, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs }),
+      new IndexChannelRoute(counter),
+    ],
+    limits: {
+      maxChannels: config.liveMaxChannels,
+      maxMsgsPerSec: config.liveMaxMsgsPerSec,
+      maxConnectionsPerIp: config.liveMaxConnectionsPerIp,
+      idleTimeoutMs: config.liveIdleTimeoutMs,
+    },
+  });
+  const app: FastifyInstance = await buildApp({
+    config, library, renderer, counter, live, signer, receipts,
+    health: () => ({ status: 'ok', store: store.kind, posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      live.close();
+      await watcher?.close();
+      await app.close();
+      await counter.close();
+      receipts.close();
+      await pubsub.close();
+      await claims.close();
+      await store.close();
+    })());
+
+  return { app, config, store, counter, telemetry, pubsub, library, live, close };
+}

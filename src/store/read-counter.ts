@@ -1,0 +1,169 @@
+// The single owner of counting (the reference's GenServer): queues reads, group-commits them, then announces totals.
+import type { PubSub } from '../pubsub/pubsub.js';
+import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import { type CounterStore, type Increment, utcDay } from './store.js';
+
+export const POSTS_TOPIC = 'posts';
+export const postTopic = (slug: string): string => `post:${slug}`;
+
+export interface ReadCounterOptions {
+  readonly store: CounterStore;
+  readonly pubsub: PubSub;
+  readonly telemetry: Telemetry;
+  /** Count pushes per post are sent at most once per interval; the last one always carries the exact total. */
+  readonly pushIntervalMs: number;
+  /** Reads waiting for the store when it is unreachable; past this the oldest are dropped (and counted). */
+  readonly maxPendingReads?: number;
+  readonly retryMs?: number;
+  readonly now?: () => number;
+}
+
+interface PushState {
+  lastSentAt: number;
+  timer?: NodeJS.Timeout;
+  latest: number;
+}
+
+/**
+ * Invariant: a total is announced (pubsub, cache, pages) only after the store committed it, so no
+ * page ever shows a number a crash could take back. Reads arriving while a commit runs wait for the
+ * next commit, which takes them all in one transaction (group commit).
+ */
+export class ReadCounter {
+  private readonly cache = new Map<string, number>();
+  private queue: Increment[] = [];
+  private committing: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly pushes = new Map<string, PushState>();
+  private readonly now: () => number;
+  private unsubscribe: (() => void) | undefined;
+  private failing = false;
+  dropped = 0;
+
+  constructor(private readonly options: ReadCounterOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Creates missing counters, loads totals, and starts counting `read` telemetry events. */
+  async start(slugs: Iterable<string>): Promise<void> {
+    await this.options.store.ensureCounters(slugs);
+    for (const [slug, total] of await this.options.store.totals()) this.cache.set(slug, total);
+    // Totals committed by other instances arrive here too, keeping this process's cache current.
+    this.unsubscribe = this.options.pubsub.subscribe(POSTS_TOPIC, ({ event, payload }) => {
+      if (event !== 'count') return;
+      const { slug, count } = payload as { slug: string; count: number };
+      if (count > (this.cache.get(slug) ?? 0)) this.cache.set(slug, count);
+    });
+    this.options.telemetry.attach('readcount.read-counter', EVENTS.read, (_event, measurements, metadata) => {
+      this.record(String(metadata.slug), measurements.count ?? 1);
+    }, null);
+  }
+
+  /** Counters for posts that appeared while running; existing counts are never touched. */
+  async addPosts(slugs: readonly string[]): Promise<void> {
+    await this.options.store.ensureCounters(slugs);
+    for (const slug of slugs) {
+      if (!this.cache.has(slug)) this.cache.set(slug, (await this.options.store.total(slug)) ?? 0);
+    }
+  }
+
+  count(slug: string): number | undefined {
+    return this.cache.get(slug);
+  }
+
+  counts(): ReadonlyMap<string, number> {
+    return this.cache;
+  }
+
+  pendingReads(): number {
+    return this.queue.length;
+  }
+
+  record(slug: string, count = 1): void {
+    this.queue.push({ slug, day: utcDay(this.now()), count });
+    const max = this.options.maxPendingReads ?? Infinity;
+    if (this.queue.length > max) {
+      const over = this.queue.length - max;
+      this.queue.splice(0, over);
+      this.dropped += over;
+      this.options.telemetry.execute(EVENTS.storeError, { dropped: over }, { reason: 'buffer_full' });
+    }
+    this.scheduleCommit();
+  }
+
+  /** Resolves once every read recorded so far is committed and announced (or the store keeps failing). */
+  async drain(): Promise<void> {
+    for (;;) {
+      if (this.committing) await this.committing;
+      else if (this.queue.length === 0 || this.failing) break;
+      else this.scheduleCommit();
+    }
+    for (const [slug, state] of this.pushes) if (state.timer) this.flushPush(slug, state);
+  }
+
+  async close(): Promise<void> {
+    this.options.telemetry.detach('readcount.read-counter');
+    this.unsubscribe?.();
+    // One last attempt even if the store was failing: shutdown must commit what it can.
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.failing = false;
+    await this.drain();
+    clearTimeout(this.retryTimer);
+    for (const state of this.pushes.values()) clearTimeout(state.timer);
+  }
+
+  private scheduleCommit(): void {
+    if (this.committing || this.retryTimer) return;
+    this.committing = this.commit();
+  }
+
+  private async commit(): Promise<void> {
+    // Let reads arriving in the same tick join this transaction.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const batch = this.queue;
+    this.queue = [];
+    const started = performance.now();
+    try {
+      const totals = await this.options.store.apply(batch);
+      this.failing = false;
+      this.options.telemetry.execute(
+        EVENTS.storeCommit,
+        { duration_ms: performance.now() - started, reads: batch.length, posts: totals.size },
+        { store: this.options.store.kind },
+      );
+      for (const [slug, total] of totals) this.announce(slug, total);
+    } catch (error) {
+      this.queue = batch.concat(this.queue);
+      if (!this.failing) this.options.telemetry.execute(EVENTS.storeError, { pending: this.queue.length }, { error });
+      this.failing = true;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.scheduleCommit();
+      }, this.options.retryMs ?? 1000);
+    } finally {
+      this.committing = undefined;
+      if (this.queue.length > 0 && !this.failing) this.scheduleCommit();
+    }
+  }
+
+  private announce(slug: string, total: number): void {
+    if (total > (this.cache.get(slug) ?? 0)) this.cache.set(slug, total);
+    const state = this.pushes.get(slug) ?? { lastSentAt: -Infinity, latest: total };
+    this.pushes.set(slug, state);
+    state.latest = Math.max(state.latest, total);
+    if (state.timer) return;
+    const wait = state.lastSentAt + this.options.pushIntervalMs - this.now();
+    if (wait <= 0) this.flushPush(slug, state);
+    else state.timer = setTimeout(() => this.flushPush(slug, state), wait);
+  }
+
+  private flushPush(slug: string, state: PushState): void {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    state.lastSentAt = this.now();
+    this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest });
+    this.options.pubsub.broadcast(POSTS_TOPIC, 'count', { slug, count: state.latest });
+    this.options.telemetry.execute(EVENTS.broadcast, { count: state.latest }, { slug });
+  }
+}

@@ -1,0 +1,56 @@
+// The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
+
+/** `count` reads of `slug` on UTC day `day` (YYYY-MM-DD), applied together in one commit. */
+export interface Increment {
+  readonly slug: string;
+  readonly day: string;
+  readonly count: number;
+}
+
+export interface DailyCount {
+  readonly day: string;
+  readonly count: number;
+}
+
+/** Totals and per-day counts of one post, as exported, imported and migrated. */
+export interface PostCounts {
+  readonly slug: string;
+  readonly total: number;
+  readonly daily: readonly DailyCount[];
+}
+
+/**
+ * Guarantees every implementation gives:
+ * - `apply` is atomic: when its promise resolves every increment is durable, when it rejects none is;
+ * - it resolves with the totals after the commit of every slug it touched;
+ * - `ensureCounters` creates missing counters at 0 and never changes an existing one;
+ * - `replace` sets a post's total and days to exactly the given values (idempotent import/migrate).
+ */
+export interface CounterStore {
+  readonly kind: string;
+  ensureCounters(slugs: Iterable<string>): Promise<void>;
+  apply(increments: readonly Increment[]): Promise<Map<string, number>>;
+  total(slug: string): Promise<number | undefined>;
+  totals(): Promise<Map<string, number>>;
+  /** Days in [fromDay, toDay] that have reads, oldest first. */
+  daily(slug: string, fromDay: string, toDay: string): Promise<DailyCount[]>;
+  exportAll(): Promise<PostCounts[]>;
+  replace(counts: readonly PostCounts[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function utcDay(at: Date | number): string {
+  return new Date(at).toISOString().slice(0, 10);
+}
+
+/** Sums increments per (slug, day) so a batch of N reads of one post costs one row write. */
+export function mergeIncrements(increments: readonly Increment[]): Increment[] {
+  const merged = new Map<string, { slug: string; day: string; count: number }>();
+  for (const { slug, day, count } of increments) {
+    const key = `${slug}\u0000${day}`;
+    const entry = merged.get(key);
+    if (entry) entry.count += count;
+    else merged.set(key, { slug, day, count });
+  }
+  return [...merged.values()];
+}

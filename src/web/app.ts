@@ -1,0 +1,150 @@
+// Builds the Fastify app (pages, feed, assets, JSON, live socket); server.ts is what listens.
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
+import { HTTP_ERRORS } from '../errors.js';
+import type { Receipts } from '../counting/receipts.js';
+import type { LiveServer } from '../live/live-server.js';
+import type { TokenSigner } from '../live/token.js';
+import type { PostLibrary } from '../posts/library.js';
+import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
+import type { ReadCounter } from '../store/read-counter.js';
+import { registerFeed } from './feed.js';
+import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly library: PostLibrary;
+  readonly renderer: PostRenderer;
+  readonly counter: ReadCounter;
+  readonly live: LiveServer;
+  readonly signer: TokenSigner;
+  readonly receipts: Receipts;
+  readonly health: () => { status: 'ok' | 'degraded'; [detail: string]: unknown };
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+const CLIENT_DIR = fileURLToPath(new URL('../../src/web/client/', import.meta.url));
+const PHOENIX_FILE = fileURLToPath(import.meta.resolve('phoenix'));
+const ASSET_CACHE = 'public, max-age=3600';
+const SITE_TITLE = 'readcount';
+
+/** Logs carry method, path and status only: no IP, no user agent, no query string (it holds tokens). */
+const privacySerializers = {
+  req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
+  res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+};
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, library, renderer, counter, live, signer } = deps;
+  const logger = deps.logger ?? false;
+  const app = Fastify({
+    logger: logger === false ? false : { level: config.logLevel, serializers: privacySerializers, ...(typeof logger === 'object' ? logger : {}) },
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+  });
+  if (config.httpRateLimit > 0) {
+    await app.register(fastifyRateLimit, { max: config.httpRateLimit, timeWindow: '1 minute' });
+  }
+  await app.register(fastifyWebsocket, { options: { maxPayload: config.liveMaxFrameBytes } });
+
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(status).send({ error: status === 500 ? 'internal' : error.message });
+  });
+
+  const page = (title: string, body: Parameters<typeof layout>[1], extra: Partial<Parameters<typeof layout>[0]> = {}) =>
+    layout({ title, siteTitle: SITE_TITLE, ...extra }, body);
+
+  app.setNotFoundHandler((_request, reply) => {
+    void reply.code(HTTP_ERRORS.not_found.status).type('text/html; charset=utf-8').send(page('Not found', notFoundPage()));
+  });
+
+  app.get('/', (_request, reply) => {
+    const body = indexPage(library.list(), counter.counts());
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
+      .send(page(SITE_TITLE, body, { token: signer.issue('index'), live: 'index' }));
+  });
+
+  app.get<{ Params: { slug: string } }>('/post/:slug', (request, reply) => {
+    const post = library.get(request.params.slug);
+    const count = post && counter.count(post.slug);
+    if (!post || count === undefined) return reply.callNotFound();
+    const body = postPage(post, renderer.render(post), count);
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(
+      page(post.title, body, {
+        description: post.description,
+        token: signer.issue(`post:${post.slug}`),
+        live: `post:${post.slug}`,
+        readAfterMs: config.readAfterMs,
+      }),
+    );
+  });
+
+  app.get('/how-we-count', (_request, reply) => {
+    void reply.type('text/html; charset=utf-8').send(page('How we count', howWeCountPage(config.readAfterMs, config.countMode)));
+  });
+
+  app.get<{ Params: { slug: string } }>('/api/posts/:slug/receipt', (request, reply) => {
+    const post = library.get(request.params.slug);
+    if (!post) return reply.code(404).send({ error: 'not_found' });
+    return { slug: post.slug, total: counter.count(post.slug) ?? 0, since: deps.receipts.since.toISOString(), countMode: config.countMode, ...deps.receipts.get(post.slug) };
+  });
+
+  app.get('/healthz', (_request, reply) => {
+    const health = deps.health();
+    void reply.code(200).header('cache-control', 'no-store').send(health);
+  });
+
+  registerFeed(app, library, SITE_TITLE);
+
+  await app.register(fastifyStatic, { root: CLIENT_DIR, prefix: '/assets/', cacheControl: false, decorateReply: false,
+    setHeaders: (res) => res.setHeader('cache-control', ASSET_CACHE) });
+  app.get('/assets/phoenix.mjs', (_request, reply) => {
+    void reply.header('cache-control', ASSET_CACHE).type('text/javascript; charset=utf-8').send(phoenixSource);
+  });
+  app.get('/assets/code.css', (_request, reply) => {
+    void reply.header('cache-control', ASSET_CACHE).type('text/css; charset=utf-8').send(CODE_THEME_CSS);
+  });
+
+  app.register(async (scope) => {
+    scope.addHook('preValidation', async (request, reply) => {
+      const check = live.checkUpgrade({ headers: request.headers, query: request.query, ip: request.ip });
+      if (!check.ok) {
+        const { status, message } = HTTP_ERRORS[check.code];
+        return reply.code(status).send({ error: check.code, message });
+      }
+      (request as { pageView?: unknown }).pageView = check.pageView;
+    });
+    scope.get('/live/websocket', { websocket: true }, (socket, request) => {
+      const pageView = (request as unknown as { pageView: Parameters<LiveServer['accept']>[2] }).pageView;
+      live.accept(socket, { headers: request.headers, query: request.query, ip: request.ip }, pageView);
+    });
+  });
+
+  return app;
+}
+
+const phoenixSource = await import('node:fs/promises').then((fs) => fs.readFile(PHOENIX_FILE, 'utf8'));

@@ -1,0 +1,38 @@
+// Tagged template for HTML: interpolated values are escaped unless wrapped in `raw()`.
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+}
+
+export class RawHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+export const raw = (value: string): RawHtml => new RawHtml(value);
+
+type Value = string | number | RawHtml | null | undefined | false | readonly Value[];
+
+function render(value: Value): string {
+  if (value === null || value === undefined || value === false) return '';
+  if (value instanceof RawHtml) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(value);
+}
+
+export function html(strings: TemplateStringsArray, ...values: Value[]): RawHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    out += render(value) + (strings[index + 1] ?? '');
+  });
+  return new RawHtml(out);
+}
+
+export const formatCount = (count: number): string => count.toLocaleString('en-US');
+
+export const formatDate = (date: Date): string =>
+  date.toLocaleDateString('en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });

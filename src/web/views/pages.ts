@@ -1,0 +1,86 @@
+// Server-rendered pages: layout, index, post, 404 and "how we count"; the live script only updates numbers.
+import type { Post } from '../../posts/post.js';
+import { formatCount, formatDate, html, raw, type RawHtml } from './html.js';
+
+export interface PageMeta {
+  readonly title: string;
+  readonly description?: string;
+  /** Page-view token for the live socket (the reference's csrf_token). */
+  readonly token?: string;
+  /** `post:<slug>` or `index`: what the live script joins. */
+  readonly live?: string;
+  readonly readAfterMs?: number;
+  readonly siteTitle: string;
+}
+
+export function layout(meta: PageMeta, body: RawHtml): string {
+  return `<!doctype html>${html`<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${meta.title === meta.siteTitle ? meta.title : `${meta.title} · ${meta.siteTitle}`}</title>
+${meta.description ? html`<meta name="description" content="${meta.description}">` : ''}
+${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
+${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
+${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
+<link rel="stylesheet" href="/assets/site.css">
+<link rel="stylesheet" href="/assets/code.css">
+<link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
+${meta.live ? raw('<script type="module" src="/assets/app.js"></script>') : ''}
+</head>
+<body>
+<header class="site"><a href="/" class="brand">${meta.siteTitle}</a></header>
+<main>
+${body}
+</main>
+<footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/how-we-count">How we count readers</a></footer>
+</body>
+</html>`.value}`;
+}
+
+function tagList(tags: readonly string[]): RawHtml {
+  if (tags.length === 0) return html``;
+  return html`<ul class="tags">${tags.map((tag) => html`<li>${tag}</li>`)}</ul>`;
+}
+
+export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, number>): RawHtml {
+  if (posts.length === 0) return html`<p>No posts yet.</p>`;
+  return html`<ol class="posts">${posts.map(
+    (post) => html`<li class="post-summary">
+  <h2><a href="/post/${post.slug}">${post.title}</a></h2>
+  <p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read ·
+  <span class="index-count" data-count-slug="${post.slug}" data-count="${counts.get(post.slug) ?? 0}">${formatCount(counts.get(post.slug) ?? 0)}</span> readers</p>
+  ${tagList(post.tags)}
+  ${post.description ? html`<p>${post.description}</p>` : ''}
+</li>`,
+  )}</ol>`;
+}
+
+export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
+  return html`<article class="post">
+<h1>${post.title}</h1>
+<p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read</p>
+${tagList(post.tags)}
+<div class="post-body">${raw(bodyHtml)}</div>
+<p class="counter" id="counter" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span></p>
+<p class="counter-help"><a href="/how-we-count">How we count</a> · <a href="/api/posts/${post.slug}/receipt">receipt</a></p>
+</article>`;
+}
+
+export function notFoundPage(): RawHtml {
+  return html`<h1>Not found</h1><p>There is no page here. The <a href="/">list of posts</a> has everything that is.</p>`;
+}
+
+export function howWeCountPage(readAfterMs: number, countMode: string): RawHtml {
+  const seconds = readAfterMs / 1000;
+  return html`<article class="post">
+<h1>How we count readers</h1>
+<p>A reader is counted when this page has been open <strong>and visible</strong> for ${seconds} seconds, as measured by your browser and checked again on our server's clock.</p>
+<ul>
+<li>${countMode === 'unique-daily' ? 'Each visitor counts at most once per post per day (UTC).' : 'Every page view that reaches the reading time counts.'}</li>
+<li>Bots, automated browsers and pages without JavaScript are not counted.</li>
+<li>No cookies. Your IP address and browser name are never stored; to recognise a repeat visit we keep a one-way hash with a salt that changes every day and lives only in memory.</li>
+<li>Each post has a receipt: how many reads were counted and how many were refused, and why.</li>
+</ul>
+</article>`;
+}
