@@ -31,6 +31,7 @@ export const LIVE_CLOSE_CODES = {
   unsupported_data: { code: 1003, message: 'A binary frame was sent; the protocol is JSON text only.' },
   invalid_payload: { code: 1007, message: 'A text frame was not valid UTF-8.' },
   message_too_big: { code: 1009, message: 'A frame was larger than LIVE_MAX_FRAME_BYTES.' },
+  internal_error: { code: 1011, message: 'The server failed while handling a frame; the client reconnects.' },
   bad_frame: { code: 4400, message: 'A frame was not a Phoenix V2 JSON array [join_ref, ref, topic, event, payload].' },
   idle_timeout: { code: 4408, message: 'No message (not even a heartbeat) arrived for LIVE_IDLE_TIMEOUT_MS.' },
   flood: { code: 4429, message: 'The socket kept sending after being rate limited (twice LIVE_MAX_MSGS_PER_SEC in one second).' },

@@ -65,7 +65,7 @@ export class LiveConnection {
     if (!frame) return this.close('bad_frame');
     if (this.windowCount > this.limits.maxMsgsPerSec) return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     // Frames of one socket are handled in order even when a join awaits the store.
-    this.queue = this.queue.then(() => this.handle(frame)).catch(() => this.close('bad_frame'));
+    this.queue = this.queue.then(() => this.handle(frame)).catch(() => this.close('internal_error'));
   }
 
   private async handle(frame: Frame): Promise<void> {
@@ -82,7 +82,15 @@ export class LiveConnection {
       this.reply(frame, { status: 'ok', response: {} });
       return this.send(encodeFrame(membership.joinRef, membership.joinRef, frame.topic, 'phx_close', {}));
     }
-    this.reply(frame, await membership.channel.handleIn(frame.event, frame.payload));
+    let reply: Reply;
+    try {
+      reply = await membership.channel.handleIn(frame.event, frame.payload);
+    } catch {
+      // As in Phoenix, a crashed channel is closed with phx_error; the client rejoins it, the socket lives on.
+      this.leave(frame.topic);
+      return this.send(encodeFrame(membership.joinRef, membership.joinRef, frame.topic, 'phx_error', {}));
+    }
+    this.reply(frame, reply);
   }
 
   private async join(frame: Frame): Promise<void> {
