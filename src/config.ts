@@ -37,6 +37,17 @@ const list: Parser<string[]> = (raw) =>
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
+const origins: Parser<string[]> = (raw) =>
+  list(raw).map((item) => {
+    let origin: string;
+    try {
+      origin = new URL(item).origin;
+    } catch {
+      throw new Error(`"${item}" is not a URL`);
+    }
+    if (origin !== item.replace(/\/$/, '')) throw new Error(`"${item}" is not a bare origin like https://static.example`);
+    return origin;
+  });
 
 function option<T>(env: string, def: T, parse: Parser<T>, description: string): OptionSpec<T> {
   const flag = env.toLowerCase().replace(/_/g, '-');
@@ -65,6 +76,10 @@ export const OPTIONS = {
   liveIdleTimeoutMs: option('LIVE_IDLE_TIMEOUT_MS', 60_000, integer(1000), 'A socket that sends nothing (not even a heartbeat) for this long is closed.'),
   httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP; 0 turns the limit off.'),
   pushIntervalMs: option('PUSH_INTERVAL_MS', 50, integer(0, 10_000), 'Count pushes per post are coalesced to at most one per interval (always ending on the exact value).'),
+  embedOrigins: option('EMBED_ORIGINS', [] as string[], origins, 'Origins (https://static.example) whose pages may embed the counter: CORS on /api, and the live socket.'),
+  sites: option('SITES', [] as string[], list, 'External pages that may be counted: `slug=https://site/path` entries, or a .json file of [{slug, url, title}].'),
+  statsToken: option('STATS_TOKEN', undefined, optionalText, 'When set, /stats needs `?token=` or `Authorization: Bearer` with this value.'),
+  metricsToken: option('METRICS_TOKEN', undefined, optionalText, 'When set, /metrics needs `Authorization: Bearer` with this value.'),
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
