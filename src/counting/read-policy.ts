@@ -30,6 +30,9 @@ export type ReadDecision = { ok: true } | { ok: false; reason: LiveReplyError; r
 
 const DAY_MS = 86_400_000;
 
+/** isbot's list, plus no User-Agent at all: every browser sends one, bare scripts (curl -H, ws) often do not. */
+export const isAutomatedAgent = (userAgent: string): boolean => userAgent.trim() === '' || isbot(userAgent);
+
 export class ReadPolicy {
   private readonly now: () => number;
 
@@ -46,7 +49,7 @@ export class ReadPolicy {
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };
     }
-    if (!this.options.countBots && (payload.automated === true || isbot(socket.userAgent))) return { ok: false, reason: 'bot' };
+    if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent))) return { ok: false, reason: 'bot' };
     if (this.options.respectDnt && socket.doNotTrack) return { ok: false, reason: 'dnt' };
     if (!(await this.options.claims.claim(`view:${check.pageView.view}`, this.options.tokenMaxAgeMs))) {
       return { ok: false, reason: 'token_replayed' };
