@@ -1,5 +1,5 @@
 // CounterStore held in memory: for tests and as the reference the shared suite checks others against.
-import type { CounterStore, DailyCount, Increment, PostCounts } from './store.js';
+import { checkIncrements, type CounterStore, type DailyCount, type Increment, type PostCounts } from './store.js';
 
 export class MemoryStore implements CounterStore {
   readonly kind = 'memory';
@@ -11,6 +11,7 @@ export class MemoryStore implements CounterStore {
   }
 
   async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+    checkIncrements(increments);
     const touched = new Map<string, number>();
     for (const { slug, day, count } of increments) {
       const total = (this.counters.get(slug) ?? 0) + count;

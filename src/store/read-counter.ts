@@ -80,6 +80,8 @@ export class ReadCounter {
   }
 
   record(slug: string, count = 1): void {
+    // One bad increment would make the store refuse every batch it lands in, stalling all counting.
+    if (slug === '' || !Number.isSafeInteger(count) || count < 1) return;
     this.queue.push({ slug, day: utcDay(this.now()), count });
     const max = this.options.maxPendingReads ?? Infinity;
     if (this.queue.length > max) {

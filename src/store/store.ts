@@ -22,6 +22,7 @@ export interface PostCounts {
 /**
  * Guarantees every implementation gives:
  * - `apply` is atomic: when its promise resolves every increment is durable, when it rejects none is;
+ * - `apply` refuses (rejects, applying nothing) a batch holding an increment that fails `checkIncrements`;
  * - it resolves with the totals after the commit of every slug it touched;
  * - `ensureCounters` creates missing counters at 0 and never changes an existing one;
  * - `replace` sets a post's total and days to exactly the given values (idempotent import/migrate).
@@ -43,8 +44,20 @@ export function utcDay(at: Date | number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
-/** Sums increments per (slug, day) so a batch of N reads of one post costs one row write. */
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Throws when an increment could corrupt a count: empty slug, a day not YYYY-MM-DD, a count not a positive integer. */
+export function checkIncrements(increments: readonly Increment[]): void {
+  for (const { slug, day, count } of increments) {
+    if (typeof slug !== 'string' || slug === '' || typeof day !== 'string' || !DAY_PATTERN.test(day) || !Number.isSafeInteger(count) || count < 1) {
+      throw new TypeError(`invalid increment ${JSON.stringify({ slug, day, count })}`);
+    }
+  }
+}
+
+/** Sums increments per (slug, day) so a batch of N reads of one post costs one row write; checks them first. */
 export function mergeIncrements(increments: readonly Increment[]): Increment[] {
+  checkIncrements(increments);
   const merged = new Map<string, { slug: string; day: string; count: number }>();
   for (const { slug, day, count } of increments) {
     const key = `${slug}\u0000${day}`;

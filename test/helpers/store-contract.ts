@@ -1,0 +1,197 @@
+// The shared CounterStore suite: every backend (memory, SQLite, Redis) must pass exactly these tests.
+import assert from 'node:assert/strict';
+import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
+
+export interface StoreFixture {
+  readonly store: CounterStore;
+  /** Closes `store` and opens the same data again (a restart); absent for stores that keep nothing. */
+  readonly reopen?: () => Promise<CounterStore>;
+  /** Removes whatever the fixture created (files, keys). Called after the store is closed. */
+  cleanup(): Promise<void>;
+}
+
+const inc = (slug: string, day: string, count = 1): Increment => ({ slug, day, count });
+
+/** Registers the contract suite for one backend; `makeStore` returns a fresh, empty store each time. */
+export function storeContract(
+  name: string,
+  makeStore: () => Promise<StoreFixture>,
+  options: { durable: boolean; after?: () => Promise<void> },
+): void {
+  describe(`CounterStore contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: CounterStore;
+
+    beforeEach(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+    });
+    afterEach(async () => {
+      await store.close();
+      await fixture.cleanup();
+    });
+    if (options.after) after(options.after);
+
+    test('has a kind', () => {
+      assert.equal(typeof store.kind, 'string');
+      assert.ok(store.kind.length > 0);
+    });
+
+    test('ensureCounters creates missing counters at 0', async () => {
+      assert.equal(await store.total('a'), undefined, 'an unknown post has no counter');
+      await store.ensureCounters(['a', 'b']);
+      assert.equal(await store.total('a'), 0);
+      assert.deepEqual(Object.fromEntries(await store.totals()), { a: 0, b: 0 });
+    });
+
+    test('ensureCounters never resets or changes an existing counter', async () => {
+      await store.ensureCounters(['a']);
+      await store.apply([inc('a', '2024-01-01', 5)]);
+      await store.ensureCounters(['a', 'c']);
+      await store.ensureCounters(new Set(['a']));
+      assert.equal(await store.total('a'), 5);
+      assert.equal(await store.total('c'), 0);
+      assert.deepEqual(await store.daily('a', '2024-01-01', '2024-01-01'), [{ day: '2024-01-01', count: 5 }]);
+    });
+
+    test('ensureCounters with nothing is harmless', async () => {
+      await store.ensureCounters([]);
+      assert.equal((await store.totals()).size, 0);
+    });
+
+    test('apply returns the committed totals of exactly the posts it touched', async () => {
+      await store.ensureCounters(['a', 'b', 'untouched']);
+      await store.apply([inc('a', '2024-01-01', 2)]);
+      const totals = await store.apply([inc('a', '2024-01-01'), inc('b', '2024-01-01'), inc('a', '2024-01-02', 3)]);
+      assert.deepEqual(Object.fromEntries(totals), { a: 6, b: 1 });
+      assert.equal(await store.total('a'), 6);
+      assert.equal(await store.total('untouched'), 0);
+    });
+
+    test('apply of nothing returns an empty map and changes nothing', async () => {
+      await store.ensureCounters(['a']);
+      assert.equal((await store.apply([])).size, 0);
+      assert.equal(await store.total('a'), 0);
+    });
+
+    test('apply creates the counter of a post that had none', async () => {
+      const totals = await store.apply([inc('new-post', '2024-03-01', 4)]);
+      assert.equal(totals.get('new-post'), 4);
+      assert.equal(await store.total('new-post'), 4);
+    });
+
+    test('concurrent applies are each atomic: every one sees its own total, none is lost', async () => {
+      await store.ensureCounters(['a']);
+      const results = await Promise.all(Array.from({ length: 25 }, () => store.apply([inc('a', '2024-01-01')])));
+      const seen = results.map((totals) => totals.get('a') ?? -1).sort((x, y) => x - y);
+      assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => i + 1));
+      assert.equal(await store.total('a'), 25);
+      assert.deepEqual(await store.daily('a', '2024-01-01', '2024-01-01'), [{ day: '2024-01-01', count: 25 }]);
+    });
+
+    test('a batch holding an invalid increment is refused whole: no count changes', async () => {
+      await store.ensureCounters(['a', 'b']);
+      await store.apply([inc('a', '2024-01-01', 2)]);
+      const bad: Increment[][] = [
+        [inc('a', '2024-01-01'), inc('b', '2024-01-01', -5)],
+        [inc('a', '2024-01-01'), inc('b', '2024-01-01', 1.5)],
+        [inc('a', '2024-01-01'), inc('b', '2024-01-01', 0)],
+        [inc('a', '2024-01-01'), inc('b', 'yesterday')],
+        [inc('a', '2024-01-01'), inc('', '2024-01-01')],
+      ];
+      for (const batch of bad) await assert.rejects(store.apply(batch), `batch ${JSON.stringify(batch)} must be refused`);
+      assert.deepEqual(Object.fromEntries(await store.totals()), { a: 2, b: 0 });
+      assert.deepEqual(await store.daily('a', '2000-01-01', '2999-12-31'), [{ day: '2024-01-01', count: 2 }]);
+      assert.deepEqual(await store.daily('b', '2000-01-01', '2999-12-31'), []);
+    });
+
+    test('daily: per-day counts in an inclusive range, oldest first, only days with reads', async () => {
+      await store.ensureCounters(['a', 'b']);
+      await store.apply([
+        inc('a', '2024-01-05', 5),
+        inc('a', '2024-01-01'),
+        inc('a', '2024-01-02', 2),
+        inc('b', '2024-01-02', 7),
+        inc('a', '2024-01-02'),
+        inc('a', '2023-12-31', 9),
+      ]);
+      assert.deepEqual(await store.daily('a', '2024-01-01', '2024-01-05'), [
+        { day: '2024-01-01', count: 1 },
+        { day: '2024-01-02', count: 3 },
+        { day: '2024-01-05', count: 5 },
+      ]);
+      assert.deepEqual(await store.daily('a', '2024-01-02', '2024-01-02'), [{ day: '2024-01-02', count: 3 }]);
+      assert.deepEqual(await store.daily('a', '2024-01-03', '2024-01-04'), [], 'a range without reads is empty');
+      assert.deepEqual(await store.daily('a', '2024-01-05', '2024-01-01'), [], 'a reversed range is empty');
+      assert.deepEqual(await store.daily('nobody', '2000-01-01', '2999-12-31'), []);
+      assert.equal(await store.total('a'), 18);
+    });
+
+    test('exportAll lists every counter sorted by slug, with its days', async () => {
+      await store.ensureCounters(['b', 'a', 'zero']);
+      await store.apply([inc('b', '2024-02-02', 2), inc('a', '2024-02-01'), inc('b', '2024-02-01')]);
+      assert.deepEqual(await store.exportAll(), [
+        { slug: 'a', total: 1, daily: [{ day: '2024-02-01', count: 1 }] },
+        { slug: 'b', total: 3, daily: [{ day: '2024-02-01', count: 1 }, { day: '2024-02-02', count: 2 }] },
+        { slug: 'zero', total: 0, daily: [] },
+      ]);
+    });
+
+    test('replace sets exactly the given values and is idempotent', async () => {
+      await store.ensureCounters(['a', 'keep']);
+      await store.apply([inc('a', '2024-01-01', 10), inc('keep', '2024-01-01', 3)]);
+      const imported: PostCounts[] = [
+        { slug: 'a', total: 4, daily: [{ day: '2024-01-03', count: 4 }] },
+        { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 2 }, { day: '2024-01-02', count: 5 }] },
+      ];
+      await store.replace(imported);
+      const once = await store.exportAll();
+      await store.replace(imported);
+      assert.deepEqual(await store.exportAll(), once, 'replacing twice gives the same data');
+      assert.deepEqual(once, [
+        { slug: 'a', total: 4, daily: [{ day: '2024-01-03', count: 4 }] },
+        { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 2 }, { day: '2024-01-02', count: 5 }] },
+        { slug: 'keep', total: 3, daily: [{ day: '2024-01-01', count: 3 }] },
+      ]);
+      const after = await store.apply([inc('a', '2024-01-03')]);
+      assert.equal(after.get('a'), 5, 'counting continues from the replaced total');
+    });
+
+    test('exportAll of one store replaced into another reproduces it', async () => {
+      await store.apply([inc('a', '2024-01-01', 3), inc('b', '2024-01-02'), inc('a', '2024-01-02')]);
+      await store.ensureCounters(['c']);
+      const exported = await store.exportAll();
+      const other = await makeStore();
+      try {
+        await other.store.replace(exported);
+        assert.deepEqual(await other.store.exportAll(), exported);
+      } finally {
+        await other.store.close();
+        await other.cleanup();
+      }
+    });
+
+    test('slugs with unusual characters round-trip', async () => {
+      const slugs = ['ünïcødé-post', "it's \"quoted\"", 'with space', 'a:b', '2024-05-02_hit_counters'];
+      await store.ensureCounters(slugs);
+      await store.apply(slugs.map((slug) => inc(slug, '2024-01-01', 2)));
+      for (const slug of slugs) assert.equal(await store.total(slug), 2, slug);
+      assert.deepEqual((await store.exportAll()).map((p) => p.slug), [...slugs].sort());
+    });
+
+    if (options.durable) {
+      test('committed values survive close and reopen', async () => {
+        assert.ok(fixture.reopen, 'a durable store fixture must offer reopen()');
+        await store.ensureCounters(['a', 'b']);
+        await store.apply([inc('a', '2024-01-01', 3), inc('a', '2024-01-02')]);
+        const before = await store.exportAll();
+        store = await fixture.reopen();
+        assert.deepEqual(await store.exportAll(), before);
+        await store.ensureCounters(['a', 'b']);
+        assert.equal(await store.total('a'), 4, 'ensureCounters after a restart keeps the count');
+        assert.equal((await store.apply([inc('a', '2024-01-02')])).get('a'), 5);
+      });
+    }
+  });
+}
