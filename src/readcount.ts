@@ -90,11 +90,15 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const library = await PostLibrary.open(config.postsDir, {
     onProblem: (problem) => log('warn', `post skipped: ${problem.file}: ${problem.reason}`),
   });
-  const renderer = await PostRenderer.create();
+  // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
+  const renderer = PostRenderer.create();
+  renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs });
   await counter.start(library.slugs());
   library.on('change', (changes) => {
-    for (const slug of changes.changed) renderer.forget(slug);
+    void renderer.then((ready) => {
+      for (const slug of [...changes.changed, ...changes.removed]) ready.forget(slug);
+    }, () => {});
     if (changes.added.length > 0) counter.addPosts(changes.added).catch((error: unknown) => log('error', 'could not create counters', { err: error }));
   });
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});

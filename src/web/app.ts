@@ -19,7 +19,8 @@ import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './vie
 export interface AppDeps {
   readonly config: Config;
   readonly library: PostLibrary;
-  readonly renderer: PostRenderer;
+  /** Resolves once the highlighter is warm; only post pages wait for it. */
+  readonly renderer: Promise<PostRenderer>;
   readonly counter: ReadCounter;
   readonly live: LiveServer;
   readonly signer: TokenSigner;
@@ -89,11 +90,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(page(SITE_TITLE, body, { token: signer.issue('index'), live: 'index' }));
   });
 
-  app.get<{ Params: { slug: string } }>('/post/:slug', (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/post/:slug', async (request, reply) => {
     const post = library.get(request.params.slug);
     const count = post && counter.count(post.slug);
     if (!post || count === undefined) return reply.callNotFound();
-    const body = postPage(post, renderer.render(post), count);
+    const body = postPage(post, (await renderer).render(post), count);
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(
       page(post.title, body, {
         description: post.description,
