@@ -145,6 +145,28 @@ function trimBlankLines(lines: readonly string[]): readonly string[] {
 
 /** Plain text of the first top-level paragraph that has any, for meta descriptions and feeds. */
 export function firstParagraph(markdown: string): string {
+  // Parsing a whole long post for one paragraph dominated cold start; try a prefix cut at a blank line first.
+  const cut = markdown.indexOf('\n\n', PREFIX_CHARS);
+  if (cut > 0) {
+    const fromPrefix = firstTopLevelParagraph(markdown.slice(0, cut));
+    if (fromPrefix !== '') return fromPrefix;
+  }
+  return paragraphFrom(markdown);
+}
+
+const PREFIX_CHARS = 2048;
+
+function firstTopLevelParagraph(markdown: string): string {
+  const tokens = textParser.parse(markdown, {});
+  for (const [index, token] of tokens.entries()) {
+    if (token.type !== 'inline' || token.level !== 1 || tokens[index - 1]?.type !== 'paragraph_open') continue;
+    const text = inlineText(token.children ?? []);
+    if (text !== '') return truncate(text, MAX_DESCRIPTION_CHARS);
+  }
+  return '';
+}
+
+function paragraphFrom(markdown: string): string {
   const tokens = textParser.parse(markdown, {});
   const candidates = tokens.filter((token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open');
   const ordered = [...candidates.filter((token) => token.level === 1), ...candidates];
