@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { ReadPolicy } from './counting/read-policy.js';
+import { SiteRegistry } from './embed/sites.js';
 import { Receipts } from './counting/receipts.js';
 import { LiveServer } from './live/live-server.js';
 import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
@@ -94,7 +95,9 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const renderer = PostRenderer.create();
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs });
-  await counter.start(library.slugs());
+  const sites = SiteRegistry.fromConfig(config.sites);
+  sites.assertNoClash(library.slugs());
+  await counter.start([...library.slugs(), ...sites.slugs()]);
   library.on('change', (changes) => {
     void renderer.then((ready) => {
       for (const slug of [...changes.changed, ...changes.removed]) ready.forget(slug);
@@ -110,9 +113,9 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     signer,
     pubsub,
     telemetry,
-    allowedOrigins: config.allowedOrigins,
+    allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
     routes: [
-      new PostChannelRoute({ library, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs }),
+      new PostChannelRoute({ library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) }, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs }),
       new IndexChannelRoute(counter),
     ],
     limits: {
@@ -123,7 +126,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     },
   });
   const app: FastifyInstance = await buildApp({
-    config, library, renderer, counter, live, signer, receipts,
+    config, library, renderer, counter, live, signer, receipts, store, telemetry, sites,
     health: () => ({ status: 'ok', store: store.kind, posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

@@ -14,9 +14,11 @@ import type { PostLibrary } from '../posts/library.js';
 import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
 import { registerFeed } from './feed.js';
+import type { DashboardDeps } from './routes/deps.js';
+import { registerDashboard } from './routes/index.js';
 import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
 
-export interface AppDeps {
+export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'sites' | 'reading'> {
   readonly config: Config;
   readonly library: PostLibrary;
   /** Resolves once the highlighter is warm; only post pages wait for it. */
@@ -121,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerFeed(app, library, SITE_TITLE);
+  await registerDashboard(app, deps);
 
   await app.register(fastifyStatic, { root: CLIENT_DIR, prefix: '/assets/', cacheControl: false, decorateReply: false,
     setHeaders: (res) => res.setHeader('cache-control', ASSET_CACHE) });

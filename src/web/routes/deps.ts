@@ -1,0 +1,26 @@
+// What the dashboard, API, badge, metrics and embed routes need from the composition root.
+import type { Config } from '../../config.js';
+import type { TokenSigner } from '../../live/token.js';
+import type { SummarySources } from '../../stats/summary.js';
+import type { ReadCounter } from '../../store/read-counter.js';
+import type { CounterStore } from '../../store/store.js';
+import type { Telemetry } from '../../telemetry/telemetry.js';
+
+export interface DashboardDeps extends SummarySources {
+  readonly config: Config;
+  readonly signer: TokenSigner;
+  readonly telemetry: Telemetry;
+  readonly counter: ReadCounter;
+  readonly store: CounterStore;
+}
+
+/** Constant-time-enough check of `Authorization: Bearer <token>` (or `?token=` when allowed); true when no token is set. */
+export function authorized(expected: string | undefined, headers: Record<string, unknown>, queryToken?: unknown): boolean {
+  if (expected === undefined) return true;
+  const header = headers.authorization;
+  const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : queryToken;
+  if (typeof given !== 'string' || given.length !== expected.length) return false;
+  let diff = 0;
+  for (let i = 0; i < given.length; i += 1) diff |= given.charCodeAt(i) ^ expected.charCodeAt(i);
+  return diff === 0;
+}

@@ -1,0 +1,87 @@
+// JSON API over real HTTP: list and detail with daily series, ?days validation, ETag/304, CORS only for EMBED_ORIGINS.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { utcDay } from '../src/store/store.js';
+import { startServer, type TestServer } from './helpers/live-socket.js';
+import { readPost, untilTotal } from './helpers/reads.js';
+
+const EMBED = 'https://static.example';
+
+describe('JSON API', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ COUNT_MODE: 'every-read', EMBED_ORIGINS: EMBED, SITES: 'ext-page=https://static.example/notes/one/' });
+  });
+  after(() => server.close());
+
+  test('GET /api/posts lists posts and registered external pages with total and today', async () => {
+    await readPost(server, 'hello');
+    await untilTotal(server, 'hello', 1);
+    const response = await fetch(`${server.base}/api/posts`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+    const { posts } = (await response.json()) as { posts: { slug: string; title: string; total: number; today: number; url: string; external: boolean }[] };
+    const hello = posts.find((post) => post.slug === 'hello');
+    assert.deepEqual(hello, { slug: 'hello', title: 'Post hello', url: '/post/hello', external: false, total: 1, today: 1 });
+    assert.deepEqual(posts.find((post) => post.slug === 'ext-page'), { slug: 'ext-page', title: 'ext-page', url: 'https://static.example/notes/one/', external: true, total: 0, today: 0 });
+  });
+
+  test('GET /api/posts/:slug returns a zero-filled daily series of 30, 90 or 365 days', async () => {
+    const body = (await (await fetch(`${server.base}/api/posts/hello`)).json()) as { total: number; days: number; daily: { day: string; count: number }[] };
+    assert.equal(body.days, 30);
+    assert.equal(body.daily.length, 30);
+    assert.deepEqual(body.daily.at(-1), { day: utcDay(Date.now()), count: body.total });
+    assert.equal(body.daily.slice(0, -1).every((d) => d.count === 0), true);
+    for (const days of [90, 365]) {
+      const long = (await (await fetch(`${server.base}/api/posts/hello?days=${days}`)).json()) as { daily: unknown[] };
+      assert.equal(long.daily.length, days);
+    }
+    assert.equal((await fetch(`${server.base}/api/posts/hello?days=7`)).status, 400);
+    assert.equal((await fetch(`${server.base}/api/posts/hello?days=abc`)).status, 400);
+  });
+
+  test('unknown and hostile slugs get 404 and create no counter', async () => {
+    for (const slug of ['nope', '..%2Fetc', '%3Cscript%3E', 'a'.repeat(90), 'bad slug!']) {
+      assert.equal((await fetch(`${server.base}/api/posts/${slug}`)).status, 404, slug);
+    }
+    assert.equal((await server.readcount.store.totals()).has('nope'), false);
+  });
+
+  test('ETag: a repeat request with If-None-Match gets 304 until the count changes', async () => {
+    const first = await fetch(`${server.base}/api/posts/second-post`);
+    const etag = first.headers.get('etag');
+    assert.ok(etag);
+    assert.equal(first.headers.get('cache-control'), 'no-cache');
+    assert.equal((await fetch(`${server.base}/api/posts/second-post`, { headers: { 'if-none-match': etag } })).status, 304);
+    await readPost(server, 'second-post');
+    await untilTotal(server, 'second-post', 1);
+    const changed = await fetch(`${server.base}/api/posts/second-post`, { headers: { 'if-none-match': etag } });
+    assert.equal(changed.status, 200);
+    assert.notEqual(changed.headers.get('etag'), etag);
+  });
+
+  test('CORS: EMBED_ORIGINS get Access-Control-Allow-Origin, other origins do not', async () => {
+    const allowed = await fetch(`${server.base}/api/posts`, { headers: { origin: EMBED } });
+    assert.equal(allowed.headers.get('access-control-allow-origin'), EMBED);
+    const other = await fetch(`${server.base}/api/posts`, { headers: { origin: 'https://evil.example' } });
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    const preflight = await fetch(`${server.base}/api/posts/hello`, { method: 'OPTIONS', headers: { origin: EMBED, 'access-control-request-method': 'GET' } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), EMBED);
+  });
+
+  test('embed tokens: only for EMBED_ORIGINS, and a registered page only from its own origin and path', async () => {
+    const token = (origin: string | undefined, query: string) =>
+      fetch(`${server.base}/api/embed/token?${query}`, { headers: origin ? { origin } : {} });
+    const ok = await token(EMBED, 'slug=ext-page&path=/notes/one/');
+    assert.equal(ok.status, 200);
+    const body = (await ok.json()) as { token: string; count: number };
+    assert.equal(typeof body.token, 'string');
+    assert.equal(ok.headers.get('access-control-allow-origin'), EMBED);
+    assert.equal((await token(EMBED, 'slug=hello')).status, 200);
+    assert.equal((await token(undefined, 'slug=ext-page')).status, 403);
+    assert.equal((await token('https://evil.example', 'slug=ext-page')).status, 403);
+    assert.equal((await token(EMBED, 'slug=ext-page&path=/other/')).status, 403);
+    assert.equal((await token(EMBED, 'slug=unregistered')).status, 404);
+  });
+});
