@@ -128,7 +128,7 @@ describe('live socket security', () => {
     for (const reason of ['unmatched_topic', 'unknown_post', 'unknown_event', 'too_many_channels', 'invalid_token', 'rate_limited']) {
       assert.ok(reason in LIVE_REPLY_ERRORS, reason);
     }
-    const documented = Object.values(LIVE_CLOSE_CODES).map((c) => c.code);
+    const documented: number[] = Object.values(LIVE_CLOSE_CODES).map((c) => c.code);
     for (const code of [1003, 1007, 1009, 4400, 4408, 4429]) assert.ok(documented.includes(code), String(code));
   });
 });
