@@ -1,0 +1,95 @@
+// Redis connections with readcount's policy: fail fast while Redis is away, reconnect forever, report up/down transitions once.
+import { createClient, type RedisClientType } from '@redis/client';
+import { ConfigError } from '../errors.js';
+
+export type RedisClient = RedisClientType;
+
+export interface RedisConnectOptions {
+  /** Called on transitions only (never once per failed command or retry), so logs say it once. */
+  readonly onStateChange?: (up: boolean, error?: Error) => void;
+  /** How long the first connection may take before startup gives up. */
+  readonly startupTimeoutMs?: number;
+  /** Tags the connection in `CLIENT LIST` (e.g. `readcount:pubsub`). */
+  readonly name?: string;
+}
+
+/** Backoff of 50 ms doubling up to 2 s, with jitter so a fleet of instances does not reconnect in lockstep. */
+export const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000) * (0.8 + Math.random() * 0.4);
+
+/**
+ * Opens one connection. Commands issued while it is down reject at once (no offline queue): the
+ * callers already know how to wait (ReadCounter buffers and retries) and a hung promise would stall
+ * page views and shutdown instead.
+ */
+export async function connectRedis(url: string, options: RedisConnectOptions = {}): Promise<RedisClient> {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5000 },
+  }) as unknown as RedisClient;
+  watchState(client, options.onStateChange);
+  const timeoutMs = options.startupTimeoutMs ?? 10_000;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ConfigError('REDIS_URL', `${redactUrl(url)} did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([client.connect(), timeout]);
+    return client;
+  } catch (error) {
+    client.destroy();
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError('REDIS_URL', `${redactUrl(url)}: ${(error as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A second connection to the same server (a subscriber needs its own), with the same policy. */
+export async function duplicateRedis(client: RedisClient, options: RedisConnectOptions = {}): Promise<RedisClient> {
+  const copy = client.duplicate() as unknown as RedisClient;
+  watchState(copy, options.onStateChange);
+  await copy.connect();
+  return copy;
+}
+
+/** Closes a connection without waiting on a Redis that may be gone. */
+export async function closeRedis(client: RedisClient): Promise<void> {
+  if (!client.isOpen) return;
+  if (!client.isReady) {
+    client.destroy();
+    return;
+  }
+  try {
+    await client.close();
+  } catch {
+    client.destroy();
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
+}
+
+export const isRedisUrl = (value: string): boolean => /^rediss?:\/\//i.test(value);
+
+function watchState(client: RedisClient, onStateChange: RedisConnectOptions['onStateChange']): void {
+  let up = false;
+  const set = (next: boolean, error?: Error) => {
+    if (next === up) return;
+    up = next;
+    onStateChange?.(next, error);
+  };
+  // Without an 'error' listener node-redis would throw from the event emitter and end the process.
+  client.on('error', (error: Error) => set(false, error));
+  client.on('ready', () => set(true));
+  client.on('end', () => set(false));
+}

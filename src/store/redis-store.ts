@@ -1,0 +1,155 @@
+// CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
+import { randomUUID } from 'node:crypto';
+import { closeRedis, type RedisClient } from '../redis/connection.js';
+import { type CounterStore, type DailyCount, type Increment, mergeIncrements, type PostCounts } from './store.js';
+
+/** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
+const BATCH_MARKER_SECONDS = 7 * 86_400;
+
+type Tally = Map<string, number>;
+const tallyKey = (slug: string, day: string): string => `${slug}\u0000${day}`;
+
+export interface RedisStoreOptions {
+  readonly prefix: string;
+  /** Close the connection with the store (true when the store opened it, as `migrate` does). */
+  readonly ownsClient?: boolean;
+}
+
+/**
+ * Exactly once across lost replies: every batch's MULTI also sets a marker key `batch:<uuid>`. MULTI is
+ * atomic, so the marker exists if and only if the batch was applied. When `apply` fails we cannot know
+ * whether Redis ran it (the reply may be what was lost); ReadCounter re-queues the reads, and before the
+ * next batch is sent we ask Redis whether the marker exists. If it does, those reads become a credit that
+ * is subtracted from what ReadCounter resubmits, so they are never added twice. (MULTI, not Lua, keeps every
+ * command a plain INCRBY-style write; a SET NX inside MULTI could not make the other commands conditional.)
+ */
+export class RedisStore implements CounterStore {
+  readonly kind = 'redis';
+  private readonly totalsKey: string;
+  private inDoubt: { id: string; sent: Tally } | undefined;
+  /** Reads already in Redis that ReadCounter still holds and will resubmit, per (slug, day). */
+  private readonly credit: Tally = new Map();
+
+  constructor(
+    private readonly client: RedisClient,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.totalsKey = `${options.prefix}totals`;
+  }
+
+  private dailyKey(slug: string): string {
+    return `${this.options.prefix}daily:${slug}`;
+  }
+
+  private batchKey(id: string): string {
+    return `${this.options.prefix}batch:${id}`;
+  }
+
+  async ensureCounters(slugs: Iterable<string>): Promise<void> {
+    const multi = this.client.multi();
+    let any = false;
+    for (const slug of slugs) {
+      multi.hSetNX(this.totalsKey, slug, '0');
+      any = true;
+    }
+    if (any) await multi.exec();
+  }
+
+  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+    const merged = mergeIncrements(increments);
+    if (merged.length === 0) return new Map();
+    await this.settleDoubt();
+    const id = randomUUID();
+    const sent: Tally = new Map();
+    const used: Tally = new Map();
+    const perSlug = new Map<string, number>();
+    const multi = this.client.multi().set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
+    for (const { slug, day, count } of merged) {
+      const key = tallyKey(slug, day);
+      const covered = Math.min(this.credit.get(key) ?? 0, count);
+      if (covered > 0) used.set(key, covered);
+      const rest = count - covered;
+      if (rest > 0) {
+        sent.set(key, rest);
+        multi.hIncrBy(this.dailyKey(slug), day, rest);
+      }
+      perSlug.set(slug, (perSlug.get(slug) ?? 0) + rest);
+    }
+    // HINCRBY by 0 for a fully credited post still returns its total, which ReadCounter announces.
+    const slugs = [...perSlug.keys()];
+    for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
+    let replies: unknown[];
+    try {
+      replies = (await multi.exec()) as unknown[];
+    } catch (error) {
+      this.inDoubt = { id, sent };
+      throw error;
+    }
+    for (const [key, covered] of used) subtract(this.credit, key, covered);
+    const totals = new Map<string, number>();
+    const firstTotal = replies.length - slugs.length;
+    slugs.forEach((slug, index) => totals.set(slug, Number(replies[firstTotal + index])));
+    return totals;
+  }
+
+  /** Resolves a batch whose reply was lost; throws (changing nothing) while Redis cannot answer. */
+  private async settleDoubt(): Promise<void> {
+    if (!this.inDoubt) return;
+    const { id, sent } = this.inDoubt;
+    const applied = (await this.client.exists(this.batchKey(id))) === 1;
+    if (applied) for (const [key, count] of sent) this.credit.set(key, (this.credit.get(key) ?? 0) + count);
+    this.inDoubt = undefined;
+  }
+
+  async total(slug: string): Promise<number | undefined> {
+    const value = await this.client.hGet(this.totalsKey, slug);
+    return value === null || value === undefined ? undefined : Number(value);
+  }
+
+  async totals(): Promise<Map<string, number>> {
+    const all = (await this.client.hGetAll(this.totalsKey)) as Record<string, string>;
+    return new Map(Object.entries(all).map(([slug, total]) => [slug, Number(total)]));
+  }
+
+  async daily(slug: string, fromDay: string, toDay: string): Promise<DailyCount[]> {
+    const all = (await this.client.hGetAll(this.dailyKey(slug))) as Record<string, string>;
+    return toDays(all).filter(({ day }) => day >= fromDay && day <= toDay);
+  }
+
+  async exportAll(): Promise<PostCounts[]> {
+    const totals = await this.totals();
+    const slugs = [...totals.keys()].sort();
+    if (slugs.length === 0) return [];
+    const multi = this.client.multi();
+    for (const slug of slugs) multi.hGetAll(this.dailyKey(slug));
+    const days = (await multi.exec()) as unknown as Record<string, string>[];
+    return slugs.map((slug, index) => ({ slug, total: totals.get(slug) ?? 0, daily: toDays(days[index] ?? {}) }));
+  }
+
+  async replace(counts: readonly PostCounts[]): Promise<void> {
+    if (counts.length === 0) return;
+    const multi = this.client.multi();
+    for (const { slug, total, daily } of counts) {
+      multi.hSet(this.totalsKey, slug, String(total));
+      multi.del(this.dailyKey(slug));
+      if (daily.length > 0) multi.hSet(this.dailyKey(slug), Object.fromEntries(daily.map(({ day, count }) => [day, String(count)])));
+    }
+    await multi.exec();
+  }
+
+  async close(): Promise<void> {
+    if (this.options.ownsClient) await closeRedis(this.client);
+  }
+}
+
+function subtract(tally: Tally, key: string, count: number): void {
+  const left = (tally.get(key) ?? 0) - count;
+  if (left > 0) tally.set(key, left);
+  else tally.delete(key);
+}
+
+function toDays(hash: Record<string, string>): DailyCount[] {
+  return Object.entries(hash)
+    .map(([day, count]) => ({ day, count: Number(count) }))
+    .sort((a, b) => a.day.localeCompare(b.day));
+}
