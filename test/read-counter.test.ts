@@ -1,0 +1,258 @@
+// ReadCounter: group commit, totals announced only after the store committed them, retries, coalesced pushes, drain on close.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, test } from 'node:test';
+import { PubSub, type Broadcast } from '../src/pubsub/pubsub.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { POSTS_TOPIC, postTopic, ReadCounter, type ReadCounterOptions } from '../src/store/read-counter.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import type { CounterStore, Increment } from '../src/store/store.js';
+import { EVENTS, type Measurements, type Metadata, Telemetry } from '../src/telemetry/telemetry.js';
+import { deferred, until } from './helpers/wait.js';
+
+/** A real store whose apply can be held at a gate or made to fail, to watch what the counter does meanwhile. */
+class ControlledStore implements CounterStore {
+  readonly kind: string;
+  applyCalls: Increment[][] = [];
+  failNext = 0;
+  private gate: Promise<void> | undefined;
+
+  constructor(private readonly inner: CounterStore) {
+    this.kind = `controlled-${inner.kind}`;
+  }
+
+  /** Holds every apply until the returned function is called. */
+  hold(): () => void {
+    const { promise, resolve } = deferred();
+    this.gate = promise;
+    return () => {
+      this.gate = undefined;
+      resolve();
+    };
+  }
+
+  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+    this.applyCalls.push([...increments]);
+    if (this.gate) await this.gate;
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      throw new Error('store unreachable');
+    }
+    return this.inner.apply(increments);
+  }
+
+  ensureCounters = (slugs: Iterable<string>) => this.inner.ensureCounters(slugs);
+  total = (slug: string) => this.inner.total(slug);
+  totals = () => this.inner.totals();
+  daily = (slug: string, from: string, to: string) => this.inner.daily(slug, from, to);
+  exportAll = () => this.inner.exportAll();
+  replace = (counts: Parameters<CounterStore['replace']>[0]) => this.inner.replace(counts);
+  close = () => this.inner.close();
+}
+
+interface Rig {
+  counter: ReadCounter;
+  telemetry: Telemetry;
+  pubsub: PubSub;
+  posts: number[];
+  index: { slug: string; count: number }[];
+  commits: Measurements[];
+  errors: { measurements: Measurements; metadata: Metadata }[];
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function rig(store: CounterStore, options: Partial<ReadCounterOptions> = {}, slugs = ['a', 'b']): Promise<Rig> {
+  const telemetry = new Telemetry();
+  const pubsub = new PubSub();
+  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: 0, retryMs: 20, ...options });
+  const result: Rig = { counter, telemetry, pubsub, posts: [], index: [], commits: [], errors: [] };
+  pubsub.subscribe(postTopic('a'), (m: Broadcast) => result.posts.push((m.payload as { count: number }).count));
+  pubsub.subscribe(POSTS_TOPIC, (m: Broadcast) => result.index.push(m.payload as { slug: string; count: number }));
+  telemetry.attach('test.commits', EVENTS.storeCommit, (_e, measurements) => result.commits.push(measurements), null);
+  telemetry.attach('test.errors', EVENTS.storeError, (_e, measurements, metadata) => result.errors.push({ measurements, metadata }), null);
+  await counter.start(slugs);
+  cleanups.push(async () => {
+    await counter.close();
+    telemetry.detachAll();
+    await pubsub.close();
+    await store.close();
+  });
+  return result;
+}
+
+const read = (r: Rig, slug = 'a'): void => r.telemetry.execute(EVENTS.read, { count: 1 }, { slug });
+
+describe('ReadCounter', () => {
+  test('group commit: many reads in one tick make one commit (real SQLite file)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'readcount-counter-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const store = new SqliteStore(join(dir, 'readcount.db'));
+    const r = await rig(store);
+    for (let i = 0; i < 200; i += 1) read(r, i % 4 === 0 ? 'b' : 'a');
+    await r.counter.drain();
+    assert.equal(r.commits.length, 1, 'one transaction for the whole burst');
+    assert.equal(r.commits[0]?.reads, 200);
+    assert.equal(r.commits[0]?.posts, 2);
+    assert.equal(typeof r.commits[0]?.duration_ms, 'number');
+    assert.equal(await store.total('a'), 150);
+    assert.equal(await store.total('b'), 50);
+    assert.equal(r.counter.count('a'), 150);
+    assert.deepEqual(r.posts, [150], 'one push per commit, with the committed total');
+  });
+
+  test('reads arriving while a commit runs all go into the next single commit', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store);
+    const release = store.hold();
+    for (let i = 0; i < 10; i += 1) read(r);
+    await until(() => store.applyCalls.length === 1, 'the first commit to start');
+    for (let i = 0; i < 30; i += 1) read(r);
+    assert.equal(r.counter.pendingReads(), 30);
+    release();
+    await r.counter.drain();
+    assert.deepEqual(store.applyCalls.map((batch) => batch.length), [10, 30]);
+    assert.equal(r.commits.length, 2);
+    assert.equal(await store.total('a'), 40);
+  });
+
+  test('a count is announced only after the store committed it', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store);
+    const release = store.hold();
+    read(r);
+    read(r);
+    read(r, 'b');
+    await until(() => store.applyCalls.length === 1, 'the commit to start');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.deepEqual(r.posts, [], 'nothing broadcast while the commit is in flight');
+    assert.equal(r.index.length, 0);
+    assert.equal(r.counter.count('a'), 0, 'the cached count (what pages render) is unchanged too');
+    release();
+    await until(() => r.posts.length === 1, 'the push after commit');
+    assert.deepEqual(r.posts, [2]);
+    assert.deepEqual(r.index.sort((x, y) => x.slug.localeCompare(y.slug)), [{ slug: 'a', count: 2 }, { slug: 'b', count: 1 }]);
+    assert.equal(r.counter.count('a'), 2);
+  });
+
+  test('a failed commit announces nothing; the reads are retried and committed exactly once', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { retryMs: 30 });
+    store.failNext = 2;
+    for (let i = 0; i < 5; i += 1) read(r);
+    await until(() => store.applyCalls.length >= 1, 'the first (failing) commit');
+    await until(() => r.errors.length === 1, 'the store error event');
+    assert.equal(r.errors[0]?.measurements.pending, 5);
+    assert.deepEqual(r.posts, []);
+    assert.equal(r.counter.count('a'), 0);
+    assert.equal(r.counter.pendingReads(), 5, 'the failed batch is back in the queue');
+    read(r);
+    read(r);
+    await until(() => r.posts.length === 1, 'the push after the retry succeeded', 3000);
+    assert.equal(store.applyCalls.length, 3, 'two failures, then one commit');
+    assert.equal(store.applyCalls[2]?.length, 7, 'the retry carries the old and the new reads together');
+    assert.deepEqual(r.posts, [7]);
+    assert.equal(await store.total('a'), 7, 'no read lost, none committed twice');
+    assert.equal(r.errors.length, 1, 'one error event per outage, not per retry');
+    assert.equal(r.counter.pendingReads(), 0);
+  });
+
+  test('coalescing: pushes are rate limited per post and the last one carries the exact total', async () => {
+    const store = new MemoryStore();
+    const r = await rig(store, { pushIntervalMs: 1000 });
+    // Wait on commit events, not drain(): drain flushes held pushes (that is what close needs).
+    for (let i = 1; i <= 10; i += 1) {
+      read(r);
+      await until(() => r.commits.length === i, `commit ${i}`);
+    }
+    assert.equal(r.commits.length, 10, 'ten separate commits');
+    assert.deepEqual(r.posts, [1], 'only the first push went out at once');
+    await until(() => r.posts.at(-1) === 10, 'the trailing push with the exact total', 4000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(r.posts, [1, 10], 'one leading and one trailing push');
+    assert.deepEqual(r.index.filter((m) => m.slug === 'a').map((m) => m.count), [1, 10]);
+  });
+
+  test('close commits pending reads and flushes held pushes', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { pushIntervalMs: 60_000 });
+    read(r);
+    await r.counter.drain();
+    assert.deepEqual(r.posts, [1]);
+    read(r);
+    await r.counter.drain();
+    const release = store.hold();
+    read(r);
+    read(r, 'b');
+    await until(() => store.applyCalls.length === 3, 'a commit in flight');
+    read(r);
+    const closed = r.counter.close();
+    release();
+    await closed;
+    assert.equal(await store.total('a'), 4);
+    assert.equal(await store.total('b'), 1);
+    assert.equal(r.posts.at(-1), 4, 'the held push went out with the final total');
+    assert.equal(r.counter.pendingReads(), 0);
+  });
+
+  test('close makes one last attempt even while the store was failing', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { retryMs: 60_000 });
+    store.failNext = 1;
+    read(r);
+    read(r);
+    await until(() => r.errors.length === 1, 'the failure');
+    await r.counter.close();
+    assert.equal(await store.total('a'), 2);
+    assert.deepEqual(r.posts, [2]);
+  });
+
+  test('a full buffer drops the oldest reads and says so', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { retryMs: 60_000, maxPendingReads: 3 });
+    store.failNext = 1;
+    read(r);
+    await until(() => r.errors.length === 1, 'the failure');
+    for (let i = 0; i < 4; i += 1) read(r);
+    assert.equal(r.counter.pendingReads(), 3);
+    assert.equal(r.counter.dropped, 2);
+    assert.deepEqual(r.errors.at(-1)?.metadata, { reason: 'buffer_full' });
+  });
+
+  test('invalid read events are ignored and never stall counting', async () => {
+    const store = new MemoryStore();
+    const r = await rig(store);
+    r.telemetry.execute(EVENTS.read, { count: 1.5 }, { slug: 'a' });
+    r.telemetry.execute(EVENTS.read, { count: -1 }, { slug: 'a' });
+    r.telemetry.execute(EVENTS.read, { count: 1 }, { slug: '' });
+    assert.equal(r.counter.pendingReads(), 0);
+    read(r);
+    await r.counter.drain();
+    assert.equal(await store.total('a'), 1);
+  });
+
+  test('start keeps existing counts; addPosts creates counters without touching others', async () => {
+    const store = new MemoryStore();
+    await store.apply([{ slug: 'a', day: '2024-01-01', count: 9 }]);
+    const r = await rig(store);
+    assert.equal(r.counter.count('a'), 9);
+    assert.equal(r.counter.count('b'), 0);
+    await r.counter.addPosts(['c', 'a']);
+    assert.equal(r.counter.count('c'), 0);
+    assert.equal(r.counter.count('a'), 9);
+    assert.equal(r.counter.count('nope'), undefined);
+  });
+
+  test('totals committed by another instance (a posts broadcast) raise the cache, never lower it', async () => {
+    const r = await rig(new MemoryStore());
+    r.pubsub.broadcast(POSTS_TOPIC, 'count', { slug: 'a', count: 50 });
+    assert.equal(r.counter.count('a'), 50);
+    r.pubsub.broadcast(POSTS_TOPIC, 'count', { slug: 'a', count: 20 });
+    assert.equal(r.counter.count('a'), 50);
+  });
+});
