@@ -1,8 +1,10 @@
 // Registers the dashboard-side routes (API, badge, metrics, stats, embed) on the app; app.ts calls this once.
 import type { FastifyInstance } from 'fastify';
 import { apiRoutes } from './api.js';
+import { badgeRoutes } from './badge.js';
 import type { DashboardDeps } from './deps.js';
 
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   await app.register(apiRoutes, { deps });
+  await app.register(badgeRoutes, { deps });
 }
