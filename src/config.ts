@@ -80,6 +80,10 @@ export const OPTIONS = {
   sites: option('SITES', [] as string[], list, 'External pages that may be counted: `slug=https://site/path` entries, or a .json file of [{slug, url, title}].'),
   statsToken: option('STATS_TOKEN', undefined, optionalText, 'When set, /stats needs `?token=` or `Authorization: Bearer` with this value.'),
   metricsToken: option('METRICS_TOKEN', undefined, optionalText, 'When set, /metrics needs `Authorization: Bearer` with this value.'),
+  redisUrl: option('REDIS_URL', undefined, optionalText, 'redis://host:port: run several instances sharing counts, live updates and "reading now" through Redis. Unset: one instance on SQLite.'),
+  redisPrefix: option('REDIS_PREFIX', 'readcount:', text, 'Prefix of every Redis key and of the pubsub channel, so several blogs can share one Redis.'),
+  presenceTimeoutMs: option('PRESENCE_TIMEOUT_MS', 30_000, integer(200, 3_600_000), 'An instance not heard from for this long no longer counts towards "reading now" (it died).'),
+  pendingReadsMax: option('PENDING_READS_MAX', 100_000, integer(1, 100_000_000), 'Reads kept while the store (Redis) is unreachable; past this the oldest are dropped, logged and counted.'),
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
