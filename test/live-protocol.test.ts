@@ -1,0 +1,140 @@
+// Phoenix V2 frame decoding/encoding edge cases and page-view tokens (forged, expired, malformed, other page).
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { decodeFrame, encodeFrame, encodeReply, MAX_EVENT_LENGTH, MAX_REF_LENGTH, MAX_TOPIC_LENGTH } from '../src/live/protocol.js';
+import { TokenSigner } from '../src/live/token.js';
+
+const KEY = 'k'.repeat(48);
+
+describe('decodeFrame', () => {
+  test('accepts a V2 frame as the phoenix client sends it', () => {
+    assert.deepEqual(decodeFrame('["3","4","post:hello","phx_join",{}]'), { joinRef: '3', ref: '4', topic: 'post:hello', event: 'phx_join', payload: {} });
+    assert.deepEqual(decodeFrame('[null,"5","phoenix","heartbeat",{}]'), { joinRef: null, ref: '5', topic: 'phoenix', event: 'heartbeat', payload: {} });
+    assert.deepEqual(decodeFrame(' [null,null,"t","e",{"a":[1,{"b":null}]}] ')?.payload, { a: [1, { b: null }] });
+  });
+
+  test('accepts the size limits exactly and refuses one past them', () => {
+    const ref = 'r'.repeat(MAX_REF_LENGTH);
+    const topic = 't'.repeat(MAX_TOPIC_LENGTH);
+    const event = 'e'.repeat(MAX_EVENT_LENGTH);
+    assert.ok(decodeFrame(JSON.stringify([ref, ref, topic, event, {}])));
+    assert.equal(decodeFrame(JSON.stringify([`${ref}x`, '1', 't', 'e', {}])), null);
+    assert.equal(decodeFrame(JSON.stringify(['1', `${ref}x`, 't', 'e', {}])), null);
+    assert.equal(decodeFrame(JSON.stringify(['1', '1', `${topic}x`, 'e', {}])), null);
+    assert.equal(decodeFrame(JSON.stringify(['1', '1', 't', `${event}x`, {}])), null);
+  });
+
+  const refused: [string, string][] = [
+    ['empty text', ''],
+    ['not JSON', '["1","1","t","e",{}'],
+    ['a JSON object (V1 serializer)', '{"topic":"t","event":"e","payload":{},"ref":"1"}'],
+    ['a string', '"hello"'],
+    ['null', 'null'],
+    ['four elements', '["1","1","t","e"]'],
+    ['six elements', '["1","1","t","e",{},1]'],
+    ['numeric join_ref', '[1,"1","t","e",{}]'],
+    ['numeric ref', '["1",2,"t","e",{}]'],
+    ['object ref', '["1",{},"t","e",{}]'],
+    ['empty topic', '["1","1","","e",{}]'],
+    ['numeric topic', '["1","1",7,"e",{}]'],
+    ['empty event', '["1","1","t","",{}]'],
+    ['null event', '["1","1","t",null,{}]'],
+    ['array payload', '["1","1","t","e",[]]'],
+    ['null payload', '["1","1","t","e",null]'],
+    ['string payload', '["1","1","t","e","x"]'],
+    ['number payload', '["1","1","t","e",1]'],
+  ];
+  for (const [what, text] of refused) {
+    test(`refuses ${what}`, () => assert.equal(decodeFrame(text), null));
+  }
+
+  test('a __proto__ key in the payload stays plain data', () => {
+    const frame = decodeFrame('["1","1","t","e",{"__proto__":{"polluted":true}}]');
+    assert.ok(frame);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+});
+
+describe('encodeFrame / encodeReply', () => {
+  test('encodes the V2 array and round-trips through decodeFrame', () => {
+    const text = encodeFrame('1', '2', 'post:ünï', 'count', { count: 3 });
+    assert.equal(text, '["1","2","post:ünï","count",{"count":3}]');
+    assert.deepEqual(decodeFrame(text), { joinRef: '1', ref: '2', topic: 'post:ünï', event: 'count', payload: { count: 3 } });
+    assert.equal(encodeFrame(null, null, 'posts', 'count', { slug: 'a', count: 1 }), '[null,null,"posts","count",{"slug":"a","count":1}]');
+  });
+
+  test('a reply carries the refs of the frame it answers', () => {
+    const frame = decodeFrame('["7","9","post:a","reader",{}]');
+    assert.ok(frame);
+    assert.equal(encodeReply(frame, 'error', { reason: 'too_early' }), '["7","9","post:a","phx_reply",{"status":"error","response":{"reason":"too_early"}}]');
+  });
+
+  test('strings that need escaping survive', () => {
+    const payload = { text: '"quoted" \\ </script> \u2028 \u0000' };
+    assert.deepEqual(decodeFrame(encodeFrame(null, null, 't', 'e', payload))?.payload, payload);
+  });
+});
+
+describe('TokenSigner', () => {
+  let clock = 1_700_000_000_000;
+  const signer = new TokenSigner(KEY, 60_000, () => clock);
+  const mac = (body: string, key = KEY): string => createHmac('sha256', key).update(body).digest('base64url');
+  const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+  test('a fresh token verifies and names its page and a random view', () => {
+    const token = signer.issue('post:hello');
+    const check = signer.verify(token);
+    assert.ok(check.ok);
+    assert.equal(check.pageView.page, 'post:hello');
+    assert.equal(check.pageView.issuedAt, clock);
+    assert.match(check.pageView.view, /^[A-Za-z0-9_-]{16}$/);
+    const other = signer.verify(signer.issue('post:hello'));
+    assert.ok(other.ok);
+    assert.notEqual(other.pageView.view, check.pageView.view, 'every page load is its own view');
+  });
+
+  test('a token for another page verifies as that page (the channel refuses it for this post)', () => {
+    const check = signer.verify(signer.issue('post:other'));
+    assert.ok(check.ok);
+    assert.notEqual(check.pageView.page, 'post:hello');
+    const index = signer.verify(signer.issue('index'));
+    assert.ok(index.ok && index.pageView.page === 'index');
+  });
+
+  test('forged: another key, a changed body, a changed or truncated MAC', () => {
+    const token = signer.issue('post:hello');
+    const [body, sig] = token.split('.') as [string, string];
+    assert.deepEqual(new TokenSigner('x'.repeat(48), 60_000, () => clock).verify(token), { ok: false, reason: 'forged' });
+    const otherBody = b64(['post:other', 'view', clock]);
+    assert.deepEqual(signer.verify(`${otherBody}.${sig}`), { ok: false, reason: 'forged' });
+    const flipped = `${sig.slice(0, -2)}${sig.at(-2) === 'A' ? 'B' : 'A'}${sig.at(-1)}`;
+    assert.deepEqual(signer.verify(`${body}.${flipped}`), { ok: false, reason: 'forged' });
+    assert.deepEqual(signer.verify(`${body}.${sig.slice(0, 10)}`), { ok: false, reason: 'forged' });
+    assert.deepEqual(signer.verify(`${body}.`), { ok: false, reason: 'forged' });
+  });
+
+  test('expired: older than the max age, or issued more than a minute in the future', () => {
+    const start = clock;
+    const token = signer.issue('post:hello');
+    clock = start + 60_000;
+    assert.ok(signer.verify(token).ok, 'valid up to the max age');
+    clock = start + 60_001;
+    assert.deepEqual(signer.verify(token), { ok: false, reason: 'expired' });
+    clock = start;
+    const future = b64(['post:hello', 'view', start + 61_000]);
+    assert.deepEqual(signer.verify(`${future}.${mac(future)}`), { ok: false, reason: 'expired' });
+    const slightlyAhead = b64(['post:hello', 'view', start + 30_000]);
+    assert.ok(signer.verify(`${slightlyAhead}.${mac(slightlyAhead)}`).ok, 'small clock skew between instances is tolerated');
+  });
+
+  test('malformed: not a string, no dot, too long, a signed body that is not the expected shape', () => {
+    for (const token of [undefined, null, 42, {}, ['a.b'], '', 'nodot', '.sig-only', 'x'.repeat(513)]) {
+      assert.deepEqual(signer.verify(token), { ok: false, reason: 'malformed' }, JSON.stringify(token));
+    }
+    for (const fields of ['not json', { page: 'post:a' }, ['post:a', 'view'], ['post:a', 'view', 'yesterday'], [1, 'view', clock], ['post:a', 2, clock]]) {
+      const body = b64(fields);
+      assert.deepEqual(signer.verify(`${body}.${mac(body)}`), { ok: false, reason: 'malformed' }, JSON.stringify(fields));
+    }
+  });
+});
