@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { apiRoutes } from './api.js';
 import { badgeRoutes } from './badge.js';
 import type { DashboardDeps } from './deps.js';
+import { metricsRoutes } from './metrics.js';
 
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   await app.register(apiRoutes, { deps });
   await app.register(badgeRoutes, { deps });
+  await app.register(metricsRoutes, { deps });
 }
