@@ -10,12 +10,15 @@ import { ReadPolicy } from './counting/read-policy.js';
 import { SiteRegistry } from './embed/sites.js';
 import { Receipts } from './counting/receipts.js';
 import { LiveServer } from './live/live-server.js';
+import { ClusterPresence } from './live/cluster-presence.js';
 import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
+import { LocalPresence, type Presence } from './live/presence.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
 import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { RedisBackend } from './redis/backend.js';
 import { ReadCounter } from './store/read-counter.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
@@ -82,11 +85,14 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     throw new ConfigError('POSTS_DIR', `${config.postsDir} is not a readable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   prepareDataDir(config.dataDir);
-  const secret = loadSecretKey(config);
-  const store = openSqlite(config);
-  const telemetry = options.telemetry ?? new Telemetry();
   const log = (level: 'warn' | 'error' | 'info', message: string, detail: Record<string, unknown> = {}) => app?.log[level](detail, message);
-  const pubsub = new PubSub(undefined, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }));
+  // With REDIS_URL, counts, once-only claims, the signing key and pubsub live in Redis, shared by every instance.
+  const redis = config.redisUrl ? await RedisBackend.open(config, log) : undefined;
+  const secret = redis?.secret ?? loadSecretKey(config);
+  const store = redis?.store ?? openSqlite(config);
+  const telemetry = options.telemetry ?? new Telemetry();
+  redis?.watchDrops(telemetry);
+  const pubsub = new PubSub(redis?.adapter, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }));
   await pubsub.start();
   const library = await PostLibrary.open(config.postsDir, {
     onProblem: (problem) => log('warn', `post skipped: ${problem.file}: ${problem.reason}`),
@@ -94,7 +100,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
   const renderer = PostRenderer.create();
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
-  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs });
+  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs, maxPendingReads: config.pendingReadsMax });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);
@@ -105,7 +111,10 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     if (changes.added.length > 0) counter.addPosts(changes.added).catch((error: unknown) => log('error', 'could not create counters', { err: error }));
   });
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
-  const claims: ClaimRegistry = new MemoryClaims();
+  const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
+  const presenceOptions = { pubsub, pushIntervalMs: Math.max(config.pushIntervalMs, 50), timeoutMs: config.presenceTimeoutMs };
+  const presence: Presence = redis ? new ClusterPresence(presenceOptions) : new LocalPresence(presenceOptions);
+  await presence.start();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const policy = new ReadPolicy({ signer, claims, ...config });
   const receipts = new Receipts(telemetry);
@@ -115,7 +124,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     telemetry,
     allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
     routes: [
-      new PostChannelRoute({ library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) }, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs }),
+      new PostChannelRoute({ library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) }, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs, presence }),
       new IndexChannelRoute(counter),
     ],
     limits: {
@@ -127,7 +136,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   });
   const app: FastifyInstance = await buildApp({
     config, library, renderer, counter, live, signer, receipts, store, telemetry, sites,
-    health: () => ({ status: 'ok', store: store.kind, posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
+    health: () => ({ status: redis && !redis.isUp() ? 'degraded' : 'ok', store: store.kind, ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}), posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 
@@ -139,9 +148,11 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await app.close();
       await counter.close();
       receipts.close();
+      await presence.close();
       await pubsub.close();
       await claims.close();
       await store.close();
+      await redis?.close(telemetry);
     })());
 
   return { app, config, store, counter, telemetry, pubsub, library, live, close };

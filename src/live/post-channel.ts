@@ -5,6 +5,7 @@ import { isValidSlug } from '../posts/post.js';
 import { POSTS_TOPIC, type ReadCounter } from '../store/read-counter.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import { type ChannelRoute, type JoinResult, ok, refuse } from './channel.js';
+import type { Presence } from './presence.js';
 
 export interface PostChannelOptions {
   readonly library: Pick<PostLibrary, 'get'>;
@@ -13,6 +14,8 @@ export interface PostChannelOptions {
   readonly telemetry: Telemetry;
   /** How long the first join of a page view is remembered (the token's lifetime). */
   readonly viewMemoryMs: number;
+  /** Counts this socket as "reading now" from join until the channel terminates. */
+  readonly presence?: Presence;
   readonly now?: () => number;
 }
 
@@ -35,10 +38,11 @@ export class PostChannelRoute implements ChannelRoute {
     const firstJoinedAt = this.rememberJoin(`${context.socket.pageView.view}:${slug}`);
     context.subscribe(topic);
     this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic });
-    const { policy, telemetry } = this.options;
+    const { policy, telemetry, presence } = this.options;
+    const untrack = presence?.track(slug);
     return {
       status: 'ok',
-      response: { count },
+      response: presence ? { count, reading: presence.reading(slug) } : { count },
       channel: {
         async handleIn(event, payload) {
           if (event !== 'reader') return refuse('unknown_event');
@@ -51,6 +55,7 @@ export class PostChannelRoute implements ChannelRoute {
           return ok({});
         },
         terminate() {
+          untrack?.();
           telemetry.execute(EVENTS.channelLeave, {}, { topic });
         },
       },

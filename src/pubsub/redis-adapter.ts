@@ -1,13 +1,13 @@
 // PubSubAdapter over Redis as Phoenix.PubSub.Redis does it: one channel, one subscription per process, own messages ignored.
 import { randomUUID } from 'node:crypto';
+import { encodeFrame } from '../live/protocol.js';
 import { closeRedis, duplicateRedis, type RedisClient, type RedisConnectOptions } from '../redis/connection.js';
 import type { Broadcast, PubSubAdapter } from './pubsub.js';
 
+/** What travels on the channel: `<node id>\n<the Phoenix wire frame>`, so a broadcast is JSON-encoded once in the whole cluster. */
 interface Envelope {
   readonly node: string;
-  readonly topic: string;
-  readonly event: string;
-  readonly payload: unknown;
+  readonly message: Broadcast;
 }
 
 export interface RedisAdapterOptions {
@@ -50,14 +50,15 @@ export class RedisPubSubAdapter implements PubSubAdapter {
         return;
       }
       if (envelope.node === this.node) return;
-      deliverRemote({ topic: envelope.topic, event: envelope.event, payload: envelope.payload });
+      deliverRemote(envelope.message);
     });
   }
 
   publish(message: Broadcast): void {
     if (!this.publisher.isReady) return;
-    const envelope: Envelope = { node: this.node, topic: message.topic, event: message.event, payload: message.payload };
-    this.publisher.publish(this.channel, JSON.stringify(envelope)).catch(() => {
+    // Local sockets already encoded the frame (PubSub delivers locally first); reuse it, or encode it for everyone.
+    message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
+    this.publisher.publish(this.channel, `${this.node}\n${message.wire}`).catch(() => {
       // Redis went away between the check and the write; the connection's state change is logged once elsewhere.
     });
   }
@@ -75,11 +76,15 @@ export class RedisPubSubAdapter implements PubSubAdapter {
 }
 
 function parse(raw: string): Envelope | undefined {
+  const newline = raw.indexOf('\n');
+  if (newline < 1) return undefined;
+  const wire = raw.slice(newline + 1);
   try {
-    const value = JSON.parse(raw) as Partial<Envelope> | null;
-    if (!value || typeof value !== 'object') return undefined;
-    if (typeof value.node !== 'string' || typeof value.topic !== 'string' || typeof value.event !== 'string') return undefined;
-    return { node: value.node, topic: value.topic, event: value.event, payload: value.payload };
+    const frame = JSON.parse(wire) as unknown;
+    if (!Array.isArray(frame) || frame.length !== 5) return undefined;
+    const [, , topic, event, payload] = frame as unknown[];
+    if (typeof topic !== 'string' || typeof event !== 'string') return undefined;
+    return { node: raw.slice(0, newline), message: { topic, event, payload, wire } };
   } catch {
     return undefined;
   }
