@@ -123,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerFeed(app, library, SITE_TITLE);
-  await registerDashboard(app, deps);
+  await registerDashboard(app, deps, SITE_TITLE);
 
   await app.register(fastifyStatic, { root: CLIENT_DIR, prefix: '/assets/', cacheControl: false, decorateReply: false,
     setHeaders: (res) => res.setHeader('cache-control', ASSET_CACHE) });

@@ -4,9 +4,13 @@ import { apiRoutes } from './api.js';
 import { badgeRoutes } from './badge.js';
 import type { DashboardDeps } from './deps.js';
 import { metricsRoutes } from './metrics.js';
+import { siteExtrasRoutes } from './site-extras.js';
+import { statsRoutes } from './stats.js';
 
-export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
+export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps, siteTitle: string): Promise<void> {
   await app.register(apiRoutes, { deps });
   await app.register(badgeRoutes, { deps });
   await app.register(metricsRoutes, { deps });
+  await app.register(statsRoutes, { deps, siteTitle });
+  await app.register(siteExtrasRoutes, { deps, siteTitle });
 }

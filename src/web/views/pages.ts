@@ -10,6 +10,8 @@ export interface PageMeta {
   /** `post:<slug>` or `index`: what the live script joins. */
   readonly live?: string;
   readonly readAfterMs?: number;
+  /** Module script that drives the live parts (default /assets/app.js). */
+  readonly script?: string;
   readonly siteTitle: string;
 }
 
@@ -23,10 +25,11 @@ ${meta.description ? html`<meta name="description" content="${meta.description}"
 ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
 ${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
 ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/code.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
-${meta.live ? raw('<script type="module" src="/assets/app.js"></script>') : ''}
+${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
 </head>
 <body>
 <header class="site"><a href="/" class="brand">${meta.siteTitle}</a></header>

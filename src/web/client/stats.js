@@ -1,0 +1,90 @@
+// Browser side of /stats: joins `posts` on the live socket; each count push updates the row and re-fetches its server-rendered chart.
+import { Socket } from '/assets/phoenix.mjs';
+
+const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
+const section = document.querySelector('section.stats');
+const days = section?.dataset.days ?? '30';
+const statsToken = new URLSearchParams(location.search).get('token');
+const tokenQuery = statsToken ? `&token=${encodeURIComponent(statsToken)}` : '';
+const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
+const REFRESH_MS = 250;
+const READING_POLL_MS = 15_000;
+
+const rows = new Map([...document.querySelectorAll('tr[data-slug]')].map((row) => [row.dataset.slug, row]));
+const pending = new Map();
+
+function setNumber(element, value) {
+  if (!element || typeof value !== 'number') return;
+  element.dataset.count = String(value);
+  element.textContent = numberFormat.format(value);
+}
+
+function sumColumn(selector) {
+  let sum = 0;
+  for (const cell of document.querySelectorAll(selector)) sum += Number(cell.dataset.count ?? '0');
+  return sum;
+}
+
+function updateTotals() {
+  setNumber(document.querySelector('.stats-total'), sumColumn('.stat-total'));
+  setNumber(document.querySelector('.stats-today'), sumColumn('.stat-today'));
+}
+
+/** Today's count and the chart come from the server, so the page shows exactly what the store holds. */
+async function refreshRow(slug) {
+  const row = rows.get(slug);
+  if (!row) return;
+  const [api, chart] = await Promise.all([
+    fetch(`/api/posts/${encodeURIComponent(slug)}?days=${days}`).then((r) => (r.ok ? r.json() : undefined)),
+    fetch(`/stats/chart/${encodeURIComponent(slug)}.svg?days=${days}${tokenQuery}`).then((r) => (r.ok ? r.text() : undefined)),
+  ]);
+  if (api) {
+    setNumber(row.querySelector('.stat-today'), api.today);
+    if (api.total > Number(row.querySelector('.stat-total')?.dataset.count ?? '0')) setNumber(row.querySelector('.stat-total'), api.total);
+    if (typeof api.reading === 'number') setNumber(row.querySelector('.stat-reading'), api.reading);
+  }
+  if (chart) {
+    const svg = new DOMParser().parseFromString(chart, 'image/svg+xml').documentElement;
+    const old = row.querySelector('svg.chart');
+    if (svg.nodeName === 'svg' && old) old.replaceWith(document.importNode(svg, true));
+  }
+  updateTotals();
+}
+
+/** Bursts of pushes for one post cost one refresh. */
+function scheduleRefresh(slug) {
+  if (pending.has(slug)) return;
+  pending.set(slug, setTimeout(() => {
+    pending.delete(slug);
+    refreshRow(slug).catch(() => undefined);
+  }, REFRESH_MS));
+}
+
+const socket = new Socket('/live', { params: { _csrf_token: meta('csrf-token') } });
+socket.connect();
+const channel = socket.channel('posts', {});
+channel.on('count', ({ slug, count }) => {
+  const cell = rows.get(slug)?.querySelector('.stat-total');
+  if (cell && count > Number(cell.dataset.count ?? '0')) setNumber(cell, count);
+  updateTotals();
+  scheduleRefresh(slug);
+});
+channel.join().receive('ok', ({ counts }) => {
+  for (const [slug, count] of Object.entries(counts ?? {})) {
+    const cell = rows.get(slug)?.querySelector('.stat-total');
+    if (cell && count !== Number(cell.dataset.count ?? '0')) {
+      setNumber(cell, count);
+      scheduleRefresh(slug);
+    }
+  }
+  updateTotals();
+});
+
+// "Reading now" changes without a count push; a light poll of the JSON API keeps that column honest.
+if (document.querySelector('.stat-reading')) {
+  setInterval(async () => {
+    const response = await fetch('/api/posts').catch(() => undefined);
+    if (!response?.ok) return;
+    for (const post of (await response.json()).posts) setNumber(rows.get(post.slug)?.querySelector('.stat-reading'), post.reading);
+  }, READING_POLL_MS);
+}
