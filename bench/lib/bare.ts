@@ -1,0 +1,22 @@
+// The bare `ws` baseline as a Target, plus its broadcast command.
+import { forkServer, type Target } from './processes.js';
+
+export interface BareTarget extends Target {
+  /** Sends `text` to every connection; resolves with the time the send loop started. */
+  broadcast(text: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startBare(slug = 'counting-reads-honestly'): Promise<BareTarget> {
+  const bare = await forkServer('bench/servers/bare-ws.ts');
+  return {
+    http: '',
+    ws: `ws://127.0.0.1:${bare.port}/`,
+    // The bare server checks no token; the clients still sign one each, so both sides do the same client work.
+    secretKey: 'bare-baseline-key-that-nobody-verifies',
+    slug,
+    pid: bare.pid,
+    broadcast: async (text) => (await bare.request<{ startedAt: number }>({ cmd: 'broadcast', text })).startedAt,
+    stop: bare.stop,
+  };
+}

@@ -1,0 +1,53 @@
+// Sizes of each scenario (full, --quick, and tiny for the tests) and what scenarios hand each other in one run.
+import type { Row } from './report.js';
+
+export interface Sizes {
+  readonly viewers: number;
+  readonly fanoutReads: number;
+  readonly spikeRate: number;
+  readonly spikeSeconds: number;
+  readonly heartbeatClientsPerWorker: number;
+  readonly ingestClients: number;
+  readonly ingestReadsPerClient: number;
+  /** Reads in flight per client during ingest. */
+  readonly ingestWindow: number;
+  readonly httpSeconds: number;
+  readonly httpConnections: number;
+  readonly coldPosts: number;
+  readonly detsIncrements: number;
+  readonly sqliteSeconds: number;
+  readonly workers: number;
+  /** Longest wait for any single step (connect, a count to arrive, replies). */
+  readonly timeoutMs: number;
+}
+
+export const FULL: Sizes = {
+  viewers: 10_000, fanoutReads: 20, spikeRate: 2000, spikeSeconds: 10, heartbeatClientsPerWorker: 100,
+  ingestClients: 1000, ingestReadsPerClient: 20, ingestWindow: 4, httpSeconds: 10, httpConnections: 50,
+  coldPosts: 10_000, detsIncrements: 100_000, sqliteSeconds: 3, workers: 2, timeoutMs: 60_000,
+};
+
+export const QUICK: Sizes = {
+  viewers: 1000, fanoutReads: 10, spikeRate: 500, spikeSeconds: 3, heartbeatClientsPerWorker: 50,
+  ingestClients: 200, ingestReadsPerClient: 10, ingestWindow: 4, httpSeconds: 3, httpConnections: 50,
+  coldPosts: 2000, detsIncrements: 20_000, sqliteSeconds: 1, workers: 2, timeoutMs: 20_000,
+};
+
+export const TINY: Sizes = {
+  viewers: 20, fanoutReads: 3, spikeRate: 50, spikeSeconds: 1, heartbeatClientsPerWorker: 5,
+  ingestClients: 10, ingestReadsPerClient: 5, ingestWindow: 2, httpSeconds: 1, httpConnections: 5,
+  coldPosts: 30, detsIncrements: 1000, sqliteSeconds: 0.2, workers: 2, timeoutMs: 5000,
+};
+
+export interface BenchContext {
+  readonly sizes: Sizes;
+  /** Figures one scenario leaves for a later one (e.g. the ingest rate the DETS row compares with). */
+  readonly shared: Map<string, number>;
+  readonly log: (line: string) => void;
+}
+
+export interface Scenario {
+  readonly id: string;
+  readonly name: string;
+  run(context: BenchContext): Promise<Row[]>;
+}

@@ -1,0 +1,35 @@
+// `npm run bench [-- --quick] [-- --only 1,2]`: runs every scenario against its baseline in one run, prints the table, writes bench/results.
+import { join } from 'node:path';
+import { type BenchContext, FULL, QUICK, type Scenario } from './lib/context.js';
+import { ROOT } from './lib/processes.js';
+import { formatTable, machine, type Row, writeResults } from './lib/report.js';
+import { SCENARIOS } from './scenarios/index.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyAt = args.indexOf('--only');
+const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : undefined;
+const sizes = quick ? QUICK : FULL;
+const started = performance.now();
+const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
+const context: BenchContext = { sizes, shared: new Map(), log };
+
+async function runOne(scenario: Scenario): Promise<Row[]> {
+  log(`scenario ${scenario.id}: ${scenario.name}`);
+  try {
+    return await scenario.run(context);
+  } catch (error) {
+    log(`scenario ${scenario.id} failed: ${(error as Error).stack ?? String(error)}`);
+    return [{ scenario: `${scenario.id} ${scenario.name}`, unit: '', target: '', pass: false, note: `error: ${(error as Error).message}` }];
+  }
+}
+
+log(`readcount bench (${quick ? 'quick' : 'full'}) on ${JSON.stringify(machine())}`);
+const rows: Row[] = [];
+for (const scenario of SCENARIOS) if (!only || only.has(scenario.id)) rows.push(...(await runOne(scenario)));
+const seconds = Math.round((performance.now() - started) / 1000);
+process.stdout.write(`\n${formatTable(rows)}\n\n`);
+for (const row of rows) if (row.note) process.stdout.write(`${row.scenario}: ${row.note}\n`);
+const file = writeResults(join(ROOT, 'bench/results'), quick, rows, seconds);
+process.stdout.write(`\n${rows.filter((row) => row.pass === true).length} passed, ${rows.filter((row) => row.pass === false).length} failed, ${rows.filter((row) => row.pass === undefined).length} skipped in ${seconds} s; results in ${file}\n`);
+process.exitCode = rows.some((row) => row.note?.startsWith('error:')) ? 1 : 0;

@@ -1,0 +1,72 @@
+// Scenario 2: from one read to the new count at every viewer of the post, against a bare `ws` broadcast of the same bytes.
+import { startBare } from '../lib/bare.js';
+import { ClientPool, type ReadsResult } from '../lib/client-pool.js';
+import type { BenchContext, Scenario } from '../lib/context.js';
+import { sleep } from '../lib/clock.js';
+import { startReadcount, type Target } from '../lib/processes.js';
+import { type Row, ratioRow } from '../lib/report.js';
+import { percentile } from '../lib/stats.js';
+
+/** Milliseconds from each read being sent until the last viewer shows its count. */
+export async function measureFanOut(target: Target, pool: ClientPool, viewers: number, reads: number, timeoutMs: number): Promise<number[]> {
+  const topic = `post:${target.slug}`;
+  await pool.connect({ url: target.ws, n: viewers, secretKey: target.secretKey, page: topic, topic, timeoutMs });
+  let count = await pool.currentCount();
+  const latencies: number[] = [];
+  for (let i = 0; i < reads; i += 1) {
+    await pool.request(0, { cmd: 'prepareReads', total: 1, secretKey: target.secretKey, topic });
+    count += 1;
+    const state = await pool.reach(count, timeoutMs, () => pool.request<ReadsResult>(0, { cmd: 'sendReads', window: 1, timeoutMs }));
+    if (state.triggered.ok !== 1) throw new Error(`read refused: ${JSON.stringify(state.triggered.errors)}`);
+    if (Number.isNaN(state.at)) throw new Error(`count ${count} reached only some viewers (min ${state.min})`);
+    latencies.push(state.at - state.triggered.startedAt);
+    // Past the push interval, so each read is pushed on its own rather than coalesced with the next.
+    await sleep(100);
+  }
+  await pool.all({ cmd: 'close' });
+  return latencies;
+}
+
+export async function measureBareFanOut(pool: ClientPool, viewers: number, sends: number, timeoutMs: number): Promise<number[]> {
+  const bare = await startBare();
+  try {
+    await pool.connect({ url: bare.ws, n: viewers, secretKey: bare.secretKey, page: 'x', timeoutMs });
+    const latencies: number[] = [];
+    for (let i = 1; i <= sends; i += 1) {
+      const text = JSON.stringify([null, null, `post:${bare.slug}`, 'count', { count: i }]);
+      const state = await pool.reach(i, timeoutMs, () => bare.broadcast(text));
+      if (Number.isNaN(state.at)) throw new Error(`bare broadcast ${i} reached only some clients`);
+      latencies.push(state.at - state.triggered);
+      await sleep(100);
+    }
+    await pool.all({ cmd: 'close' });
+    return latencies;
+  } finally {
+    await bare.stop();
+  }
+}
+
+export const fanOut: Scenario = {
+  id: '2',
+  name: 'fan-out',
+  async run({ sizes, log }: BenchContext): Promise<Row[]> {
+    const pool = new ClientPool(sizes.workers);
+    try {
+      const readcount = await startReadcount();
+      let ours: number[];
+      try {
+        ours = await measureFanOut(readcount, pool, sizes.viewers, sizes.fanoutReads, sizes.timeoutMs);
+      } finally {
+        await readcount.stop();
+      }
+      const theirs = await measureBareFanOut(pool, sizes.viewers, sizes.fanoutReads, sizes.timeoutMs);
+      log(`fan-out ms: readcount ${ours.map((v) => v.toFixed(1)).join(' ')}; bare ${theirs.map((v) => v.toFixed(1)).join(' ')}`);
+      const label = `2 fan-out to ${sizes.viewers} viewers`;
+      return [50, 99].map((p) =>
+        ratioRow(`${label} p${p}`, 'ms', percentile(ours, p), percentile(theirs, p), '≤ 1.3×', (ratio) => ratio <= 1.3),
+      );
+    } finally {
+      await pool.close();
+    }
+  },
+};

@@ -1,0 +1,69 @@
+// Scenario 6: req/s of a post page with its live count, against Fastify answering a constant string of the same size (autocannon).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { BenchContext, Scenario } from '../lib/context.js';
+import { forkServer, ROOT, startReadcount } from '../lib/processes.js';
+import { type Row, ratioRow } from '../lib/report.js';
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** Average req/s over `seconds` with `connections` keep-alive connections; throws when any request failed. */
+export function autocannon(url: string, seconds: number, connections: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), '-j', '-c', String(connections), '-d', String(seconds), '-t', '5', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      try {
+        const result = JSON.parse(out) as AutocannonResult;
+        if (result.requests.total === 0 || result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+          throw new Error(`${url}: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+        }
+        resolve(result.requests.average);
+      } catch (error) {
+        reject(code === 0 ? error : new Error(`autocannon exited with ${code}: ${err}`));
+      }
+    });
+  });
+}
+
+/** A short unmeasured run first, so both servers are measured warm. */
+export async function measurePage(url: string, seconds: number, connections: number): Promise<number> {
+  await autocannon(url, 1, connections);
+  return autocannon(url, seconds, connections);
+}
+
+export const pageServing: Scenario = {
+  id: '6',
+  name: 'page serving',
+  async run({ sizes, log }: BenchContext): Promise<Row[]> {
+    const readcount = await startReadcount();
+    let ours: number;
+    let size: number;
+    try {
+      const url = `${readcount.http}/post/${readcount.slug}`;
+      size = (await (await fetch(url)).arrayBuffer()).byteLength;
+      ours = await measurePage(url, sizes.httpSeconds, sizes.httpConnections);
+    } finally {
+      await readcount.stop();
+    }
+    const constant = await forkServer('bench/servers/fastify-constant.ts', [String(size)]);
+    let theirs: number;
+    try {
+      theirs = await measurePage(`http://127.0.0.1:${constant.port}/post/x`, sizes.httpSeconds, sizes.httpConnections);
+    } finally {
+      await constant.stop();
+    }
+    log(`page serving (${size} B): readcount ${Math.round(ours)} req/s, constant ${Math.round(theirs)} req/s`);
+    return [ratioRow(`6 page serving (${size} B page)`, 'req/s', ours, theirs, '≥ 0.7×', (ratio) => ratio >= 0.7)];
+  },
+};

@@ -1,0 +1,67 @@
+// Scenario 3: a post goes viral — steady reads on one post with every viewer watching; counts exact, heartbeats prompt, pushes coalesced.
+import { ClientPool, type PushResult, type ReadsResult, share } from '../lib/client-pool.js';
+import type { BenchContext, Scenario } from '../lib/context.js';
+import { startReadcount, type Target } from '../lib/processes.js';
+import type { Row } from '../lib/report.js';
+import { percentile, sum } from '../lib/stats.js';
+
+export interface SpikeFigures {
+  readonly viewers: number;
+  readonly exact: number;
+  readonly reads: number;
+  readonly heartbeatP99: number;
+  readonly heartbeatsMissing: number;
+  readonly maxPushesPerSecond: number;
+}
+
+export async function measureSpike(target: Target, pool: ClientPool, options: { viewers: number; rate: number; seconds: number; heartbeatClients: number; timeoutMs: number }): Promise<SpikeFigures> {
+  const topic = `post:${target.slug}`;
+  await pool.connect({ url: target.ws, n: options.viewers, secretKey: target.secretKey, page: topic, topic, timeoutMs: options.timeoutMs });
+  const initial = await pool.currentCount();
+  const total = Math.round(options.rate * options.seconds);
+  await pool.all((i) => ({ cmd: 'prepareReads', total: share(total, pool.size, i), secretKey: target.secretKey, topic }));
+  await pool.all({ cmd: 'trackPushes', on: true });
+  const durationMs = options.seconds * 1000;
+  const [beats, reached] = await Promise.all([
+    pool.all<{ rtts: number[]; missing: number }>({ cmd: 'heartbeats', clients: options.heartbeatClients, intervalMs: 100, durationMs: durationMs + 500 }),
+    pool.reach(initial + total, options.timeoutMs, () =>
+      pool.all<ReadsResult>((i) => ({ cmd: 'sendReads', window: 0, rate: options.rate / pool.size, timeoutMs: options.timeoutMs })),
+    ),
+  ]);
+  const pushes = await pool.all<PushResult>({ cmd: 'trackPushes', on: false });
+  await pool.all({ cmd: 'close' });
+  const ok = sum(reached.triggered.map((result) => result.ok));
+  if (ok !== total) throw new Error(`${total - ok} of ${total} reads refused: ${JSON.stringify(reached.triggered.map((result) => result.errors))}`);
+  return {
+    viewers: reached.clients,
+    exact: reached.exact,
+    reads: ok,
+    heartbeatP99: percentile(beats.flatMap((beat) => beat.rtts), 99),
+    heartbeatsMissing: sum(beats.map((beat) => beat.missing)),
+    maxPushesPerSecond: Math.max(...pushes.map((push) => push.maxPerSecond)),
+  };
+}
+
+export const viralSpike: Scenario = {
+  id: '3',
+  name: 'viral spike',
+  async run({ sizes, log }: BenchContext): Promise<Row[]> {
+    const pool = new ClientPool(sizes.workers);
+    const readcount = await startReadcount();
+    try {
+      const figures = await measureSpike(readcount, pool, {
+        viewers: sizes.viewers, rate: sizes.spikeRate, seconds: sizes.spikeSeconds, heartbeatClients: sizes.heartbeatClientsPerWorker, timeoutMs: sizes.timeoutMs,
+      });
+      log(`viral spike: ${JSON.stringify(figures)}`);
+      const label = `3 spike ${sizes.spikeRate}/s×${sizes.spikeSeconds}s, ${sizes.viewers} viewers`;
+      return [
+        { scenario: `${label}: exact final count`, readcount: figures.exact, unit: 'viewers', target: `all ${figures.viewers}`, pass: figures.exact === figures.viewers },
+        { scenario: `${label}: heartbeat p99`, readcount: figures.heartbeatP99, unit: 'ms', target: '< 250 ms', pass: figures.heartbeatP99 < 250 && figures.heartbeatsMissing === 0, ...(figures.heartbeatsMissing ? { note: `${figures.heartbeatsMissing} heartbeats unanswered` } : {}) },
+        { scenario: `${label}: pushes/viewer/s (max)`, readcount: figures.maxPushesPerSecond, unit: '/s', target: '≤ 20/s', pass: figures.maxPushesPerSecond <= 20 },
+      ];
+    } finally {
+      await readcount.stop();
+      await pool.close();
+    }
+  },
+};
