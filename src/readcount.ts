@@ -135,7 +135,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     },
   });
   const app: FastifyInstance = await buildApp({
-    config, library, renderer, counter, live, signer, receipts, store, telemetry, sites,
+    config, library, renderer, counter, live, signer, receipts, store, telemetry, sites, reading: (slug) => presence.reading(slug),
     health: () => ({ status: redis && !redis.isUp() ? 'degraded' : 'ok', store: store.kind, ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}), posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

@@ -20,10 +20,11 @@ describe('JSON API', () => {
     const response = await fetch(`${server.base}/api/posts`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-    const { posts } = (await response.json()) as { posts: { slug: string; title: string; total: number; today: number; url: string; external: boolean }[] };
+    const { posts } = (await response.json()) as { posts: { slug: string; title: string; total: number; today: number; url: string; external: boolean; reading: number }[] };
     const hello = posts.find((post) => post.slug === 'hello');
-    assert.deepEqual(hello, { slug: 'hello', title: 'Post hello', url: '/post/hello', external: false, total: 1, today: 1 });
-    assert.deepEqual(posts.find((post) => post.slug === 'ext-page'), { slug: 'ext-page', title: 'ext-page', url: 'https://static.example/notes/one/', external: true, total: 0, today: 0 });
+    assert.deepEqual(hello, { slug: 'hello', title: 'Post hello', url: '/post/hello', external: false, total: 1, today: 1, reading: hello?.reading });
+    assert.equal(typeof hello?.reading, 'number', 'reading now comes from presence');
+    assert.deepEqual(posts.find((post) => post.slug === 'ext-page'), { slug: 'ext-page', title: 'ext-page', url: 'https://static.example/notes/one/', external: true, total: 0, today: 0, reading: 0 });
   });
 
   test('GET /api/posts/:slug returns a zero-filled daily series of 30, 90 or 365 days', async () => {
