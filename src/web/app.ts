@@ -71,7 +71,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (config.httpRateLimit > 0) {
     await app.register(fastifyRateLimit, { max: config.httpRateLimit, timeWindow: '1 minute' });
   }
-  await app.register(fastifyWebsocket, { options: { maxPayload: config.liveMaxFrameBytes } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: config.liveMaxFrameBytes },
+    // A client's bad frame (too big, bad UTF-8, reset) is its fault, not ours: ws already closed with the
+    // documented code; logging each at error level with a stack would let anyone flood the log.
+    errorHandler: (error, socket, request) => {
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE') return request.log.debug({ code }, 'live socket protocol error');
+      request.log.error({ err: error }, 'live socket failed');
+      socket.terminate();
+    },
+  });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
