@@ -7,27 +7,12 @@ import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
 import { LiveClient, pageToken } from './helpers/live-socket.js';
+import { readPost } from './helpers/reads.js';
 import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
 import { until } from './helpers/wait.js';
 
 const skip = await redisSkipReason();
 const PRESENCE_TIMEOUT_MS = 3000;
-
-/** One counted read through `server`'s socket, from a page view that `server` served. */
-async function readThrough(server: ChildServer, slug: string): Promise<void> {
-  const token = await pageToken(server.base, slug);
-  const client = await LiveClient.open(server.wsUrl, token);
-  try {
-    assert.equal((await client.join(`post:${slug}`)).status, 'ok');
-    await until(async () => {
-      const reply = await client.request(`post:${slug}`, 'reader', { csrf_token: token, automated: false }, '1');
-      if (reply.status !== 'ok' && reply.response.reason !== 'too_early') throw new Error(`read refused: ${JSON.stringify(reply)}`);
-      return reply.status === 'ok';
-    }, `a read of ${slug} on ${server.base}`);
-  } finally {
-    client.close();
-  }
-}
 
 async function indexCounts(server: ChildServer): Promise<Record<string, number>> {
   const html = await (await fetch(`${server.base}/`)).text();
@@ -80,7 +65,7 @@ describe('several instances on one Redis', { skip }, () => {
       assert.equal((await viewer.join('post:hello')).status, 'ok');
       await until(async () => (await counter.innerText()).includes('2 reading now'), 'B page to count the viewer on A', 10_000, 50);
 
-      await readThrough(a, 'hello');
+      await readPost(a, 'hello');
       await until(async () => (await counter.innerText()).includes(`Total readers: ${before + 1}`), 'B page to show the read made on A', 10_000, 50);
 
       viewer.close();
@@ -91,8 +76,8 @@ describe('several instances on one Redis', { skip }, () => {
   });
 
   test('both index pages show the same counts', async () => {
-    await readThrough(b, 'second-post');
-    await readThrough(a, 'second-post');
+    await readPost(b, 'second-post');
+    await readPost(a, 'second-post');
     await until(async () => {
       const [onA, onB] = await Promise.all([indexCounts(a), indexCounts(b)]);
       return onA['second-post'] === onB['second-post'] && JSON.stringify(onA) === JSON.stringify(onB) && (onA['second-post'] ?? 0) >= 2;

@@ -3,7 +3,7 @@ import { LiveClient, pageToken, type TestServer } from './live-socket.js';
 import { until } from './wait.js';
 
 /** One counted read of `slug` from a fresh page view; resolves once the server accepted it (status ok). */
-export async function readPost(server: TestServer, slug: string, token?: string, origin?: string): Promise<void> {
+export async function readPost(server: Pick<TestServer, 'base' | 'wsUrl'>, slug: string, token?: string, origin?: string): Promise<void> {
   const pageViewToken = token ?? (await pageToken(server.base, slug));
   const client = await LiveClient.open(server.wsUrl, pageViewToken, origin ? { origin } : {});
   try {

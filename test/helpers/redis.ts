@@ -63,24 +63,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A redis-server of the test's own on a spare port, without persistence; stop() and start() simulate an outage. */
+/**
+ * A redis-server of the test's own on a spare port; stop() and start() simulate an outage. Without
+ * `aofDir` nothing is persisted (a restart comes back empty); with it, an append-only file fsynced on
+ * every write keeps the data across the restart, as a production Redis with AOF would.
+ */
 export class ThrowawayRedis {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly aofDir?: string,
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<ThrowawayRedis> {
-    const redis = new ThrowawayRedis(await freePort());
+  static async start(aofDir?: string): Promise<ThrowawayRedis> {
+    const redis = new ThrowawayRedis(await freePort(), aofDir);
     await redis.start();
     return redis;
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const persistence = this.aofDir ? ['--dir', this.aofDir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence], {
       stdio: 'ignore',
     });
     this.child = child;

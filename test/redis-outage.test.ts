@@ -1,0 +1,112 @@
+// Redis going away under a running `readcount serve`: pages keep rendering, reads wait in a bounded buffer and land exactly once.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readPost } from './helpers/reads.js';
+import { redisSkipReason, testClient, ThrowawayRedis } from './helpers/redis.js';
+import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
+import { until } from './helpers/wait.js';
+
+const skip = await redisSkipReason();
+
+interface Health {
+  status: string;
+  redis?: string;
+  pendingReads?: number;
+}
+
+const health = async (server: ChildServer): Promise<Health> => {
+  const response = await fetch(`${server.base}/healthz`);
+  assert.equal(response.status, 200, '/healthz answers 200 even when degraded');
+  return (await response.json()) as Health;
+};
+
+const shownCount = async (server: ChildServer, slug: string): Promise<number> => {
+  const response = await fetch(`${server.base}/post/${slug}`);
+  assert.equal(response.status, 200);
+  const match = /class="counter-digits" data-count="(\d+)"/.exec(await response.text());
+  return Number(match?.[1]);
+};
+
+const linesMatching = (server: ChildServer, pattern: RegExp): number => server.log.filter((line) => pattern.test(line)).length;
+
+describe('Redis outage', { skip }, () => {
+  let root: string;
+  const started: { server?: ChildServer; redis?: ThrowawayRedis }[] = [];
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'readcount-outage-'));
+    await mkdir(join(root, 'posts'));
+    await writeFile(join(root, 'posts', 'hello.md'), '---\ntitle: "Hello"\ndate: 2024-01-01\n---\n\nText.\n');
+  });
+  after(async () => {
+    for (const { server, redis } of started) {
+      await server?.stop();
+      await redis?.stop();
+    }
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  async function setUp(name: string, env: Record<string, string>, aof: boolean) {
+    const dir = join(root, name);
+    await mkdir(dir);
+    const redis = await ThrowawayRedis.start(aof ? dir : undefined);
+    const entry: { server?: ChildServer; redis?: ThrowawayRedis } = { redis };
+    started.push(entry);
+    entry.server = await spawnServer({
+      REDIS_URL: redis.url, POSTS_DIR: join(root, 'posts'), DATA_DIR: join(dir, 'data'), READ_AFTER_MS: '50',
+      COUNT_MODE: 'every-read', PUSH_INTERVAL_MS: '10', ...env,
+    });
+    return { redis, server: entry.server };
+  }
+
+  test('pages render from the cache, /healthz says degraded, and every read made meanwhile is applied once', async () => {
+    const { redis, server } = await setUp('exact', {}, true);
+    for (let i = 0; i < 3; i += 1) await readPost(server, 'hello');
+    await until(async () => (await shownCount(server, 'hello')) === 3, 'the first 3 reads');
+    assert.equal((await health(server)).status, 'ok');
+
+    await redis.stop();
+    await until(async () => (await health(server)).status === 'degraded', '/healthz to report degraded');
+    for (let i = 0; i < 4; i += 1) await readPost(server, 'hello');
+    assert.equal(await shownCount(server, 'hello'), 3, 'the page still renders, with the last known count');
+    const during = await health(server);
+    assert.deepEqual([during.status, during.redis, during.pendingReads], ['degraded', 'down', 4]);
+
+    await redis.start();
+    await until(async () => {
+      const now = await health(server);
+      return now.status === 'ok' && now.pendingReads === 0;
+    }, '/healthz ok with nothing pending', 15_000, 100);
+    await until(async () => (await shownCount(server, 'hello')) === 7, 'the page to show 7');
+    const probe = await testClient(redis.url);
+    try {
+      assert.equal(await probe.hGet('readcount:totals', 'hello'), '7', 'nothing lost, nothing doubled');
+      const days = Object.values(await probe.hGetAll('readcount:daily:hello')).map(Number);
+      assert.equal(days.reduce((sum, n) => sum + n, 0), 7);
+    } finally {
+      await probe.close();
+    }
+    assert.equal(linesMatching(server, /unreachable/), 1, 'the outage is logged once');
+    assert.equal(linesMatching(server, /reachable again/), 1, 'the recovery is logged once');
+  });
+
+  test('when the buffer is full the oldest reads are dropped, counted and logged once', async () => {
+    const { redis, server } = await setUp('overflow', { PENDING_READS_MAX: '2' }, false);
+    await redis.stop();
+    await until(async () => (await health(server)).status === 'degraded', '/healthz to report degraded');
+    for (let i = 0; i < 5; i += 1) await readPost(server, 'hello');
+    assert.equal((await health(server)).pendingReads, 2);
+    await redis.start();
+    await until(async () => (await health(server)).pendingReads === 0, 'the buffer to drain', 15_000, 100);
+    const probe = await testClient(redis.url);
+    try {
+      await until(async () => (await probe.hGet('readcount:totals', 'hello')) === '2', 'the 2 kept reads in Redis');
+    } finally {
+      await probe.close();
+    }
+    assert.equal(linesMatching(server, /read buffer full/), 1);
+  });
+});
