@@ -11,12 +11,16 @@ import type { Receipts } from '../counting/receipts.js';
 import type { LiveServer } from '../live/live-server.js';
 import type { TokenSigner } from '../live/token.js';
 import type { PostLibrary } from '../posts/library.js';
+import type { Post } from '../posts/post.js';
 import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
 import { registerFeed } from './feed.js';
+import { SplicedPages } from './page-splice.js';
 import type { DashboardDeps } from './routes/deps.js';
 import { registerDashboard } from './routes/index.js';
 import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
+import { raw } from './views/html.js';
+import { receiptLinks, receiptSection } from './views/receipt.js';
 
 export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'sites' | 'reading'> {
   readonly config: Config;
@@ -102,23 +106,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(page(SITE_TITLE, body, { token: signer.issue('index'), live: 'index' }));
   });
 
+  const postPages = new SplicedPages<Post>();
   app.get<{ Params: { slug: string } }>('/post/:slug', async (request, reply) => {
     const post = library.get(request.params.slug);
     const count = post && counter.count(post.slug);
     if (!post || count === undefined) return reply.callNotFound();
-    const body = postPage(post, (await renderer).render(post), count);
-    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(
-      page(post.title, body, {
-        description: post.description,
-        token: signer.issue(`post:${post.slug}`),
-        live: `post:${post.slug}`,
-        readAfterMs: config.readAfterMs,
-      }),
-    );
+    const ready = await renderer;
+    // The page is built once per post version; each request only splices in its token and the committed count.
+    const html = postPages.page(post, signer.issue(`post:${post.slug}`), count, (token, shown) =>
+      page(post.title, postPage(post, ready.render(post), shown), { description: post.description, token, live: `post:${post.slug}`, readAfterMs: config.readAfterMs }));
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 
-  app.get('/how-we-count', (_request, reply) => {
-    void reply.type('text/html; charset=utf-8').send(page('How we count', howWeCountPage(config.readAfterMs, config.countMode)));
+  app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
+    const post = typeof request.query.post === 'string' ? library.get(request.query.post) : undefined;
+    const receipt = post
+      ? receiptSection(post, { ...deps.receipts.get(post.slug), total: counter.count(post.slug) ?? 0, since: deps.receipts.since })
+      : receiptLinks(library.list());
+    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value);
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page('How we count', body));
   });
 
   app.get<{ Params: { slug: string } }>('/api/posts/:slug/receipt', (request, reply) => {
