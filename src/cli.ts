@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `readcount` command: `serve` runs the blog; every setting is also a flag named after its env var.
 import { Command, Option } from 'commander';
+import { registerDataCommands } from './cli/commands.js';
 import { OPTIONS, readConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { serve } from './server.js';
@@ -17,6 +18,24 @@ for (const spec of Object.values(OPTIONS)) {
 serveCommand.action(async (flags: Record<string, string | undefined>) => {
   await serve(readConfig(process.env, flags));
 });
+
+program
+  .command('migrate')
+  .description('Copy totals and per-day counts between stores (idempotent), then verify them.')
+  .requiredOption('--from <store>', 'SQLite file path or redis:// URL to copy from')
+  .requiredOption('--to <store>', 'SQLite file path or redis:// URL to copy to (posts there are replaced, others kept)')
+  .option('--prefix <prefix>', 'Redis key prefix [env REDIS_PREFIX]', process.env.REDIS_PREFIX || OPTIONS.redisPrefix.default)
+  .action(async (flags: { from: string; to: string; prefix: string }) => {
+    const { migrate } = await import('./store/migrate.js');
+    try {
+      await migrate({ ...flags, progress: (line) => process.stderr.write(`migrate: ${line}\n`) });
+    } catch (error) {
+      process.stderr.write(`readcount migrate: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+registerDataCommands(program);
 
 export async function main(argv: string[]): Promise<void> {
   try {
