@@ -1,6 +1,6 @@
 // One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
 import type { WebSocket } from 'ws';
-import { LIVE_CLOSE_CODES, type LiveCloseReason } from '../errors.js';
+import { LIVE_CLOSE_CODES, type LiveCloseReason, type LiveReplyError } from '../errors.js';
 import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
 import type { ChannelContext, ChannelRoute, JoinedChannel, Reply, SocketInfo } from './channel.js';
 import { refuse } from './channel.js';
@@ -34,6 +34,8 @@ export class LiveConnection {
     private readonly pubsub: PubSub,
     private readonly limits: ConnectionLimits,
     private readonly onClose: (connection: LiveConnection) => void,
+    /** Told when a `reader` push on a joined topic is refused here, before any channel sees it (for receipts). */
+    private readonly onReaderRefused: (topic: string, reason: LiveReplyError) => void = () => undefined,
   ) {
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('close', () => this.terminate());
@@ -63,7 +65,10 @@ export class LiveConnection {
     if (this.windowCount > this.limits.maxMsgsPerSec * 2) return this.close('flood');
     const frame = decodeFrame(data.toString('utf8'));
     if (!frame) return this.close('bad_frame');
-    if (this.windowCount > this.limits.maxMsgsPerSec) return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
+    if (this.windowCount > this.limits.maxMsgsPerSec) {
+      if (frame.event === 'reader' && this.memberships.has(frame.topic)) this.onReaderRefused(frame.topic, 'rate_limited');
+      return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
+    }
     // Frames of one socket are handled in order even when a join awaits the store.
     this.queue = this.queue.then(() => this.handle(frame)).catch(() => this.close('internal_error'));
   }

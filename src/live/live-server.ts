@@ -56,6 +56,8 @@ export class LiveServer {
     const check = this.options.signer.verify(token);
     if (!check.ok) return { ok: false, code: 'invalid_token' };
     if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
+      // The token is genuine, so its page is one we served: the post's receipt shows readers turned away.
+      this.refusedRead(check.pageView.page, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
     return { ok: true, pageView: check.pageView };
@@ -77,7 +79,7 @@ export class LiveServer {
       if (left > 0) this.perIp.set(ip, left);
       else this.perIp.delete(ip);
       this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
-    });
+    }, (topic, reason) => this.refusedRead(topic, reason));
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
   }
@@ -86,6 +88,10 @@ export class LiveServer {
   close(): void {
     clearInterval(this.sweeper);
     for (const connection of [...this.connections]) connection.close('going_away');
+  }
+
+  private refusedRead(topic: string, reason: string): void {
+    if (topic.startsWith('post:')) this.options.telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug: topic.slice('post:'.length), reason });
   }
 
   private sweep(): void {

@@ -66,7 +66,7 @@ export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span></p>
-<p class="counter-help"><a href="/how-we-count">How we count</a> · <a href="/api/posts/${post.slug}/receipt">receipt</a></p>
+<p class="counter-help"><a href="/how-we-count">How we count</a> · <a href="/how-we-count?post=${post.slug}#receipt">receipt</a></p>
 </article>`;
 }
 
