@@ -1,0 +1,92 @@
+// Registers `stats`, `export` and `import` on the commander program; each reads the same settings as `serve`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { readConfig } from '../config.js';
+import { SiteRegistry } from '../embed/sites.js';
+import { PostLibrary } from '../posts/library.js';
+import { isValidSlug } from '../posts/post.js';
+import { exportCsv, exportJson } from './export.js';
+import { describePlan, planImport } from './import.js';
+import { parseImport } from './import-parse.js';
+import { openStore } from './open-store.js';
+import { collectStats, formatStatsTable, STATS_SORTS, type StatsSort } from './stats.js';
+
+/** Storage settings every offline command accepts as flags too (env vars work as for `serve`). */
+function withStoreFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--data-dir <dir>', 'Folder of readcount.db [env DATA_DIR]'))
+    .addOption(new Option('--redis-url <url>', 'Use the Redis store instead [env REDIS_URL]'))
+    .addOption(new Option('--posts-dir <dir>', 'Folder of posts, to map imported paths to posts [env POSTS_DIR]'));
+}
+
+const configFrom = (flags: { dataDir?: string; redisUrl?: string; postsDir?: string }) =>
+  readConfig(process.env, { dataDir: flags.dataDir, redisUrl: flags.redisUrl, postsDir: flags.postsDir });
+
+/** GoatCounter paths → our slugs: a registered site's path, `/post/<slug>`, or a last path segment that is a post. */
+async function pathMapper(config: ReturnType<typeof readConfig>): Promise<(path: string) => string | undefined> {
+  const library = await PostLibrary.open(config.postsDir).catch(() => undefined);
+  const sites = SiteRegistry.fromConfig(config.sites);
+  const known = new Set([...(library?.slugs() ?? []), ...sites.slugs()]);
+  const byPath = new Map(sites.list().map((site) => [site.path.replace(/\/+$/, ''), site.slug]));
+  return (path) => {
+    const clean = path.split(/[?#]/)[0]?.replace(/\/+$/, '') ?? '';
+    const site = byPath.get(clean);
+    if (site) return site;
+    const last = clean.split('/').pop()?.replace(/\.html?$/, '') ?? '';
+    return isValidSlug(last) && known.has(last) ? last : undefined;
+  };
+}
+
+export function registerDataCommands(program: Command): void {
+  withStoreFlags(program.command('stats').description('Show reads per post as a table.'))
+    .addOption(new Option('--sort <key>', 'Sort by').choices(STATS_SORTS).default('total'))
+    .action(async (flags: { sort: StatsSort; dataDir?: string; redisUrl?: string }) => {
+      const { store, close } = await openStore(configFrom(flags));
+      try {
+        process.stdout.write(formatStatsTable(await collectStats(store, flags.sort)));
+      } finally {
+        await close();
+      }
+    });
+
+  withStoreFlags(program.command('export').description('Export totals and per-day counts (to stdout unless --output).'))
+    .addOption(new Option('--format <format>', 'Output format').choices(['json', 'csv']).default('json'))
+    .option('--output <file>', 'Write to this file instead of stdout')
+    .action(async (flags: { format: 'json' | 'csv'; output?: string; dataDir?: string; redisUrl?: string }) => {
+      const { store, close } = await openStore(configFrom(flags));
+      try {
+        const counts = await store.exportAll();
+        const text = flags.format === 'csv' ? exportCsv(counts) : exportJson(counts);
+        if (flags.output) writeFileSync(flags.output, text);
+        else process.stdout.write(text);
+        if (flags.output) process.stderr.write(`exported ${counts.length} posts to ${flags.output}\n`);
+      } finally {
+        await close();
+      }
+    });
+
+  withStoreFlags(program.command('import').description('Import our JSON/CSV export or a GoatCounter CSV export; idempotent, never lowers a count.'))
+    .argument('<file>', 'File to import')
+    .option('--dry-run', 'Show what would change, write nothing')
+    .action(async (file: string, flags: { dryRun?: boolean; dataDir?: string; redisUrl?: string; postsDir?: string }) => {
+      readFileSync(file, { flag: 'r' }).subarray(0, 0); // fail early, with the OS's message, on a missing file
+      const config = configFrom(flags);
+      const onProgress = (rows: number, fraction: number) => process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
+      const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });
+      if (parsed.rows >= 50_000) process.stderr.write('\n');
+      if (parsed.problems.length > 0) {
+        process.stderr.write(`${file}: ${parsed.problems.length} bad row(s); nothing was imported:\n${parsed.problems.slice(0, 50).map((p) => `  ${p}\n`).join('')}`);
+        if (parsed.problems.length > 50) process.stderr.write(`  … and ${parsed.problems.length - 50} more\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { store, close } = await openStore(config);
+      try {
+        const plan = await planImport(store, parsed);
+        if (!flags.dryRun && plan.replacements.length > 0) await store.replace(plan.replacements);
+        process.stdout.write(describePlan(plan, parsed, flags.dryRun === true));
+      } finally {
+        await close();
+      }
+    });
+}
