@@ -69,11 +69,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         frameAncestors: ["'self'"],
+        // Helmet's default would turn ws:// and http:// into wss:// and https://, breaking plain-HTTP installs (LAN, dev);
+        // every URL we emit is relative, so behind TLS it adds nothing.
+        upgradeInsecureRequests: null,
       },
     },
   });
   if (config.httpRateLimit > 0) {
-    await app.register(fastifyRateLimit, { max: config.httpRateLimit, timeWindow: '1 minute' });
+    await app.register(fastifyRateLimit, {
+      max: config.httpRateLimit,
+      timeWindow: '1 minute',
+      // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
+      errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
+    });
   }
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.liveMaxFrameBytes },
