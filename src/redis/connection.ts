@@ -38,7 +38,7 @@ export async function connectRedis(url: string, options: RedisConnectOptions = {
     await Promise.race([client.connect(), timeout]);
     return client;
   } catch (error) {
-    client.destroy();
+    if (client.isOpen) client.destroy();
     if (error instanceof ConfigError) throw error;
     throw new ConfigError('REDIS_URL', `${redactUrl(url)}: ${(error as Error).message}`);
   } finally {

@@ -21,7 +21,7 @@ export async function redisSkipReason(): Promise<string | undefined> {
     await client.close();
     return undefined;
   } catch (error) {
-    client.destroy();
+    if (client.isOpen) client.destroy();
     const message = `Redis at ${REDIS_URL} unreachable (${(error as Error).message})`;
     if (process.env.CI === 'true') throw new Error(`${message}; CI needs it (see .ci/run)`);
     const reason = `${message}: Redis tests skipped. Start redis-server (or set REDIS_TEST_URL) to run them.`;
