@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiRoutes } from './api.js';
 import { badgeRoutes } from './badge.js';
 import type { DashboardDeps } from './deps.js';
+import { embedRoutes } from './embed.js';
 import { metricsRoutes } from './metrics.js';
 import { siteExtrasRoutes } from './site-extras.js';
 import { statsRoutes } from './stats.js';
@@ -13,4 +14,5 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   await app.register(metricsRoutes, { deps });
   await app.register(statsRoutes, { deps, siteTitle });
   await app.register(siteExtrasRoutes, { deps, siteTitle });
+  await app.register(embedRoutes);
 }

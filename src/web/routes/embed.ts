@@ -1,0 +1,26 @@
+// `/embed.js`: the phoenix client and the <read-counter> element in one classic script other sites can load.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+
+// The package exports only the module builds; the classic (IIFE) build sits next to them.
+const PHOENIX_IIFE = fileURLToPath(new URL('phoenix.js', import.meta.resolve('phoenix')));
+// Same layout trick as app.ts: from src/ or dist/, the browser sources live in src/web/client.
+const EMBED_SOURCE = fileURLToPath(new URL('../../../src/web/client/embed.js', import.meta.url));
+
+/** Wrapped in a function so the phoenix client's `var Phoenix` stays out of the host page's globals. */
+function bundle(): string {
+  return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
+}
+
+export async function embedRoutes(app: FastifyInstance): Promise<void> {
+  const source = bundle();
+  app.get('/embed.js', (_request, reply) => {
+    void reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      // Other sites load this with <script src>; helmet's same-origin default would block it.
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .send(source);
+  });
+}
