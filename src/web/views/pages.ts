@@ -22,6 +22,13 @@ export function layout(meta: PageMeta, body: RawHtml): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${meta.title === meta.siteTitle ? meta.title : `${meta.title} · ${meta.siteTitle}`}</title>
 ${meta.description ? html`<meta name="description" content="${meta.description}">` : ''}
+<meta property="og:site_name" content="${meta.siteTitle}">
+<meta property="og:title" content="${meta.title}">
+<meta property="og:type" content="${meta.live?.startsWith('post:') ? 'article' : 'website'}">
+${meta.description ? html`<meta property="og:description" content="${meta.description}">` : ''}
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${meta.title}">
+${meta.description ? html`<meta name="twitter:description" content="${meta.description}">` : ''}
 ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
 ${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
 ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
@@ -29,6 +36,7 @@ ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" con
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/code.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
+<link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
 </head>
 <body>
@@ -36,7 +44,7 @@ ${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}
 <main>
 ${body}
 </main>
-<footer class="site"><a href="/feed.xml">Atom feed</a> · <a href="/how-we-count">How we count readers</a></footer>
+<footer class="site"><a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/how-we-count">How we count readers</a></footer>
 </body>
 </html>`.value}`;
 }
