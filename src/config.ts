@@ -1,4 +1,5 @@
 // Settings: one table of every option (env var, `serve` flag, default, check), read once at start.
+import { isIP } from 'node:net';
 import { ConfigError } from './errors.js';
 
 type Parser<T> = (raw: string) => T;
@@ -49,6 +50,24 @@ const origins: Parser<string[]> = (raw) =>
     return origin;
   });
 
+/**
+ * Which X-Forwarded-For entries to believe. `true` means one hop, never "all": behind a proxy that appends the
+ * address it saw, the leftmost entries are whatever the client sent, and believing them would let anyone pick
+ * the address that per-IP limits and visitor hashes see.
+ */
+export type ProxyTrust = false | number | string[];
+const proxyTrust: Parser<ProxyTrust> = (raw) => {
+  if (/^(0|false|no|off)$/i.test(raw.trim())) return false;
+  if (/^(true|yes|on)$/i.test(raw.trim())) return 1;
+  if (/^\d+$/.test(raw.trim())) return integer(1, 100)(raw);
+  const proxies = list(raw);
+  for (const proxy of proxies) {
+    const [address = '', bits] = proxy.split('/');
+    if (isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) throw new Error(`"${proxy}" is not true/false, a hop count or a proxy address/CIDR`);
+  }
+  return proxies;
+};
+
 function option<T>(env: string, def: T, parse: Parser<T>, description: string): OptionSpec<T> {
   const flag = env.toLowerCase().replace(/_/g, '-');
   return { env, flag, default: def, parse, description };
@@ -65,7 +84,7 @@ export const OPTIONS = {
   tokenMaxAgeMs: option('TOKEN_MAX_AGE_MS', 12 * 3_600_000, integer(1000), 'How long a page-view token stays valid.'),
   logLevel: option('LOG_LEVEL', 'info', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'Log verbosity.'),
   countMode: option('COUNT_MODE', 'unique-daily', oneOf('unique-daily', 'every-read'), 'unique-daily: a visitor counts once per post per UTC day; every-read: every qualifying page view counts.'),
-  trustProxy: option('TRUST_PROXY', false, boolean, 'Believe X-Forwarded-For (only behind your own proxy).'),
+  trustProxy: option('TRUST_PROXY', false as ProxyTrust, proxyTrust, 'Believe X-Forwarded-For from your own proxies: `true` (the nearest one), a number of proxy hops, or proxy addresses/CIDRs.'),
   respectDnt: option('RESPECT_DNT', false, boolean, 'Do not count visitors who send DNT: 1 or Sec-GPC: 1.'),
   countBots: option('COUNT_BOTS', false, boolean, 'Count bots and automated browsers too (for tests; never in production).'),
   allowedOrigins: option('ALLOWED_ORIGINS', [] as string[], list, 'Extra origins allowed to open the live socket (the server\'s own origin always is).'),

@@ -76,6 +76,23 @@ describe('HTTP rate limit, body limit, errors', () => {
     }
   });
 
+  test('TRUST_PROXY: true believes only the nearest proxy\'s entry, never what the client prepended', async () => {
+    assert.equal(readConfig({ TRUST_PROXY: 'true' }).trustProxy, 1);
+    assert.equal(readConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(readConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(readConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1']);
+    assert.throws(() => readConfig({ TRUST_PROXY: 'proxy.example' }), /TRUST_PROXY/);
+    const server = await start({ HTTP_RATE_LIMIT: '2', TRUST_PROXY: 'true' });
+    try {
+      const get = (forwardedFor: string) => server.readcount.app.inject({ url: '/api/posts/hello/receipt', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+      assert.deepEqual([(await get('1.1.1.1, 198.51.100.7')).statusCode, (await get('2.2.2.2, 198.51.100.7')).statusCode, (await get('3.3.3.3, 198.51.100.7')).statusCode],
+        [200, 200, 429], 'the reader behind the proxy is 198.51.100.7 whatever it prepends');
+      assert.equal((await get('198.51.100.8')).statusCode, 200, 'another reader behind the proxy');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('HTTP_RATE_LIMIT=0 turns the limit off', async () => {
     const server = await start({ HTTP_RATE_LIMIT: '0' });
     try {

@@ -175,6 +175,7 @@ describe('live socket per-IP connection limit', () => {
       const clients = [await as('198.51.100.1'), await as('198.51.100.1'), await as('198.51.100.2'), await as('198.51.100.2')];
       assert.equal(await refusedStatus(as('198.51.100.1')), 429);
       assert.equal(await refusedStatus(as('198.51.100.2')), 429);
+      assert.equal(await refusedStatus(as('10.9.9.9, 198.51.100.2')), 429, 'entries a client put before the proxy\'s are not believed');
       clients.push(await as('198.51.100.3'));
       for (const client of clients) client.close();
     } finally {

@@ -46,12 +46,15 @@ const privacySerializers = {
   res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
 };
 
+const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, library, renderer, counter, live, signer } = deps;
   const logger = deps.logger ?? false;
   const app = Fastify({
     logger: logger === false ? false : { level: config.logLevel, serializers: privacySerializers, ...(typeof logger === 'object' ? logger : {}) },
-    trustProxy: config.trustProxy,
+    // A hop count as proxy-addr's own numeric trust (Fastify's types only name the function form).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
     // Per-request lines only when debugging: a busy blog's log should hold events, not traffic.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
