@@ -1,5 +1,5 @@
 // Registers `stats`, `export` and `import` on the commander program; each reads the same settings as `serve`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { readConfig } from '../config.js';
 import { SiteRegistry } from '../embed/sites.js';
@@ -69,7 +69,13 @@ export function registerDataCommands(program: Command): void {
     .argument('<file>', 'File to import')
     .option('--dry-run', 'Show what would change, write nothing')
     .action(async (file: string, flags: { dryRun?: boolean; dataDir?: string; redisUrl?: string; postsDir?: string }) => {
-      readFileSync(file, { flag: 'r' }).subarray(0, 0); // fail early, with the OS's message, on a missing file
+      try {
+        accessSync(file, constants.R_OK);
+      } catch (error) {
+        process.stderr.write(`readcount import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`);
+        process.exitCode = 2;
+        return;
+      }
       const config = configFrom(flags);
       const onProgress = (rows: number, fraction: number) => process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
       const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });

@@ -1,5 +1,5 @@
 // Reads an import file (our JSON or CSV export, or GoatCounter's CSV export) into per-post totals and days, with every bad row named.
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { isValidSlug } from '../posts/post.js';
 import { CSV_HEADER, EXPORT_FORMAT } from './export.js';
@@ -81,8 +81,19 @@ function addDay(posts: Map<string, ImportedPost>, slug: string, day: string, cou
   post.days.set(day, (post.days.get(day) ?? 0) + count);
 }
 
+/** The start of a file without reading all of it (import files can be large). */
+function firstBytes(file: string, length: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function parseImport(file: string, options: ParseOptions): Promise<ParsedImport> {
-  const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 200).replace(/^\uFEFF/, '');
+  const head = firstBytes(file, 200).replace(/^\uFEFF/, '');
   if (file.endsWith('.json') || head.trimStart().startsWith('{')) return parseJson(file);
   const posts = new Map<string, ImportedPost>();
   const problems: string[] = [];
