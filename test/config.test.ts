@@ -1,0 +1,166 @@
+// Settings: readConfig names the bad setting; `readcount serve` fails with one line and exit code 2, overwriting nothing.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { Option } from 'commander';
+import { OPTIONS, readConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('no error thrown');
+}
+
+/** Runs the real CLI (`src/cli.ts` through tsx) and collects its output and exit code. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`readcount ${args.join(' ')} did not exit within 30 s; stdout: ${stdout} stderr: ${stderr}`));
+    }, 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const sha = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+
+describe('readConfig', () => {
+  test('defaults come from OPTIONS', () => {
+    const config = readConfig({});
+    for (const [key, spec] of Object.entries(OPTIONS)) assert.deepEqual(config[key as keyof typeof config], spec.default, key);
+    assert.equal(config.port, 4000);
+    assert.equal(config.readAfterMs, 10_000);
+    assert.equal(config.dataDir, './data');
+  });
+
+  test('env vars are parsed; flags win over env vars', () => {
+    const config = readConfig({ PORT: '8080', READ_AFTER_MS: '2500', COUNT_BOTS: 'yes' }, { port: '9090' });
+    assert.equal(config.port, 9090);
+    assert.equal(config.readAfterMs, 2500);
+    assert.equal(config.countBots, true);
+  });
+
+  test('a bad PORT is named', () => {
+    for (const raw of ['abc', '70000', '-1', '80.5', '', ' ']) {
+      const error = configError(() => readConfig({ PORT: raw }));
+      assert.equal(error.setting, 'PORT', raw);
+      assert.match(error.message, /^PORT: /);
+      assert.equal(error.exitCode, 2);
+    }
+    assert.equal(configError(() => readConfig({}, { port: 'http' })).setting, 'PORT', 'a bad flag names the setting too');
+  });
+
+  test('a bad READ_AFTER_MS is named', () => {
+    for (const raw of ['soon', '1.5', '-1', '1e4', '3600001']) {
+      const error = configError(() => readConfig({ READ_AFTER_MS: raw }));
+      assert.equal(error.setting, 'READ_AFTER_MS', raw);
+      assert.ok(error.message.includes(raw.trim()) || /outside/.test(error.message), error.message);
+    }
+  });
+
+  test('a short SECRET_KEY is refused; an empty one means "generate"', () => {
+    const error = configError(() => readConfig({ SECRET_KEY: 'too-short' }));
+    assert.equal(error.setting, 'SECRET_KEY');
+    assert.match(error.message, /32/);
+    assert.equal(readConfig({ SECRET_KEY: '' }).secretKey, undefined);
+    assert.equal(readConfig({ SECRET_KEY: 'x'.repeat(32) }).secretKey, 'x'.repeat(32));
+  });
+
+  test('other typed settings name themselves too', () => {
+    assert.equal(configError(() => readConfig({ COUNT_MODE: 'sometimes' })).setting, 'COUNT_MODE');
+    assert.equal(configError(() => readConfig({ LOG_LEVEL: 'loud' })).setting, 'LOG_LEVEL');
+    assert.equal(configError(() => readConfig({ COUNT_BOTS: 'maybe' })).setting, 'COUNT_BOTS');
+  });
+});
+
+describe('readcount serve flags', () => {
+  test('every OPTIONS flag maps to its config key through commander', () => {
+    for (const [key, spec] of Object.entries(OPTIONS)) {
+      assert.equal(new Option(`--${spec.flag} <value>`).attributeName(), key, `--${spec.flag}`);
+      assert.equal(spec.flag, spec.env.toLowerCase().replace(/_/g, '-'), `${spec.env} → --${spec.flag}`);
+    }
+  });
+
+  test('`readcount serve --help` lists every flag with its env var', async () => {
+    const { code, stdout } = await cli(['serve', '--help']);
+    assert.equal(code, 0);
+    for (const spec of Object.values(OPTIONS)) {
+      assert.ok(stdout.includes(`--${spec.flag} <value>`), `--${spec.flag} missing from --help`);
+      assert.ok(stdout.includes(`env ${spec.env}`), `env ${spec.env} missing from --help`);
+    }
+  });
+});
+
+describe('readcount serve with invalid settings: one line naming the setting, exit code 2', () => {
+  let root: string;
+  let postsDir: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'readcount-config-'));
+    postsDir = join(root, 'posts');
+    await mkdir(postsDir);
+    await writeFile(join(postsDir, 'hello.md'), '---\ntitle: Hello\ndate: 2024-01-01\n---\n\nHi.\n');
+  });
+  after(() => rm(root, { recursive: true, force: true }));
+
+  const expectConfigFailure = async (args: string[], env: Record<string, string>, setting: string): Promise<string> => {
+    const { code, stderr, stdout } = await cli(['serve', ...args], env);
+    const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+    assert.equal(code, 2, `exit code; stderr: ${stderr}`);
+    assert.equal(lines.length, 1, `one line on stderr, got:\n${stderr}`);
+    assert.match(lines[0] ?? '', new RegExp(`\\b${setting}\\b`));
+    assert.doesNotMatch(stdout, /listening/i);
+    return lines[0] ?? '';
+  };
+
+  test('bad --port flag', async () => {
+    await expectConfigFailure(['--port', 'abc'], { POSTS_DIR: postsDir, DATA_DIR: join(root, 'data-port') }, 'PORT');
+  });
+
+  test('missing POSTS_DIR', async () => {
+    const line = await expectConfigFailure([], { POSTS_DIR: join(root, 'no-such-folder'), DATA_DIR: join(root, 'data-missing') }, 'POSTS_DIR');
+    assert.ok(line.includes('no-such-folder'), line);
+  });
+
+  test('unwritable DATA_DIR (a path under a file)', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'not a folder');
+    await expectConfigFailure([], { POSTS_DIR: postsDir, DATA_DIR: join(file, 'data') }, 'DATA_DIR');
+    assert.equal(await readFile(file, 'utf8'), 'not a folder');
+  });
+
+  test('a DATA_DIR whose readcount.db is not a database: refused, and the file is not overwritten', async () => {
+    const dataDir = join(root, 'data-garbage');
+    await mkdir(dataDir);
+    const db = join(dataDir, 'readcount.db');
+    await writeFile(db, 'this is not a SQLite database, but it is somebody\'s file\n'.repeat(200));
+    const before = await sha(db);
+    const line = await expectConfigFailure([], { POSTS_DIR: postsDir, DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) }, 'DATA_DIR');
+    assert.ok(line.includes('readcount.db'), line);
+    assert.equal(await sha(db), before, 'the file is byte for byte the same');
+    assert.deepEqual(await readdir(dataDir), ['readcount.db'], 'no journal, WAL or other file was written next to it');
+  });
+});
