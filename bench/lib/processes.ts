@@ -82,19 +82,24 @@ export interface StartOptions {
   readonly slug?: string;
   readonly env?: Record<string, string>;
   readonly readyTimeoutMs?: number;
-  /** Called once with the time the first page was served (for the cold-start scenario). */
+  /** The page whose first 200 marks the server ready (default: the post page). */
   readonly readyPath?: string;
+  /** Checkout to run readcount from (default: $BENCH_READCOUNT_ROOT, else this one), e.g. an older commit for before/after figures. */
+  readonly root?: string;
+  /** Extra node flags, e.g. --cpu-prof when profiling a scenario. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export async function startReadcount(options: StartOptions = {}): Promise<ReadcountProcess & { readyMs: number }> {
+  const root = options.root ?? process.env.BENCH_READCOUNT_ROOT ?? ROOT;
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'readcount-bench-'));
   const secretKey = randomBytes(32).toString('base64url');
   const slug = options.slug ?? 'counting-reads-honestly';
   const started = performance.now();
-  const child = spawn(process.execPath, [...TSX, 'src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: secretKey, POSTS_DIR: options.postsDir ?? join(ROOT, 'posts'), ...options.env },
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...TSX, 'src/cli.ts', 'serve'], {
+    cwd: root,
+    env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: secretKey, POSTS_DIR: options.postsDir ?? join(root, 'posts'), ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -18,6 +18,12 @@ interface Membership {
 }
 
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
+const TEXT = { binary: false } as const;
+
+// A broadcast reaches every subscriber of its topic in one loop, so remembering the last one's bytes
+// turns a UTF-8 encode per viewer into one per broadcast.
+let lastBroadcast: Broadcast | undefined;
+let lastBytes = Buffer.alloc(0);
 
 export class LiveConnection {
   lastSeen = Date.now();
@@ -25,6 +31,7 @@ export class LiveConnection {
   private windowStart = 0;
   private windowCount = 0;
   private queue: Promise<void> = Promise.resolve();
+  private inFlight = 0;
   private closed = false;
 
   constructor(
@@ -69,8 +76,19 @@ export class LiveConnection {
       if (frame.event === 'reader' && this.memberships.has(frame.topic)) this.onReaderRefused(frame.topic, 'rate_limited');
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
+    // Nothing queued ahead of it: answer a heartbeat now instead of allocating a promise step for it.
+    if (this.inFlight === 0 && frame.topic === 'phoenix' && frame.event === 'heartbeat') return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
     // Frames of one socket are handled in order even when a join awaits the store.
-    this.queue = this.queue.then(() => this.handle(frame)).catch(() => this.close('internal_error'));
+    this.inFlight += 1;
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.handle(frame);
+      } catch {
+        this.close('internal_error');
+      } finally {
+        this.inFlight -= 1;
+      }
+    });
   }
 
   private async handle(frame: Frame): Promise<void> {
@@ -128,8 +146,12 @@ export class LiveConnection {
 
   /** Broadcast frames carry null refs, so one encoding serves every socket on the topic. */
   private readonly forward = (message: Broadcast): void => {
-    message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
-    this.send(message.wire);
+    if (message !== lastBroadcast) {
+      message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
+      lastBytes = Buffer.from(message.wire);
+      lastBroadcast = message;
+    }
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(lastBytes, TEXT);
   };
 
   private leave(topic: string): void {
