@@ -42,7 +42,7 @@ export type LiveCloseReason = keyof typeof LIVE_CLOSE_CODES;
 /** HTTP-level refusals, with the status they use. */
 export const HTTP_ERRORS = {
   not_found: { status: 404, message: 'No such page or post.' },
-  forbidden_origin: { status: 403, message: 'Websocket upgrade from an origin that is not allowed.' },
+  forbidden_origin: { status: 403, message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.' },
   invalid_token: { status: 403, message: 'Websocket upgrade without a valid `_csrf_token` connect param.' },
   too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
   rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },
