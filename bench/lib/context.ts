@@ -28,9 +28,9 @@ export const FULL: Sizes = {
 };
 
 export const QUICK: Sizes = {
-  viewers: 1000, fanoutReads: 10, spikeRate: 500, spikeSeconds: 3, heartbeatClientsPerWorker: 50,
-  ingestClients: 200, ingestReadsPerClient: 10, ingestWindow: 4, httpSeconds: 3, httpConnections: 50,
-  coldPosts: 2000, detsIncrements: 20_000, sqliteSeconds: 1, workers: 2, timeoutMs: 20_000,
+  viewers: 1000, fanoutReads: 8, spikeRate: 500, spikeSeconds: 2, heartbeatClientsPerWorker: 50,
+  ingestClients: 200, ingestReadsPerClient: 10, ingestWindow: 4, httpSeconds: 2, httpConnections: 50,
+  coldPosts: 1000, detsIncrements: 20_000, sqliteSeconds: 0.5, workers: 2, timeoutMs: 20_000,
 };
 
 export const TINY: Sizes = {

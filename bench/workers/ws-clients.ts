@@ -28,25 +28,29 @@ function onMessage(client: Client, data: Buffer): void {
     waiter?.(frame);
     return;
   }
+  if (event !== 'count' && event !== 'presence') return;
+  const at = now();
+  if (push.tracking) trackPush(client, at);
   if (event !== 'count') return;
   const count = payload.count as number;
-  const at = now();
   client.lastCount = count;
   if (!client.reached && count >= target.value) {
     client.reached = true;
     target.reached += 1;
     if (target.reached === clients.length) target.at = at;
   }
-  if (push.tracking) {
-    const bucket = Math.floor((at - push.start) / 1000);
-    if (bucket !== client.bucket) {
-      client.bucket = bucket;
-      client.bucketCount = 0;
-    }
-    client.bucketCount += 1;
-    push.total += 1;
-    if (client.bucketCount > push.maxPerSecond) push.maxPerSecond = client.bucketCount;
+}
+
+/** Pushes of any kind (count, presence) per client per one-second bucket. */
+function trackPush(client: Client, at: number): void {
+  const bucket = Math.floor((at - push.start) / 1000);
+  if (bucket !== client.bucket) {
+    client.bucket = bucket;
+    client.bucketCount = 0;
   }
+  client.bucketCount += 1;
+  push.total += 1;
+  if (client.bucketCount > push.maxPerSecond) push.maxPerSecond = client.bucketCount;
 }
 
 function call(client: Client, text: string, ref: string, timeoutMs: number): Promise<unknown[] | undefined> {
