@@ -151,7 +151,10 @@ describe('browser: live counter in Chromium', { skip }, () => {
     await mkdir(join(REPO, 'test-output'), { recursive: true });
     const outFile = join(REPO, 'test-output', 'screenshot.png');
     await import('node:fs/promises').then((fs) => fs.writeFile(outFile, shot));
-    await copyFile(outFile, join(REPO, 'docs', 'screenshot.png'));
+    // The README's screenshot changes only on request, so a test run leaves the working tree clean.
+    const docsShot = join(REPO, 'docs', 'screenshot.png');
+    if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(docsShot)) await copyFile(outFile, docsShot);
+    console.log(`# screenshot: ${outFile}${process.env.UPDATE_SCREENSHOT === '1' ? ' (and docs/screenshot.png)' : ' (UPDATE_SCREENSHOT=1 also refreshes docs/screenshot.png)'}`);
     await Promise.all([reader.close(), watcher.close(), index.close()]);
   });
 
