@@ -1,5 +1,4 @@
 // Builds the Fastify app (pages, feed, assets, JSON, live socket); server.ts is what listens.
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
@@ -16,6 +15,7 @@ import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
 import { registerFeed } from './feed.js';
 import { SplicedPages } from './page-splice.js';
+import { addSecurityHeaders } from './security-headers.js';
 import type { DashboardDeps } from './routes/deps.js';
 import { registerDashboard } from './routes/index.js';
 import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
@@ -60,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
 
-  await app.register(fastifyHelmet, {
+  addSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
