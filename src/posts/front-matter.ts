@@ -1,6 +1,7 @@
 // Splits YAML front matter off a post and checks its fields, so parse.ts only deals with the body.
 
 import { parse as parseYaml } from 'yaml';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /** Front matter fields after type checks; absent fields are undefined, never defaults. */
 export interface FrontMatter {
@@ -31,9 +32,9 @@ export function splitFrontMatter(source: string): Checked<{ yaml: string; body: 
 }
 
 export function readFrontMatter(yaml: string): Checked<FrontMatter> {
-  let data: unknown;
+  let data: unknown = parseSimpleYaml(yaml);
   try {
-    data = parseYaml(yaml);
+    data ??= parseYaml(yaml);
   } catch (error) {
     // yaml's messages carry a multi-line code excerpt; the first line is the useful part in a log.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
