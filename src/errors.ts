@@ -19,7 +19,6 @@ export const LIVE_REPLY_ERRORS = {
   dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
   too_many_channels: 'The socket already joined LIVE_MAX_CHANNELS topics.',
   rate_limited: 'The socket sent more than LIVE_MAX_MSGS_PER_SEC messages in one second.',
-  bad_payload: 'The payload is not an object of the shape the event needs.',
   unknown_event: 'The channel does not handle this event.',
 } as const satisfies Record<string, string>;
 
