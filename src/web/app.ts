@@ -2,8 +2,10 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import { HTTP_ERRORS } from '../errors.js';
 import type { Receipts } from '../counting/receipts.js';
@@ -86,16 +88,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });
   }
+  const onLiveSocketError = (error: Error, socket: WebSocket, log: FastifyBaseLogger) => {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE') return log.debug({ code }, 'live socket protocol error');
+    log.error({ err: error }, 'live socket failed');
+    socket.terminate();
+  };
   await app.register(fastifyWebsocket, {
     options: { maxPayload: config.liveMaxFrameBytes },
     // A client's bad frame (too big, bad UTF-8, reset) is its fault, not ours: ws already closed with the
     // documented code; logging each at error level with a stack would let anyone flood the log.
-    errorHandler: (error, socket, request) => {
-      const code = (error as NodeJS.ErrnoException).code ?? '';
-      if (code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE') return request.log.debug({ code }, 'live socket protocol error');
-      request.log.error({ err: error }, 'live socket failed');
-      socket.terminate();
-    },
+    errorHandler: (error, socket, request) => onLiveSocketError(error, socket, request.log),
   });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
@@ -169,9 +172,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         return reply.code(status).send({ error: check.code, message });
       }
       (request as { pageView?: unknown }).pageView = check.pageView;
+      (request as { upgradeResponse?: ServerResponse }).upgradeResponse = reply.raw;
     });
     scope.get('/live/websocket', { websocket: true }, (socket, request) => {
       const pageView = (request as unknown as { pageView: Parameters<LiveServer['accept']>[2] }).pageView;
+      // The plugin's own per-socket error listener closes over this request and its reply (logger, response headers)
+      // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds only the app logger.
+      socket.removeAllListeners('error');
+      socket.on('error', (error) => onLiveSocketError(error, socket, app.log));
+      // Likewise the TCP socket still points at the upgrade's unused HTTP response (and through it the request).
+      const upgraded = request as { upgradeResponse?: ServerResponse };
+      upgraded.upgradeResponse?.detachSocket(request.raw.socket);
+      delete upgraded.upgradeResponse;
       live.accept(socket, { headers: request.headers, query: request.query, ip: request.ip }, pageView);
     });
   });
