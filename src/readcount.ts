@@ -22,7 +22,7 @@ import { RedisBackend } from './redis/backend.js';
 import { ReadCounter } from './store/read-counter.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
-import { Telemetry } from './telemetry/telemetry.js';
+import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
@@ -87,13 +87,24 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     throw new ConfigError('POSTS_DIR', `${config.postsDir} is not a readable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   prepareDataDir(config.dataDir);
-  const log = (level: 'warn' | 'error' | 'info', message: string, detail: Record<string, unknown> = {}) => app?.log[level](detail, message);
+  // Lines logged before Fastify (which owns the logger) exists, e.g. broken posts found at start, wait here.
+  type Level = 'warn' | 'error' | 'info';
+  const early: [Level, string, Record<string, unknown>][] = [];
+  let ready: FastifyInstance | undefined;
+  const log = (level: Level, message: string, detail: Record<string, unknown> = {}) => {
+    if (ready) ready.log[level](detail, message);
+    else early.push([level, message, detail]);
+  };
   // With REDIS_URL, counts, once-only claims, the signing key and pubsub live in Redis, shared by every instance.
   const redis = config.redisUrl ? await RedisBackend.open(config, log) : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
   const store = redis?.store ?? openSqlite(config);
   const telemetry = options.telemetry ?? new Telemetry();
   redis?.watchDrops(telemetry);
+  // :telemetry's contract: a handler that throws is detached and reported; a detached counter must be loud.
+  telemetry.attach('readcount.handler-failures', HANDLER_FAILURE_EVENT, (_event, _measurements, metadata) => {
+    log('error', `telemetry handler "${String(metadata.handler_id)}" threw and was detached`, { err: metadata.error });
+  }, null);
   const pubsub = new PubSub(redis?.adapter, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }));
   await pubsub.start();
   const library = await PostLibrary.open(config.postsDir, {
@@ -143,6 +154,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     health: () => ({ status: redis && !redis.isUp() ? 'degraded' : 'ok', store: store.kind, ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}), posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
+  ready = app;
+  for (const [level, message, detail] of early.splice(0)) app.log[level](detail, message);
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -128,18 +128,30 @@ describe('telemetry', () => {
     } finally {
       diagnosticsChannel.unsubscribe('readcount:readcount.read', listener);
     }
-    assert.deepEqual(messages, [{ event: ['readcount', 'read'], measurements: { count: 1 }, metadata: { slug: 'hello' } }]);
+    assert.deepEqual(messages, [{ source: telemetry, event: ['readcount', 'read'], measurements: { count: 1 }, metadata: { slug: 'hello' } }]);
   });
 
-  test('two Telemetry instances share channels but keep their own ids', () => {
+  test('two Telemetry instances share channels but each hears only its own events', () => {
+    // Two servers in one process (tests, embedding) must not count each other's reads.
     const other = new Telemetry();
     const mine = recorder();
     const theirs = recorder();
-    assert.equal(telemetry.attach('same-id', ['test', 'shared'], mine.handler, null), true);
-    assert.equal(other.attach('same-id', ['test', 'shared'], theirs.handler, null), true);
-    telemetry.execute(['test', 'shared']);
-    assert.equal(mine.seen.length, 1);
-    assert.equal(theirs.seen.length, 1, 'events are process-wide, like :telemetry');
-    other.detachAll();
+    const raw: unknown[] = [];
+    const listener = (message: unknown): void => void raw.push(message);
+    diagnosticsChannel.subscribe('readcount:test.shared', listener);
+    try {
+      assert.equal(telemetry.attach('same-id', ['test', 'shared'], mine.handler, null), true);
+      assert.equal(other.attach('same-id', ['test', 'shared'], theirs.handler, null), true);
+      telemetry.execute(['test', 'shared']);
+      assert.equal(mine.seen.length, 1);
+      assert.equal(theirs.seen.length, 0, 'another instance does not hear this one');
+      other.execute(['test', 'shared']);
+      assert.equal(mine.seen.length, 1);
+      assert.equal(theirs.seen.length, 1);
+      assert.equal(raw.length, 2, 'a raw subscriber sees every instance');
+    } finally {
+      diagnosticsChannel.unsubscribe('readcount:test.shared', listener);
+      other.detachAll();
+    }
   });
 });

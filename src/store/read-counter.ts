@@ -51,8 +51,10 @@ export class ReadCounter {
     // Totals committed by other instances arrive here too, keeping this process's cache current.
     this.unsubscribe = this.options.pubsub.subscribe(POSTS_TOPIC, ({ event, payload }) => {
       if (event !== 'count') return;
-      const { slug, count } = payload as { slug: string; count: number };
-      if (count > (this.cache.get(slug) ?? 0)) this.cache.set(slug, count);
+      const { slug, count } = payload as { slug?: unknown; count?: unknown };
+      // Only known posts and whole numbers: a malformed message from another process must not poison the cache.
+      if (typeof slug !== 'string' || !this.cache.has(slug) || !Number.isSafeInteger(count)) return;
+      if ((count as number) > (this.cache.get(slug) ?? 0)) this.cache.set(slug, count as number);
     });
     this.options.telemetry.attach('readcount.read-counter', EVENTS.read, (_event, measurements, metadata) => {
       this.record(String(metadata.slug), measurements.count ?? 1);
@@ -126,15 +128,10 @@ export class ReadCounter {
     const batch = this.queue;
     this.queue = [];
     const started = performance.now();
+    let totals: Map<string, number> | undefined;
     try {
-      const totals = await this.options.store.apply(batch);
+      totals = await this.options.store.apply(batch);
       this.failing = false;
-      this.options.telemetry.execute(
-        EVENTS.storeCommit,
-        { duration_ms: performance.now() - started, reads: batch.length, posts: totals.size },
-        { store: this.options.store.kind },
-      );
-      for (const [slug, total] of totals) this.announce(slug, total);
     } catch (error) {
       this.queue = batch.concat(this.queue);
       if (!this.failing) this.options.telemetry.execute(EVENTS.storeError, { pending: this.queue.length }, { error });
@@ -147,6 +144,14 @@ export class ReadCounter {
       this.committing = undefined;
       if (this.queue.length > 0 && !this.failing) this.scheduleCommit();
     }
+    // Outside the try: whatever happens while announcing, a committed batch is never queued again.
+    if (!totals) return;
+    this.options.telemetry.execute(
+      EVENTS.storeCommit,
+      { duration_ms: performance.now() - started, reads: batch.length, posts: totals.size },
+      { store: this.options.store.kind },
+    );
+    for (const [slug, total] of totals) this.announce(slug, total);
   }
 
   private announce(slug: string, total: number): void {

@@ -8,6 +8,8 @@ export type Handler<C = unknown> = (event: EventName, measurements: Measurements
 
 /** What a diagnostics_channel subscriber receives; any APM tool can subscribe to `readcount:<event>` directly. */
 export interface TelemetryMessage {
+  /** The Telemetry instance that executed the event: two servers in one process each hear only their own. */
+  readonly source: Telemetry;
   readonly event: EventName;
   readonly measurements: Measurements;
   readonly metadata: Metadata;
@@ -39,7 +41,8 @@ export class Telemetry {
     const attached: Attachment[] = names.map((event) => {
       const channel = diagnosticsChannel.channel(channelName(event));
       const listener = (message: unknown): void => {
-        const { measurements, metadata } = message as TelemetryMessage;
+        const { source, measurements, metadata } = message as TelemetryMessage;
+        if (source !== this) return;
         try {
           handler(event, measurements, metadata, config);
         } catch (error) {
@@ -71,11 +74,9 @@ export class Telemetry {
   execute(event: EventName, measurements: Measurements = {}, metadata: Metadata = {}): void {
     const channel = diagnosticsChannel.channel(channelName(event));
     if (!channel.hasSubscribers) return;
-    try {
-      channel.publish({ event, measurements, metadata } satisfies TelemetryMessage);
-    } catch {
-      // Our listeners never throw; a foreign subscriber's error must not reach the caller either.
-    }
+    // Our listeners never throw. A foreign subscriber that throws is not caught here: Node re-throws its
+    // error on the next tick (an uncaughtException), which is why docs/telemetry.md asks subscribers not to.
+    channel.publish({ source: this, event, measurements, metadata } satisfies TelemetryMessage);
   }
 
   /** Detaches every handler this instance attached (used at shutdown and between tests). */
