@@ -47,14 +47,35 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
   /** One page load: a fresh token, joined now, reader sent after the dwell time unless told otherwise. */
   const read = async (slug: string, options: { socket?: SocketInfo; waitMs?: number; payload?: Record<string, unknown> } = {}) => {
     const token = signer.issue(`post:${slug}`);
+    const verified = signer.verify(token);
+    assert.ok(verified.ok);
+    // The page connects with the same token it later sends as `reader`, so the socket carries its page view.
+    const onSocket = { ...(options.socket ?? socket()), pageView: verified.pageView };
     const firstJoinedAt = clock.ms;
     clock.advance(options.waitMs ?? READ_AFTER_MS);
-    return policy.decide({ slug, socket: options.socket ?? socket(), payload: { csrf_token: token, ...options.payload }, firstJoinedAt });
+    return policy.decide({ slug, socket: onSocket, payload: { csrf_token: token, ...options.payload }, firstJoinedAt });
   };
-  return { clock, signer, claims, policy, socket, read };
+  /** The page view a socket connected with this token carries. */
+  const viewOf = (token: string) => {
+    const verified = signer.verify(token);
+    assert.ok(verified.ok);
+    return verified.pageView;
+  };
+  return { clock, signer, claims, policy, socket, read, viewOf };
 }
 
 describe('counting rules (ReadPolicy)', () => {
+  test('a reader token from another page view is refused: it cannot borrow this socket\'s dwell time', async () => {
+    const { clock, signer, policy, socket } = setup({ countMode: 'every-read' });
+    const joined = signer.verify(signer.issue('post:hello'));
+    assert.ok(joined.ok);
+    const firstJoinedAt = clock.ms;
+    clock.advance(READ_AFTER_MS);
+    const onSocket = { ...socket(), pageView: joined.pageView };
+    const fresh = signer.issue('post:hello');
+    assert.deepEqual(await policy.decide({ slug: 'hello', socket: onSocket, payload: { csrf_token: fresh }, firstJoinedAt }), { ok: false, reason: 'invalid_token' });
+  });
+
   test('unique-daily: a visitor counts once per post per UTC day, and again the next UTC day', async () => {
     const { clock, read, socket } = setup({}, Date.UTC(2025, 2, 10, 23, 59, 0) - READ_AFTER_MS * 3);
     assert.deepEqual(await read('hello'), { ok: true });
@@ -111,22 +132,23 @@ describe('counting rules (ReadPolicy)', () => {
 
   test('a replayed token is refused, even from another visitor and in every-read mode', async () => {
     for (const countMode of ['unique-daily', 'every-read'] as const) {
-      const { clock, signer, policy, socket } = setup({ countMode });
+      const { clock, signer, policy, socket, viewOf } = setup({ countMode });
       const token = signer.issue('post:hello');
+      const pageView = viewOf(token);
       const firstJoinedAt = clock.ms;
       clock.advance(READ_AFTER_MS);
       const attempt = (s: SocketInfo) => policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt });
-      assert.deepEqual(await attempt(socket()), { ok: true });
-      assert.deepEqual(await attempt(socket()), { ok: false, reason: 'token_replayed' }, countMode);
-      assert.deepEqual(await attempt(socket({ ip: '198.51.100.9' })), { ok: false, reason: 'token_replayed' }, countMode);
+      assert.deepEqual(await attempt(socket({ pageView })), { ok: true });
+      assert.deepEqual(await attempt(socket({ pageView })), { ok: false, reason: 'token_replayed' }, countMode);
+      assert.deepEqual(await attempt(socket({ pageView, ip: '198.51.100.9' })), { ok: false, reason: 'token_replayed' }, countMode);
     }
   });
 
   test('an early reader is refused with retry_after_ms on the server clock, and counts once the time has passed', async () => {
-    const { clock, signer, policy, socket } = setup();
+    const { clock, signer, policy, socket, viewOf } = setup();
     const token = signer.issue('post:hello');
     const firstJoinedAt = clock.ms;
-    const s = socket();
+    const s = socket({ pageView: viewOf(token) });
     clock.advance(READ_AFTER_MS - 2500);
     const early = await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt });
     assert.deepEqual(early, { ok: false, reason: 'too_early', retryAfterMs: 2500 });

@@ -45,6 +45,8 @@ export class ReadPolicy {
     const { slug, socket, payload } = attempt;
     const check = this.options.signer.verify(payload.csrf_token);
     if (!check.ok || check.pageView.page !== `post:${slug}`) return { ok: false, reason: 'invalid_token' };
+    // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
+    if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
     const waited = this.now() - attempt.firstJoinedAt;
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };
