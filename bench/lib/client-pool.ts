@@ -5,8 +5,8 @@ import { ROOT, TSX } from './processes.js';
 
 export type WorkerCommand =
   | { cmd: 'connect'; url: string; n: number; secretKey: string; page: string; topic?: string; concurrency: number; timeoutMs: number }
-  | { cmd: 'prepareReads'; total: number; secretKey: string; topic: string }
-  | { cmd: 'sendReads'; window: number; rate?: number; timeoutMs: number }
+  | { cmd: 'prepareReads'; total: number; secretKey: string; topic: string; url: string; openNow?: boolean }
+  | { cmd: 'sendReads'; lanes: number; rate?: number; timeoutMs: number }
   | { cmd: 'heartbeats'; clients: number; intervalMs: number; durationMs: number }
   | { cmd: 'target'; value: number }
   | { cmd: 'waitTarget'; timeoutMs: number }

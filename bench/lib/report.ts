@@ -36,7 +36,7 @@ export function formatTable(rows: readonly Row[]): string {
     row.baseline === undefined ? '—' : `${fmt(row.baseline)} ${row.unit}`,
     row.ratio === undefined ? '—' : `${fmt(row.ratio)}×`,
     row.target,
-    row.pass === undefined ? (row.note ?? 'skipped') : row.pass ? 'pass' : 'FAIL',
+    row.pass === undefined ? (row.target === 'info' ? 'info' : (row.note ?? 'skipped')) : row.pass ? 'pass' : 'FAIL',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] as string).length)));
   const render = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;

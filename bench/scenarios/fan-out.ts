@@ -15,9 +15,10 @@ export async function measureFanOut(target: Target, pool: ClientPool, viewers: n
   const latencies: number[] = [];
   // The first read is a warm-up (JIT, first commit) and is not reported; the bare side gets one too.
   for (let i = -1; i < reads; i += 1) {
-    await pool.request(0, { cmd: 'prepareReads', total: 1, secretKey: target.secretKey, topic });
+    // The reader's page view is opened and joined before the clock starts; the clock times the read itself.
+    await pool.request(0, { cmd: 'prepareReads', total: 1, secretKey: target.secretKey, topic, url: target.ws, openNow: true });
     count += 1;
-    const state = await pool.reach(count, timeoutMs, () => pool.request<ReadsResult>(0, { cmd: 'sendReads', window: 1, timeoutMs }));
+    const state = await pool.reach(count, timeoutMs, () => pool.request<ReadsResult>(0, { cmd: 'sendReads', lanes: 1, timeoutMs }));
     if (state.triggered.ok !== 1) throw new Error(`read refused: ${JSON.stringify(state.triggered.errors)}`);
     if (Number.isNaN(state.at)) throw new Error(`count ${count} reached only some viewers (min ${state.min})`);
     if (i >= 0) latencies.push(state.at - state.triggered.startedAt);

@@ -1,4 +1,5 @@
-// Ingest, end to end: joined clients push `reader` with fresh tokens until every read is committed and every viewer shows the total.
+// Ingest, end to end: concurrent page views (connect with the view's token, join, one `reader`) until every read is committed
+// and every one of as many watching viewers shows the total.
 import { startBare } from '../lib/bare.js';
 import { ClientPool, type ReadsResult, share } from '../lib/client-pool.js';
 import type { Sizes } from '../lib/context.js';
@@ -6,21 +7,21 @@ import type { Target } from '../lib/processes.js';
 import { sum } from '../lib/stats.js';
 
 /** Reads per second from the first read sent until the last viewer shows the final count (or, for the bare server, the last reply). */
-export async function measureIngest(target: Target, pool: ClientPool, sizes: Pick<Sizes, 'ingestClients' | 'ingestReadsPerClient' | 'ingestWindow' | 'timeoutMs'>, countsArrive: boolean): Promise<number> {
+export async function measureIngest(target: Target, pool: ClientPool, sizes: Pick<Sizes, 'ingestClients' | 'ingestReadsPerClient' | 'timeoutMs'>, countsArrive: boolean): Promise<number> {
   // An unmeasured tenth-size round first, so both servers are measured warm.
   const warmUp = { ...sizes, ingestReadsPerClient: Math.max(1, Math.round(sizes.ingestReadsPerClient / 10)) };
   await ingestOnce(target, pool, warmUp, countsArrive);
   return ingestOnce(target, pool, sizes, countsArrive);
 }
 
-async function ingestOnce(target: Target, pool: ClientPool, sizes: Pick<Sizes, 'ingestClients' | 'ingestReadsPerClient' | 'ingestWindow' | 'timeoutMs'>, countsArrive: boolean): Promise<number> {
+async function ingestOnce(target: Target, pool: ClientPool, sizes: Pick<Sizes, 'ingestClients' | 'ingestReadsPerClient' | 'timeoutMs'>, countsArrive: boolean): Promise<number> {
   const topic = `post:${target.slug}`;
   await pool.connect({ url: target.ws, n: sizes.ingestClients, secretKey: target.secretKey, page: topic, topic, timeoutMs: sizes.timeoutMs });
   const initial = countsArrive ? await pool.currentCount() : 0;
   const total = sizes.ingestClients * sizes.ingestReadsPerClient;
   // Tokens are signed before the clock starts, as a page load would have done long before.
-  await pool.all((i) => ({ cmd: 'prepareReads', total: share(total, pool.size, i), secretKey: target.secretKey, topic }));
-  const send = () => pool.all<ReadsResult>({ cmd: 'sendReads', window: sizes.ingestWindow, timeoutMs: sizes.timeoutMs });
+  await pool.all((i) => ({ cmd: 'prepareReads', total: share(total, pool.size, i), secretKey: target.secretKey, topic, url: target.ws }));
+  const send = () => pool.all<ReadsResult>((i) => ({ cmd: 'sendReads', lanes: share(sizes.ingestClients, pool.size, i), timeoutMs: sizes.timeoutMs }));
   let results: ReadsResult[];
   let end: number;
   if (countsArrive) {

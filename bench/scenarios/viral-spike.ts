@@ -19,13 +19,13 @@ export async function measureSpike(target: Target, pool: ClientPool, options: { 
   await pool.connect({ url: target.ws, n: options.viewers, secretKey: target.secretKey, page: topic, topic, timeoutMs: options.timeoutMs });
   const initial = await pool.currentCount();
   const total = Math.round(options.rate * options.seconds);
-  await pool.all((i) => ({ cmd: 'prepareReads', total: share(total, pool.size, i), secretKey: target.secretKey, topic }));
+  await pool.all((i) => ({ cmd: 'prepareReads', total: share(total, pool.size, i), secretKey: target.secretKey, topic, url: target.ws }));
   await pool.all({ cmd: 'trackPushes', on: true });
   const durationMs = options.seconds * 1000;
   const [beats, reached] = await Promise.all([
     pool.all<{ rtts: number[]; missing: number }>({ cmd: 'heartbeats', clients: options.heartbeatClients, intervalMs: 100, durationMs: durationMs + 500 }),
     pool.reach(initial + total, options.timeoutMs, () =>
-      pool.all<ReadsResult>((i) => ({ cmd: 'sendReads', window: 0, rate: options.rate / pool.size, timeoutMs: options.timeoutMs })),
+      pool.all<ReadsResult>({ cmd: 'sendReads', lanes: 0, rate: options.rate / pool.size, timeoutMs: options.timeoutMs }),
     ),
   ]);
   const pushes = await pool.all<PushResult>({ cmd: 'trackPushes', on: false });

@@ -17,7 +17,6 @@ const clients: Client[] = [];
 let nextRef = 1;
 const push = { tracking: false, start: 0, maxPerSecond: 0, total: 0 };
 const target = { value: Infinity, reached: 0, at: 0 };
-let readFrames: string[] = [];
 
 function onMessage(client: Client, data: Buffer): void {
   const frame = JSON.parse(data.toString('utf8')) as [string | null, string | null, string, string, Record<string, unknown>];
@@ -108,48 +107,65 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>) {
   return { connected: clients.length, failed, firstError };
 }
 
-/** Sends the prepared reads, either as fast as `window` outstanding per client allows or at `rate` per second. */
+/** One page view's read: its token (also the socket's connect token) and the `reader` frame carrying it. */
+interface PreparedRead {
+  readonly token: string;
+  readonly frame: string;
+  /** Opened and joined before the clock starts (fan-out); otherwise opened when the read is made. */
+  client?: Client;
+}
+
+const reads = { url: '', topic: '', list: [] as PreparedRead[] };
+
+/**
+ * Each read is one page view, as in a browser: a socket opened with the view's token, joined, then one `reader` push
+ * with the same token (the server refuses a token from another view). Lanes run reads back to back; `rate` starts them
+ * on a clock.
+ */
 async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) {
-  const frames = readFrames;
+  const list = reads.list;
   const errors: Record<string, number> = {};
   let ok = 0;
-  let replied = 0;
+  let finished = 0;
   let next = 0;
   let lastReplyAt = 0;
   const startedAt = now();
-  let done!: () => void;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  const sendOne = (client: Client) => {
-    const text = frames[next] as string;
-    next += 1;
-    const ref = `r${nextRef++}`;
-    void call(client, text.replace('"ref"', `"${ref}"`), ref, command.timeoutMs).then((frame) => {
-      replied += 1;
+  const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
+  const readOne = async (read: PreparedRead): Promise<void> => {
+    let client = read.client;
+    try {
+      client ??= await open(`${reads.url}?_csrf_token=${read.token}&vsn=2.0.0`, reads.topic, command.timeoutMs);
+      const ref = `r${nextRef++}`;
+      const frame = await call(client, read.frame.replace('"ref"', `"${ref}"`), ref, command.timeoutMs);
       lastReplyAt = now();
       const payload = frame?.[4] as { status?: string; response?: { reason?: string } } | undefined;
       if (payload?.status === 'ok') ok += 1;
-      else {
-        const reason = payload?.response?.reason ?? 'timeout';
-        errors[reason] = (errors[reason] ?? 0) + 1;
-      }
-      if (replied === frames.length) done();
-      else if (command.rate === undefined && next < frames.length) sendOne(client);
-    });
+      else fail(payload?.response?.reason ?? 'timeout');
+    } catch (error) {
+      fail((error as Error).message.slice(0, 80));
+    } finally {
+      // The reader leaves, like a closed tab; its read is already counted.
+      client?.ws.terminate();
+      finished += 1;
+    }
   };
-  if (frames.length === 0) done();
-  else if (command.rate === undefined) {
-    for (let lane = 0; lane < command.window; lane += 1) for (const client of clients) if (next < frames.length) sendOne(client);
+  if (command.rate === undefined) {
+    const lane = async () => {
+      while (next < list.length) await readOne(list[next++] as PreparedRead);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, command.lanes) }, lane));
   } else {
     const rate = command.rate;
-    let turn = 0;
-    const timer = setInterval(() => {
-      const due = Math.min(frames.length, Math.floor(((now() - startedAt) / 1000) * rate) + 1);
-      while (next < due) sendOne(clients[turn++ % clients.length] as Client);
-      if (next >= frames.length) clearInterval(timer);
-    }, 5);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const due = Math.min(list.length, Math.floor(((now() - startedAt) / 1000) * rate) + 1);
+        while (next < due) void readOne(list[next++] as PreparedRead).then(() => finished === list.length && resolve());
+        if (next >= list.length) clearInterval(timer);
+      }, 5);
+      if (list.length === 0) resolve();
+    });
   }
-  await finished;
-  return { total: frames.length, ok, errors, startedAt, lastReplyAt };
+  return { total: list.length, ok, errors, startedAt, lastReplyAt };
 }
 
 async function heartbeats(command: Extract<WorkerCommand, { cmd: 'heartbeats' }>) {
@@ -178,9 +194,14 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       return connect(command);
     case 'prepareReads': {
       const signer = new TokenSigner(command.secretKey, 3_600_000);
-      // "ref" is a placeholder swapped for a unique ref when sent; tokens are signed here, before the clock starts.
-      readFrames = Array.from({ length: command.total }, () => JSON.stringify(['1', 'ref', command.topic, 'reader', { csrf_token: signer.issue(command.topic), automated: false }]));
-      return { prepared: readFrames.length };
+      Object.assign(reads, { url: command.url, topic: command.topic });
+      // Tokens are signed here, before the clock starts; "ref" is swapped for a unique ref when sent.
+      reads.list = Array.from({ length: command.total }, () => {
+        const token = signer.issue(command.topic);
+        return { token, frame: JSON.stringify(['1', 'ref', command.topic, 'reader', { csrf_token: token, automated: false }]) };
+      });
+      if (command.openNow) for (const read of reads.list) read.client = await open(`${command.url}?_csrf_token=${read.token}&vsn=2.0.0`, command.topic, 10_000);
+      return { prepared: reads.list.length };
     }
     case 'sendReads':
       return sendReads(command);
