@@ -92,6 +92,7 @@ export const OPTIONS = {
   liveMaxChannels: option('LIVE_MAX_CHANNELS', 100, integer(1, 10_000), 'Topics one socket may join at once.'),
   liveMaxMsgsPerSec: option('LIVE_MAX_MSGS_PER_SEC', 50, integer(1, 1_000_000), 'Messages per second one socket may send.'),
   liveMaxConnectionsPerIp: option('LIVE_MAX_CONNECTIONS_PER_IP', 256, integer(1, 10_000_000), 'Live sockets one IP may hold (offices and carriers share IPs).'),
+  liveMaxBufferedBytes: option('LIVE_MAX_BUFFERED_BYTES', 1_048_576, integer(4096), 'Bytes waiting to be sent to one socket before it is closed as a slow consumer (4507).'),
   liveIdleTimeoutMs: option('LIVE_IDLE_TIMEOUT_MS', 60_000, integer(1000), 'A socket that sends nothing (not even a heartbeat) for this long is closed.'),
   httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP; 0 turns the limit off.'),
   pushIntervalMs: option('PUSH_INTERVAL_MS', 50, integer(0, 10_000), 'Count pushes per post are coalesced to at most one per interval (always ending on the exact value).'),

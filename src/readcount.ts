@@ -145,6 +145,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     limits: {
       maxChannels: config.liveMaxChannels,
       maxMsgsPerSec: config.liveMaxMsgsPerSec,
+      maxBufferedBytes: config.liveMaxBufferedBytes,
       maxConnectionsPerIp: config.liveMaxConnectionsPerIp,
       idleTimeoutMs: config.liveIdleTimeoutMs,
     },

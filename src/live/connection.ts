@@ -9,6 +9,8 @@ import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js
 export interface ConnectionLimits {
   readonly maxChannels: number;
   readonly maxMsgsPerSec: number;
+  /** Bytes queued for a client that stopped reading before it is dropped, so it cannot hoard server memory. */
+  readonly maxBufferedBytes: number;
 }
 
 interface Membership {
@@ -100,6 +102,9 @@ export class LiveConnection {
     if (frame.event === 'phx_join') return this.join(frame);
     const membership = this.memberships.get(frame.topic);
     if (!membership) return this.reply(frame, refuse('unmatched_topic'));
+    // Phoenix ignores pushes for an earlier join of the topic: the client raced a close it has not seen yet.
+    // A push without join_ref (simple clients) is taken to mean the current join.
+    if (frame.joinRef !== null && membership.joinRef !== null && frame.joinRef !== membership.joinRef) return;
     if (frame.event === 'phx_leave') {
       this.leave(frame.topic);
       this.reply(frame, { status: 'ok', response: {} });
@@ -151,7 +156,7 @@ export class LiveConnection {
       lastBytes = Buffer.from(message.wire);
       lastBroadcast = message;
     }
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(lastBytes, TEXT);
+    if (this.writable()) this.ws.send(lastBytes, TEXT);
   };
 
   private leave(topic: string): void {
@@ -167,7 +172,14 @@ export class LiveConnection {
   }
 
   private send(text: string): void {
-    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    if (this.writable()) this.ws.send(text);
+  }
+
+  private writable(): boolean {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;
+    this.close('slow_consumer');
+    return false;
   }
 
   private terminate(): void {

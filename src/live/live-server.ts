@@ -11,6 +11,7 @@ import type { PageView, TokenSigner } from './token.js';
 export interface LiveLimits {
   readonly maxChannels: number;
   readonly maxMsgsPerSec: number;
+  readonly maxBufferedBytes: number;
   readonly maxConnectionsPerIp: number;
   readonly idleTimeoutMs: number;
 }
@@ -19,6 +20,11 @@ export interface UpgradeRequest {
   readonly headers: IncomingHttpHeaders;
   readonly query: unknown;
   readonly ip: string;
+}
+
+/** The TCP connection under an upgrade; its `close` ends the per-IP slot, whether or not the upgrade completed. */
+export interface UpgradeTransport {
+  once(event: 'close', listener: () => void): unknown;
 }
 
 export type UpgradeCheck = { ok: true; pageView: PageView } | { ok: false; code: HttpErrorCode };
@@ -38,6 +44,7 @@ export class LiveServer {
   private readonly perIp = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
   private nextId = 1;
+  private closing = false;
 
   constructor(private readonly options: LiveServerOptions) {
     // One timer for all sockets: idle detection costs nothing per message.
@@ -50,7 +57,10 @@ export class LiveServer {
     return this.connections.size;
   }
 
-  checkUpgrade(request: UpgradeRequest): UpgradeCheck {
+  /** On success the IP's slot is taken at once (concurrent upgrades cannot overshoot the limit) and freed when `transport` closes. */
+  checkUpgrade(request: UpgradeRequest, transport: UpgradeTransport): UpgradeCheck {
+    // While shutting down, clients told to reconnect must go to another instance, not back in here.
+    if (this.closing) return { ok: false, code: 'shutting_down' };
     if (!this.originAllowed(request.headers)) return { ok: false, code: 'forbidden_origin' };
     const token = (request.query as Record<string, unknown> | undefined)?._csrf_token;
     const check = this.options.signer.verify(token);
@@ -60,12 +70,18 @@ export class LiveServer {
       this.refusedRead(check.pageView.page, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
+    const { ip } = request;
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    transport.once('close', () => {
+      const left = (this.perIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.perIp.set(ip, left);
+      else this.perIp.delete(ip);
+    });
     return { ok: true, pageView: check.pageView };
   }
 
   accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView): void {
     const { ip, headers } = request;
-    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     const info = {
       id: this.nextId++,
       pageView,
@@ -75,9 +91,6 @@ export class LiveServer {
     };
     const connection = new LiveConnection(ws, info, this.options.routes, this.options.pubsub, this.options.limits, (closed) => {
       this.connections.delete(closed);
-      const left = (this.perIp.get(ip) ?? 1) - 1;
-      if (left > 0) this.perIp.set(ip, left);
-      else this.perIp.delete(ip);
       this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
     }, (topic, reason) => this.refusedRead(topic, reason));
     this.connections.add(connection);
@@ -86,6 +99,7 @@ export class LiveServer {
 
   /** Closes every socket with 1001 so clients reconnect elsewhere. */
   close(): void {
+    this.closing = true;
     clearInterval(this.sweeper);
     for (const connection of [...this.connections]) connection.close('going_away');
   }

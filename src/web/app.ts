@@ -166,7 +166,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.register(async (scope) => {
     scope.addHook('preValidation', async (request, reply) => {
-      const check = live.checkUpgrade({ headers: request.headers, query: request.query, ip: request.ip });
+      const check = live.checkUpgrade({ headers: request.headers, query: request.query, ip: request.ip }, request.raw.socket);
       if (!check.ok) {
         const { status, message } = HTTP_ERRORS[check.code];
         return reply.code(status).send({ error: check.code, message });

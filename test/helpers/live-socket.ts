@@ -53,6 +53,8 @@ export async function pageToken(base: string, slug?: string, headers: Record<str
   return match[1];
 }
 
+const REPLY_TIMEOUT_MS = 15_000;
+
 export type Message = [string | null, string | null, string, string, Record<string, unknown>];
 
 export interface ClientOptions {
@@ -109,7 +111,14 @@ export class LiveClient {
   /** Sends a frame and resolves with its `phx_reply` payload {status, response}. */
   request(topic: string, event: string, payload: Record<string, unknown> = {}, joinRef: string | null = null): Promise<{ status: string; response: Record<string, unknown> }> {
     const ref = this.nextRef();
-    const reply = new Promise<Message>((resolve) => this.waiters.set(ref, resolve));
+    const reply = new Promise<Message>((resolve, reject) => {
+      // A lost reply must fail the test, not hang the suite.
+      const timer = setTimeout(() => reject(new Error(`no reply to ${event} on ${topic} within ${REPLY_TIMEOUT_MS} ms`)), REPLY_TIMEOUT_MS);
+      this.waiters.set(ref, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
     this.ws.send(JSON.stringify([joinRef, ref, topic, event, payload]));
     return reply.then((message) => message[4] as { status: string; response: Record<string, unknown> });
   }

@@ -184,7 +184,7 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
   server.on('connection', (ws) => {
     id += 1;
     const info = { id, pageView: { page: 'index', view: `v${id}`, issuedAt: Date.now() }, ip: '127.0.0.1', userAgent: 'test', doNotTrack: false };
-    new LiveConnection(ws, info, [route], pubsub, { maxChannels: 10, maxMsgsPerSec: 100 }, () => {});
+    new LiveConnection(ws, info, [route], pubsub, { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 }, () => {});
   });
   return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
