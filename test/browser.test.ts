@@ -5,26 +5,18 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { readConfig } from '../src/config.js';
 import { createReadcount, type Readcount } from '../src/readcount.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { until } from './helpers/wait.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const READ_AFTER_MS = 800;
 const SLUG = '2024-05-02_hit_counters_then_and_now';
 const SEEDED = 1336;
 const REPO = new URL('..', import.meta.url).pathname;
 
-function missingChromium(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  const reason = `${CHROMIUM} not found`;
-  if (process.env.CI === 'true') throw new Error(`${reason}; CI must run the browser tests (.ci/run installs chromium)`);
-  console.log(`# browser tests skipped: ${reason} (apt-get install chromium to run them)`);
-  return reason;
-}
 
 interface Frame {
   readonly at: number;
@@ -61,7 +53,7 @@ const HIDDEN_UNTIL_SHOWN = `(() => {
   window.__readcountVisible = (value) => { visible = value; document.dispatchEvent(new Event('visibilitychange')); };
 })();`;
 
-const skip = missingChromium();
+const skip = chromiumSkipReason();
 
 describe('browser: live counter in Chromium', { skip }, () => {
   let root: string;
@@ -91,7 +83,7 @@ describe('browser: live counter in Chromium', { skip }, () => {
     const address = readcount.app.server.address();
     assert.ok(address && typeof address === 'object');
     base = `http://127.0.0.1:${address.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 960, height: 1100 }, locale: 'en-US', colorScheme: 'light' });
   });
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { LiveClient, refusedStatus, startServer, type TestServer } from './helpers/live-socket.js';
 import { readPost, untilTotal } from './helpers/reads.js';
 
@@ -24,7 +25,7 @@ async function staticSite(blogBase: () => string): Promise<{ server: Server; ori
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-describe('embed on another origin', () => {
+describe('embed on another origin', { skip: chromiumSkipReason() }, () => {
   let blog: TestServer;
   let allowed: { server: Server; origin: string };
   let other: { server: Server; origin: string };
@@ -38,10 +39,7 @@ describe('embed on another origin', () => {
       EMBED_ORIGINS: allowed.origin,
       SITES: `ext-note=${allowed.origin}/notes/one.html`,
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import type { Channel } from 'phoenix';
 import WebSocket from 'ws';
 import { TokenSigner } from '../src/live/token.js';
 import { collect, connectPhoenix, join, type PhoenixClient, push } from './helpers/phoenix-client.js';
-import { pageToken, startServer, type TestServer } from './helpers/live-socket.js';
+import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
 import { delay, until } from './helpers/wait.js';
 
 const SECRET_KEY = 'integration-test-secret-key-0123456789abcdef';
@@ -96,7 +96,19 @@ describe('live socket with the official phoenix client', () => {
     assert.equal(server.readcount.counter.count('hello'), (before ?? 0) + 1, 'only the honest read counted');
   });
 
-  test('an upgrade without, or with a bad, expired or forged token is refused with 403', async () => {
+  test('a tab older than TOKEN_MAX_AGE_MS reconnects to watch, but its reader is refused', async () => {
+    const expired = new TokenSigner(SECRET_KEY, 12 * 3_600_000, () => Date.now() - 13 * 3_600_000).issue('post:hello');
+    const client = await LiveClient.open(server.wsUrl, expired);
+    const joined = await client.join('post:hello');
+    assert.equal(joined.status, 'ok');
+    const before = server.readcount.counter.count('hello');
+    await delay(READ_AFTER_MS + 20);
+    assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token: expired }), { status: 'error', response: { reason: 'invalid_token' } });
+    assert.equal(server.readcount.counter.count('hello'), before);
+    client.close();
+  });
+
+  test('an upgrade without, or with a bad or forged token is refused with 403', async () => {
     const statusOf = (query: string): Promise<number> =>
       new Promise((resolve, reject) => {
         const ws = new WebSocket(`${server.wsUrl}${query}`);
@@ -111,11 +123,11 @@ describe('live socket with the official phoenix client', () => {
         });
         ws.once('error', () => undefined);
       });
-    const expired = new TokenSigner(SECRET_KEY, 12 * 3_600_000, () => Date.now() - 13 * 3_600_000).issue('post:hello');
     assert.equal(await statusOf('?vsn=2.0.0'), 403);
     assert.equal(await statusOf('?vsn=2.0.0&_csrf_token='), 403);
     assert.equal(await statusOf('?vsn=2.0.0&_csrf_token=not.valid'), 403);
-    assert.equal(await statusOf(`?vsn=2.0.0&_csrf_token=${encodeURIComponent(expired)}`), 403);
+    const forged = new TokenSigner('another-key-another-key-another-key-000', 60_000).issue('post:hello');
+    assert.equal(await statusOf(`?vsn=2.0.0&_csrf_token=${encodeURIComponent(forged)}`), 403);
     const body = await fetch(`${server.base}/live/websocket`).then((r) => r.status);
     assert.equal(body, 403, 'a plain GET without a token is refused as well');
   });
@@ -165,6 +177,9 @@ describe('live socket with the official phoenix client', () => {
     await readWhenAllowed(other.channel, other.token);
     await until(() => other.client.messages.some((m) => m.event === 'count'), 'the count on the still-joined page');
     assert.equal(counts.length, 0);
+    // The client drops messages for a channel it left, so check the wire itself: the server sent nothing after phx_close.
+    const closedAt = client.messages.findIndex((m) => m.event === 'phx_close');
+    assert.equal(client.messages.slice(closedAt + 1).filter((m) => m.topic === 'post:second-post').length, 0);
   });
 
   test('a client that loses its connection and connects again rejoins with the current count', async () => {

@@ -4,14 +4,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
 import { LiveClient, pageToken } from './helpers/live-socket.js';
 import { readPost } from './helpers/reads.js';
 import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
 import { until } from './helpers/wait.js';
 
-const skip = await redisSkipReason();
+const skip = (await redisSkipReason()) ?? chromiumSkipReason();
 const PRESENCE_TIMEOUT_MS = 3000;
 
 async function indexCounts(server: ChildServer): Promise<Record<string, number>> {
@@ -39,10 +40,7 @@ describe('several instances on one Redis', { skip }, () => {
       COUNT_MODE: 'every-read', COUNT_BOTS: 'true', PRESENCE_TIMEOUT_MS: String(PRESENCE_TIMEOUT_MS), PUSH_INTERVAL_MS: '20',
     });
     [a, b] = await Promise.all([spawnServer(env('a')), spawnServer(env('b'))]);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

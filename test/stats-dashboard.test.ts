@@ -2,24 +2,22 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { startServer, type TestServer } from './helpers/live-socket.js';
 import { readPost, untilTotal } from './helpers/reads.js';
 
 const OUTPUT = new URL('../test-output/', import.meta.url);
 const STATS_TOKEN = 'dashboard-secret';
 
-describe('/stats dashboard', () => {
+describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
   let server: TestServer;
   let browser: Browser;
   before(async () => {
     server = await startServer({ COUNT_MODE: 'every-read', COUNT_BOTS: 'true', STATS_TOKEN });
     await readPost(server, 'hello');
     await untilTotal(server, 'hello', 1);
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -63,7 +63,8 @@ export class LiveServer {
     if (this.closing) return { ok: false, code: 'shutting_down' };
     if (!this.originAllowed(request.headers)) return { ok: false, code: 'forbidden_origin' };
     const token = (request.query as Record<string, unknown> | undefined)?._csrf_token;
-    const check = this.options.signer.verify(token);
+    // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; its `reader` is refused as expired.
+    const check = this.options.signer.verify(token, { allowExpired: true });
     if (!check.ok) return { ok: false, code: 'invalid_token' };
     if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
       // The token is genuine, so its page is one we served: the post's receipt shows readers turned away.

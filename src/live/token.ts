@@ -25,7 +25,8 @@ export class TokenSigner {
     return `${body}.${this.mac(body)}`;
   }
 
-  verify(token: unknown): TokenCheck {
+  /** `allowExpired`: a genuine token past its age still identifies its page view (used to let old tabs reconnect). */
+  verify(token: unknown, { allowExpired = false }: { allowExpired?: boolean } = {}): TokenCheck {
     if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'malformed' };
     const dot = token.indexOf('.');
     if (dot <= 0) return { ok: false, reason: 'malformed' };
@@ -45,7 +46,7 @@ export class TokenSigner {
       return { ok: false, reason: 'malformed' };
     }
     const age = this.now() - issuedAt;
-    if (age > this.maxAgeMs || age < -60_000) return { ok: false, reason: 'expired' };
+    if ((age > this.maxAgeMs && !allowExpired) || age < -60_000) return { ok: false, reason: 'expired' };
     return { ok: true, pageView: { page, view, issuedAt } };
   }
 

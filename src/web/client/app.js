@@ -1,5 +1,6 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
 import { Socket } from '/assets/phoenix.mjs';
+import { afterVisibleTime } from '/assets/visible-time.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const token = meta('csrf-token');
@@ -24,32 +25,6 @@ function showReading(element, reading) {
   if (!element || typeof reading !== 'number') return;
   element.hidden = reading < 1;
   element.textContent = ` · ${numberFormat.format(reading)} reading now`;
-}
-
-/** Calls `done` once the page has been visible for `ms` in total (hidden time does not count). */
-function afterVisibleTime(ms, done) {
-  let visibleMs = 0;
-  let since = document.visibilityState === 'visible' ? performance.now() : undefined;
-  let timer;
-  const arm = () => {
-    clearTimeout(timer);
-    if (since === undefined) return;
-    timer = setTimeout(() => {
-      document.removeEventListener('visibilitychange', onChange);
-      done();
-    }, Math.max(0, ms - visibleMs));
-  };
-  const onChange = () => {
-    if (document.visibilityState === 'visible') {
-      since = performance.now();
-    } else if (since !== undefined) {
-      visibleMs += performance.now() - since;
-      since = undefined;
-    }
-    arm();
-  };
-  document.addEventListener('visibilitychange', onChange);
-  arm();
 }
 
 function joinPost(topic) {

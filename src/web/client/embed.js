@@ -1,6 +1,6 @@
 // <read-counter slug="…"> for static sites: fetches a page-view token (CORS), shows the live count, reports a read like our own pages.
 // Served as /embed.js wrapped together with the phoenix client, which provides `Phoenix` here.
-/* global Phoenix */
+/* global Phoenix, afterVisibleTime */
 const script = document.currentScript;
 const base = new URL(script?.src ?? location.href).origin;
 const liveEndpoint = `${base.replace(/^http/, 'ws')}/live`;
@@ -11,29 +11,7 @@ const STYLE = `:host{display:inline-block;font:700 1rem "Courier New",ui-monospa
 .digits{display:inline-block;padding:.1rem .5rem;background:#111;color:#39ff14;letter-spacing:.18em;border:2px inset #666;border-radius:3px}
 :host([data-state="refused"]) .digits{color:#888}`;
 
-/** Calls `done` once the page has been visible for `ms` in total (hidden time does not count). */
-function afterVisibleTime(ms, done) {
-  let visibleMs = 0;
-  let since = document.visibilityState === 'visible' ? performance.now() : undefined;
-  let timer;
-  const arm = () => {
-    clearTimeout(timer);
-    if (since !== undefined) timer = setTimeout(() => {
-      document.removeEventListener('visibilitychange', onChange);
-      done();
-    }, Math.max(0, ms - visibleMs));
-  };
-  const onChange = () => {
-    if (document.visibilityState === 'visible') since = performance.now();
-    else if (since !== undefined) {
-      visibleMs += performance.now() - since;
-      since = undefined;
-    }
-    arm();
-  };
-  document.addEventListener('visibilitychange', onChange);
-  arm();
-}
+// afterVisibleTime() comes from visible-time.js, inlined ahead of this file by the /embed.js route.
 
 class ReadCounterElement extends HTMLElement {
   connectedCallback() {

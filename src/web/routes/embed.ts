@@ -7,10 +7,13 @@ import type { FastifyInstance } from 'fastify';
 const PHOENIX_IIFE = fileURLToPath(new URL('phoenix.js', import.meta.resolve('phoenix')));
 // Same layout trick as app.ts: from src/ or dist/, the browser sources live in src/web/client.
 const EMBED_SOURCE = fileURLToPath(new URL('../../../src/web/client/embed.js', import.meta.url));
+const VISIBLE_TIME_SOURCE = fileURLToPath(new URL('../../../src/web/client/visible-time.js', import.meta.url));
 
 /** Wrapped in a function so the phoenix client's `var Phoenix` stays out of the host page's globals. */
 function bundle(): string {
-  return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
+  // visible-time.js is an ES module for our own pages; inside this classic script its export is a plain function.
+  const visibleTime = readFileSync(VISIBLE_TIME_SOURCE, 'utf8').replace(/^export function /m, 'function ');
+  return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${visibleTime}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
 }
 
 export async function embedRoutes(app: FastifyInstance): Promise<void> {
