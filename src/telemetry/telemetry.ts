@@ -89,7 +89,7 @@ function isEventList(events: EventName | readonly EventName[]): events is readon
   return Array.isArray(events[0]);
 }
 
-/** The events readcount emits; docs/telemetry section lists them with their measurements. */
+/** The events readcount emits; docs/telemetry.md lists them with their measurements and metadata. */
 export const EVENTS = {
   read: ['readcount', 'read'],
   readRefused: ['readcount', 'read', 'refused'],
