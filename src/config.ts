@@ -101,6 +101,7 @@ export const OPTIONS = {
   statsToken: option('STATS_TOKEN', undefined, optionalText, 'When set, /stats needs `?token=` or `Authorization: Bearer` with this value.'),
   metricsToken: option('METRICS_TOKEN', undefined, optionalText, 'When set, /metrics needs `Authorization: Bearer` with this value.'),
   redisUrl: option('REDIS_URL', undefined, optionalText, 'redis://host:port: run several instances sharing counts, live updates and "reading now" through Redis. Unset: one instance on SQLite.'),
+  redisCommandTimeoutMs: option('REDIS_COMMAND_TIMEOUT_MS', 2000, integer(50, 60_000), 'How long a Redis command may take before it fails (reads stay buffered, claims fall back to memory), so a Redis host that vanished without a reset cannot stall page views or shutdown.'),
   redisPrefix: option('REDIS_PREFIX', 'readcount:', text, 'Prefix of every Redis key and of the pubsub channel, so several blogs can share one Redis.'),
   presenceTimeoutMs: option('PRESENCE_TIMEOUT_MS', 30_000, integer(200, 3_600_000), 'An instance not heard from for this long no longer counts towards "reading now" (it died).'),
   pendingReadsMax: option('PENDING_READS_MAX', 100_000, integer(1, 100_000_000), 'Reads kept while the store (Redis) is unreachable; past this the oldest are dropped, logged and counted.'),

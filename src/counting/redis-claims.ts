@@ -1,6 +1,6 @@
 // ClaimRegistry on Redis (SET NX PX) so once-only holds across instances; the daily salt lives in Redis with a TTL.
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from '../redis/connection.js';
+import { type RedisClient, withTimeout } from '../redis/connection.js';
 import { type ClaimRegistry, MemoryClaims } from './claims.js';
 
 const DAY_MS = 86_400_000;
@@ -19,6 +19,8 @@ export class RedisClaims implements ClaimRegistry {
     private readonly client: RedisClient,
     private readonly prefix: string,
     private readonly now: () => number = Date.now,
+    /** A claim waits at most this long for Redis before falling back to memory (a page view must not hang). */
+    private readonly timeoutMs = 2000,
   ) {
     this.fallback = new MemoryClaims(now);
   }
@@ -26,7 +28,11 @@ export class RedisClaims implements ClaimRegistry {
   async claim(key: string, ttlMs: number): Promise<boolean> {
     if (!this.client.isReady) return this.fallback.claim(key, ttlMs);
     try {
-      const reply = await this.client.set(`${this.prefix}claim:${key}`, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } });
+      const reply = await withTimeout(
+        this.client.set(`${this.prefix}claim:${key}`, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }),
+        this.timeoutMs,
+        'claim',
+      );
       return reply === 'OK';
     } catch {
       return this.fallback.claim(key, ttlMs);
@@ -40,11 +46,15 @@ export class RedisClaims implements ClaimRegistry {
     // Expires an hour after its day ends: long enough for clocks that disagree a little, then gone for good.
     const expiresAt = Date.parse(`${day}T00:00:00Z`) + DAY_MS + 3_600_000;
     try {
-      const replies = (await this.client
-        .multi()
-        .set(key, randomBytes(32).toString('base64url'), { condition: 'NX', expiration: { type: 'PXAT', value: expiresAt } })
-        .get(key)
-        .exec()) as unknown[];
+      const replies = (await withTimeout(
+        this.client
+          .multi()
+          .set(key, randomBytes(32).toString('base64url'), { condition: 'NX', expiration: { type: 'PXAT', value: expiresAt } })
+          .get(key)
+          .exec(),
+        this.timeoutMs,
+        'salt',
+      )) as unknown[];
       const value = replies[1];
       if (typeof value !== 'string') throw new Error('salt missing');
       this.salt = { day, value };

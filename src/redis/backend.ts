@@ -27,9 +27,9 @@ export class RedisBackend {
     private readonly config: Config,
     private readonly log: BackendLog,
   ) {
-    const { redisPrefix: prefix } = config;
-    this.store = new RedisStore(client, { prefix });
-    this.claims = new RedisClaims(client, prefix);
+    const { redisPrefix: prefix, redisCommandTimeoutMs: commandTimeoutMs } = config;
+    this.store = new RedisStore(client, { prefix, commandTimeoutMs });
+    this.claims = new RedisClaims(client, prefix, Date.now, commandTimeoutMs);
     this.adapter = new RedisPubSubAdapter(client, { prefix, onStateChange: (up, error) => this.setState('pubsub', up, error) });
   }
 

@@ -11,6 +11,33 @@ export interface RedisConnectOptions {
   readonly startupTimeoutMs?: number;
   /** Tags the connection in `CLIENT LIST` (e.g. `readcount:pubsub`). */
   readonly name?: string;
+  /** PING every so often so idle connections are not silently dropped by NATs and firewalls in between. */
+  readonly pingIntervalMs?: number;
+}
+
+/** The default PING interval: well under the idle timeouts of common NATs and load balancers. */
+export const PING_INTERVAL_MS = 10_000;
+
+/** A command that got no reply in time: Redis may still run it later (the reply, not the command, is what we gave up on). */
+export class RedisTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`Redis ${what} got no reply within ${ms} ms`);
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/**
+ * Rejects when `promise` has not settled within `ms`. node-redis never times out a command that is
+ * written: if the host vanished without a reset (no RST, no FIN) the reply would be awaited until TCP
+ * gives up, minutes later. The late reply, if it ever comes, is matched and dropped by node-redis as usual,
+ * so the connection stays in step.
+ */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new RedisTimeoutError(what, ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Backoff of 50 ms doubling up to 2 s, with jitter so a fleet of instances does not reconnect in lockstep. */
@@ -25,6 +52,7 @@ export async function connectRedis(url: string, options: RedisConnectOptions = {
   const client = createClient({
     url,
     disableOfflineQueue: true,
+    pingInterval: options.pingIntervalMs ?? PING_INTERVAL_MS,
     ...(options.name === undefined ? {} : { name: options.name }),
     socket: { reconnectStrategy: reconnectDelay, connectTimeout: 5000 },
   }) as unknown as RedisClient;

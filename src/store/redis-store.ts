@@ -1,6 +1,6 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
 import { randomUUID } from 'node:crypto';
-import { closeRedis, type RedisClient } from '../redis/connection.js';
+import { closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
 import { type CounterStore, type DailyCount, type Increment, mergeIncrements, type PostCounts } from './store.js';
 
 /** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
@@ -13,6 +13,8 @@ export interface RedisStoreOptions {
   readonly prefix: string;
   /** Close the connection with the store (true when the store opened it, as `migrate` does). */
   readonly ownsClient?: boolean;
+  /** Each command fails after this long without a reply (see withTimeout); unset: no limit (CLI tools). */
+  readonly commandTimeoutMs?: number;
 }
 
 /**
@@ -45,6 +47,11 @@ export class RedisStore implements CounterStore {
     return `${this.options.prefix}batch:${id}`;
   }
 
+  private timed<T>(promise: Promise<T>, what: string): Promise<T> {
+    const ms = this.options.commandTimeoutMs;
+    return ms === undefined ? promise : withTimeout(promise, ms, what);
+  }
+
   async ensureCounters(slugs: Iterable<string>): Promise<void> {
     const multi = this.client.multi();
     let any = false;
@@ -52,7 +59,7 @@ export class RedisStore implements CounterStore {
       multi.hSetNX(this.totalsKey, slug, '0');
       any = true;
     }
-    if (any) await multi.exec();
+    if (any) await this.timed(multi.exec(), 'ensureCounters');
   }
 
   async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
@@ -80,7 +87,8 @@ export class RedisStore implements CounterStore {
     for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
     let replies: unknown[];
     try {
-      replies = (await multi.exec()) as unknown[];
+      // A timeout lands here too: Redis may still run this MULTI later, which the marker accounts for.
+      replies = (await this.timed(multi.exec(), 'apply')) as unknown[];
     } catch (error) {
       this.inDoubt = { id, sent };
       throw error;
@@ -96,23 +104,24 @@ export class RedisStore implements CounterStore {
   private async settleDoubt(): Promise<void> {
     if (!this.inDoubt) return;
     const { id, sent } = this.inDoubt;
-    const applied = (await this.client.exists(this.batchKey(id))) === 1;
+    // Same connection as the MULTI, so Redis answers this only after it ran (or never got) that MULTI.
+    const applied = (await this.timed(this.client.exists(this.batchKey(id)), 'batch check')) === 1;
     if (applied) for (const [key, count] of sent) this.credit.set(key, (this.credit.get(key) ?? 0) + count);
     this.inDoubt = undefined;
   }
 
   async total(slug: string): Promise<number | undefined> {
-    const value = await this.client.hGet(this.totalsKey, slug);
+    const value = await this.timed(this.client.hGet(this.totalsKey, slug), 'total');
     return value === null || value === undefined ? undefined : Number(value);
   }
 
   async totals(): Promise<Map<string, number>> {
-    const all = (await this.client.hGetAll(this.totalsKey)) as Record<string, string>;
+    const all = (await this.timed(this.client.hGetAll(this.totalsKey), 'totals')) as Record<string, string>;
     return new Map(Object.entries(all).map(([slug, total]) => [slug, Number(total)]));
   }
 
   async daily(slug: string, fromDay: string, toDay: string): Promise<DailyCount[]> {
-    const all = (await this.client.hGetAll(this.dailyKey(slug))) as Record<string, string>;
+    const all = (await this.timed(this.client.hGetAll(this.dailyKey(slug)), 'daily')) as Record<string, string>;
     return toDays(all).filter(({ day }) => day >= fromDay && day <= toDay);
   }
 
@@ -122,7 +131,7 @@ export class RedisStore implements CounterStore {
     if (slugs.length === 0) return [];
     const multi = this.client.multi();
     for (const slug of slugs) multi.hGetAll(this.dailyKey(slug));
-    const days = (await multi.exec()) as unknown as Record<string, string>[];
+    const days = (await this.timed(multi.exec(), 'export')) as unknown as Record<string, string>[];
     return slugs.map((slug, index) => ({ slug, total: totals.get(slug) ?? 0, daily: toDays(days[index] ?? {}) }));
   }
 

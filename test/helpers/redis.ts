@@ -117,3 +117,62 @@ function portOpen(port: number): Promise<boolean> {
     socket.connect(port, '127.0.0.1');
   });
 }
+
+/**
+ * A TCP proxy in front of a Redis that can blackhole: while held it stops reading from both sides, so
+ * nothing is forwarded and no reset or FIN is sent (a host that vanished, as far as the client can tell).
+ * What was sent meanwhile is delivered, in order, on release, as TCP would after the host comes back.
+ */
+export class BlackholeProxy {
+  private readonly pairs = new Set<[Socket, Socket]>();
+  private held = false;
+
+  private constructor(
+    private readonly server: ReturnType<typeof createServer>,
+    readonly port: number,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(targetPort: number): Promise<BlackholeProxy> {
+    let proxy: BlackholeProxy | undefined;
+    const server = createServer((client) => {
+      const upstream = new Socket();
+      upstream.connect(targetPort, '127.0.0.1');
+      const pair: [Socket, Socket] = [client, upstream];
+      proxy?.pairs.add(pair);
+      const end = () => {
+        proxy?.pairs.delete(pair);
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end).on('close', end);
+      upstream.on('error', end).on('close', end);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      if (proxy?.held) for (const socket of pair) socket.pause();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    proxy = new BlackholeProxy(server, address.port);
+    return proxy;
+  }
+
+  hold(): void {
+    this.held = true;
+    for (const pair of this.pairs) for (const socket of pair) socket.pause();
+  }
+
+  release(): void {
+    this.held = false;
+    for (const pair of this.pairs) for (const socket of pair) socket.resume();
+  }
+
+  async close(): Promise<void> {
+    for (const pair of this.pairs) for (const socket of pair) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

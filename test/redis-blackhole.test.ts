@@ -1,0 +1,94 @@
+// Redis host vanishing without a reset (a blackholing proxy): commands time out, pages and heartbeats go on, counts stay exact.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { RedisClaims } from '../src/counting/redis-claims.js';
+import { closeRedis, connectRedis, RedisTimeoutError } from '../src/redis/connection.js';
+import { RedisStore } from '../src/store/redis-store.js';
+import { utcDay } from '../src/store/store.js';
+import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
+import { readPost, untilTotal } from './helpers/reads.js';
+import { BlackholeProxy, redisSkipReason, testClient, ThrowawayRedis } from './helpers/redis.js';
+import { until } from './helpers/wait.js';
+
+const skip = await redisSkipReason();
+const TIMEOUT_MS = 300;
+
+const elapsed = async (work: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+};
+
+describe('Redis blackholed (no reset, no replies)', { skip }, () => {
+  let redis: ThrowawayRedis;
+  let proxy: BlackholeProxy;
+
+  before(async () => {
+    redis = await ThrowawayRedis.start();
+    proxy = await BlackholeProxy.start(redis.port);
+  });
+  after(async () => {
+    await proxy?.close();
+    await redis?.stop();
+  });
+
+  test('apply rejects and claim falls back within the timeout; the late MULTI is not counted twice', async () => {
+    const client = await connectRedis(proxy.url);
+    const store = new RedisStore(client, { prefix: 'direct:', commandTimeoutMs: TIMEOUT_MS });
+    const claims = new RedisClaims(client, 'direct:', Date.now, TIMEOUT_MS);
+    const batch = [{ slug: 'a', day: utcDay(Date.now()), count: 1 }];
+    try {
+      await store.ensureCounters(['a']);
+      proxy.hold();
+      const applyMs = await elapsed(() => assert.rejects(store.apply(batch), RedisTimeoutError));
+      assert.ok(applyMs < TIMEOUT_MS + 500, `apply rejected after ${applyMs} ms`);
+      let claimed: boolean | undefined;
+      const claimMs = await elapsed(async () => (claimed = await claims.claim('k', 60_000)));
+      assert.equal(claimed, true, 'the claim fell back to memory');
+      assert.ok(claimMs < TIMEOUT_MS + 500, `claim answered after ${claimMs} ms`);
+      proxy.release();
+      // ReadCounter resubmits a failed batch; the marker says the held MULTI did run on release, so it adds nothing.
+      assert.deepEqual(await store.apply(batch), new Map([['a', 1]]));
+      assert.deepEqual(await store.apply(batch), new Map([['a', 2]]), 'a new read after that still counts');
+    } finally {
+      proxy.release();
+      await closeRedis(client);
+    }
+  });
+
+  describe('a running server', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer({ REDIS_URL: proxy.url, REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS), COUNT_MODE: 'every-read', PUSH_INTERVAL_MS: '10' });
+    });
+    after(async () => {
+      proxy.release();
+      await server?.close();
+    });
+
+    test('answers heartbeats, drains within its deadline, and lands every read exactly once after the proxy resumes', async () => {
+      await readPost(server, 'hello');
+      await untilTotal(server, 'hello', 1);
+      const watcher = await LiveClient.open(server.wsUrl, await pageToken(server.base, 'hello'));
+      try {
+        proxy.hold();
+        for (let i = 0; i < 3; i += 1) await readPost(server, 'hello');
+        const heartbeatMs = await elapsed(async () => assert.equal((await watcher.request('phoenix', 'heartbeat')).status, 'ok'));
+        assert.ok(heartbeatMs < 1000, `heartbeat answered after ${heartbeatMs} ms`);
+        const drainMs = await elapsed(() => server.readcount.counter.drain());
+        assert.ok(drainMs < 5000, `drain took ${drainMs} ms, past the 5 s shutdown deadline`);
+        assert.equal(server.readcount.counter.count('hello'), 1, 'nothing announced that was not committed');
+        proxy.release();
+        await until(() => server.readcount.counter.count('hello') === 4 && server.readcount.counter.pendingReads() === 0, 'total 4, nothing pending', 15_000, 50);
+        const probe = await testClient(redis.url);
+        try {
+          assert.equal(await probe.hGet('readcount:totals', 'hello'), '4', 'nothing lost, nothing doubled');
+        } finally {
+          await probe.close();
+        }
+      } finally {
+        watcher.close();
+      }
+    });
+  });
+});
