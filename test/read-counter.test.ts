@@ -8,7 +8,7 @@ import { PubSub, type Broadcast } from '../src/pubsub/pubsub.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { POSTS_TOPIC, postTopic, ReadCounter, type ReadCounterOptions } from '../src/store/read-counter.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { CounterStore, Increment } from '../src/store/store.js';
+import type { CounterStore, Increment, PostCounts } from '../src/store/store.js';
 import { EVENTS, type Measurements, type Metadata, Telemetry } from '../src/telemetry/telemetry.js';
 import { deferred, until } from './helpers/wait.js';
 
@@ -48,6 +48,7 @@ class ControlledStore implements CounterStore {
   totals = () => this.inner.totals();
   daily = (slug: string, from: string, to: string) => this.inner.daily(slug, from, to);
   exportAll = () => this.inner.exportAll();
+  merge = (counts: readonly PostCounts[]) => this.inner.merge(counts);
   replace = (counts: Parameters<CounterStore['replace']>[0]) => this.inner.replace(counts);
   close = () => this.inner.close();
 }

@@ -6,7 +6,7 @@ import { SiteRegistry } from '../embed/sites.js';
 import { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
 import { exportCsv, exportJson } from './export.js';
-import { describePlan, planImport } from './import.js';
+import { describeImport, runImport } from './import.js';
 import { parseImport } from './import-parse.js';
 import { openStore } from './open-store.js';
 import { collectStats, formatStatsTable, STATS_SORTS, type StatsSort } from './stats.js';
@@ -88,9 +88,8 @@ export function registerDataCommands(program: Command): void {
       }
       const { store, close } = await openStore(config);
       try {
-        const plan = await planImport(store, parsed);
-        if (!flags.dryRun && plan.replacements.length > 0) await store.replace(plan.replacements);
-        process.stdout.write(describePlan(plan, parsed, flags.dryRun === true));
+        const dryRun = flags.dryRun === true;
+        process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
       } finally {
         await close();
       }

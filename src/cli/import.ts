@@ -1,59 +1,42 @@
 // `readcount import`: merges a parsed file into the store without ever lowering a number, so running it twice changes nothing.
-import type { CounterStore, PostCounts } from '../store/store.js';
+import { type CounterStore, type MergeChange, mergePost, type PostCounts } from '../store/store.js';
 import type { ParsedImport } from './import-parse.js';
 
-export interface PlannedChange {
-  readonly slug: string;
-  readonly totalBefore: number;
-  readonly totalAfter: number;
-  readonly daysChanged: number;
-}
-
-export interface ImportPlan {
-  readonly changes: PlannedChange[];
-  /** The full new state of every changed post, for CounterStore.replace (one transaction). */
-  readonly replacements: PostCounts[];
+/** The file as the store's merge takes it, sorted by slug (so reports come out in that order). */
+export function importedCounts(parsed: ParsedImport): PostCounts[] {
+  return [...parsed.posts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([slug, imported]) => ({
+      slug,
+      total: imported.total ?? 0,
+      daily: [...imported.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })),
+    }));
 }
 
 /**
- * Merge rule: each day becomes max(current, file); the total grows by exactly what the days grew,
- * or becomes the file's total if that is larger still. Re-importing the same file is a no-op, and an
- * old backup can never take reads away.
+ * Applies the file with CounterStore.merge (the rule is mergePost's): each post is merged atomically
+ * inside the store, so reads a running server commits meanwhile are kept. With `dryRun` it only reads,
+ * and reports what merge would do against the counts of this moment.
  */
-export async function planImport(store: CounterStore, parsed: ParsedImport): Promise<ImportPlan> {
-  const changes: PlannedChange[] = [];
-  const replacements: PostCounts[] = [];
-  for (const [slug, imported] of [...parsed.posts].sort(([a], [b]) => a.localeCompare(b))) {
-    const existing = await store.total(slug);
-    const totalBefore = existing ?? 0;
-    const current = new Map((await store.daily(slug, '0000-01-01', '9999-12-31')).map((d) => [d.day, d.count]));
-    let grown = 0;
-    let daysChanged = 0;
-    const merged = new Map(current);
-    for (const [day, count] of imported.days) {
-      const before = current.get(day) ?? 0;
-      if (count > before) {
-        merged.set(day, count);
-        grown += count - before;
-        daysChanged += 1;
-      }
-    }
-    const totalAfter = Math.max(totalBefore + grown, imported.total ?? 0);
-    if (existing !== undefined && totalAfter === totalBefore && daysChanged === 0) continue;
-    changes.push({ slug, totalBefore, totalAfter, daysChanged });
-    const daily = [...merged].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count }));
-    replacements.push({ slug, total: totalAfter, daily });
+export async function runImport(store: CounterStore, parsed: ParsedImport, dryRun: boolean): Promise<MergeChange[]> {
+  const counts = importedCounts(parsed);
+  if (!dryRun) return store.merge(counts);
+  const changes: MergeChange[] = [];
+  for (const file of counts) {
+    const current = await store.daily(file.slug, '0000-01-01', '9999-12-31');
+    const merged = mergePost(await store.total(file.slug), new Map(current.map((d) => [d.day, d.count])), file);
+    if (merged) changes.push(merged.change);
   }
-  return { changes, replacements };
+  return changes;
 }
 
-export function describePlan(plan: ImportPlan, parsed: ParsedImport, dryRun: boolean): string {
+export function describeImport(changes: readonly MergeChange[], parsed: ParsedImport, dryRun: boolean): string {
   const lines = [`${parsed.format}: ${parsed.rows} rows, ${parsed.posts.size} posts in the file`];
   for (const [why, count] of parsed.skipped) lines.push(`  skipped ${count} row(s): ${why}`);
-  if (plan.changes.length === 0) lines.push('nothing to change (already imported)');
-  for (const change of plan.changes) {
+  if (changes.length === 0) lines.push('nothing to change (already imported)');
+  for (const change of changes) {
     lines.push(`  ${change.slug}: total ${change.totalBefore} → ${change.totalAfter}, ${change.daysChanged} day(s) raised`);
   }
-  if (plan.changes.length > 0) lines.push(dryRun ? `dry run: ${plan.changes.length} post(s) would change; nothing written` : `imported: ${plan.changes.length} post(s) changed`);
+  if (changes.length > 0) lines.push(dryRun ? `dry run: ${changes.length} post(s) would change; nothing written` : `imported: ${changes.length} post(s) changed`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 // CounterStore held in memory: for tests and as the reference the shared suite checks others against.
-import { checkIncrements, type CounterStore, type DailyCount, type Increment, type PostCounts } from './store.js';
+import { checkIncrements, type CounterStore, type DailyCount, type Increment, type MergeChange, mergePost, type PostCounts } from './store.js';
 
 export class MemoryStore implements CounterStore {
   readonly kind = 'memory';
@@ -54,6 +54,20 @@ export class MemoryStore implements CounterStore {
       this.counters.set(slug, total);
       this.days.set(slug, new Map(daily.map(({ day, count }) => [day, count])));
     }
+  }
+
+  async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
+    const changes: MergeChange[] = [];
+    for (const file of counts) {
+      const perDay = this.days.get(file.slug) ?? new Map<string, number>();
+      const merged = mergePost(this.counters.get(file.slug), perDay, file);
+      if (!merged) continue;
+      for (const { day, count } of merged.raised) perDay.set(day, count);
+      this.days.set(file.slug, perDay);
+      this.counters.set(file.slug, merged.change.totalAfter);
+      changes.push(merged.change);
+    }
+    return changes;
   }
 
   async close(): Promise<void> {}

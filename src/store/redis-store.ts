@@ -1,12 +1,35 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
 import { randomUUID } from 'node:crypto';
 import { closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
-import { type CounterStore, type DailyCount, type Increment, mergeIncrements, type PostCounts } from './store.js';
+import { type CounterStore, type DailyCount, type Increment, type MergeChange, mergeIncrements, type PostCounts } from './store.js';
 
 /** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
 const BATCH_MARKER_SECONDS = 7 * 86_400;
 
 type Tally = Map<string, number>;
+
+/**
+ * mergePost (store.ts) for one post, run inside Redis so reads another instance commits meanwhile cannot
+ * be overwritten. KEYS: totals hash, the post's daily hash. ARGV: slug, the file's total, then day, count pairs.
+ * Returns {existed, totalBefore, totalAfter, daysChanged}.
+ */
+const MERGE_SCRIPT = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+local before = tonumber(raw) or 0
+local grown, changed = 0, 0
+for i = 3, #ARGV, 2 do
+  local count = tonumber(ARGV[i + 1])
+  local current = tonumber(redis.call('HGET', KEYS[2], ARGV[i])) or 0
+  if count > current then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    grown = grown + count - current
+    changed = changed + 1
+  end
+end
+local after = math.max(before + grown, tonumber(ARGV[2]))
+if raw == false or after ~= before then redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', after)) end
+return {raw == false and 0 or 1, before, after, changed}
+`;
 const tallyKey = (slug: string, day: string): string => `${slug}\u0000${day}`;
 
 export interface RedisStoreOptions {
@@ -144,6 +167,19 @@ export class RedisStore implements CounterStore {
       if (daily.length > 0) multi.hSet(this.dailyKey(slug), Object.fromEntries(daily.map(({ day, count }) => [day, String(count)])));
     }
     await multi.exec();
+  }
+
+  /** One script per post: each post's merge is atomic; a large import does not block Redis for its whole length. */
+  async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
+    const changes: MergeChange[] = [];
+    for (const { slug, total, daily } of counts) {
+      const args = [slug, String(total), ...daily.flatMap(({ day, count }) => [day, String(count)])];
+      const reply = (await this.timed(this.client.eval(MERGE_SCRIPT, { keys: [this.totalsKey, this.dailyKey(slug)], arguments: args }), 'merge')) as number[];
+      const [existed, totalBefore, totalAfter, daysChanged] = reply.map(Number) as [number, number, number, number];
+      if (existed === 1 && totalAfter === totalBefore && daysChanged === 0) continue;
+      changes.push({ slug, totalBefore, totalAfter, daysChanged });
+    }
+    return changes;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 // CounterStore on one SQLite file (WAL, synchronous=FULL): the crash-safe DETS of the reference design.
 import Database from 'better-sqlite3';
-import type { CounterStore, DailyCount, Increment, PostCounts } from './store.js';
-import { mergeIncrements } from './store.js';
+import type { CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
+import { mergeIncrements, mergePost } from './store.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS counters (slug TEXT PRIMARY KEY, total INTEGER NOT NULL DEFAULT 0 CHECK (total >= 0)) WITHOUT ROWID;
@@ -38,6 +38,10 @@ export class SqliteStore implements CounterStore {
       ),
       clearDays: this.db.prepare('DELETE FROM daily WHERE slug = ?'),
       setDay: this.db.prepare('INSERT INTO daily (slug, day, count) VALUES (?, ?, ?)'),
+      upsertDay: this.db.prepare(
+        'INSERT INTO daily (slug, day, count) VALUES (?, ?, ?) ON CONFLICT (slug, day) DO UPDATE SET count = excluded.count',
+      ),
+      allDays: this.db.prepare('SELECT day, count FROM daily WHERE slug = ?'),
     };
   }
 
@@ -98,6 +102,22 @@ export class SqliteStore implements CounterStore {
         this.statements.clearDays.run(slug);
         for (const { day, count } of daily) this.statements.setDay.run(slug, day, count);
       }
+    }).immediate();
+  }
+
+  /** IMMEDIATE: the write lock is taken before reading, so a server committing reads meanwhile waits instead of being overwritten. */
+  async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
+    return this.db.transaction(() => {
+      const changes: MergeChange[] = [];
+      for (const file of counts) {
+        const rows = this.statements.allDays.all(file.slug) as DailyCount[];
+        const merged = mergePost(this.statements.total.get(file.slug) as number | undefined, new Map(rows.map((row) => [row.day, row.count])), file);
+        if (!merged) continue;
+        for (const { day, count } of merged.raised) this.statements.upsertDay.run(file.slug, day, count);
+        this.statements.setTotal.run(file.slug, merged.change.totalAfter);
+        changes.push(merged.change);
+      }
+      return changes;
     }).immediate();
   }
 

@@ -25,7 +25,9 @@ export interface PostCounts {
  * - `apply` refuses (rejects, applying nothing) a batch holding an increment that fails `checkIncrements`;
  * - it resolves with the totals after the commit of every slug it touched;
  * - `ensureCounters` creates missing counters at 0 and never changes an existing one;
- * - `replace` sets a post's total and days to exactly the given values (idempotent import/migrate).
+ * - `replace` sets a post's total and days to exactly the given values (idempotent migrate);
+ * - `merge` applies `mergePost`'s rule to each post atomically against reads committed concurrently
+ *   (never lowers a number, idempotent) and resolves with the posts it changed or created.
  */
 export interface CounterStore {
   readonly kind: string;
@@ -37,6 +39,7 @@ export interface CounterStore {
   daily(slug: string, fromDay: string, toDay: string): Promise<DailyCount[]>;
   exportAll(): Promise<PostCounts[]>;
   replace(counts: readonly PostCounts[]): Promise<void>;
+  merge(counts: readonly PostCounts[]): Promise<MergeChange[]>;
   close(): Promise<void>;
 }
 
@@ -66,4 +69,33 @@ export function mergeIncrements(increments: readonly Increment[]): Increment[] {
     else merged.set(key, { slug, day, count });
   }
   return [...merged.values()];
+}
+
+/** What `merge` did to one post. */
+export interface MergeChange {
+  readonly slug: string;
+  readonly totalBefore: number;
+  readonly totalAfter: number;
+  readonly daysChanged: number;
+}
+
+/**
+ * The import rule: each day becomes max(current, file); the total grows by exactly what the days grew,
+ * or becomes the file's total if that is larger still. Re-merging the same counts changes nothing and an
+ * old backup can never take reads away. `undefined` when nothing changes (and the counter exists).
+ */
+export function mergePost(existing: number | undefined, current: ReadonlyMap<string, number>, file: PostCounts): { change: MergeChange; raised: DailyCount[] } | undefined {
+  const totalBefore = existing ?? 0;
+  const raised: DailyCount[] = [];
+  let grown = 0;
+  for (const { day, count } of file.daily) {
+    const before = current.get(day) ?? 0;
+    if (count > before) {
+      raised.push({ day, count });
+      grown += count - before;
+    }
+  }
+  const totalAfter = Math.max(totalBefore + grown, file.total);
+  if (existing !== undefined && totalAfter === totalBefore && raised.length === 0) return undefined;
+  return { change: { slug: file.slug, totalBefore, totalAfter, daysChanged: raised.length }, raised };
 }

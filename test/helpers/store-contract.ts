@@ -158,6 +158,39 @@ export function storeContract(
       assert.equal(after.get('a'), 5, 'counting continues from the replaced total');
     });
 
+    test('merge raises days to max(current, file), grows totals by what the days grew, reports changes, is idempotent', async () => {
+      await store.apply([inc('a', '2024-01-01', 3), inc('a', '2024-01-02'), inc('same', '2024-01-01', 2)]);
+      const file: PostCounts[] = [
+        { slug: 'a', total: 2, daily: [{ day: '2024-01-01', count: 1 }, { day: '2024-01-02', count: 5 }, { day: '2024-01-03', count: 2 }] },
+        { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 3 }] },
+        { slug: 'same', total: 1, daily: [{ day: '2024-01-01', count: 2 }] },
+      ];
+      assert.deepEqual(await store.merge(file), [
+        { slug: 'a', totalBefore: 4, totalAfter: 10, daysChanged: 2 },
+        { slug: 'fresh', totalBefore: 0, totalAfter: 7, daysChanged: 1 },
+      ]);
+      const once = await store.exportAll();
+      assert.deepEqual(once, [
+        { slug: 'a', total: 10, daily: [{ day: '2024-01-01', count: 3 }, { day: '2024-01-02', count: 5 }, { day: '2024-01-03', count: 2 }] },
+        { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 3 }] },
+        { slug: 'same', total: 2, daily: [{ day: '2024-01-01', count: 2 }] },
+      ]);
+      assert.deepEqual(await store.merge(file), [], 'merging the same file again changes nothing');
+      assert.deepEqual(await store.exportAll(), once);
+      assert.deepEqual(await store.merge([{ slug: 'empty', total: 0, daily: [] }]), [{ slug: 'empty', totalBefore: 0, totalAfter: 0, daysChanged: 0 }], 'a new post gets a counter');
+    });
+
+    test('merge never loses reads committed while it runs', async () => {
+      await store.apply([inc('a', '2024-01-01', 5)]);
+      const file: PostCounts[] = [{ slug: 'a', total: 0, daily: [{ day: '2023-12-31', count: 4 }] }];
+      // Merge first: a merge that read the totals, then wrote absolute values, would drop these reads.
+      const merging = store.merge(file);
+      const reads = Array.from({ length: 20 }, () => store.apply([inc('a', '2024-01-01')]));
+      await Promise.all([merging, ...reads]);
+      assert.equal(await store.total('a'), 5 + 20 + 4, 'every concurrent read and the imported day are in the total');
+      assert.deepEqual(await store.daily('a', '2023-12-31', '2024-01-01'), [{ day: '2023-12-31', count: 4 }, { day: '2024-01-01', count: 25 }]);
+    });
+
     test('exportAll of one store replaced into another reproduces it', async () => {
       await store.apply([inc('a', '2024-01-01', 3), inc('b', '2024-01-02'), inc('a', '2024-01-02')]);
       await store.ensureCounters(['c']);
