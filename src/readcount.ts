@@ -140,7 +140,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
     routes: [
       new PostChannelRoute({ library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) }, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs, presence }),
-      new IndexChannelRoute(counter),
+      new IndexChannelRoute({ counter, telemetry, listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined }),
     ],
     limits: {
       maxChannels: config.liveMaxChannels,

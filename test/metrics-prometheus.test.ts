@@ -68,3 +68,31 @@ describe('Prometheus /metrics', () => {
     assert.equal(sample(await scrape(), 'readcount_live_channels_joined{kind="post"}'), 0);
   });
 });
+
+describe('Prometheus /metrics: dropped reads and the posts channel', () => {
+  let server: TestServer;
+  const scrape = async () => (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  before(async () => {
+    server = await startServer({ COUNT_MODE: 'every-read', METRICS_TOKEN: TOKEN, PENDING_READS_MAX: '2' });
+  });
+  after(() => server.close());
+
+  test('reads dropped from a full buffer are counted as dropped, not as failed commits', async () => {
+    // Five reads in one tick: the commit takes its batch on the next turn, so three overflow PENDING_READS_MAX=2.
+    for (let i = 0; i < 5; i += 1) server.readcount.counter.record('hello');
+    await untilTotal(server, 'hello', 2);
+    const text = await scrape();
+    assert.equal(sample(text, 'readcount_reads_dropped_total'), 3);
+    assert.equal(sample(text, 'readcount_store_errors_total'), 0, 'every commit succeeded');
+  });
+
+  test('joining the posts channel moves the posts gauge, leaving moves it back', async () => {
+    const client = await LiveClient.open(server.wsUrl, await pageToken(server.base));
+    assert.equal((await client.join('posts')).status, 'ok');
+    let text = await scrape();
+    assert.equal(sample(text, 'readcount_live_channels_joined{kind="posts"}'), 1);
+    assert.equal(sample(text, 'readcount_live_joins_total{kind="posts"}'), 1);
+    client.close();
+    await until(async () => sample((text = await scrape()), 'readcount_live_channels_joined{kind="posts"}') === 0, 'the posts gauge to drop');
+  });
+});

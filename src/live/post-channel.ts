@@ -75,13 +75,31 @@ export class PostChannelRoute implements ChannelRoute {
   }
 }
 
-/** Topic `posts` (the index page): join returns every count; `count` events carry `{slug, count}`. */
+export interface IndexChannelOptions {
+  readonly counter: ReadCounter;
+  readonly telemetry: Telemetry;
+  /** Whether a slug may be shown: a published post or a registered site (the lookup `post:<slug>` joins use). */
+  readonly listed: (slug: string) => boolean;
+}
+
+/** Topic `posts` (the index page): join returns the counts of listed posts; `count` events carry `{slug, count}`. */
 export class IndexChannelRoute implements ChannelRoute {
-  constructor(private readonly counter: ReadCounter) {}
+  constructor(private readonly options: IndexChannelOptions) {}
 
   join(topic: string, _payload: Record<string, unknown>, context: Parameters<ChannelRoute['join']>[2]): JoinResult | undefined {
     if (topic !== POSTS_TOPIC) return undefined;
+    const { counter, telemetry, listed } = this.options;
+    // The counter keeps counts of drafts and removed posts too (a post may come back); their slugs must not leak.
+    const counts = Object.fromEntries([...counter.counts()].filter(([slug]) => listed(slug)));
     context.subscribe(POSTS_TOPIC);
-    return { status: 'ok', response: { counts: Object.fromEntries(this.counter.counts()) }, channel: { handleIn: () => refuse('unknown_event') } };
+    telemetry.execute(EVENTS.channelJoin, {}, { topic });
+    return {
+      status: 'ok',
+      response: { counts },
+      channel: {
+        handleIn: () => refuse('unknown_event'),
+        terminate: () => telemetry.execute(EVENTS.channelLeave, {}, { topic }),
+      },
+    };
   }
 }

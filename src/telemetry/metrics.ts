@@ -26,6 +26,7 @@ export class Metrics {
     });
     const committed = new Counter({ name: 'readcount_store_committed_reads_total', help: 'Reads made durable by the store.', registers });
     const storeErrors = new Counter({ name: 'readcount_store_errors_total', help: 'Store commits that failed (reads are retried).', registers });
+    const dropped = new Counter({ name: 'readcount_reads_dropped_total', help: 'Reads dropped, oldest first, because PENDING_READS_MAX reads were already waiting for the store.', registers });
     // Topic names carry slugs; only the kind becomes a label so the series count stays bounded.
     const kind = (topic: unknown) => (String(topic).startsWith('post:') ? 'post' : String(topic) === 'posts' ? 'posts' : 'other');
 
@@ -51,6 +52,8 @@ export class Metrics {
           commits.observe({ store: String(metadata.store ?? 'unknown') }, (measurements.duration_ms ?? 0) / 1000);
           return committed.inc(measurements.reads ?? 0);
         case EVENTS.storeError:
+          // The same event reports a full buffer (measurements.dropped), which is lost reads, not a failed commit.
+          if (measurements.dropped !== undefined) return dropped.inc(measurements.dropped);
           return storeErrors.inc();
       }
     }, null);
