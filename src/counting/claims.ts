@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * Contract for every implementation: `claim` resolves true for exactly one caller per key until the
- * key expires (across all processes sharing the backend); nothing here is ever written to disk.
+ * key expires (across all processes sharing the backend). MemoryClaims writes nothing to disk; with Redis
+ * the keys reach disk if Redis persists (see docs/counting.md, privacy).
  */
 export interface ClaimRegistry {
   claim(key: string, ttlMs: number): Promise<boolean>;
