@@ -102,9 +102,11 @@ export class LiveConnection {
     if (frame.event === 'phx_join') return this.join(frame);
     const membership = this.memberships.get(frame.topic);
     if (!membership) return this.reply(frame, refuse('unmatched_topic'));
-    // Phoenix ignores pushes for an earlier join of the topic: the client raced a close it has not seen yet.
-    // A push without join_ref (simple clients) is taken to mean the current join.
-    if (frame.joinRef !== null && membership.joinRef !== null && frame.joinRef !== membership.joinRef) return;
+    // A push for an earlier join of the topic (the client raced a close it has not seen yet) must not reach the
+    // current channel: it is refused like any push to a topic not joined. A push without join_ref means the current join.
+    if (frame.joinRef !== null && membership.joinRef !== null && frame.joinRef !== membership.joinRef) {
+      return this.reply(frame, refuse('unmatched_topic'));
+    }
     if (frame.event === 'phx_leave') {
       this.leave(frame.topic);
       this.reply(frame, { status: 'ok', response: {} });
