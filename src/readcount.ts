@@ -18,7 +18,7 @@ import { PostLibrary } from './posts/library.js';
 import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
 import { PubSub } from './pubsub/pubsub.js';
-import { RedisBackend } from './redis/backend.js';
+import type { RedisBackend } from './redis/backend.js';
 import { ReadCounter } from './store/read-counter.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
@@ -96,7 +96,10 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     else early.push([level, message, detail]);
   };
   // With REDIS_URL, counts, once-only claims, the signing key and pubsub live in Redis, shared by every instance.
-  const redis = config.redisUrl ? await RedisBackend.open(config, log) : undefined;
+  // The Redis client is loaded only when used: a single-instance blog should not pay its import at start.
+  const redis: RedisBackend | undefined = config.redisUrl
+    ? await (await import('./redis/backend.js')).RedisBackend.open(config, log)
+    : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
   const store = redis?.store ?? openSqlite(config);
   const telemetry = options.telemetry ?? new Telemetry();

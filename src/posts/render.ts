@@ -2,7 +2,6 @@
 
 import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
-import { createHighlighter } from 'shiki';
 import type { Highlighter } from 'shiki';
 import type { Post } from './post.js';
 
@@ -58,6 +57,8 @@ export class PostRenderer {
 
   /** Loading grammars and themes takes ~1 s, so do it once at start-up and share the instance. */
   static async create(): Promise<PostRenderer> {
+    // Loaded here, not at the top: shiki is the heaviest import, and only post pages need it (cold start).
+    const { createHighlighter } = await import('shiki');
     const highlighter = await createHighlighter({
       themes: [THEMES.light, THEMES.dark],
       langs: [...CODE_LANGUAGES],
