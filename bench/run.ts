@@ -1,7 +1,7 @@
-// `npm run bench [-- --quick] [-- --only 1,2]`: runs every scenario against its baseline in one run, prints the table, writes bench/results.
+// `npm run bench [-- --quick] [-- --only 1,2] [-- --from-source]`: runs every scenario against its baseline in one run, prints the table, writes bench/results.
 import { join } from 'node:path';
 import { type BenchContext, FULL, QUICK, type Scenario } from './lib/context.js';
-import { ROOT } from './lib/processes.js';
+import { ROOT, useBuiltOutput } from './lib/processes.js';
 import { formatTable, machine, type Row, writeResults } from './lib/report.js';
 import { SCENARIOS } from './scenarios/index.js';
 
@@ -25,11 +25,16 @@ async function runOne(scenario: Scenario): Promise<Row[]> {
 }
 
 log(`readcount bench (${quick ? 'quick' : 'full'}) on ${JSON.stringify(machine())}`);
+// readcount is measured as shipped: compiled once here, then `node dist/cli.js serve` as `npm start` runs it.
+if (!args.includes('--from-source')) {
+  log('npm run build');
+  useBuiltOutput();
+}
 const rows: Row[] = [];
 for (const scenario of SCENARIOS) if (!only || only.has(scenario.id)) rows.push(...(await runOne(scenario)));
 const seconds = Math.round((performance.now() - started) / 1000);
 process.stdout.write(`\n${formatTable(rows)}\n\n`);
 for (const row of rows) if (row.note) process.stdout.write(`${row.scenario}: ${row.note}\n`);
-const file = writeResults(join(ROOT, 'bench/results'), quick, rows, seconds);
+const file = writeResults(join(ROOT, 'bench/results'), quick, rows, seconds, only ? `only-${[...only].join('-')}` : '');
 process.stdout.write(`\n${rows.filter((row) => row.pass === true).length} passed, ${rows.filter((row) => row.pass === false).length} failed, ${rows.filter((row) => row.pass === undefined && row.target !== 'info').length} skipped in ${seconds} s; results in ${file}\n`);
 process.exitCode = rows.some((row) => row.note?.startsWith('error:')) ? 1 : 0;

@@ -4,6 +4,8 @@ import { forkServer, type Target } from './processes.js';
 export interface BareTarget extends Target {
   /** Sends `text` to every connection; resolves with the time the send loop started. */
   broadcast(text: string): Promise<number>;
+  /** Connections accepted and frames received so far. */
+  stats(): Promise<{ connections: number; frames: number }>;
   stop(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startBare(slug = 'counting-reads-honestly'): Promise<BareT
     slug,
     pid: bare.pid,
     broadcast: async (text) => (await bare.request<{ startedAt: number }>({ cmd: 'broadcast', text })).startedAt,
+    stats: () => bare.request<{ connections: number; frames: number }>({ cmd: 'stats' }),
     stop: bare.stop,
   };
 }

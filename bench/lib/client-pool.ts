@@ -6,7 +6,7 @@ import { ROOT, TSX } from './processes.js';
 export type WorkerCommand =
   | { cmd: 'connect'; url: string; n: number; secretKey: string; page: string; topic?: string; concurrency: number; timeoutMs: number }
   | { cmd: 'prepareReads'; total: number; secretKey: string; topic: string; url: string; openNow?: boolean }
-  | { cmd: 'sendReads'; lanes: number; rate?: number; timeoutMs: number }
+  | { cmd: 'sendReads'; lanes: number; rate?: number; maxInFlight?: number; timeoutMs: number }
   | { cmd: 'heartbeats'; clients: number; intervalMs: number; durationMs: number }
   | { cmd: 'target'; value: number }
   | { cmd: 'waitTarget'; timeoutMs: number }
@@ -14,7 +14,13 @@ export type WorkerCommand =
   | { cmd: 'close' };
 
 export interface ConnectResult { connected: number; failed: number; firstError?: string }
-export interface ReadsResult { total: number; ok: number; errors: Record<string, number>; startedAt: number; lastReplyAt: number }
+export interface ReadsResult {
+  total: number; ok: number; errors: Record<string, number>; startedAt: number; lastReplyAt: number;
+  /** Opens retried after a connection-level failure (before the read was sent, so a retry can't count twice). */
+  retries: number;
+  /** When the last read was started (paced runs fall behind their rate when the server can't keep up). */
+  lastStartAt: number;
+}
 export interface TargetResult { reached: number; clients: number; at: number; exact: number; min: number; max: number }
 export interface PushResult { maxPerSecond: number; total: number; clients: number }
 
@@ -26,7 +32,9 @@ export class ClientPool {
 
   constructor(readonly size: number) {
     for (let i = 0; i < size; i += 1) {
-      const child = fork(join(ROOT, 'bench/workers/ws-clients.ts'), [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(join(ROOT, 'bench/workers/ws-clients.ts'), [], {
+        execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_WORKER_INDEX: String(i) },
+      });
       child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
         const waiter = this.waiting.get(message.id);
         this.waiting.delete(message.id);

@@ -1,7 +1,7 @@
 // Starts the servers under test as child processes (readcount via its CLI, baselines via fork) and reads their RSS.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,24 @@ import { sleep, until } from './clock.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const TSX = ['--import', 'tsx'];
+
+/** How readcount is launched: `dist` = `node dist/cli.js serve`, as `npm start` runs it; `source` = through tsx (the tests). */
+let launch: 'dist' | 'source' = 'source';
+
+/** Runs `npm run build` in `root` once and launches readcount from its compiled output from then on. */
+export function useBuiltOutput(root = process.env.BENCH_READCOUNT_ROOT ?? ROOT): void {
+  try {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+  } catch (error) {
+    // tsc still emits on type errors (e.g. another change half done in a shared checkout); go on only if it emitted.
+    if (!existsSync(join(root, 'dist/cli.js'))) throw error;
+    const output = String((error as { stdout?: Buffer }).stdout ?? '').split('\n').filter(Boolean);
+    process.stderr.write(`warning: npm run build reported ${output.length} type errors (first: ${output[0] ?? '?'}); measuring what it emitted\n`);
+  }
+  launch = 'dist';
+}
+
+export const launchMode = (): 'dist' | 'source' => launch;
 
 /** What a scenario measures against: a readcount server or something pretending to be one. */
 export interface Target {
@@ -26,6 +44,13 @@ export function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   if (!match) throw new Error(`no VmRSS for ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** CPU time (user + system) a process has used so far, in ms; /proc counts in clock ticks (100 a second here). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: field 14 (utime) and 15 (stime) of stat(5) are at 11 and 12 here.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** RSS once it stops moving (less than 1% in 500 ms), or after 5 s. */
@@ -97,7 +122,10 @@ export async function startReadcount(options: StartOptions = {}): Promise<Readco
   const secretKey = randomBytes(32).toString('base64url');
   const slug = options.slug ?? 'counting-reads-honestly';
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...TSX, 'src/cli.ts', 'serve'], {
+  const entry = launch === 'dist' ? ['dist/cli.js'] : [...TSX, 'src/cli.ts'];
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server child without touching a scenario.
+  const nodeArgs = options.nodeArgs ?? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve'], {
     cwd: root,
     env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: secretKey, POSTS_DIR: options.postsDir ?? join(root, 'posts'), ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],

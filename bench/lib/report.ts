@@ -47,10 +47,11 @@ export function machine(): Record<string, string | number> {
   return { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
 }
 
-export function writeResults(dir: string, quick: boolean, rows: readonly Row[], seconds: number): string {
+/** `tag` (e.g. `only-4`) keeps a partial run from overwriting the day's full results. */
+export function writeResults(dir: string, quick: boolean, rows: readonly Row[], seconds: number, tag = ''): string {
   mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
-  const file = join(dir, `${date}${quick ? '-quick' : ''}.json`);
+  const file = join(dir, `${date}${quick ? '-quick' : ''}${tag ? `-${tag}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, machine: machine(), rows }, null, 2)}\n`);
   return file;
 }

@@ -8,7 +8,7 @@ import { ClientPool } from '../lib/client-pool.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
 import { startReadcount } from '../lib/processes.js';
 import { type Row, ratioRow } from '../lib/report.js';
-import { measureBareIngest, measureIngest } from './ingest.js';
+import { type IngestFigures, measureBareIngest, measureIngest } from './ingest.js';
 
 /** Increments per second through SqliteStore.apply (same schema, WAL, synchronous=FULL) in batches of `batch`. */
 export async function rawSqliteRate(seconds: number, batch = 100): Promise<number> {
@@ -38,12 +38,14 @@ export const ingestSqlite: Scenario = {
     try {
       const readcount = await startReadcount();
       let ours: number;
+      const oursCpu: IngestFigures = {};
+      const theirsCpu: IngestFigures = {};
       try {
-        ours = await measureIngest(readcount, pool, sizes, true);
+        ours = await measureIngest(readcount, pool, sizes, true, oursCpu);
       } finally {
         await readcount.stop();
       }
-      const theirs = await measureBareIngest(pool, sizes);
+      const theirs = await measureBareIngest(pool, sizes, theirsCpu);
       const raw = await rawSqliteRate(sizes.sqliteSeconds);
       shared.set('ingest.sqlite', ours);
       shared.set('ingest.bare', theirs);
@@ -51,6 +53,7 @@ export const ingestSqlite: Scenario = {
       const reads = sizes.ingestClients * sizes.ingestReadsPerClient;
       return [
         ratioRow(`4 ingest SQLite (${sizes.ingestClients} clients, ${reads} reads)`, 'reads/s', ours, theirs, '≥ 0.5×', (ratio) => ratio >= 0.5),
+        { ...ratioRow('4 server CPU per read (page view)', 'ms', oursCpu.cpuMsPerRead ?? Number.NaN, theirsCpu.cpuMsPerRead ?? Number.NaN, 'info', () => true), pass: undefined },
         ratioRow('4 raw better-sqlite3 upsert (batch 100) vs ingest', 'reads/s', raw, ours, '≥ 1× (store not the bottleneck)', (ratio) => ratio >= 1),
       ];
     } finally {

@@ -3,6 +3,9 @@ import WebSocket from 'ws';
 import { TokenSigner } from '../../src/live/token.js';
 import { now, sleep } from '../lib/clock.js';
 import type { WorkerCommand } from '../lib/client-pool.js';
+import { isTransient, sourceAddresses } from '../lib/source-address.js';
+
+const localAddress = sourceAddresses(Number(process.env.BENCH_WORKER_INDEX ?? 0));
 
 interface Client {
   readonly ws: WebSocket;
@@ -67,7 +70,8 @@ function call(client: Client, text: string, ref: string, timeoutMs: number): Pro
 }
 
 async function open(url: string, topic: string | undefined, timeoutMs: number): Promise<Client> {
-  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs });
+  // No agent: ws connects each socket itself (an upgraded socket can't go back to a pool anyway).
+  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, localAddress: localAddress() });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -120,21 +124,42 @@ const reads = { url: '', topic: '', list: [] as PreparedRead[] };
 /**
  * Each read is one page view, as in a browser: a socket opened with the view's token, joined, then one `reader` push
  * with the same token (the server refuses a token from another view). Lanes run reads back to back; `rate` starts them
- * on a clock.
+ * on a clock, with at most `maxInFlight` page views open at once (a real crowd's browsers back off too).
+ * Everything is bounded: an open that fails at the connection level is retried at most RETRIES times, and no read
+ * starts after the deadline (a paced run's planned length plus `timeoutMs`; five times `timeoutMs` for lanes).
  */
+const RETRIES = 3;
+
 async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) {
   const list = reads.list;
   const errors: Record<string, number> = {};
   let ok = 0;
-  let finished = 0;
+  let retries = 0;
   let next = 0;
   let lastReplyAt = 0;
+  let lastStartAt = 0;
   const startedAt = now();
+  // Each step already has its own timeout; this bounds the whole run too, generously, as a loaded machine is slow.
+  const deadline = startedAt + (command.rate ? command.timeoutMs + (list.length / command.rate) * 1000 : 5 * command.timeoutMs);
   const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
+  const openWithRetries = async (read: PreparedRead): Promise<Client> => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await open(`${reads.url}?_csrf_token=${read.token}&vsn=2.0.0`, reads.topic, command.timeoutMs);
+      } catch (error) {
+        // The read was not sent yet, so opening again (as phoenix.js reconnects) cannot count it twice.
+        const backoff = 50 * 2 ** attempt;
+        if (attempt >= RETRIES || !isTransient((error as Error).message) || now() + backoff > deadline) throw error;
+        retries += 1;
+        await sleep(backoff);
+      }
+    }
+  };
   const readOne = async (read: PreparedRead): Promise<void> => {
     let client = read.client;
+    lastStartAt = now();
     try {
-      client ??= await open(`${reads.url}?_csrf_token=${read.token}&vsn=2.0.0`, reads.topic, command.timeoutMs);
+      client ??= await openWithRetries(read);
       const ref = `r${nextRef++}`;
       const frame = await call(client, read.frame.replace('"ref"', `"${ref}"`), ref, command.timeoutMs);
       lastReplyAt = now();
@@ -146,26 +171,30 @@ async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) 
     } finally {
       // The reader leaves, like a closed tab; its read is already counted.
       client?.ws.terminate();
-      finished += 1;
     }
   };
   if (command.rate === undefined) {
     const lane = async () => {
-      while (next < list.length) await readOne(list[next++] as PreparedRead);
+      while (next < list.length && now() < deadline) await readOne(list[next++] as PreparedRead);
     };
     await Promise.all(Array.from({ length: Math.max(1, command.lanes) }, lane));
   } else {
     const rate = command.rate;
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        const due = Math.min(list.length, Math.floor(((now() - startedAt) / 1000) * rate) + 1);
-        while (next < due) void readOne(list[next++] as PreparedRead).then(() => finished === list.length && resolve());
-        if (next >= list.length) clearInterval(timer);
-      }, 5);
-      if (list.length === 0) resolve();
-    });
+    const maxInFlight = command.maxInFlight ?? 256;
+    const running = new Set<Promise<void>>();
+    while (next < list.length && now() < deadline) {
+      const due = Math.min(list.length, Math.floor(((now() - startedAt) / 1000) * rate) + 1);
+      while (next < due && running.size < maxInFlight) {
+        const started = readOne(list[next++] as PreparedRead).finally(() => running.delete(started));
+        running.add(started);
+      }
+      // Wait for the next tick of the clock, or for a slot when the server is behind.
+      await (running.size >= maxInFlight ? Promise.race(running) : sleep(5));
+    }
+    await Promise.all(running);
   }
-  return { total: list.length, ok, errors, startedAt, lastReplyAt };
+  if (next < list.length) errors['not started before the deadline'] = list.length - next;
+  return { total: list.length, ok, errors, startedAt, lastReplyAt, retries, lastStartAt };
 }
 
 async function heartbeats(command: Extract<WorkerCommand, { cmd: 'heartbeats' }>) {
