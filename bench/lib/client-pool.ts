@@ -20,6 +20,8 @@ export interface ReadsResult {
   retries: number;
   /** When the last read was started (paced runs fall behind their rate when the server can't keep up). */
   lastStartAt: number;
+  /** Per read: page view opened → `reader` reply, ms. */
+  latencies: number[];
 }
 export interface TargetResult { reached: number; clients: number; at: number; exact: number; min: number; max: number }
 export interface PushResult { maxPerSecond: number; total: number; clients: number }

@@ -138,6 +138,7 @@ async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) 
   let next = 0;
   let lastReplyAt = 0;
   let lastStartAt = 0;
+  const latencies: number[] = [];
   const startedAt = now();
   // Each step already has its own timeout; this bounds the whole run too, generously, as a loaded machine is slow.
   const deadline = startedAt + (command.rate ? command.timeoutMs + (list.length / command.rate) * 1000 : 5 * command.timeoutMs);
@@ -157,12 +158,14 @@ async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) 
   };
   const readOne = async (read: PreparedRead): Promise<void> => {
     let client = read.client;
-    lastStartAt = now();
+    const begun = now();
+    lastStartAt = begun;
     try {
       client ??= await openWithRetries(read);
       const ref = `r${nextRef++}`;
       const frame = await call(client, read.frame.replace('"ref"', `"${ref}"`), ref, command.timeoutMs);
       lastReplyAt = now();
+      latencies.push(lastReplyAt - begun);
       const payload = frame?.[4] as { status?: string; response?: { reason?: string } } | undefined;
       if (payload?.status === 'ok') ok += 1;
       else fail(payload?.response?.reason ?? 'timeout');
@@ -194,7 +197,7 @@ async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) 
     await Promise.all(running);
   }
   if (next < list.length) errors['not started before the deadline'] = list.length - next;
-  return { total: list.length, ok, errors, startedAt, lastReplyAt, retries, lastStartAt };
+  return { total: list.length, ok, errors, startedAt, lastReplyAt, retries, lastStartAt, latencies };
 }
 
 async function heartbeats(command: Extract<WorkerCommand, { cmd: 'heartbeats' }>) {
