@@ -116,7 +116,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
   const renderer = PostRenderer.create();
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
-  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs, maxPendingReads: config.pendingReadsMax });
+  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs, viewersPerPushInterval: config.pushViewersPerInterval, commitDelayMs: config.commitDelayMs, maxPendingReads: config.pendingReadsMax });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);

@@ -179,6 +179,35 @@ describe('ReadCounter', () => {
     assert.deepEqual(r.index.filter((m) => m.slug === 'a').map((m) => m.count), [1, 10]);
   });
 
+  test('commit delay: reads trickling in right after a commit share the next one', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { commitDelayMs: 150 });
+    read(r);
+    await until(() => r.commits.length === 1, 'the first commit (no delay after an idle period)');
+    for (let i = 0; i < 5; i += 1) {
+      read(r);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await until(() => r.commits.length === 2, 'the delayed commit');
+    assert.deepEqual(store.applyCalls.map((batch) => batch.length), [1, 5], 'five reads, one fsync');
+    assert.equal(await store.total('a'), 6);
+  });
+
+  test('a post with many viewers gets proportionally fewer pushes, still ending on the exact total', async () => {
+    const store = new MemoryStore();
+    const r = await rig(store, { pushIntervalMs: 100, viewersPerPushInterval: 2 });
+    // The rig's own subscriber, four more and the timer below: 6 viewers at 2 per step → 3 steps of 100 ms.
+    for (let i = 0; i < 4; i += 1) r.pubsub.subscribe(postTopic('a'), () => undefined);
+    const sentAt: number[] = [];
+    r.pubsub.subscribe(postTopic('a'), () => sentAt.push(Date.now()));
+    read(r);
+    await until(() => r.posts.length === 1, 'the leading push');
+    read(r);
+    await until(() => r.posts.at(-1) === 2, 'the trailing push with the exact total', 3000);
+    const gap = (sentAt[1] ?? 0) - (sentAt[0] ?? 0);
+    assert.ok(gap >= 290, `pushes ${gap} ms apart: 6 viewers at 2 per step make the interval 300 ms`);
+  });
+
   test('close commits pending reads and flushes held pushes', async () => {
     const store = new ControlledStore(new MemoryStore());
     const r = await rig(store, { pushIntervalMs: 60_000 });

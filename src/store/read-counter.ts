@@ -12,6 +12,13 @@ export interface ReadCounterOptions {
   readonly telemetry: Telemetry;
   /** Count pushes per post are sent at most once per interval; the last one always carries the exact total. */
   readonly pushIntervalMs: number;
+  /**
+   * Viewers of one post per PUSH_INTERVAL_MS step: a post with more viewers than this gets proportionally fewer
+   * pushes (e.g. 10,000 viewers at 2,000 → one push per 5 intervals), so fan-out cannot starve the event loop.
+   */
+  readonly viewersPerPushInterval?: number;
+  /** Reads wait up to this long after the previous commit so that more of them share one fsync (group commit). */
+  readonly commitDelayMs?: number;
   /** Reads waiting for the store when it is unreachable; past this the oldest are dropped (and counted). */
   readonly maxPendingReads?: number;
   readonly retryMs?: number;
@@ -38,6 +45,7 @@ export class ReadCounter {
   private readonly now: () => number;
   private unsubscribe: (() => void) | undefined;
   private failing = false;
+  private lastCommitAt = -Infinity;
   dropped = 0;
 
   constructor(private readonly options: ReadCounterOptions) {
@@ -123,14 +131,18 @@ export class ReadCounter {
   }
 
   private async commit(): Promise<void> {
-    // Let reads arriving in the same tick join this transaction.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Let reads arriving in the same tick, or within the commit delay after the previous commit, join this
+    // transaction: SQLite's fsync blocks the event loop, so back-to-back commits of one read each starve everything.
+    const wait = this.lastCommitAt + (this.options.commitDelayMs ?? 0) - this.now();
+    if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
+    else await new Promise<void>((resolve) => setImmediate(resolve));
     const batch = this.queue;
     this.queue = [];
     const started = performance.now();
     let totals: Map<string, number> | undefined;
     try {
       totals = await this.options.store.apply(batch);
+      this.lastCommitAt = this.now();
       this.failing = false;
     } catch (error) {
       this.queue = batch.concat(this.queue);
@@ -160,9 +172,15 @@ export class ReadCounter {
     this.pushes.set(slug, state);
     state.latest = Math.max(state.latest, total);
     if (state.timer) return;
-    const wait = state.lastSentAt + this.options.pushIntervalMs - this.now();
+    const wait = state.lastSentAt + this.pushInterval(slug) - this.now();
     if (wait <= 0) this.flushPush(slug, state);
     else state.timer = setTimeout(() => this.flushPush(slug, state), wait);
+  }
+
+  private pushInterval(slug: string): number {
+    const viewers = this.options.pubsub.subscriberCount(postTopic(slug));
+    const steps = Math.max(1, Math.ceil(viewers / (this.options.viewersPerPushInterval ?? Infinity)));
+    return this.options.pushIntervalMs * steps;
   }
 
   private flushPush(slug: string, state: PushState): void {
