@@ -61,3 +61,38 @@ test('a front matter title keeps the body exactly as the line-based trim would',
     assert.equal(withTitle.markdown, withHeading.markdown, JSON.stringify(body));
   }
 });
+
+test('firstParagraph from a prefix equals firstParagraph over the whole post', async () => {
+  const { firstParagraph } = await import('../src/posts/parse.js');
+  const MarkdownIt = (await import('markdown-it')).default;
+  const parser = new MarkdownIt({ html: true, linkify: false, typographer: true });
+  // The slow path's rule, written out: the first top-level paragraph with text, else the first nested one.
+  const slow = (markdown: string): string => {
+    const tokens = parser.parse(markdown, {});
+    const paragraphs = tokens.filter((token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open');
+    for (const token of [...paragraphs.filter((token) => token.level === 1), ...paragraphs]) {
+      const text = (token.children ?? []).map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type.endsWith('break') ? ' ' : '')).join('').replace(/\s+/g, ' ').trim();
+      if (text !== '') return text.length <= 300 ? text : '(long)';
+    }
+    return '';
+  };
+  const long = 'Words that go on. '.repeat(150);
+  const cases = [
+    'Plain first paragraph.\n\nSecond.\n',
+    '## Heading first\n\nThen the paragraph.\n',
+    '- a list item\n- another\n\nA top-level paragraph after the list.\n',
+    '> quoted\n\nAfter the quote.\n',
+    '```ts\ncode\n\nmore code\n```\n\nAfter the fence.\n',
+    '![only an image](x.png)\n\nThe real first paragraph.\n',
+    'See [the docs][docs] for more.\n\n[docs]: https://example.com\n',
+    `${long}\n\nShort second.\n`,
+    `## Title\n\n${'```\nx\n```\n\n'.repeat(60)}Finally prose.\n`,
+    'Line one\nline two with `code`.\n\nNext.\n',
+  ];
+  for (const markdown of cases) {
+    const fast = firstParagraph(markdown);
+    const expected = slow(markdown);
+    if (expected === '(long)') assert.ok(fast.endsWith('…'), 'long paragraphs are cut');
+    else assert.equal(fast, expected, JSON.stringify(markdown.slice(0, 60)));
+  }
+});

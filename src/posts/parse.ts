@@ -171,14 +171,21 @@ function trimBlankLines(lines: readonly string[]): readonly string[] {
 
 /** Plain text of the first top-level paragraph that has any, for meta descriptions and feeds. */
 export function firstParagraph(markdown: string): string {
-  // Parsing a whole long post for one paragraph dominated cold start; try a prefix cut at a blank line first.
-  const cut = markdown.indexOf('\n\n', PREFIX_CHARS);
-  if (cut > 0) {
-    const fromPrefix = firstTopLevelParagraph(markdown.slice(0, cut));
-    if (fromPrefix !== '') return fromPrefix;
+  // Parsing a whole post for one paragraph dominated cold start. A prefix cut at a blank line parses the same,
+  // so try the first block, then a longer prefix, before the whole text. Reference-style link definitions can
+  // sit anywhere and change how a paragraph reads, so posts with any take the slow path.
+  if (!REFERENCE_DEFINITION.test(markdown)) {
+    const start = markdown.search(/\S/);
+    for (const cut of [markdown.indexOf('\n\n', Math.max(0, start)), markdown.indexOf('\n\n', PREFIX_CHARS)]) {
+      if (cut <= 0) continue;
+      const fromPrefix = firstTopLevelParagraph(markdown.slice(0, cut));
+      if (fromPrefix !== '') return fromPrefix;
+    }
   }
   return paragraphFrom(markdown);
 }
+
+const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
 
 const PREFIX_CHARS = 2048;
 
