@@ -128,7 +128,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   });
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
-  // Every join and leave changes "reading now" for every viewer of the post: at 50 ms a crowd of 10,000 arriving
+  // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
   // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
   const presenceOptions = { pubsub, pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS), timeoutMs: config.presenceTimeoutMs };
   const presence: Presence = redis ? new ClusterPresence(presenceOptions) : new LocalPresence(presenceOptions);
