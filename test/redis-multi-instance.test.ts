@@ -52,6 +52,8 @@ describe('several instances on one Redis', { skip }, () => {
 
   test('a read on A updates a page open on B without reload; "reading now" on B counts a viewer on A', async () => {
     const page = await browser.newPage();
+    // The B page stays hidden, so it never counts itself: its number can only move through a push from A.
+    await page.addInitScript(`Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });`);
     try {
       await page.goto(`${b.base}/post/hello`);
       const counter = page.locator('#counter');
