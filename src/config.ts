@@ -95,7 +95,7 @@ export const OPTIONS = {
   liveMaxBufferedBytes: option('LIVE_MAX_BUFFERED_BYTES', 1_048_576, integer(4096), 'Bytes waiting to be sent to one socket before it is closed as a slow consumer (4507).'),
   liveIdleTimeoutMs: option('LIVE_IDLE_TIMEOUT_MS', 60_000, integer(1000), 'A socket that sends nothing (not even a heartbeat) for this long is closed.'),
   httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP; 0 turns the limit off.'),
-  pushViewersPerInterval: option('PUSH_VIEWERS_PER_INTERVAL', 2000, integer(1), 'A post with more live viewers than this gets one count push per PUSH_INTERVAL_MS for each such group (10,000 viewers: one per 500 ms), so fan-out cannot starve the server.'),
+  pushViewersPerInterval: option('PUSH_VIEWERS_PER_INTERVAL', 5000, integer(1), 'A post with more live viewers than this waits one PUSH_INTERVAL_MS per such group between count pushes (10,000 viewers: one push per 200 ms), so fan-out cannot starve the server.'),
   commitDelayMs: option('COMMIT_DELAY_MS', 5, integer(0, 1000), 'Reads wait up to this long after the previous commit so more of them share one fsync (group commit); adds at most this much to a count push.'),
   pushIntervalMs: option('PUSH_INTERVAL_MS', 100, integer(0, 10_000), 'Count pushes per post are coalesced to at most one per interval (always ending on the exact value).'),
   embedOrigins: option('EMBED_ORIGINS', [] as string[], origins, 'Origins (https://static.example) whose pages may embed the counter: CORS on /api, and the live socket.'),

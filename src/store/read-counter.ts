@@ -14,7 +14,7 @@ export interface ReadCounterOptions {
   readonly pushIntervalMs: number;
   /**
    * Viewers of one post per PUSH_INTERVAL_MS step: a post with more viewers than this gets proportionally fewer
-   * pushes (e.g. 10,000 viewers at 2,000 → one push per 5 intervals), so fan-out cannot starve the event loop.
+   * pushes (e.g. 10,000 viewers at 5,000 → one push per 2 intervals), so fan-out cannot starve the event loop.
    */
   readonly viewersPerPushInterval?: number;
   /** Reads wait up to this long after the previous commit so that more of them share one fsync (group commit). */
