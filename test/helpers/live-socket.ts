@@ -46,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}, slugs: reado
 
 /** The page-view token a browser would find in `<meta name="csrf-token">` of `/post/<slug>` (or `/` for `index`). */
 export async function pageToken(base: string, slug?: string, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(slug ? `${base}/post/${slug}` : `${base}/`, { headers });
+  const response = await fetch(slug ? `${base}/post/${slug}` : `${base}/`, { headers, signal: AbortSignal.timeout(10_000) });
   const body = await response.text();
   const match = /<meta name="csrf-token" content="([^"]+)">/.exec(body);
   if (!match?.[1]) throw new Error(`no token on ${slug ?? 'index'} (HTTP ${response.status})`);
