@@ -103,7 +103,10 @@ describe('Redis outage', { skip }, () => {
     await until(async () => (await health(server)).pendingReads === 0, 'the buffer to drain', 15_000, 100);
     const probe = await testClient(redis.url);
     try {
-      await until(async () => (await probe.hGet('readcount:totals', 'hello')) === '2', 'the 2 kept reads in Redis');
+      let kept: string | null = null;
+      await until(async () => (kept = await probe.hGet('readcount:totals', 'hello')) === '2', 'the 2 kept reads in Redis', 15_000, 100).catch((error: Error) => {
+        throw new Error(`${error.message} (found ${String(kept)})`);
+      });
     } finally {
       await probe.close();
     }
