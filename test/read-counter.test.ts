@@ -208,6 +208,22 @@ describe('ReadCounter', () => {
     assert.ok(gap >= 290, `pushes ${gap} ms apart: 6 viewers at 2 per step make the interval 300 ms`);
   });
 
+  test('the buffer bound also holds for a failed batch put back in front of newer reads', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { maxPendingReads: 2 });
+    store.failNext = 1;
+    const release = store.hold();
+    read(r);
+    await until(() => store.applyCalls.length === 1, 'the first (doomed) commit to start');
+    read(r);
+    read(r);
+    assert.equal(r.counter.pendingReads(), 2);
+    release();
+    await until(() => r.errors.some((error) => error.measurements.dropped === 1), 'the oldest read to be dropped');
+    assert.ok(r.counter.pendingReads() <= 2, 'never more than PENDING_READS_MAX waiting');
+    await until(async () => (await store.total('a')) === 2, 'the two kept reads to be committed once the store is back', 5000);
+  });
+
   test('close commits pending reads and flushes held pushes', async () => {
     const store = new ControlledStore(new MemoryStore());
     const r = await rig(store, { pushIntervalMs: 60_000 });

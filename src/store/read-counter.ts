@@ -93,14 +93,18 @@ export class ReadCounter {
     // One bad increment would make the store refuse every batch it lands in, stalling all counting.
     if (slug === '' || !Number.isSafeInteger(count) || count < 1) return;
     this.queue.push({ slug, day: utcDay(this.now()), count });
-    const max = this.options.maxPendingReads ?? Infinity;
-    if (this.queue.length > max) {
-      const over = this.queue.length - max;
-      this.queue.splice(0, over);
-      this.dropped += over;
-      this.options.telemetry.execute(EVENTS.storeError, { dropped: over }, { reason: 'buffer_full' });
-    }
+    this.keepWithinLimit();
     this.scheduleCommit();
+  }
+
+  /** The buffer bound holds for reads put back after a failed commit too, dropping the oldest first. */
+  private keepWithinLimit(): void {
+    const max = this.options.maxPendingReads ?? Infinity;
+    if (this.queue.length <= max) return;
+    const over = this.queue.length - max;
+    this.queue.splice(0, over);
+    this.dropped += over;
+    this.options.telemetry.execute(EVENTS.storeError, { dropped: over }, { reason: 'buffer_full' });
   }
 
   /** Resolves once every read recorded so far is committed and announced (or the store keeps failing). */
@@ -146,6 +150,7 @@ export class ReadCounter {
       this.failing = false;
     } catch (error) {
       this.queue = batch.concat(this.queue);
+      this.keepWithinLimit();
       if (!this.failing) this.options.telemetry.execute(EVENTS.storeError, { pending: this.queue.length }, { error });
       this.failing = true;
       this.retryTimer = setTimeout(() => {
