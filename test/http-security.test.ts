@@ -158,3 +158,19 @@ describe('logs hold no IP and no user agent', () => {
     }
   });
 });
+
+describe('securityHeaders', () => {
+  test('computes once exactly the headers helmet sets on a real response', async () => {
+    const { securityHeaders } = await import('../src/web/security-headers.js');
+    const helmet = (await import('helmet')).default;
+    const { IncomingMessage, ServerResponse } = await import('node:http');
+    const { Socket } = await import('node:net');
+    const options = { contentSecurityPolicy: { directives: { scriptSrc: ["'self'"], upgradeInsecureRequests: null } } };
+    const request = new IncomingMessage(new Socket());
+    const response = new ServerResponse(request);
+    await new Promise<void>((resolve, reject) => helmet(options)(request, response, (error?: unknown) => (error ? reject(error) : resolve())));
+    const expected = Object.fromEntries(Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]));
+    assert.deepEqual(securityHeaders(options), expected);
+    assert.ok(Object.keys(expected).length >= 10, 'helmet sets its usual dozen headers');
+  });
+});

@@ -2,7 +2,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { WebSocket } from 'ws';
@@ -128,15 +128,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const postPages = new SplicedPages<Post>();
-  app.get<{ Params: { slug: string } }>('/post/:slug', async (request, reply) => {
-    const post = library.get(request.params.slug);
-    const count = post && counter.count(post.slug);
-    if (!post || count === undefined) return reply.callNotFound();
-    const ready = await renderer;
+  // Once the highlighter is warm, post pages are answered synchronously: no promise per request.
+  let warm: PostRenderer | undefined;
+  renderer.then((ready) => (warm = ready), () => undefined);
+  const sendPost = (post: Post, count: number, ready: PostRenderer, reply: FastifyReply) => {
     // The page is built once per post version; each request only splices in its token and the committed count.
     const html = postPages.page(post, signer.issue(`post:${post.slug}`), count, (token, shown) =>
       page(post.title, postPage(post, ready.render(post), shown), { description: post.description, token, live: `post:${post.slug}`, readAfterMs: config.readAfterMs }));
-    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  };
+  app.get<{ Params: { slug: string } }>('/post/:slug', (request, reply) => {
+    const post = library.get(request.params.slug);
+    const count = post && counter.count(post.slug);
+    if (!post || count === undefined) return reply.callNotFound();
+    if (warm) return sendPost(post, count, warm, reply);
+    return renderer.then((ready) => sendPost(post, counter.count(post.slug) ?? count, ready, reply));
   });
 
   app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
