@@ -13,7 +13,7 @@ import { measureIdleViewers } from '../bench/scenarios/idle-viewers.js';
 import { measureBareIngest, measureIngest } from '../bench/scenarios/ingest.js';
 import { rawSqliteRate } from '../bench/scenarios/ingest-sqlite.js';
 import { autocannon, measurePage } from '../bench/scenarios/page-serving.js';
-import { measureSpike } from '../bench/scenarios/viral-spike.js';
+import { measureBareSpike, measureSpike } from '../bench/scenarios/viral-spike.js';
 
 const positive = (value: number, what: string) => assert.ok(Number.isFinite(value) && value > 0, `${what} should be a positive number, got ${value}`);
 
@@ -44,6 +44,14 @@ describe('bench harness against a real readcount (tiny sizes)', () => {
     assert.equal(figures.heartbeatsMissing, 0);
     positive(figures.heartbeatP99, 'heartbeat p99');
     positive(figures.maxPushesPerSecond, 'pushes per second');
+  });
+
+  it('viral spike, bare baseline: its viewers end on the count of the reader frames it took', async () => {
+    const figures = await measureBareSpike(pool, { viewers: TINY.viewers, rate: TINY.spikeRate, seconds: TINY.spikeSeconds, heartbeatClients: TINY.heartbeatClientsPerWorker, timeoutMs: TINY.timeoutMs });
+    assert.equal(figures.reads, TINY.spikeRate * TINY.spikeSeconds);
+    assert.equal(figures.exact, TINY.viewers);
+    assert.equal(figures.heartbeatsMissing, 0);
+    positive(figures.achievedRate, 'bare spike rate');
   });
 
   it('ingest: readcount, the bare server and the raw store each give a rate', async () => {

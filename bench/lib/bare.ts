@@ -9,8 +9,9 @@ export interface BareTarget extends Target {
   stop(): Promise<void>;
 }
 
-export async function startBare(slug = 'counting-reads-honestly'): Promise<BareTarget> {
-  const bare = await forkServer('bench/servers/bare-ws.ts');
+/** `pushEveryMs`: also count `reader` frames and push the count to every connection at that cadence (the spike baseline). */
+export async function startBare(slug = 'counting-reads-honestly', pushEveryMs?: number): Promise<BareTarget> {
+  const bare = await forkServer('bench/servers/bare-ws.ts', pushEveryMs === undefined ? [] : ['--push-every', String(pushEveryMs)]);
   return {
     http: '',
     ws: `ws://127.0.0.1:${bare.port}/`,

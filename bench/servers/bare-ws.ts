@@ -1,5 +1,5 @@
 // Baseline: a bare `ws` server that holds plain connections, replies to every framed request, and broadcasts on command.
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { now } from '../lib/clock.js';
 
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false, maxPayload: 4096 });
@@ -7,13 +7,43 @@ const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate:
 // Tallies, so a scenario can show the baseline took one connection per page view, as readcount did.
 const tally = { connections: 0, frames: 0 };
 
+/**
+ * `--push-every <ms>` (the spike baseline): each `reader` frame adds one to a count, and the count goes to every
+ * connection at most once per interval, ending on the final value; the number of open connections ("reading now") goes
+ * at most once a second. That is the fan-out readcount does in a spike, without verifying or committing anything.
+ */
+const pushEvery = process.argv.includes('--push-every') ? Number(process.argv[process.argv.indexOf('--push-every') + 1]) : undefined;
+const PRESENCE_EVERY_MS = 1000;
+let count = 0;
+let countTimer: NodeJS.Timeout | undefined;
+let presenceTimer: NodeJS.Timeout | undefined;
+const sendToAll = (text: string) => {
+  for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(text);
+};
+const flushCount = (topic: string) => {
+  sendToAll(JSON.stringify([null, null, topic, 'count', { count }]));
+  countTimer = undefined;
+};
+const schedulePushes = (topic: string) => {
+  if (pushEvery === undefined) return;
+  countTimer ??= setTimeout(() => flushCount(topic), pushEvery);
+  presenceTimer ??= setTimeout(() => {
+    presenceTimer = undefined;
+    sendToAll(JSON.stringify([null, null, topic, 'presence', { reading: wss.clients.size }]));
+  }, PRESENCE_EVERY_MS);
+};
+
 wss.on('connection', (ws) => {
   tally.connections += 1;
   ws.on('message', (data: Buffer) => {
     tally.frames += 1;
     // The same work a channel server cannot avoid: parse the frame, answer its ref.
-    const [joinRef, ref, topic] = JSON.parse(data.toString('utf8')) as [string | null, string | null, string];
-    if (ref !== null) ws.send(JSON.stringify([joinRef, ref, topic, 'phx_reply', { status: 'ok', response: {} }]));
+    const [joinRef, ref, topic, event] = JSON.parse(data.toString('utf8')) as [string | null, string | null, string, string];
+    if (ref !== null) ws.send(JSON.stringify([joinRef, ref, topic, 'phx_reply', { status: 'ok', response: event === 'phx_join' ? { count } : {} }]));
+    if (event === 'reader') {
+      count += 1;
+      schedulePushes(topic);
+    }
   });
   ws.on('error', () => {});
 });
