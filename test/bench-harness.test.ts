@@ -7,7 +7,7 @@ import { TINY } from '../bench/lib/context.js';
 import { startReadcount, type ReadcountProcess, type Target } from '../bench/lib/processes.js';
 import { formatTable } from '../bench/lib/report.js';
 import { measureColdStart } from '../bench/scenarios/cold-start.js';
-import { detsRate, hasErl } from '../bench/scenarios/dets.js';
+import { detsRate, hasErl, readCounterRate } from '../bench/scenarios/dets.js';
 import { measureBareFanOut, measureFanOut } from '../bench/scenarios/fan-out.js';
 import { measureIdleViewers } from '../bench/scenarios/idle-viewers.js';
 import { measureBareIngest, measureIngest } from '../bench/scenarios/ingest.js';
@@ -113,6 +113,10 @@ describe('bench harness: cold start, DETS and the table', () => {
   it('DETS rate comes from erl, or says erl is missing', async (t) => {
     if (!hasErl()) return t.skip('erl is not installed; the bench prints the DETS row as skipped');
     positive(await detsRate(TINY.detsIncrements), 'dets increments/s');
+  });
+
+  it("readcount's counting path commits every increment and gives a rate", async () => {
+    positive(await readCounterRate(TINY.detsIncrements), 'ReadCounter increments/s');
   });
 
   it('formats rows, including skipped ones', () => {
