@@ -1,4 +1,4 @@
-// Runs the shared CounterStore contract against MemoryStore and SqliteStore (a real file in a temp folder).
+// Runs the shared CounterStore contract against MemoryStore and SqliteStore (a real file in a temp folder), with and without its writer thread.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,20 +8,22 @@ import { storeContract } from './helpers/store-contract.js';
 
 storeContract('memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} }), { durable: false });
 
-storeContract('sqlite', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'readcount-store-'));
-  const file = join(dir, 'readcount.db');
-  let current = new SqliteStore(file);
-  return {
-    store: current,
-    reopen: async () => {
-      await current.close();
-      current = new SqliteStore(file);
-      return current;
-    },
-    cleanup: async () => {
-      await current.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}, { durable: true });
+for (const [name, options] of [['sqlite (writer thread)', {}], ['sqlite (commits on the calling thread)', { writerThread: false }]] as const) {
+  storeContract(name, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'readcount-store-'));
+    const file = join(dir, 'readcount.db');
+    let current = new SqliteStore(file, options);
+    return {
+      store: current,
+      reopen: async () => {
+        await current.close();
+        current = new SqliteStore(file, options);
+        return current;
+      },
+      cleanup: async () => {
+        await current.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }, { durable: true });
+}

@@ -1,0 +1,32 @@
+// Worker thread that owns the SQLite writes on the hot path, so each commit's fsync blocks this thread and not the sockets'.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase, prepareApply } from './sqlite-schema.js';
+import type { Increment } from './store.js';
+
+export type WriterRequest = { readonly id: number; readonly increments: readonly Increment[] } | { readonly close: true };
+
+export type ApplyReply =
+  | { readonly id: number; readonly totals: [string, number][] }
+  | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
+
+const port = parentPort;
+if (!port) throw new Error('sqlite-writer runs as a worker thread');
+const db = openDatabase((workerData as { file: string }).file);
+const apply = prepareApply(db);
+
+port.on('message', (request: WriterRequest) => {
+  if ('close' in request) {
+    db.close();
+    port.close();
+    return;
+  }
+  const { id, increments } = request;
+  let reply: ApplyReply;
+  try {
+    reply = { id, totals: [...apply(increments)] };
+  } catch (error) {
+    const { message, code } = error as { message?: string; code?: string };
+    reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };
+  }
+  port.postMessage(reply);
+});
