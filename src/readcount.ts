@@ -108,7 +108,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   telemetry.attach('readcount.handler-failures', HANDLER_FAILURE_EVENT, (_event, _measurements, metadata) => {
     log('error', `telemetry handler "${String(metadata.handler_id)}" threw and was detached`, { err: metadata.error });
   }, null);
-  const pubsub = new PubSub(redis?.adapter, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }));
+  const pubsub = new PubSub(redis?.adapter, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }), { fanoutSlice: config.fanoutSlice });
   await pubsub.start();
   const library = await PostLibrary.open(config.postsDir, {
     onProblem: (problem) => log('warn', `post skipped: ${problem.file}: ${problem.reason}`),
