@@ -26,6 +26,24 @@ export class RedisTimeoutError extends Error {
   }
 }
 
+/** A command refused before anything was sent, because the connection is down or still re-establishing. */
+export class RedisOfflineError extends Error {
+  constructor(what: string) {
+    super(`Redis ${what} not sent: the connection is not ready`);
+    this.name = 'RedisOfflineError';
+  }
+}
+
+/**
+ * Throws RedisOfflineError unless the connection is ready; call it right before `multi.exec()`, with no await in
+ * between. node-redis (v5) applies disableOfflineQueue to single commands only: a MULTI issued while the client
+ * is reconnecting waits in its write queue and runs on the next successful connect, after withTimeout has already
+ * failed it and the caller has moved on (ReadCounter re-queued its reads and may have dropped them since).
+ */
+export function assertReady(client: RedisClient, what: string): void {
+  if (!client.isReady) throw new RedisOfflineError(what);
+}
+
 /**
  * Rejects when `promise` has not settled within `ms`. node-redis never times out a command that is
  * written: if the host vanished without a reset (no RST, no FIN) the reply would be awaited until TCP
@@ -44,9 +62,9 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 export const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000) * (0.8 + Math.random() * 0.4);
 
 /**
- * Opens one connection. Commands issued while it is down reject at once (no offline queue): the
- * callers already know how to wait (ReadCounter buffers and retries) and a hung promise would stall
- * page views and shutdown instead.
+ * Opens one connection. Commands issued while it is down reject at once (no offline queue; a MULTI needs
+ * assertReady for that, see there): the callers already know how to wait (ReadCounter buffers and retries)
+ * and a hung promise would stall page views and shutdown instead.
  */
 export async function connectRedis(url: string, options: RedisConnectOptions = {}): Promise<RedisClient> {
   const client = createClient({

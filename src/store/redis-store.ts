@@ -1,6 +1,6 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
 import { randomUUID } from 'node:crypto';
-import { closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
+import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
 import { type CounterStore, type DailyCount, type Increment, type MergeChange, mergeIncrements, type PostCounts } from './store.js';
 
 /** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
@@ -82,7 +82,9 @@ export class RedisStore implements CounterStore {
       multi.hSetNX(this.totalsKey, slug, '0');
       any = true;
     }
-    if (any) await this.timed(multi.exec(), 'ensureCounters');
+    if (!any) return;
+    assertReady(this.client, 'ensureCounters');
+    await this.timed(multi.exec(), 'ensureCounters');
   }
 
   async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
@@ -108,6 +110,9 @@ export class RedisStore implements CounterStore {
     // HINCRBY by 0 for a fully credited post still returns its total, which ReadCounter announces.
     const slugs = [...perSlug.keys()];
     for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
+    // Refused while offline, nothing was sent: the batch is certainly not applied, so it is not in doubt. Without
+    // this, node-redis would hold the MULTI and run it on reconnect, possibly after its reads were dropped.
+    assertReady(this.client, 'apply');
     let replies: unknown[];
     try {
       // A timeout lands here too: Redis may still run this MULTI later, which the marker accounts for.
@@ -154,6 +159,7 @@ export class RedisStore implements CounterStore {
     if (slugs.length === 0) return [];
     const multi = this.client.multi();
     for (const slug of slugs) multi.hGetAll(this.dailyKey(slug));
+    assertReady(this.client, 'export');
     const days = (await this.timed(multi.exec(), 'export')) as unknown as Record<string, string>[];
     return slugs.map((slug, index) => ({ slug, total: totals.get(slug) ?? 0, daily: toDays(days[index] ?? {}) }));
   }
