@@ -14,12 +14,18 @@ export interface ConnectionLimits {
 }
 
 interface Membership {
+  readonly topic: string;
   readonly joinRef: string | null;
   readonly channel: JoinedChannel;
-  readonly unsubscribes: (() => void)[];
+  /**
+   * Pubsub topics this channel forwards: names instead of unsubscribe closures, and just the name for the usual one
+   * topic (each idle viewer holds this for its whole visit).
+   */
+  readonly subscribed: string | readonly string[] | undefined;
 }
 
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
+const ignoreError = (): void => undefined;
 const TEXT = { binary: false } as const;
 
 // A broadcast reaches every subscriber of its topic in one loop, so remembering the last one's bytes
@@ -27,14 +33,42 @@ const TEXT = { binary: false } as const;
 let lastBroadcast: Broadcast | undefined;
 let lastBytes = Buffer.alloc(0);
 
+/**
+ * Times are kept as whole ms since this module loaded: V8 stores a small integer inside the object, while a
+ * Date.now() value (or a plain difference of two) is a separately allocated number, 16 bytes per such field of each
+ * idle viewer. Math.floor is what makes it a small integer (for the first 12 days of uptime; after that it is
+ * a boxed number again, still correct).
+ */
+const EPOCH = Date.now();
+export const liveClock = (): number => Math.floor(Date.now() - EPOCH);
+
+/**
+ * Joined topics are one of a few hundred post topics, but each socket's frame carries its own copy of the string;
+ * sockets keep one shared copy instead. Only topics a route accepted (and page names from tokens we signed) get here;
+ * the bound is a safety net.
+ */
+const interned = new Map<string, string>();
+export function intern(text: string): string {
+  const known = interned.get(text);
+  if (known !== undefined) return known;
+  if (interned.size >= 4096) interned.clear();
+  interned.set(text, text);
+  return text;
+}
+
 export class LiveConnection {
-  lastSeen = Date.now();
-  private readonly memberships = new Map<string, Membership>();
+  /** When a frame last arrived, on the `liveClock`. */
+  lastSeen = liveClock();
+  /** Nearly every socket joins one topic: it is held directly, and a Map is made only when a second one is joined. */
+  private memberships: Membership | Map<string, Membership> | undefined;
   private windowStart = 0;
   private windowCount = 0;
-  private queue: Promise<void> = Promise.resolve();
+  /** Frames being handled; undefined while nothing is, so an idle socket holds no promise. */
+  private queue: Promise<void> | undefined;
   private inFlight = 0;
   private closed = false;
+  /** Broadcast frames carry null refs, so one encoding serves every socket on the topic. */
+  private readonly forward: (message: Broadcast) => void;
 
   constructor(
     private readonly ws: WebSocket,
@@ -45,14 +79,31 @@ export class LiveConnection {
     private readonly onClose: (connection: LiveConnection) => void,
     /** Told when a `reader` push on a joined topic is refused here, before any channel sees it (for receipts). */
     private readonly onReaderRefused: (topic: string, reason: LiveReplyError) => void = () => undefined,
+    /** Told when the websocket itself has closed (its TCP connection is gone), which may be after `onClose`. */
+    private readonly onSocketClosed?: (connection: LiveConnection) => void,
   ) {
+    // Closures made here share one context with `forward`, instead of each listener holding its own.
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
-    ws.on('close', () => this.terminate());
-    ws.on('error', () => this.terminate());
+    // ws follows every 'error' with 'close', which terminates. An 'error' listener must exist (an unheard one would
+    // throw); the app adds its own, so a shared no-op is added only for owners that did not (no closure per socket).
+    if (ws.listenerCount('error') === 0) ws.on('error', ignoreError);
+    ws.on('close', () => {
+      this.terminate();
+      this.onSocketClosed?.(this);
+    });
+    this.forward = (message) => {
+      if (message !== lastBroadcast) {
+        message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
+        lastBytes = Buffer.from(message.wire);
+        lastBroadcast = message;
+      }
+      if (this.writable()) this.ws.send(lastBytes, TEXT);
+    };
   }
 
   channelCount(): number {
-    return this.memberships.size;
+    const memberships = this.memberships;
+    return memberships === undefined ? 0 : memberships instanceof Map ? memberships.size : 1;
   }
 
   close(reason: LiveCloseReason): void {
@@ -64,7 +115,7 @@ export class LiveConnection {
 
   private receive(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
-    this.lastSeen = Date.now();
+    this.lastSeen = liveClock();
     if (isBinary) return this.close('unsupported_data');
     if (this.lastSeen - this.windowStart >= 1000) {
       this.windowStart = this.lastSeen;
@@ -75,20 +126,22 @@ export class LiveConnection {
     const frame = decodeFrame(data.toString('utf8'));
     if (!frame) return this.close('bad_frame');
     if (this.windowCount > this.limits.maxMsgsPerSec) {
-      if (frame.event === 'reader' && this.memberships.has(frame.topic)) this.onReaderRefused(frame.topic, 'rate_limited');
+      if (frame.event === 'reader' && this.membership(frame.topic)) this.onReaderRefused(frame.topic, 'rate_limited');
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
     // Nothing queued ahead of it: answer a heartbeat now instead of allocating a promise step for it.
     if (this.inFlight === 0 && frame.topic === 'phoenix' && frame.event === 'heartbeat') return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
     // Frames of one socket are handled in order even when a join awaits the store.
     this.inFlight += 1;
-    this.queue = this.queue.then(async () => {
+    this.queue = (this.queue ?? Promise.resolve()).then(async () => {
       try {
         await this.handle(frame);
       } catch {
         this.close('internal_error');
       } finally {
         this.inFlight -= 1;
+        // Nothing was chained after this step, so the chain can be let go.
+        if (this.inFlight === 0) this.queue = undefined;
       }
     });
   }
@@ -100,7 +153,7 @@ export class LiveConnection {
       return this.reply(frame, refuse('unknown_event'));
     }
     if (frame.event === 'phx_join') return this.join(frame);
-    const membership = this.memberships.get(frame.topic);
+    const membership = this.membership(frame.topic);
     if (!membership) return this.reply(frame, refuse('unmatched_topic'));
     // A push for an earlier join of the topic (the client raced a close it has not seen yet) must not reach the
     // current channel: it is refused like any push to a topic not joined. A push without join_ref means the current join.
@@ -124,18 +177,21 @@ export class LiveConnection {
   }
 
   private async join(frame: Frame): Promise<void> {
-    const existing = this.memberships.get(frame.topic);
+    const existing = this.membership(frame.topic);
     if (existing) {
       // Phoenix closes the old channel when the same topic is joined again (a client rejoin after a glitch).
       this.leave(frame.topic);
       this.send(encodeFrame(existing.joinRef, existing.joinRef, frame.topic, 'phx_close', {}));
     }
-    if (this.memberships.size >= this.limits.maxChannels) return this.reply(frame, refuse('too_many_channels'));
-    const unsubscribes: (() => void)[] = [];
+    if (this.channelCount() >= this.limits.maxChannels) return this.reply(frame, refuse('too_many_channels'));
+    const subscribed: string[] = [];
     const context: ChannelContext = {
       socket: this.info,
       push: (event, payload) => this.send(encodeFrame(frame.joinRef, null, frame.topic, event, payload)),
-      subscribe: (topic) => unsubscribes.push(this.pubsub.subscribe(topic, this.forward)),
+      subscribe: (topic) => {
+        this.pubsub.subscribe(topic, this.forward);
+        subscribed.push(intern(topic));
+      },
     };
     let result;
     for (const route of this.routes) {
@@ -144,28 +200,40 @@ export class LiveConnection {
     }
     if (!result) return this.reply(frame, refuse('unmatched_topic'));
     if (result.status === 'error' || this.closed) {
-      for (const unsubscribe of unsubscribes) unsubscribe();
+      this.unsubscribe(subscribed);
       return this.reply(frame, result.status === 'error' ? result : refuse('unmatched_topic'));
     }
-    this.memberships.set(frame.topic, { joinRef: frame.joinRef, channel: result.channel, unsubscribes });
+    // slice(): an exact-length copy; a list grown by push keeps room for 16 more entries.
+    const kept = subscribed.length === 0 ? undefined : subscribed.length === 1 ? subscribed[0] : subscribed.slice();
+    this.addMembership({ topic: intern(frame.topic), joinRef: frame.joinRef, channel: result.channel, subscribed: kept });
     this.reply(frame, { status: 'ok', response: result.response });
   }
 
-  /** Broadcast frames carry null refs, so one encoding serves every socket on the topic. */
-  private readonly forward = (message: Broadcast): void => {
-    if (message !== lastBroadcast) {
-      message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
-      lastBytes = Buffer.from(message.wire);
-      lastBroadcast = message;
-    }
-    if (this.writable()) this.ws.send(lastBytes, TEXT);
-  };
+  private membership(topic: string): Membership | undefined {
+    const memberships = this.memberships;
+    if (memberships instanceof Map) return memberships.get(topic);
+    return memberships?.topic === topic ? memberships : undefined;
+  }
+
+  /** The topic is not joined (join leaves it first). */
+  private addMembership(membership: Membership): void {
+    const memberships = this.memberships;
+    if (memberships === undefined) this.memberships = membership;
+    else if (memberships instanceof Map) memberships.set(membership.topic, membership);
+    else this.memberships = new Map([[memberships.topic, memberships], [membership.topic, membership]]);
+  }
+
+  private unsubscribe(topics: string | readonly string[] | undefined): void {
+    if (typeof topics === 'string') this.pubsub.unsubscribe(topics, this.forward);
+    else if (topics) for (const topic of topics) this.pubsub.unsubscribe(topic, this.forward);
+  }
 
   private leave(topic: string): void {
-    const membership = this.memberships.get(topic);
+    const membership = this.membership(topic);
     if (!membership) return;
-    this.memberships.delete(topic);
-    for (const unsubscribe of membership.unsubscribes) unsubscribe();
+    if (this.memberships instanceof Map) this.memberships.delete(topic);
+    else this.memberships = undefined;
+    this.unsubscribe(membership.subscribed);
     membership.channel.terminate?.();
   }
 
@@ -187,7 +255,9 @@ export class LiveConnection {
   private terminate(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const topic of [...this.memberships.keys()]) this.leave(topic);
+    const memberships = this.memberships;
+    if (memberships instanceof Map) for (const topic of [...memberships.keys()]) this.leave(topic);
+    else if (memberships) this.leave(memberships.topic);
     this.onClose(this);
   }
 }

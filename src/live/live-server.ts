@@ -1,11 +1,11 @@
 // Accepts live websockets: checks origin, token and per-IP limits at upgrade, then tracks and sweeps connections.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { HttpErrorCode } from '../errors.js';
+import type { HttpErrorCode, LiveReplyError } from '../errors.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { ChannelRoute } from './channel.js';
-import { LiveConnection } from './connection.js';
+import { intern, LiveConnection, liveClock } from './connection.js';
 import type { PageView, TokenSigner } from './token.js';
 
 export interface LiveLimits {
@@ -22,9 +22,13 @@ export interface UpgradeRequest {
   readonly ip: string;
 }
 
-/** The TCP connection under an upgrade; its `close` ends the per-IP slot, whether or not the upgrade completed. */
+/**
+ * The TCP connection under an upgrade; its `close` ends the per-IP slot if the upgrade does not complete. Once it has,
+ * the slot ends with the websocket's `close` (emitted when this connection closes), so no listener stays on it.
+ */
 export interface UpgradeTransport {
   once(event: 'close', listener: () => void): unknown;
+  removeListener(event: 'close', listener: () => void): unknown;
 }
 
 export type UpgradeCheck = { ok: true; pageView: PageView } | { ok: false; code: HttpErrorCode };
@@ -42,9 +46,18 @@ export interface LiveServerOptions {
 export class LiveServer {
   private readonly connections = new Set<LiveConnection>();
   private readonly perIp = new Map<string, number>();
+  /** Upgrades checked but not yet accepted, with the listener that frees their slot if they never are. */
+  private readonly upgrading = new WeakMap<UpgradeTransport, () => void>();
   private readonly sweeper: NodeJS.Timeout;
   private nextId = 1;
   private closing = false;
+  // Shared by every connection: a callback made per connection would be kept for its whole life.
+  private readonly connectionClosed = (closed: LiveConnection): void => {
+    this.connections.delete(closed);
+    this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
+  };
+  private readonly socketClosed = (closed: LiveConnection): void => this.releaseIp(closed.info.ip);
+  private readonly readerRefused = (topic: string, reason: LiveReplyError): void => this.refusedRead(topic, reason);
 
   constructor(private readonly options: LiveServerOptions) {
     // One timer for all sockets: idle detection costs nothing per message.
@@ -73,27 +86,37 @@ export class LiveServer {
     }
     const { ip } = request;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
-    transport.once('close', () => {
-      const left = (this.perIp.get(ip) ?? 1) - 1;
-      if (left > 0) this.perIp.set(ip, left);
-      else this.perIp.delete(ip);
-    });
+    const release = () => {
+      this.upgrading.delete(transport);
+      this.releaseIp(ip);
+    };
+    this.upgrading.set(transport, release);
+    transport.once('close', release);
     return { ok: true, pageView: check.pageView };
   }
 
-  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView): void {
+  /** `transport` is the one given to `checkUpgrade`; the per-IP slot taken there passes to the websocket. */
+  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView, transport: UpgradeTransport): void {
     const { ip, headers } = request;
+    const release = this.upgrading.get(transport);
+    if (release) {
+      this.upgrading.delete(transport);
+      transport.removeListener('close', release);
+    } else {
+      // Not from checkUpgrade, or its transport already closed (ws does not complete such upgrades): the slot is taken
+      // here, so the websocket's close frees exactly one.
+      this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    }
     const info = {
       id: this.nextId++,
-      pageView,
+      // The same page string for every viewer of a post, not one copy per token.
+      pageView: { page: intern(pageView.page), view: pageView.view, issuedAt: pageView.issuedAt },
       ip,
       userAgent: String(headers['user-agent'] ?? ''),
       doNotTrack: headers.dnt === '1' || headers['sec-gpc'] === '1',
     };
-    const connection = new LiveConnection(ws, info, this.options.routes, this.options.pubsub, this.options.limits, (closed) => {
-      this.connections.delete(closed);
-      this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
-    }, (topic, reason) => this.refusedRead(topic, reason));
+    const { routes, pubsub, limits } = this.options;
+    const connection = new LiveConnection(ws, info, routes, pubsub, limits, this.connectionClosed, this.readerRefused, this.socketClosed);
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
   }
@@ -105,12 +128,18 @@ export class LiveServer {
     for (const connection of [...this.connections]) connection.close('going_away');
   }
 
+  private releaseIp(ip: string): void {
+    const left = (this.perIp.get(ip) ?? 1) - 1;
+    if (left > 0) this.perIp.set(ip, left);
+    else this.perIp.delete(ip);
+  }
+
   private refusedRead(topic: string, reason: string): void {
     if (topic.startsWith('post:')) this.options.telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug: topic.slice('post:'.length), reason });
   }
 
   private sweep(): void {
-    const deadline = Date.now() - this.options.limits.idleTimeoutMs;
+    const deadline = liveClock() - this.options.limits.idleTimeoutMs;
     for (const connection of this.connections) if (connection.lastSeen < deadline) connection.close('idle_timeout');
   }
 

@@ -2,9 +2,9 @@
 import type { ReadPolicy } from '../counting/read-policy.js';
 import type { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
-import { POSTS_TOPIC, type ReadCounter } from '../store/read-counter.js';
+import { POSTS_TOPIC, postTopic, type ReadCounter } from '../store/read-counter.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { type ChannelRoute, type JoinResult, ok, refuse } from './channel.js';
+import { type ChannelRoute, type JoinedChannel, type JoinResult, ok, type Reply, refuse, type SocketInfo } from './channel.js';
 import type { Presence } from './presence.js';
 
 export interface PostChannelOptions {
@@ -20,58 +20,99 @@ export interface PostChannelOptions {
 }
 
 export class PostChannelRoute implements ChannelRoute {
-  /** First join per page view, so a reconnect does not restart the dwell clock. Memory only, per process. */
+  /**
+   * First join per page view of its own post, so a reconnect does not restart the dwell clock. Memory only, per process.
+   * Keyed by view id alone: a token names one page, and the read policy refuses a `reader` on any other, so a join of
+   * another post never needs a dwell clock. Values are ms since `epoch`: small integers are stored inline.
+   */
   private readonly firstJoins = new Map<string, number>();
   private readonly now: () => number;
+  private readonly epoch: number;
   private lastSweep = 0;
 
   constructor(private readonly options: PostChannelOptions) {
     this.now = options.now ?? Date.now;
+    this.epoch = this.now();
   }
 
   join(topic: string, _payload: Record<string, unknown>, context: Parameters<ChannelRoute['join']>[2]): JoinResult | undefined {
     if (!topic.startsWith('post:')) return undefined;
-    const slug = topic.slice('post:'.length);
-    if (!isValidSlug(slug) || !this.options.library.get(slug)) return refuse('unknown_post');
+    const requested = topic.slice('post:'.length);
+    const post = isValidSlug(requested) ? this.options.library.get(requested) : undefined;
+    if (!post) return refuse('unknown_post');
+    // The post's own slug string: the one cut from this frame's topic would keep the frame's copy alive for the channel's life.
+    const slug = post.slug;
     const count = this.options.counter.count(slug);
     if (count === undefined) return refuse('unknown_post');
-    const firstJoinedAt = this.rememberJoin(`${context.socket.pageView.view}:${slug}`);
+    const { socket } = context;
+    const firstJoinedAt = socket.pageView.page === topic ? this.rememberJoin(socket.pageView.view) : this.sinceEpoch();
     context.subscribe(topic);
     this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic });
-    const { policy, telemetry, presence } = this.options;
-    const untrack = presence?.track(slug);
+    const { presence } = this.options;
+    // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
+    presence?.track(slug);
     return {
       status: 'ok',
       response: presence ? { count, reading: presence.reading(slug) } : { count },
-      channel: {
-        async handleIn(event, payload) {
-          if (event !== 'reader') return refuse('unknown_event');
-          const decision = await policy.decide({ slug, socket: context.socket, payload, firstJoinedAt });
-          if (!decision.ok) {
-            telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug, reason: decision.reason });
-            return refuse(decision.reason, decision.retryAfterMs === undefined ? {} : { retry_after_ms: decision.retryAfterMs });
-          }
-          telemetry.execute(EVENTS.read, { count: 1 }, { slug });
-          return ok({});
-        },
-        terminate() {
-          untrack?.();
-          telemetry.execute(EVENTS.channelLeave, {}, { topic });
-        },
-      },
+      channel: new PostChannel(this, socket, slug, firstJoinedAt),
     };
   }
 
-  private rememberJoin(key: string): number {
-    const now = this.now();
+  /** A `reader` push on a joined post; `firstJoinedAt` is on this route's epoch. */
+  async reader(slug: string, socket: SocketInfo, payload: Record<string, unknown>, firstJoinedAt: number): Promise<Reply> {
+    const { policy, telemetry } = this.options;
+    const decision = await policy.decide({ slug, socket, payload, firstJoinedAt: firstJoinedAt + this.epoch });
+    if (!decision.ok) {
+      telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug, reason: decision.reason });
+      return refuse(decision.reason, decision.retryAfterMs === undefined ? {} : { retry_after_ms: decision.retryAfterMs });
+    }
+    telemetry.execute(EVENTS.read, { count: 1 }, { slug });
+    return ok({});
+  }
+
+  left(slug: string): void {
+    this.options.presence?.untrack(slug);
+    this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug) });
+  }
+
+  /** Math.floor: a small integer V8 keeps inline, where a plain difference would be a boxed number (16 bytes each). */
+  private sinceEpoch(): number {
+    return Math.floor(this.now() - this.epoch);
+  }
+
+  private rememberJoin(view: string): number {
+    const now = this.sinceEpoch();
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
       for (const [known, at] of this.firstJoins) if (now - at > this.options.viewMemoryMs) this.firstJoins.delete(known);
     }
-    const known = this.firstJoins.get(key);
+    const known = this.firstJoins.get(view);
     if (known !== undefined) return known;
-    this.firstJoins.set(key, now);
+    this.firstJoins.set(view, now);
     return now;
+  }
+}
+
+/**
+ * One joined `post:<slug>`. An object with fields rather than closures over the join: this is what each idle
+ * viewer holds for its whole visit.
+ */
+class PostChannel implements JoinedChannel {
+  constructor(
+    private readonly route: PostChannelRoute,
+    private readonly socket: SocketInfo,
+    private readonly slug: string,
+    private readonly firstJoinedAt: number,
+  ) {}
+
+  async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
+    if (event !== 'reader') return refuse('unknown_event');
+    return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
+  }
+
+  /** Called once (the JoinedChannel contract), so the viewer is untracked once. */
+  terminate(): void {
+    this.route.left(this.slug);
   }
 }
 
@@ -84,7 +125,16 @@ export interface IndexChannelOptions {
 
 /** Topic `posts` (the index page): join returns the counts of listed posts; `count` events carry `{slug, count}`. */
 export class IndexChannelRoute implements ChannelRoute {
-  constructor(private readonly options: IndexChannelOptions) {}
+  /** Nothing in it is per socket, so every viewer of the index shares this one channel object. */
+  private readonly channel: JoinedChannel;
+
+  constructor(private readonly options: IndexChannelOptions) {
+    const { telemetry } = options;
+    this.channel = {
+      handleIn: () => refuse('unknown_event'),
+      terminate: () => telemetry.execute(EVENTS.channelLeave, {}, { topic: POSTS_TOPIC }),
+    };
+  }
 
   join(topic: string, _payload: Record<string, unknown>, context: Parameters<ChannelRoute['join']>[2]): JoinResult | undefined {
     if (topic !== POSTS_TOPIC) return undefined;
@@ -93,13 +143,6 @@ export class IndexChannelRoute implements ChannelRoute {
     const counts = Object.fromEntries([...counter.counts()].filter(([slug]) => listed(slug)));
     context.subscribe(POSTS_TOPIC);
     telemetry.execute(EVENTS.channelJoin, {}, { topic });
-    return {
-      status: 'ok',
-      response: { counts },
-      channel: {
-        handleIn: () => refuse('unknown_event'),
-        terminate: () => telemetry.execute(EVENTS.channelLeave, {}, { topic }),
-      },
-    };
+    return { status: 'ok', response: { counts }, channel: this.channel };
   }
 }

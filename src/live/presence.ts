@@ -5,6 +5,8 @@ import { postTopic } from '../store/read-counter.js';
 /**
  * Contract for every implementation (the shared presence suite checks it):
  * - `track` counts one viewer at once; the function it returns removes that viewer at once, and only once;
+ * - `untrack(slug)` removes one viewer of the post at once, as that function would (for callers that already
+ *   guarantee a single call, so they need not hold a closure per viewer);
  * - `reading(slug)` is the number of viewers of the post across every process sharing the presence;
  * - when that number changes, `presence {reading}` is pushed on `post:<slug>` to this process's
  *   subscribers, coalesced to at most one push per interval and always ending on the current value;
@@ -12,6 +14,7 @@ import { postTopic } from '../store/read-counter.js';
  */
 export interface Presence {
   track(slug: string): () => void;
+  untrack(slug: string): void;
   reading(slug: string): number;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -51,11 +54,15 @@ export class LocalPresence implements Presence {
     return () => {
       if (!tracked) return;
       tracked = false;
-      const left = (this.local.get(slug) ?? 1) - 1;
-      if (left > 0) this.local.set(slug, left);
-      else this.local.delete(slug);
-      this.localChanged(slug);
+      this.untrack(slug);
     };
+  }
+
+  untrack(slug: string): void {
+    const left = (this.local.get(slug) ?? 1) - 1;
+    if (left > 0) this.local.set(slug, left);
+    else this.local.delete(slug);
+    this.localChanged(slug);
   }
 
   reading(slug: string): number {

@@ -102,7 +102,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     socket.terminate();
   };
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: config.liveMaxFrameBytes },
+    // No client tracking: LiveServer tracks and closes its sockets itself (before app.close), and ws's own set would
+    // cost each idle viewer a set entry and a second 'close' listener.
+    options: { maxPayload: config.liveMaxFrameBytes, clientTracking: false },
     // A client's bad frame (too big, bad UTF-8, reset) is its fault, not ours: ws already closed with the
     // documented code; logging each at error level with a stack would let anyone flood the log.
     errorHandler: (error, socket, request) => onLiveSocketError(error, socket, request.log),
@@ -190,17 +192,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       (request as { upgradeResponse?: ServerResponse }).upgradeResponse = reply.raw;
       done();
     });
+    // One listener function for every live socket (ws calls it with the socket as `this`): a closure per socket
+    // would be held for the socket's whole life.
+    function onEstablishedSocketError(this: WebSocket, error: Error): void {
+      onLiveSocketError(error, this, app.log);
+    }
     scope.get(LIVE_PATH, { websocket: true }, (socket, request) => {
       const pageView = (request as unknown as { pageView: Parameters<LiveServer['accept']>[2] }).pageView;
       // The plugin's own per-socket error listener closes over this request and its reply (logger, response headers)
-      // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds only the app logger.
+      // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds nothing per socket.
       socket.removeAllListeners('error');
-      socket.on('error', (error) => onLiveSocketError(error, socket, app.log));
+      socket.on('error', onEstablishedSocketError);
       // Likewise the TCP socket still points at the upgrade's unused HTTP response (and through it the request).
       const upgraded = request as { upgradeResponse?: ServerResponse };
       upgraded.upgradeResponse?.detachSocket(request.raw.socket);
       delete upgraded.upgradeResponse;
-      live.accept(socket, { headers: request.headers, query: request.query, ip: request.ip }, pageView);
+      live.accept(socket, { headers: request.headers, query: request.query, ip: request.ip }, pageView, request.raw.socket);
     });
   });
 
