@@ -21,7 +21,7 @@ export interface Sizes {
 
 export const FULL: Sizes = {
   viewers: 10_000, fanoutReads: 20, spikeRate: 2000, spikeSeconds: 10, heartbeatClientsPerWorker: 100,
-  ingestClients: 1000, ingestReadsPerClient: 20, httpSeconds: 10, httpConnections: 50,
+  ingestClients: 1000, ingestReadsPerClient: 20, httpSeconds: 15, httpConnections: 50,
   coldPosts: 10_000, detsIncrements: 100_000, sqliteSeconds: 3, workers: 2, timeoutMs: 60_000,
 };
 
