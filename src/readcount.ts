@@ -116,7 +116,18 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
   const renderer = PostRenderer.create();
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
-  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs, viewersPerPushInterval: config.pushViewersPerInterval, commitDelayMs: config.commitDelayMs, maxPendingReads: config.pendingReadsMax });
+  // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
+  // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
+  const presenceOptions = { pubsub, pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS), timeoutMs: config.presenceTimeoutMs };
+  const localPresence = redis ? undefined : new LocalPresence(presenceOptions);
+  const presence: Presence = localPresence ?? new ClusterPresence(presenceOptions);
+  await presence.start();
+  const counter = new ReadCounter({
+    store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs, viewersPerPushInterval: config.pushViewersPerInterval,
+    commitDelayMs: config.commitDelayMs, maxPendingReads: config.pendingReadsMax,
+    // One instance: "reading now" rides on count pushes. In a cluster each process pushes its own (see ReadingNow).
+    ...(localPresence ? { readingNow: localPresence } : {}),
+  });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);
@@ -128,11 +139,6 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   });
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
-  // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
-  // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
-  const presenceOptions = { pubsub, pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS), timeoutMs: config.presenceTimeoutMs };
-  const presence: Presence = redis ? new ClusterPresence(presenceOptions) : new LocalPresence(presenceOptions);
-  await presence.start();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const policy = new ReadPolicy({ signer, claims, ...config });
   const receipts = new Receipts(telemetry);

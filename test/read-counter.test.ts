@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
+import { LocalPresence } from '../src/live/presence.js';
 import { PubSub, type Broadcast } from '../src/pubsub/pubsub.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { POSTS_TOPIC, postTopic, ReadCounter, type ReadCounterOptions } from '../src/store/read-counter.js';
@@ -177,6 +178,31 @@ describe('ReadCounter', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepEqual(r.posts, [1, 10], 'one leading and one trailing push');
     assert.deepEqual(r.index.filter((m) => m.slug === 'a').map((m) => m.count), [1, 10]);
+  });
+
+  test('one instance: "reading now" rides on the count push, and presence then sends no duplicate', async () => {
+    const telemetry = new Telemetry();
+    const pubsub = new PubSub();
+    const presence = new LocalPresence({ pubsub, pushIntervalMs: 50 });
+    const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pushIntervalMs: 0, readingNow: presence });
+    const frames: { event: string; payload: unknown }[] = [];
+    pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload }));
+    await counter.start(['a']);
+    cleanups.push(async () => {
+      await counter.close();
+      await presence.close();
+      await pubsub.close();
+    });
+    presence.track('a');
+    presence.track('a');
+    telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'a' });
+    await until(() => frames.some((frame) => frame.event === 'count'), 'the count push');
+    assert.deepEqual(frames.find((frame) => frame.event === 'count')?.payload, { count: 1, reading: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(frames.filter((frame) => frame.event === 'presence'), [], 'the count push already carried 2');
+    presence.track('a');
+    await until(() => frames.some((frame) => frame.event === 'presence'), 'a presence push for a change after it');
+    assert.deepEqual(frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload), [{ reading: 3 }]);
   });
 
   test('commit delay: reads trickling in right after a commit share the next one', async () => {

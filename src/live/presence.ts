@@ -69,6 +69,15 @@ export class LocalPresence implements Presence {
     return this.local.get(slug) ?? 0;
   }
 
+  /** `reading` reached this process's viewers of the post another way (on a count push): the next push may skip it. */
+  reported(slug: string, reading: number): void {
+    if (this.closed) return;
+    const state = this.pushes.get(slug) ?? { lastSentAt: -Infinity, lastSent: 0 };
+    this.pushes.set(slug, state);
+    state.lastSent = reading;
+    state.lastSentAt = this.now();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const state of this.pushes.values()) clearTimeout(state.timer);

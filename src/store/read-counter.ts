@@ -23,6 +23,19 @@ export interface ReadCounterOptions {
   readonly maxPendingReads?: number;
   readonly retryMs?: number;
   readonly now?: () => number;
+  /**
+   * "Reading now", carried on each count push to a post (`count {count, reading}`), so a busy post sends one frame to
+   * each viewer where it sent two, and a presence push never holds a count push up behind a 10,000-socket fan-out.
+   * Only where this process's number is the one every viewer should see (one instance): in a cluster each process
+   * pushes its own presence, and a count relayed from another process must not overwrite it.
+   */
+  readonly readingNow?: ReadingNow;
+}
+
+export interface ReadingNow {
+  reading(slug: string): number;
+  /** The number went out with a count push; a presence push with the same number is not needed. */
+  reported(slug: string, reading: number): void;
 }
 
 interface PushState {
@@ -192,7 +205,14 @@ export class ReadCounter {
     clearTimeout(state.timer);
     state.timer = undefined;
     state.lastSentAt = this.now();
-    this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest });
+    const { readingNow } = this.options;
+    if (readingNow) {
+      const reading = readingNow.reading(slug);
+      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest, reading });
+      readingNow.reported(slug, reading);
+    } else {
+      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest });
+    }
     this.options.pubsub.broadcast(POSTS_TOPIC, 'count', { slug, count: state.latest });
     this.options.telemetry.execute(EVENTS.broadcast, { count: state.latest }, { slug });
   }

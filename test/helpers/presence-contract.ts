@@ -55,6 +55,19 @@ export function presenceContract(name: string, makeGroup: (n: number) => Promise
       assert.equal(presence.reading('a'), 1);
     });
 
+    test('untrack removes one viewer of the post at once, as the returned leave does', async () => {
+      const { nodes } = await start(1);
+      const { presence } = nodes[0] as PresenceNode;
+      presence.track('a');
+      presence.track('a');
+      presence.track('b');
+      presence.untrack('a');
+      assert.equal(presence.reading('a'), 1);
+      assert.equal(presence.reading('b'), 1, 'only the named post');
+      presence.untrack('a');
+      assert.equal(presence.reading('a'), 0);
+    });
+
     test('changes are pushed as `presence {reading}`, coalesced, ending on the current value', async () => {
       const { nodes } = await start(1);
       const node = nodes[0] as PresenceNode;

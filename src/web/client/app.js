@@ -31,7 +31,11 @@ function joinPost(topic) {
   const digits = document.querySelector('.counter-digits');
   const reading = document.querySelector('.reading-now');
   const channel = socket.channel(topic, {});
-  channel.on('count', ({ count }) => showCount(digits, count, false));
+  // On one instance, "reading now" rides on count pushes; it also comes on its own as `presence`.
+  channel.on('count', ({ count, reading: now }) => {
+    showCount(digits, count, false);
+    showReading(reading, now);
+  });
   channel.on('presence', ({ reading: now }) => showReading(reading, now));
   channel.join().receive('ok', ({ count, reading: now }) => {
     showCount(digits, count, true);
