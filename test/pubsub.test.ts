@@ -73,3 +73,20 @@ describe('PubSub fan-out in slices', () => {
     await pubsub.close();
   });
 });
+
+describe('PubSub: a broadcast that supersedes an event', () => {
+  test('cuts short a sliced delivery of that event still going out, and drops waiting ones; others keep their order', async () => {
+    const pubsub = new PubSub(undefined, undefined, { fanoutSlice: 2 });
+    const seen = Array.from({ length: 6 }, () => [] as string[]);
+    for (const list of seen) pubsub.subscribe('big', (m) => list.push(`${m.event}:${String(m.payload)}`));
+    pubsub.localBroadcast('big', 'presence', 1);
+    pubsub.broadcast('big', 'other', 'x');
+    pubsub.broadcast('big', 'presence', 2);
+    pubsub.broadcast('big', 'count', 9, { supersedes: ['presence'] });
+    await until(() => seen.every((list) => list.includes('count:9')), 'the superseding broadcast everywhere');
+    assert.deepEqual(seen[0], ['presence:1', 'other:x', 'count:9'], 'the first slice had the presence already');
+    assert.deepEqual(seen[5], ['other:x', 'count:9'], 'the last slice never got the superseded presence');
+    for (const list of seen) assert.ok(!list.includes('presence:2'), 'a waiting presence is dropped');
+    await pubsub.close();
+  });
+});

@@ -6,6 +6,18 @@ export interface Broadcast {
   readonly payload: unknown;
   /** The encoded wire frame, filled by the first socket that sends it so every other socket reuses it. */
   wire?: string;
+  /**
+   * Events this broadcast makes redundant on its topic (it carries their latest state): a sliced delivery of one of them
+   * that is still going out, or waiting, stops for the subscribers it has not reached yet. Local delivery only.
+   */
+  readonly supersedes?: readonly string[];
+}
+
+interface Drain {
+  current: Broadcast;
+  /** The current broadcast was superseded: its remaining slices are skipped. */
+  stopped: boolean;
+  readonly waiting: Broadcast[];
 }
 
 export type Subscriber = (message: Broadcast) => void;
@@ -44,12 +56,13 @@ export interface PubSubOptions {
 /**
  * Guarantees: a broadcast reaches every local subscriber of its topic at the time delivery of that broadcast starts and
  * still subscribed when its turn comes; a subscriber sees the broadcasts of one topic in the order they were made; delivery
- * is synchronous when the topic has at most `fanoutSlice` subscribers and no earlier broadcast to it is still going out.
+ * is synchronous when the topic has at most `fanoutSlice` subscribers and no earlier broadcast to it is still going out;
+ * a broadcast that `supersedes` an event cuts short the sliced deliveries of that event on its topic.
  */
 export class PubSub {
   private readonly topics = new Map<string, Set<Subscriber>>();
   /** Topics with a sliced delivery under way, and the broadcasts waiting behind it (order per topic is kept). */
-  private readonly draining = new Map<string, Broadcast[]>();
+  private readonly draining = new Map<string, Drain>();
   private readonly fanoutSlice: number;
   private closed = false;
 
@@ -81,8 +94,9 @@ export class PubSub {
   }
 
   /** Delivers to local subscribers now and relays to other processes through the adapter. */
-  broadcast(topic: string, event: string, payload: unknown): void {
-    const message: Broadcast = { topic, event, payload };
+  broadcast(topic: string, event: string, payload: unknown, options: { supersedes?: readonly string[] } = {}): void {
+    // One object for both, so the wire frame encoded for local sockets is the one relayed (supersedes stays local).
+    const message: Broadcast = options.supersedes ? { topic, event, payload, supersedes: options.supersedes } : { topic, event, payload };
     this.deliver(message);
     this.adapter.publish(message);
   }
@@ -104,9 +118,16 @@ export class PubSub {
   }
 
   private deliver(message: Broadcast): void {
-    const waiting = this.draining.get(message.topic);
-    if (waiting) {
-      waiting.push(message);
+    const drain = this.draining.get(message.topic);
+    if (drain) {
+      const { supersedes } = message;
+      if (supersedes) {
+        if (supersedes.includes(drain.current.event)) drain.stopped = true;
+        for (let i = drain.waiting.length - 1; i >= 0; i -= 1) {
+          if (supersedes.includes((drain.waiting[i] as Broadcast).event)) drain.waiting.splice(i, 1);
+        }
+      }
+      drain.waiting.push(message);
       return;
     }
     const subscribers = this.topics.get(message.topic);
@@ -115,30 +136,34 @@ export class PubSub {
       for (const subscriber of subscribers) this.call(subscriber, message);
       return;
     }
-    this.draining.set(message.topic, []);
-    this.deliverSlice(message, [...subscribers], 0);
+    const started: Drain = { current: message, stopped: false, waiting: [] };
+    this.draining.set(message.topic, started);
+    this.deliverSlice(started, [...subscribers], 0);
   }
 
-  private deliverSlice(message: Broadcast, targets: readonly Subscriber[], from: number): void {
+  private deliverSlice(drain: Drain, targets: readonly Subscriber[], from: number): void {
     if (this.closed) return;
+    const message = drain.current;
     const current = this.topics.get(message.topic);
-    const end = Math.min(targets.length, from + this.fanoutSlice);
-    for (let i = from; i < end; i += 1) {
+    const end = drain.stopped ? targets.length : Math.min(targets.length, from + this.fanoutSlice);
+    for (let i = drain.stopped ? end : from; i < end; i += 1) {
       const subscriber = targets[i] as Subscriber;
       // One that left meanwhile (closed tab) is skipped.
       if (current?.has(subscriber)) this.call(subscriber, message);
     }
     if (end < targets.length) {
-      setImmediate(() => this.deliverSlice(message, targets, end));
+      setImmediate(() => this.deliverSlice(drain, targets, end));
       return;
     }
-    const next = this.draining.get(message.topic)?.shift();
+    const next = drain.waiting.shift();
     if (!next) {
       this.draining.delete(message.topic);
       return;
     }
+    drain.current = next;
+    drain.stopped = false;
     // The next broadcast to this topic starts in a later turn too, with the subscribers of that moment.
-    setImmediate(() => this.deliverSlice(next, [...(this.topics.get(next.topic) ?? [])], 0));
+    setImmediate(() => this.deliverSlice(drain, [...(this.topics.get(next.topic) ?? [])], 0));
   }
 
   private call(subscriber: Subscriber, message: Broadcast): void {

@@ -38,6 +38,10 @@ export interface ReadingNow {
   reported(slug: string, reading: number): void;
 }
 
+/** A count push carries the latest total (and, with `readingNow`, the latest "reading now"): older ones still going out to a big post can stop. */
+const SUPERSEDED = ['count'] as const;
+const SUPERSEDED_WITH_READING = ['count', 'presence'] as const;
+
 interface PushState {
   lastSentAt: number;
   timer?: NodeJS.Timeout;
@@ -208,10 +212,10 @@ export class ReadCounter {
     const { readingNow } = this.options;
     if (readingNow) {
       const reading = readingNow.reading(slug);
-      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest, reading });
+      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest, reading }, { supersedes: SUPERSEDED_WITH_READING });
       readingNow.reported(slug, reading);
     } else {
-      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest });
+      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest }, { supersedes: SUPERSEDED });
     }
     this.options.pubsub.broadcast(POSTS_TOPIC, 'count', { slug, count: state.latest });
     this.options.telemetry.execute(EVENTS.broadcast, { count: state.latest }, { slug });
