@@ -97,7 +97,7 @@ export const OPTIONS = {
   httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP; 0 turns the limit off.'),
   pushViewersPerInterval: option('PUSH_VIEWERS_PER_INTERVAL', 5000, integer(1), 'A post with more live viewers than this waits one PUSH_INTERVAL_MS per such group between count pushes (10,000 viewers: one push per 200 ms), so fan-out cannot starve the server.'),
   commitDelayMs: option('COMMIT_DELAY_MS', 5, integer(0, 1000), 'Reads wait up to this long after the previous commit so more of them share one fsync (group commit); adds at most this much to a count push.'),
-  fanoutSlice: option('FANOUT_SLICE', 1000, integer(1, 1_000_000), 'A push to a post with more live viewers than this is sent in slices of this many sockets, one per event-loop turn, so heartbeats, pages and reads are answered in between.'),
+  fanoutSlice: option('FANOUT_SLICE', 250, integer(1, 1_000_000), 'A push to a post with more live viewers than this is sent in slices of this many sockets, one per event-loop turn, so heartbeats, pages and reads are answered in between.'),
   pushIntervalMs: option('PUSH_INTERVAL_MS', 100, integer(0, 10_000), 'Count pushes per post are coalesced to at most one per interval (always ending on the exact value).'),
   embedOrigins: option('EMBED_ORIGINS', [] as string[], origins, 'Origins (https://static.example) whose pages may embed the counter: CORS on /api, and the live socket.'),
   sites: option('SITES', [] as string[], list, 'External pages that may be counted: `slug=https://site/path` entries, or a .json file of [{slug, url, title}].'),
