@@ -28,7 +28,7 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   viewers: 1000, fanoutReads: 8, spikeRate: 500, spikeSeconds: 2, heartbeatClientsPerWorker: 50,
   ingestClients: 200, ingestReadsPerClient: 10, httpSeconds: 2, httpConnections: 50,
-  coldPosts: 1000, detsIncrements: 20_000, sqliteSeconds: 0.5, workers: 2, timeoutMs: 20_000,
+  coldPosts: 1000, detsIncrements: 100_000, sqliteSeconds: 0.5, workers: 2, timeoutMs: 20_000,
 };
 
 export const TINY: Sizes = {
