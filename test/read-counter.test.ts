@@ -17,6 +17,8 @@ import { deferred, until } from './helpers/wait.js';
 class ControlledStore implements CounterStore {
   readonly kind: string;
   applyCalls: Increment[][] = [];
+  /** What ReadCounter said it dropped and will not resubmit. */
+  discarded: Increment[] = [];
   failNext = 0;
   private gate: Promise<void> | undefined;
 
@@ -42,6 +44,10 @@ class ControlledStore implements CounterStore {
       throw new Error('store unreachable');
     }
     return this.inner.apply(increments);
+  }
+
+  discard(increments: readonly Increment[]): void {
+    this.discarded.push(...increments);
   }
 
   ensureCounters = (slugs: Iterable<string>) => this.inner.ensureCounters(slugs);
@@ -294,6 +300,7 @@ describe('ReadCounter', () => {
     assert.equal(r.counter.pendingReads(), 3);
     assert.equal(r.counter.dropped, 2);
     assert.deepEqual(r.errors.at(-1)?.metadata, { reason: 'buffer_full' });
+    assert.deepEqual(store.discarded.map(({ slug, count }) => ({ slug, count })), [{ slug: 'a', count: 1 }, { slug: 'a', count: 1 }], 'the store hears which reads will never be resubmitted');
   });
 
   test('invalid read events are ignored and never stall counting', async () => {

@@ -83,6 +83,45 @@ describe('RedisStore exactly once', { skip }, () => {
   });
 });
 
+describe('RedisStore: reads dropped while their batch is in doubt', { skip }, () => {
+  const prefix = testPrefix('discard');
+  after(() => deletePrefix(prefix));
+
+  test('are not held against newer reads, whether or not their batch landed', async () => {
+    const proxy = await ReplyDropProxy.start(Number(new URL(REDIS_URL).port || 6379));
+    const client = await connectRedis(`redis://127.0.0.1:${proxy.port}`);
+    const store = new RedisStore(client, { prefix });
+    const probe = await testClient();
+    const day = '2024-02-01';
+    const reconnected = () => until(() => client.isReady, 'the client to reconnect');
+    try {
+      await store.apply([{ slug: 'c', day, count: 1 }]);
+      // Lands, but unanswered; then ReadCounter drops two of its three reads from a full buffer.
+      proxy.dropReplies = true;
+      const landed = [{ slug: 'c', day, count: 1 }, { slug: 'c', day, count: 1 }, { slug: 'c', day, count: 1 }];
+      await assert.rejects(store.apply(landed));
+      assert.equal(await probe.hGet(`${prefix}totals`, 'c'), '4', 'Redis did apply the batch');
+      store.discard(landed.slice(0, 2));
+      proxy.dropReplies = false;
+      await reconnected();
+      // The one read still held is resubmitted with two new ones: only the new ones are added.
+      assert.equal((await store.apply([landed[2] as (typeof landed)[number], { slug: 'c', day, count: 2 }])).get('c'), 6);
+      // Never reaches Redis, and all of it is dropped: nothing is owed either way.
+      proxy.dropRequests = true;
+      await assert.rejects(store.apply([{ slug: 'c', day, count: 5 }]));
+      store.discard([{ slug: 'c', day, count: 5 }]);
+      proxy.dropRequests = false;
+      await reconnected();
+      assert.equal((await store.apply([{ slug: 'c', day, count: 1 }])).get('c'), 7);
+      assert.equal(await probe.hGet(`${prefix}daily:c`, day), '7');
+    } finally {
+      client.destroy();
+      await probe.close();
+      await proxy.close();
+    }
+  });
+});
+
 /** A TCP proxy in front of Redis that can swallow replies (or requests) and then cut the connection. */
 class ReplyDropProxy {
   dropReplies = false;

@@ -119,7 +119,7 @@ export class ReadCounter {
     const max = this.options.maxPendingReads ?? Infinity;
     if (this.queue.length <= max) return;
     const over = this.queue.length - max;
-    this.queue.splice(0, over);
+    this.options.store.discard?.(this.queue.splice(0, over));
     this.dropped += over;
     this.options.telemetry.execute(EVENTS.storeError, { dropped: over }, { reason: 'buffer_full' });
   }

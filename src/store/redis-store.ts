@@ -128,6 +128,26 @@ export class RedisStore implements CounterStore {
     return totals;
   }
 
+  /**
+   * ReadCounter dropped these reads and will not resubmit them. The oldest go first, and a failed batch is put back
+   * in front, so they are the reads of the unanswered batch first: its expected resubmission (`sent`, still in doubt)
+   * and then the settled credit shrink by as much. Otherwise a batch that did land would later cancel newer reads
+   * of the same post and day. A dropped read whose batch did land stays counted, since Redis has it.
+   */
+  discard(increments: readonly Increment[]): void {
+    for (const { slug, day, count } of mergeIncrements(increments)) {
+      const key = tallyKey(slug, day);
+      let left = count;
+      const doubtful = this.inDoubt?.sent.get(key) ?? 0;
+      if (doubtful > 0 && this.inDoubt) {
+        const taken = Math.min(doubtful, left);
+        subtract(this.inDoubt.sent, key, taken);
+        left -= taken;
+      }
+      if (left > 0) subtract(this.credit, key, Math.min(this.credit.get(key) ?? 0, left));
+    }
+  }
+
   /** Resolves a batch whose reply was lost; throws (changing nothing) while Redis cannot answer. */
   private async settleDoubt(): Promise<void> {
     if (!this.inDoubt) return;
