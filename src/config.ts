@@ -94,7 +94,7 @@ export const OPTIONS = {
   liveMaxConnectionsPerIp: option('LIVE_MAX_CONNECTIONS_PER_IP', 256, integer(1, 10_000_000), 'Live sockets one IP may hold (offices and carriers share IPs).'),
   liveMaxBufferedBytes: option('LIVE_MAX_BUFFERED_BYTES', 1_048_576, integer(4096), 'Bytes waiting to be sent to one socket before it is closed as a slow consumer (4507).'),
   liveIdleTimeoutMs: option('LIVE_IDLE_TIMEOUT_MS', 60_000, integer(1000), 'A socket that sends nothing (not even a heartbeat) for this long is closed.'),
-  httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP; 0 turns the limit off.'),
+  httpRateLimit: option('HTTP_RATE_LIMIT', 600, integer(0), 'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/ files are not counted); 0 turns the limit off.'),
   pushViewersPerInterval: option('PUSH_VIEWERS_PER_INTERVAL', 5000, integer(1), 'A post with more live viewers than this waits one PUSH_INTERVAL_MS per such group between count pushes (10,000 viewers: one push per 200 ms), so fan-out cannot starve the server.'),
   commitDelayMs: option('COMMIT_DELAY_MS', 5, integer(0, 1000), 'Reads wait up to this long after the previous commit so more of them share one fsync (group commit); adds at most this much to a count push.'),
   fanoutSlice: option('FANOUT_SLICE', 250, integer(1, 1_000_000), 'A push to a post with more live viewers than this is sent in slices of this many sockets, one per event-loop turn, so heartbeats, pages and reads are answered in between.'),

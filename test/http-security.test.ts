@@ -59,12 +59,16 @@ describe('HTTP security headers', () => {
 });
 
 describe('HTTP rate limit, body limit, errors', () => {
-  test('HTTP_RATE_LIMIT: per IP per minute on pages and APIs, then 429 without details; X-Forwarded-For ignored without TRUST_PROXY', async () => {
+  test('HTTP_RATE_LIMIT: per IP per minute on pages and APIs (not assets), then 429 without details; X-Forwarded-For ignored without TRUST_PROXY', async () => {
     const server = await start({ HTTP_RATE_LIMIT: '4' });
     try {
       const get = (url: string, remoteAddress = CLIENT_IP, headers = {}) => server.readcount.app.inject({ url, remoteAddress, headers });
       const statuses = [];
-      for (const url of ['/', '/post/hello', '/api/posts/hello/receipt', '/feed.xml', '/how-we-count']) statuses.push((await get(url)).statusCode);
+      for (const url of ['/', '/post/hello', '/api/posts/hello/receipt', '/feed.xml', '/how-we-count']) {
+        statuses.push((await get(url)).statusCode);
+        // What a page pulls in alongside does not spend the budget.
+        for (const asset of ['/assets/site.css', '/assets/app.js', '/assets/phoenix.mjs']) assert.equal((await get(asset)).statusCode, 200, asset);
+      }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
       const refused = await get('/api/posts/hello/receipt', CLIENT_IP, { 'x-forwarded-for': '198.51.100.5' });
       assert.equal(refused.statusCode, 429, 'a forged X-Forwarded-For does not reset the budget');

@@ -91,6 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(fastifyRateLimit, {
       max: config.httpRateLimit,
       timeWindow: '1 minute',
+      // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
+      // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
+      allowList: (request) => request.url.startsWith('/assets/'),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });
