@@ -161,7 +161,12 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   });
   const app: FastifyInstance = await buildApp({
     config, library, renderer, counter, live, signer, receipts, store, telemetry, sites, reading: (slug) => presence.reading(slug),
-    health: () => ({ status: redis && !redis.isUp() ? 'degraded' : 'ok', store: store.kind, ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}), posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads() }),
+    // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
+    health: () => ({
+      status: (redis && !redis.isUp()) || counter.storeFailing() ? 'degraded' : 'ok',
+      store: store.kind, commits: counter.storeFailing() ? 'failing' : 'ok', ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}),
+      posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads(),
+    }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   ready = app;

@@ -78,8 +78,11 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
         const drainMs = await elapsed(() => server.readcount.counter.drain());
         assert.ok(drainMs < 5000, `drain took ${drainMs} ms, past the 5 s shutdown deadline`);
         assert.equal(server.readcount.counter.count('hello'), 1, 'nothing announced that was not committed');
+        const health = (await server.readcount.app.inject({ url: '/healthz' })).json() as Record<string, unknown>;
+        assert.deepEqual([health.status, health.commits, health.redis], ['degraded', 'failing', 'up'], 'a silent Redis still looks connected; failing commits show it');
         proxy.release();
         await until(() => server.readcount.counter.count('hello') === 4 && server.readcount.counter.pendingReads() === 0, 'total 4, nothing pending', 15_000, 50);
+        assert.equal(((await server.readcount.app.inject({ url: '/healthz' })).json() as { status: string }).status, 'ok', 'healthy again');
         const probe = await testClient(redis.url);
         try {
           assert.equal(await probe.hGet('readcount:totals', 'hello'), '4', 'nothing lost, nothing doubled');

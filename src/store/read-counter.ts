@@ -106,6 +106,11 @@ export class ReadCounter {
     return this.queue.length;
   }
 
+  /** The last commit failed and reads wait for a retry (Redis away or silent, disk full). */
+  storeFailing(): boolean {
+    return this.failing;
+  }
+
   record(slug: string, count = 1): void {
     // One bad increment would make the store refuse every batch it lands in, stalling all counting.
     if (slug === '' || !Number.isSafeInteger(count) || count < 1) return;
