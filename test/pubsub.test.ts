@@ -90,3 +90,20 @@ describe('PubSub: a broadcast that supersedes an event', () => {
     await pubsub.close();
   });
 });
+
+describe('PubSub: broadcasts relayed from other processes', () => {
+  test('are never cut short by a local broadcast that supersedes their event', async () => {
+    let deliverRemote: ((message: Broadcast) => void) | undefined;
+    // A loop-back adapter: what it hands in is what another process would have published.
+    const adapter = { name: 'loopback', start: async (deliver: (message: Broadcast) => void) => void (deliverRemote = deliver), publish() {}, async close() {} };
+    const pubsub = new PubSub(adapter, undefined, { fanoutSlice: 2 });
+    await pubsub.start();
+    const seen = Array.from({ length: 6 }, () => [] as unknown[]);
+    for (const list of seen) pubsub.subscribe('big', (m) => list.push(m.payload));
+    deliverRemote?.({ topic: 'big', event: 'count', payload: 105 });
+    pubsub.broadcast('big', 'count', 100, { supersedes: ['count'] });
+    await until(() => seen.every((list) => list.includes(100)), 'the local broadcast everywhere');
+    for (const list of seen) assert.deepEqual(list, [105, 100], 'the higher relayed count reached every viewer first');
+    await pubsub.close();
+  });
+});

@@ -211,6 +211,16 @@ describe('ReadCounter', () => {
     assert.deepEqual(frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload), [{ reading: 3 }]);
   });
 
+  test('a push never carries less than a total another instance committed and relayed meanwhile', async () => {
+    const r = await rig(new MemoryStore());
+    // Another instance committed 5 reads of "a" and relayed its total on the index topic.
+    r.pubsub.broadcast(POSTS_TOPIC, 'count', { slug: 'a', count: 5 });
+    assert.equal(r.counter.count('a'), 5);
+    read(r);
+    await until(() => r.posts.length === 1, 'the push after our own commit');
+    assert.deepEqual(r.posts, [5], 'our store answered 1 here, but 5 is known committed');
+  });
+
   test('commit delay: reads trickling in right after a commit share the next one', async () => {
     const store = new ControlledStore(new MemoryStore());
     const r = await rig(store, { commitDelayMs: 150 });

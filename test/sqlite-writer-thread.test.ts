@@ -1,8 +1,10 @@
 // SqliteStore's writer thread: batches in flight at close are committed, and batches commit in the order they were sent.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { utcDay } from '../src/store/store.js';
@@ -37,6 +39,26 @@ describe('SqliteStore writer thread', () => {
       assert.equal(await reopened.total('b'), 100);
     } finally {
       await reopened.close();
+    }
+  });
+
+  test('an idle store, or one whose batches are answered, does not keep the process alive', async () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const storeModule = pathToFileURL(join(root, 'src/store/sqlite-store.ts')).href;
+    for (const [name, body] of [
+      ['idle', ''],
+      ['answered', `await store.apply([{ slug: 'x', day: '2024-01-01', count: 1 }]);`],
+    ] as const) {
+      const script = join(dir, `${name}.mts`);
+      await writeFile(script, `import { SqliteStore } from ${JSON.stringify(storeModule)};\nconst store = new SqliteStore(${JSON.stringify(join(dir, `${name}.db`))});\n${body}\nconsole.log('done');\n`);
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      clearTimeout(timer);
+      assert.equal(code, 0, `${name}: the process ended by itself (killed after 20 s otherwise); output: ${out}`);
+      assert.match(out, /done/);
     }
   });
 

@@ -201,6 +201,8 @@ export class LiveConnection {
     if (!result) return this.reply(frame, refuse('unmatched_topic'));
     if (result.status === 'error' || this.closed) {
       this.unsubscribe(subscribed);
+      // Closed while the join was answered: the channel was made (and counted in "reading now"), so end it.
+      if (result.status === 'ok') result.channel.terminate?.();
       return this.reply(frame, result.status === 'error' ? result : refuse('unmatched_topic'));
     }
     // slice(): an exact-length copy; a list grown by push keeps room for 16 more entries.

@@ -8,7 +8,8 @@ export interface Broadcast {
   wire?: string;
   /**
    * Events this broadcast makes redundant on its topic (it carries their latest state): a sliced delivery of one of them
-   * that is still going out, or waiting, stops for the subscribers it has not reached yet. Local delivery only.
+   * that this process made, still going out or waiting, stops for the subscribers it has not reached yet. Broadcasts
+   * relayed from other processes are never cut short. Local delivery only.
    */
   readonly supersedes?: readonly string[];
 }
@@ -64,6 +65,8 @@ export class PubSub {
   /** Topics with a sliced delivery under way, and the broadcasts waiting behind it (order per topic is kept). */
   private readonly draining = new Map<string, Drain>();
   private readonly fanoutSlice: number;
+  /** Broadcasts that came from other processes: only this process's own can be superseded by its own later ones. */
+  private readonly relayed = new WeakSet<Broadcast>();
   private closed = false;
 
   constructor(
@@ -75,7 +78,10 @@ export class PubSub {
   }
 
   async start(): Promise<void> {
-    await this.adapter.start((message) => this.deliver(message));
+    await this.adapter.start((message) => {
+      this.relayed.add(message);
+      this.deliver(message);
+    });
   }
 
   /** Returns the function that unsubscribes; calling it twice is harmless. */
@@ -122,9 +128,11 @@ export class PubSub {
     if (drain) {
       const { supersedes } = message;
       if (supersedes) {
-        if (supersedes.includes(drain.current.event)) drain.stopped = true;
+        // Another process's count may be higher than ours (it committed later); it is never cut short by ours.
+        const mine = (queued: Broadcast) => supersedes.includes(queued.event) && !this.relayed.has(queued);
+        if (mine(drain.current)) drain.stopped = true;
         for (let i = drain.waiting.length - 1; i >= 0; i -= 1) {
-          if (supersedes.includes((drain.waiting[i] as Broadcast).event)) drain.waiting.splice(i, 1);
+          if (mine(drain.waiting[i] as Broadcast)) drain.waiting.splice(i, 1);
         }
       }
       drain.waiting.push(message);

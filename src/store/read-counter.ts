@@ -214,6 +214,9 @@ export class ReadCounter {
     clearTimeout(state.timer);
     state.timer = undefined;
     state.lastSentAt = this.now();
+    // Never below a total another instance committed and relayed meanwhile (the cache holds only committed totals):
+    // this push may cut short the delivery of that higher one (supersedes), and pages ignore a count that goes down.
+    state.latest = Math.max(state.latest, this.cache.get(slug) ?? 0);
     const { readingNow } = this.options;
     if (readingNow) {
       const reading = readingNow.reading(slug);

@@ -29,8 +29,6 @@ export class SqliteWriterThread {
 
   constructor(file: string) {
     this.worker = startWorker(file);
-    // Only a thread with batches in flight keeps the process alive.
-    this.worker.unref();
     this.worker.on('message', (reply: ApplyReply) => this.settle(reply));
     this.worker.on('error', (error) => this.fail(error));
     this.exited = new Promise((resolve) => {
@@ -39,6 +37,9 @@ export class SqliteWriterThread {
         resolve();
       });
     });
+    // Only a thread with batches in flight keeps the process alive. After the listeners: adding a 'message' listener
+    // refs the worker again.
+    this.worker.unref();
   }
 
   apply(increments: readonly Increment[]): Promise<Map<string, number>> {
