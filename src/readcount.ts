@@ -26,6 +26,8 @@ import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
+/** Creating counters for new posts is retried with doubling waits up to this (a Redis outage can last). */
+const ADD_POSTS_RETRY_MAX_MS = 30_000;
 
 export interface Readcount {
   readonly app: FastifyInstance;
@@ -131,11 +133,21 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);
+  let stopped = false;
+  // A new post without a counter has no page (404) until one is made, so a failure (Redis briefly away) is retried.
+  const addPosts = (slugs: readonly string[], attempt = 0): void => {
+    counter.addPosts(slugs).catch((error: unknown) => {
+      if (stopped) return;
+      const retryMs = Math.min(ADD_POSTS_RETRY_MAX_MS, 1000 * 2 ** attempt);
+      log('error', `could not create counters for ${slugs.join(', ')}; retrying in ${retryMs} ms`, { err: error });
+      setTimeout(() => !stopped && addPosts(slugs, attempt + 1), retryMs).unref();
+    });
+  };
   library.on('change', (changes) => {
     void renderer.then((ready) => {
       for (const slug of [...changes.changed, ...changes.removed]) ready.forget(slug);
     }, () => {});
-    if (changes.added.length > 0) counter.addPosts(changes.added).catch((error: unknown) => log('error', 'could not create counters', { err: error }));
+    if (changes.added.length > 0) addPosts(changes.added);
   });
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
@@ -175,6 +187,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      stopped = true;
       live.close();
       await watcher?.close();
       await app.close();

@@ -93,6 +93,20 @@ describe('Redis outage', { skip }, () => {
     assert.equal(linesMatching(server, /reachable again/), 1, 'the recovery is logged once');
   });
 
+  test('a post added while Redis is away gets its counter, and its page, once Redis is back', async () => {
+    const posts = join(root, 'late-posts');
+    await mkdir(posts);
+    await writeFile(join(posts, 'hello.md'), '---\ntitle: "Hello"\ndate: 2024-01-01\n---\n\nText.\n');
+    const { redis, server } = await setUp('late-post', { POSTS_DIR: posts }, false);
+    await redis.stop();
+    await until(async () => (await health(server)).status === 'degraded', '/healthz to report degraded');
+    await writeFile(join(posts, 'late.md'), '---\ntitle: "Late"\ndate: 2024-02-01\n---\n\nText.\n');
+    await until(() => linesMatching(server, /could not create counters for late/) > 0, 'the failed attempt to be logged', 15_000, 100);
+    assert.equal((await fetch(`${server.base}/post/late`)).status, 404, 'no counter yet, so no page');
+    await redis.start();
+    await until(async () => (await fetch(`${server.base}/post/late`)).status === 200, 'the page once the retry made its counter', 40_000, 200);
+  });
+
   test('when the buffer is full the oldest reads are dropped, counted and logged once', async () => {
     const { redis, server } = await setUp('overflow', { PENDING_READS_MAX: '2' }, false);
     await redis.stop();
