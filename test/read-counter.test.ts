@@ -313,6 +313,17 @@ describe('ReadCounter', () => {
     assert.deepEqual(store.discarded.map(({ slug, count }) => ({ slug, count })), [{ slug: 'a', count: 1 }, { slug: 'a', count: 1 }], 'the store hears which reads will never be resubmitted');
   });
 
+  test('the buffer bound holds with a store that has no discard hook (SQLite, memory)', async () => {
+    const store = new MemoryStore();
+    assert.equal('discard' in store, false, 'this test is about stores without the hook');
+    const r = await rig(store, { maxPendingReads: 2 });
+    // Five reads in one tick: the commit takes its batch on the next turn, so three overflow.
+    for (let i = 0; i < 5; i += 1) read(r);
+    assert.equal(r.counter.pendingReads(), 2);
+    await until(() => r.counter.count('a') === 2, 'the two kept reads committed');
+    assert.equal(r.counter.dropped, 3);
+  });
+
   test('invalid read events are ignored and never stall counting', async () => {
     const store = new MemoryStore();
     const r = await rig(store);

@@ -124,7 +124,9 @@ export class ReadCounter {
     const max = this.options.maxPendingReads ?? Infinity;
     if (this.queue.length <= max) return;
     const over = this.queue.length - max;
-    this.options.store.discard?.(this.queue.splice(0, over));
+    // Spliced first: an optional call whose method is missing would not evaluate its argument.
+    const dropped = this.queue.splice(0, over);
+    this.options.store.discard?.(dropped);
     this.dropped += over;
     this.options.telemetry.execute(EVENTS.storeError, { dropped: over }, { reason: 'buffer_full' });
   }
