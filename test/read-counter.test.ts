@@ -211,6 +211,35 @@ describe('ReadCounter', () => {
     assert.deepEqual(frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload), [{ reading: 3 }]);
   });
 
+  test('one instance: a presence push waits a whole interval after the last count push that carried the number', async () => {
+    const telemetry = new Telemetry();
+    const pubsub = new PubSub();
+    const presence = new LocalPresence({ pubsub, pushIntervalMs: 300 });
+    const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pushIntervalMs: 0, readingNow: presence });
+    const frames: { event: string; payload: unknown; at: number }[] = [];
+    pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: performance.now() }));
+    await counter.start(['a']);
+    cleanups.push(async () => {
+      await counter.close();
+      await presence.close();
+      await pubsub.close();
+    });
+    presence.track('a');
+    await until(() => frames.some((frame) => frame.event === 'presence'), 'the first presence push');
+    // Late in the interval, so a timer set now would fire soon after the count push if nothing held it back.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    presence.track('a');
+    telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'a' });
+    await until(() => frames.some((frame) => frame.event === 'count'), 'the count push carrying 2');
+    presence.track('a');
+    await until(() => frames.filter((frame) => frame.event === 'presence').length === 2, 'the presence push for 3', 3000);
+    const count = frames.find((frame) => frame.event === 'count');
+    const last = frames.filter((frame) => frame.event === 'presence').at(-1);
+    assert.deepEqual(count?.payload, { count: 1, reading: 2 });
+    assert.deepEqual(frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload), [{ reading: 1 }, { reading: 3 }]);
+    assert.ok((last?.at ?? 0) - (count?.at ?? 0) >= 290, `presence waited ${Math.round((last?.at ?? 0) - (count?.at ?? 0))} ms after the count push`);
+  });
+
   test('a push never carries less than a total another instance committed and relayed meanwhile', async () => {
     const r = await rig(new MemoryStore());
     // Another instance committed 5 reads of "a" and relayed its total on the index topic.

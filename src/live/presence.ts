@@ -103,6 +103,16 @@ export class LocalPresence implements Presence {
 
   private flush(slug: string, state: PushState): void {
     state.timer = undefined;
+    if (this.closed) return;
+    // A count push carried the number since this timer was set (`reported`): wait a whole interval from then. While
+    // reads flow, "reading now" then rides only on count pushes, and a separate presence fan-out to a big post cannot
+    // land just ahead of a count push; once they stop, this push follows within an interval, on the current value.
+    const sinceSent = this.now() - state.lastSentAt;
+    if (sinceSent < this.options.pushIntervalMs) {
+      state.timer = setTimeout(() => this.flush(slug, state), this.options.pushIntervalMs - sinceSent);
+      state.timer.unref();
+      return;
+    }
     const reading = this.reading(slug);
     if (reading === state.lastSent) {
       if (reading === 0) this.pushes.delete(slug);
