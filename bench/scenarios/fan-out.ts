@@ -7,8 +7,12 @@ import { startReadcount, type Target } from '../lib/processes.js';
 import { type Row, ratioRow } from '../lib/report.js';
 import { percentile } from '../lib/stats.js';
 
-/** Unmeasured reads (and bare broadcasts) first: at 1,000 viewers the first few were up to 3× slower on both sides. */
-const WARM_UP_READS = 3;
+/**
+ * Unmeasured reads (and bare broadcasts) first, so both servers are measured with their hot paths compiled, as a
+ * server that has run for a while is. At 1,000 viewers readcount's 4th read was still 2× slower than its 5th and
+ * later (its read path is longer to warm: token check, policy, commit, announce); after 8, none was.
+ */
+const WARM_UP_READS = 8;
 /**
  * Both servers rest this long after their viewers connected, so reads meet idle viewers (the steady state this
  * scenario is about) rather than the tail of the connection burst (its garbage collection, its presence pushes).
