@@ -11,6 +11,7 @@ export type WorkerCommand =
   | { cmd: 'target'; value: number }
   | { cmd: 'waitTarget'; timeoutMs: number }
   | { cmd: 'trackPushes'; on: boolean }
+  | { cmd: 'gc' }
   | { cmd: 'close' };
 
 export interface ConnectResult { connected: number; failed: number; firstError?: string }
@@ -35,7 +36,7 @@ export class ClientPool {
   constructor(readonly size: number) {
     for (let i = 0; i < size; i += 1) {
       const child = fork(join(ROOT, 'bench/workers/ws-clients.ts'), [], {
-        execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_WORKER_INDEX: String(i) },
+        execArgv: [...TSX, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_WORKER_INDEX: String(i) },
       });
       child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
         const waiter = this.waiting.get(message.id);

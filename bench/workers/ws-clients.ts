@@ -261,6 +261,10 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       else push.tracking = false;
       for (const client of clients) Object.assign(client, { bucket: -1, bucketCount: 0 });
       return { maxPerSecond: push.maxPerSecond, total: push.total, clients: clients.length };
+    case 'gc':
+      // Forked with --expose-gc (client-pool.ts) so a scenario can settle the generators' heaps before measuring.
+      (globalThis as { gc?: () => void }).gc?.();
+      return { collected: typeof (globalThis as { gc?: unknown }).gc === 'function' };
     case 'close':
       for (const client of clients.splice(0)) client.ws.terminate();
       return { closed: true };
