@@ -94,6 +94,23 @@ async function rig(store: CounterStore, options: Partial<ReadCounterOptions> = {
   return result;
 }
 
+/** One instance's ReadCounter with "reading now" riding on its count pushes; `frames` are the pushes on post:a. */
+async function readingNowRig(presenceIntervalMs: number) {
+  const telemetry = new Telemetry();
+  const pubsub = new PubSub();
+  const presence = new LocalPresence({ pubsub, pushIntervalMs: presenceIntervalMs });
+  const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pushIntervalMs: 0, readingNow: presence });
+  const frames: { event: string; payload: unknown; at: number }[] = [];
+  pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: performance.now() }));
+  await counter.start(['a']);
+  cleanups.push(async () => {
+    await counter.close();
+    await presence.close();
+    await pubsub.close();
+  });
+  return { telemetry, presence, frames };
+}
+
 const read = (r: Rig, slug = 'a'): void => r.telemetry.execute(EVENTS.read, { count: 1 }, { slug });
 
 describe('ReadCounter', () => {
@@ -187,18 +204,7 @@ describe('ReadCounter', () => {
   });
 
   test('one instance: "reading now" rides on the count push, and presence then sends no duplicate', async () => {
-    const telemetry = new Telemetry();
-    const pubsub = new PubSub();
-    const presence = new LocalPresence({ pubsub, pushIntervalMs: 50 });
-    const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pushIntervalMs: 0, readingNow: presence });
-    const frames: { event: string; payload: unknown }[] = [];
-    pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload }));
-    await counter.start(['a']);
-    cleanups.push(async () => {
-      await counter.close();
-      await presence.close();
-      await pubsub.close();
-    });
+    const { telemetry, presence, frames } = await readingNowRig(50);
     presence.track('a');
     presence.track('a');
     telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'a' });
@@ -212,18 +218,7 @@ describe('ReadCounter', () => {
   });
 
   test('one instance: a presence push waits a whole interval after the last count push that carried the number', async () => {
-    const telemetry = new Telemetry();
-    const pubsub = new PubSub();
-    const presence = new LocalPresence({ pubsub, pushIntervalMs: 300 });
-    const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pushIntervalMs: 0, readingNow: presence });
-    const frames: { event: string; payload: unknown; at: number }[] = [];
-    pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: performance.now() }));
-    await counter.start(['a']);
-    cleanups.push(async () => {
-      await counter.close();
-      await presence.close();
-      await pubsub.close();
-    });
+    const { telemetry, presence, frames } = await readingNowRig(300);
     presence.track('a');
     await until(() => frames.some((frame) => frame.event === 'presence'), 'the first presence push');
     // Late in the interval, so a timer set now would fire soon after the count push if nothing held it back.
