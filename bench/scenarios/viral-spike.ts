@@ -1,5 +1,6 @@
 // Scenario 3: a post goes viral — steady reads on one post with every viewer watching; counts exact, heartbeats prompt, pushes coalesced.
 import { OPTIONS } from '../../src/config.js';
+import { countPushInterval } from '../../src/store/read-counter.js';
 import { startBare } from '../lib/bare.js';
 import { ClientPool, type PushResult, type ReadsResult, share } from '../lib/client-pool.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
@@ -69,7 +70,7 @@ export async function measureSpike(target: Target, pool: ClientPool, options: { 
 
 /** readcount's count-push cadence at its defaults for this many viewers, so the bare baseline fans out as often. */
 export const defaultPushIntervalMs = (viewers: number): number =>
-  OPTIONS.pushIntervalMs.default * Math.max(1, Math.ceil(viewers / OPTIONS.pushViewersPerInterval.default));
+  countPushInterval(viewers, OPTIONS.pushIntervalMs.default, OPTIONS.pushViewersPerInterval.default);
 
 /**
  * The same spike against the bare `ws` server pushing a count (and a "reading now") at readcount's cadence: what this

@@ -38,6 +38,11 @@ export interface ReadingNow {
   reported(slug: string, reading: number): void;
 }
 
+/** The wait between count pushes to a post with `viewers` live viewers: one interval per `viewersPerInterval` of them. */
+export function countPushInterval(viewers: number, intervalMs: number, viewersPerInterval = Infinity): number {
+  return intervalMs * Math.max(1, Math.ceil(viewers / viewersPerInterval));
+}
+
 /** A count push carries the latest total (and, with `readingNow`, the latest "reading now"): older ones still going out to a big post can stop. */
 const SUPERSEDED = ['count'] as const;
 const SUPERSEDED_WITH_READING = ['count', 'presence'] as const;
@@ -207,9 +212,7 @@ export class ReadCounter {
   }
 
   private pushInterval(slug: string): number {
-    const viewers = this.options.pubsub.subscriberCount(postTopic(slug));
-    const steps = Math.max(1, Math.ceil(viewers / (this.options.viewersPerPushInterval ?? Infinity)));
-    return this.options.pushIntervalMs * steps;
+    return countPushInterval(this.options.pubsub.subscriberCount(postTopic(slug)), this.options.pushIntervalMs, this.options.viewersPerPushInterval);
   }
 
   private flushPush(slug: string, state: PushState): void {

@@ -18,16 +18,17 @@ export class SqliteStore implements CounterStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  private readonly applyHere: (increments: readonly Increment[]) => Map<string, number>;
+  /** Only without the writer thread: then batches commit on this connection. */
+  private readonly applyHere: ((increments: readonly Increment[]) => Map<string, number>) | undefined;
   /** Started with the store, so its start-up (tens of ms; more from source) is not paid by the first reads. */
   private writer: SqliteWriterThread | undefined;
 
   /** Opens (creating when absent) the database; throws when the file is not a readable SQLite database. */
-  constructor(readonly file: string, private readonly options: SqliteStoreOptions = {}) {
+  constructor(readonly file: string, options: SqliteStoreOptions = {}) {
     this.db = openDatabase(file);
     this.db.exec(SCHEMA);
-    this.applyHere = prepareApply(this.db);
-    if (options.writerThread !== false) this.writer = new SqliteWriterThread(file);
+    if (options.writerThread === false) this.applyHere = prepareApply(this.db);
+    else this.writer = new SqliteWriterThread(file);
     this.statements = {
       ensure: this.db.prepare('INSERT OR IGNORE INTO counters (slug, total) VALUES (?, 0)'),
       total: this.db.prepare('SELECT total FROM counters WHERE slug = ?').pluck(),
@@ -56,7 +57,7 @@ export class SqliteStore implements CounterStore {
   async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
     if (increments.length === 0) return new Map();
     checkIncrements(increments);
-    if (this.options.writerThread === false) return this.applyHere(increments);
+    if (this.applyHere) return this.applyHere(increments);
     if (!this.db.open) throw new Error('the store is closed');
     if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
     return this.writer.apply(increments);
