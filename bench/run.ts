@@ -20,7 +20,15 @@ async function runOne(scenario: Scenario): Promise<Row[]> {
     return await scenario.run(context);
   } catch (error) {
     log(`scenario ${scenario.id} failed: ${(error as Error).stack ?? String(error)}`);
-    return [{ scenario: `${scenario.id} ${scenario.name}`, unit: '', target: '', pass: false, note: `error: ${(error as Error).message}` }];
+    return [
+      {
+        scenario: `${scenario.id} ${scenario.name}`,
+        unit: '',
+        target: '',
+        pass: false,
+        note: `error: ${(error as Error).message}`,
+      },
+    ];
   }
 }
 
@@ -47,5 +55,7 @@ const seconds = Math.round((performance.now() - started) / 1000);
 process.stdout.write(`\n${formatTable(rows)}\n\n`);
 for (const row of rows) if (row.note) process.stdout.write(`${row.scenario}: ${row.note}\n`);
 const file = writeResults(join(ROOT, 'bench/results'), quick, rows, seconds, only ? `only-${[...only].join('-')}` : '');
-process.stdout.write(`\n${rows.filter((row) => row.pass === true).length} passed, ${rows.filter((row) => row.pass === false).length} failed, ${rows.filter((row) => row.pass === undefined && row.target !== 'info').length} skipped in ${seconds} s; results in ${file}\n`);
+process.stdout.write(
+  `\n${rows.filter((row) => row.pass === true).length} passed, ${rows.filter((row) => row.pass === false).length} failed, ${rows.filter((row) => row.pass === undefined && row.target !== 'info').length} skipped in ${seconds} s; results in ${file}\n`,
+);
 process.exitCode = rows.some((row) => row.note?.startsWith('error:')) ? 1 : 0;

@@ -6,13 +6,18 @@ import { OPTIONS, readConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { serve } from './server.js';
 
-const program = new Command('readcount').description('A blog server with a live, honest read counter.').showHelpAfterError();
+const program = new Command('readcount')
+  .description('A blog server with a live, honest read counter.')
+  .showHelpAfterError();
 
 const serveCommand = program.command('serve').description('Serve the blog and its live counter.');
 for (const spec of Object.values(OPTIONS)) {
   const shown = Array.isArray(spec.default) ? spec.default.join(',') : spec.default;
   serveCommand.addOption(
-    new Option(`--${spec.flag} <value>`, `${spec.description} [env ${spec.env}]`).default(undefined, shown === undefined ? 'unset' : String(shown)),
+    new Option(`--${spec.flag} <value>`, `${spec.description} [env ${spec.env}]`).default(
+      undefined,
+      shown === undefined ? 'unset' : String(shown),
+    ),
   );
 }
 serveCommand.action(async (flags: Record<string, string | undefined>) => {
@@ -24,7 +29,11 @@ program
   .description('Copy totals and per-day counts between stores (idempotent), then verify them.')
   .requiredOption('--from <store>', 'SQLite file path or redis:// URL to copy from')
   .requiredOption('--to <store>', 'SQLite file path or redis:// URL to copy to (posts there are replaced, others kept)')
-  .option('--prefix <prefix>', 'Redis key prefix [env REDIS_PREFIX]', process.env.REDIS_PREFIX || OPTIONS.redisPrefix.default)
+  .option(
+    '--prefix <prefix>',
+    'Redis key prefix [env REDIS_PREFIX]',
+    process.env.REDIS_PREFIX || OPTIONS.redisPrefix.default,
+  )
   .action(async (flags: { from: string; to: string; prefix: string }) => {
     const { migrate } = await import('./store/migrate.js');
     try {

@@ -31,10 +31,17 @@ export const LIVE_CLOSE_CODES = {
   invalid_payload: { code: 1007, message: 'A text frame was not valid UTF-8.' },
   message_too_big: { code: 1009, message: 'A frame was larger than LIVE_MAX_FRAME_BYTES.' },
   internal_error: { code: 1011, message: 'The server failed while handling a frame; the client reconnects.' },
-  slow_consumer: { code: 4507, message: 'More than LIVE_MAX_BUFFERED_BYTES were waiting to be sent to this socket (a client that stopped reading).' },
+  slow_consumer: {
+    code: 4507,
+    message:
+      'More than LIVE_MAX_BUFFERED_BYTES were waiting to be sent to this socket (a client that stopped reading).',
+  },
   bad_frame: { code: 4400, message: 'A frame was not a Phoenix V2 JSON array [join_ref, ref, topic, event, payload].' },
   idle_timeout: { code: 4408, message: 'No message (not even a heartbeat) arrived for LIVE_IDLE_TIMEOUT_MS.' },
-  flood: { code: 4429, message: 'The socket kept sending after being rate limited (twice LIVE_MAX_MSGS_PER_SEC in one second).' },
+  flood: {
+    code: 4429,
+    message: 'The socket kept sending after being rate limited (twice LIVE_MAX_MSGS_PER_SEC in one second).',
+  },
 } as const satisfies Record<string, { code: number; message: string }>;
 
 export type LiveCloseReason = keyof typeof LIVE_CLOSE_CODES;
@@ -42,12 +49,18 @@ export type LiveCloseReason = keyof typeof LIVE_CLOSE_CODES;
 /** HTTP-level refusals, with the status they use. */
 export const HTTP_ERRORS = {
   not_found: { status: 404, message: 'No such page or post.' },
-  forbidden_origin: { status: 403, message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.' },
+  forbidden_origin: {
+    status: 403,
+    message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.',
+  },
   invalid_token: { status: 403, message: 'Websocket upgrade without a valid `_csrf_token` connect param.' },
   too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
   shutting_down: { status: 503, message: 'The server is shutting down; the client reconnects to another instance.' },
   rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },
-  unauthorized: { status: 401, message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.' },
+  unauthorized: {
+    status: 401,
+    message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.',
+  },
   internal: { status: 500, message: 'Something failed on the server; details are in the log, never in the response.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -4,13 +4,13 @@ import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { ReadPolicy } from './counting/read-policy.js';
-import { SiteRegistry } from './embed/sites.js';
 import { Receipts } from './counting/receipts.js';
-import { LiveServer } from './live/live-server.js';
+import { SiteRegistry } from './embed/sites.js';
+import { ConfigError } from './errors.js';
 import { ClusterPresence } from './live/cluster-presence.js';
+import { LiveServer } from './live/live-server.js';
 import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
 import { LocalPresence, type Presence } from './live/presence.js';
 import { TokenSigner } from './live/token.js';
@@ -53,7 +53,10 @@ export function prepareDataDir(dataDir: string): void {
     mkdirSync(dataDir, { recursive: true });
     accessSync(dataDir, constants.W_OK | constants.R_OK);
   } catch (error) {
-    throw new ConfigError('DATA_DIR', `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(
+      'DATA_DIR',
+      `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
 }
 
@@ -86,7 +89,10 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   try {
     if (!statSync(config.postsDir).isDirectory()) throw new Error('not a folder');
   } catch (error) {
-    throw new ConfigError('POSTS_DIR', `${config.postsDir} is not a readable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new ConfigError(
+      'POSTS_DIR',
+      `${config.postsDir} is not a readable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   prepareDataDir(config.dataDir);
   // Lines logged before Fastify (which owns the logger) exists, e.g. broken posts found at start, wait here.
@@ -107,10 +113,21 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const telemetry = options.telemetry ?? new Telemetry();
   redis?.watchDrops(telemetry);
   // :telemetry's contract: a handler that throws is detached and reported; a detached counter must be loud.
-  telemetry.attach('readcount.handler-failures', HANDLER_FAILURE_EVENT, (_event, _measurements, metadata) => {
-    log('error', `telemetry handler "${String(metadata.handler_id)}" threw and was detached`, { err: metadata.error });
-  }, null);
-  const pubsub = new PubSub(redis?.adapter, (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }), { fanoutSlice: config.fanoutSlice });
+  telemetry.attach(
+    'readcount.handler-failures',
+    HANDLER_FAILURE_EVENT,
+    (_event, _measurements, metadata) => {
+      log('error', `telemetry handler "${String(metadata.handler_id)}" threw and was detached`, {
+        err: metadata.error,
+      });
+    },
+    null,
+  );
+  const pubsub = new PubSub(
+    redis?.adapter,
+    (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }),
+    { fanoutSlice: config.fanoutSlice },
+  );
   await pubsub.start();
   const library = await PostLibrary.open(config.postsDir, {
     onProblem: (problem) => log('warn', `post skipped: ${problem.file}: ${problem.reason}`),
@@ -120,13 +137,22 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
   // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
-  const presenceOptions = { pubsub, pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS), timeoutMs: config.presenceTimeoutMs };
+  const presenceOptions = {
+    pubsub,
+    pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS),
+    timeoutMs: config.presenceTimeoutMs,
+  };
   const localPresence = redis ? undefined : new LocalPresence(presenceOptions);
   const presence: Presence = localPresence ?? new ClusterPresence(presenceOptions);
   await presence.start();
   const counter = new ReadCounter({
-    store, pubsub, telemetry, pushIntervalMs: config.pushIntervalMs, viewersPerPushInterval: config.pushViewersPerInterval,
-    commitDelayMs: config.commitDelayMs, maxPendingReads: config.pendingReadsMax,
+    store,
+    pubsub,
+    telemetry,
+    pushIntervalMs: config.pushIntervalMs,
+    viewersPerPushInterval: config.pushViewersPerInterval,
+    commitDelayMs: config.commitDelayMs,
+    maxPendingReads: config.pendingReadsMax,
     // One instance: "reading now" rides on count pushes. In a cluster each process pushes its own (see ReadingNow).
     ...(localPresence ? { readingNow: localPresence } : {}),
   });
@@ -144,9 +170,12 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     });
   };
   library.on('change', (changes) => {
-    void renderer.then((ready) => {
-      for (const slug of [...changes.changed, ...changes.removed]) ready.forget(slug);
-    }, () => {});
+    void renderer.then(
+      (ready) => {
+        for (const slug of [...changes.changed, ...changes.removed]) ready.forget(slug);
+      },
+      () => {},
+    );
     if (changes.added.length > 0) addPosts(changes.added);
   });
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
@@ -160,8 +189,19 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     telemetry,
     allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
     routes: [
-      new PostChannelRoute({ library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) }, counter, policy, telemetry, viewMemoryMs: config.tokenMaxAgeMs, presence }),
-      new IndexChannelRoute({ counter, telemetry, listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined }),
+      new PostChannelRoute({
+        library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
+        counter,
+        policy,
+        telemetry,
+        viewMemoryMs: config.tokenMaxAgeMs,
+        presence,
+      }),
+      new IndexChannelRoute({
+        counter,
+        telemetry,
+        listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined,
+      }),
     ],
     limits: {
       maxChannels: config.liveMaxChannels,
@@ -172,12 +212,26 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     },
   });
   const app: FastifyInstance = await buildApp({
-    config, library, renderer, counter, live, signer, receipts, store, telemetry, sites, reading: (slug) => presence.reading(slug),
+    config,
+    library,
+    renderer,
+    counter,
+    live,
+    signer,
+    receipts,
+    store,
+    telemetry,
+    sites,
+    reading: (slug) => presence.reading(slug),
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({
       status: (redis && !redis.isUp()) || counter.storeFailing() ? 'degraded' : 'ok',
-      store: store.kind, commits: counter.storeFailing() ? 'failing' : 'ok', ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}),
-      posts: library.list().length, connections: live.connectionCount(), pendingReads: counter.pendingReads(),
+      store: store.kind,
+      commits: counter.storeFailing() ? 'failing' : 'ok',
+      ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}),
+      posts: library.list().length,
+      connections: live.connectionCount(),
+      pendingReads: counter.pendingReads(),
     }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

@@ -8,7 +8,9 @@ export async function serve(config: Config): Promise<Readcount> {
   const readcount = await createReadcount(config, { logger: true });
   const { app } = readcount;
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`readcount serving ${readcount.library.list().length} posts from ${config.postsDir}, data in ${config.dataDir}`);
+  app.log.info(
+    `readcount serving ${readcount.library.list().length} posts from ${config.postsDir}, data in ${config.dataDir}`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -10,7 +10,11 @@ const EMBED = 'https://static.example';
 describe('JSON API', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ COUNT_MODE: 'every-read', EMBED_ORIGINS: EMBED, SITES: 'ext-page=https://static.example/notes/one/' });
+    server = await startServer({
+      COUNT_MODE: 'every-read',
+      EMBED_ORIGINS: EMBED,
+      SITES: 'ext-page=https://static.example/notes/one/',
+    });
   });
   after(() => server.close());
 
@@ -20,19 +24,55 @@ describe('JSON API', () => {
     const response = await fetch(`${server.base}/api/posts`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-    const { posts } = (await response.json()) as { posts: { slug: string; title: string; total: number; today: number; url: string; external: boolean; reading: number }[] };
+    const { posts } = (await response.json()) as {
+      posts: {
+        slug: string;
+        title: string;
+        total: number;
+        today: number;
+        url: string;
+        external: boolean;
+        reading: number;
+      }[];
+    };
     const hello = posts.find((post) => post.slug === 'hello');
-    assert.deepEqual(hello, { slug: 'hello', title: 'Post hello', url: '/post/hello', external: false, total: 1, today: 1, reading: hello?.reading });
+    assert.deepEqual(hello, {
+      slug: 'hello',
+      title: 'Post hello',
+      url: '/post/hello',
+      external: false,
+      total: 1,
+      today: 1,
+      reading: hello?.reading,
+    });
     assert.equal(typeof hello?.reading, 'number', 'reading now comes from presence');
-    assert.deepEqual(posts.find((post) => post.slug === 'ext-page'), { slug: 'ext-page', title: 'ext-page', url: 'https://static.example/notes/one/', external: true, total: 0, today: 0, reading: 0 });
+    assert.deepEqual(
+      posts.find((post) => post.slug === 'ext-page'),
+      {
+        slug: 'ext-page',
+        title: 'ext-page',
+        url: 'https://static.example/notes/one/',
+        external: true,
+        total: 0,
+        today: 0,
+        reading: 0,
+      },
+    );
   });
 
   test('GET /api/posts/:slug returns a zero-filled daily series of 30, 90 or 365 days', async () => {
-    const body = (await (await fetch(`${server.base}/api/posts/hello`)).json()) as { total: number; days: number; daily: { day: string; count: number }[] };
+    const body = (await (await fetch(`${server.base}/api/posts/hello`)).json()) as {
+      total: number;
+      days: number;
+      daily: { day: string; count: number }[];
+    };
     assert.equal(body.days, 30);
     assert.equal(body.daily.length, 30);
     assert.deepEqual(body.daily.at(-1), { day: utcDay(Date.now()), count: body.total });
-    assert.equal(body.daily.slice(0, -1).every((d) => d.count === 0), true);
+    assert.equal(
+      body.daily.slice(0, -1).every((d) => d.count === 0),
+      true,
+    );
     for (const days of [90, 365]) {
       const long = (await (await fetch(`${server.base}/api/posts/hello?days=${days}`)).json()) as { daily: unknown[] };
       assert.equal(long.daily.length, days);
@@ -53,7 +93,10 @@ describe('JSON API', () => {
     const etag = first.headers.get('etag');
     assert.ok(etag);
     assert.equal(first.headers.get('cache-control'), 'no-cache');
-    assert.equal((await fetch(`${server.base}/api/posts/second-post`, { headers: { 'if-none-match': etag } })).status, 304);
+    assert.equal(
+      (await fetch(`${server.base}/api/posts/second-post`, { headers: { 'if-none-match': etag } })).status,
+      304,
+    );
     await readPost(server, 'second-post');
     await untilTotal(server, 'second-post', 1);
     const changed = await fetch(`${server.base}/api/posts/second-post`, { headers: { 'if-none-match': etag } });
@@ -66,7 +109,10 @@ describe('JSON API', () => {
     assert.equal(allowed.headers.get('access-control-allow-origin'), EMBED);
     const other = await fetch(`${server.base}/api/posts`, { headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers.get('access-control-allow-origin'), null);
-    const preflight = await fetch(`${server.base}/api/posts/hello`, { method: 'OPTIONS', headers: { origin: EMBED, 'access-control-request-method': 'GET' } });
+    const preflight = await fetch(`${server.base}/api/posts/hello`, {
+      method: 'OPTIONS',
+      headers: { origin: EMBED, 'access-control-request-method': 'GET' },
+    });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), EMBED);
   });

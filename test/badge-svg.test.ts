@@ -6,7 +6,13 @@ import { startServer, type TestServer } from './helpers/live-socket.js';
 import { readPost, untilTotal } from './helpers/reads.js';
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', textNodeName: '#text', preserveOrder: false, parseTagValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  textNodeName: '#text',
+  preserveOrder: false,
+  parseTagValue: false,
+});
 
 /** Every text node and every element name in the document, depth first. */
 function walk(node: unknown, texts: string[], names: Set<string>): void {

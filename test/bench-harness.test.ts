@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ClientPool } from '../bench/lib/client-pool.js';
 import { TINY } from '../bench/lib/context.js';
-import { startReadcount, type ReadcountProcess, type Target } from '../bench/lib/processes.js';
+import { type ReadcountProcess, startReadcount, type Target } from '../bench/lib/processes.js';
 import { formatTable } from '../bench/lib/report.js';
 import { measureColdStart } from '../bench/scenarios/cold-start.js';
 import { detsRate, hasErl, readCounterRate } from '../bench/scenarios/dets.js';
@@ -15,7 +15,8 @@ import { rawSqliteRate } from '../bench/scenarios/ingest-sqlite.js';
 import { autocannon, measurePage } from '../bench/scenarios/page-serving.js';
 import { measureBareSpike, measureSpike } from '../bench/scenarios/viral-spike.js';
 
-const positive = (value: number, what: string) => assert.ok(Number.isFinite(value) && value > 0, `${what} should be a positive number, got ${value}`);
+const positive = (value: number, what: string) =>
+  assert.ok(Number.isFinite(value) && value > 0, `${what} should be a positive number, got ${value}`);
 
 describe('bench harness against a real readcount (tiny sizes)', () => {
   let readcount: ReadcountProcess;
@@ -38,7 +39,13 @@ describe('bench harness against a real readcount (tiny sizes)', () => {
   });
 
   it('viral spike: every viewer ends on the exact count, heartbeats answered, pushes counted', async () => {
-    const figures = await measureSpike(readcount, pool, { viewers: TINY.viewers, rate: TINY.spikeRate, seconds: TINY.spikeSeconds, heartbeatClients: TINY.heartbeatClientsPerWorker, timeoutMs: TINY.timeoutMs });
+    const figures = await measureSpike(readcount, pool, {
+      viewers: TINY.viewers,
+      rate: TINY.spikeRate,
+      seconds: TINY.spikeSeconds,
+      heartbeatClients: TINY.heartbeatClientsPerWorker,
+      timeoutMs: TINY.timeoutMs,
+    });
     assert.equal(figures.exact, TINY.viewers);
     assert.equal(figures.reads, TINY.spikeRate * TINY.spikeSeconds);
     assert.equal(figures.heartbeatsMissing, 0);
@@ -47,7 +54,13 @@ describe('bench harness against a real readcount (tiny sizes)', () => {
   });
 
   it('viral spike, bare baseline: its viewers end on the count of the reader frames it took', async () => {
-    const figures = await measureBareSpike(pool, { viewers: TINY.viewers, rate: TINY.spikeRate, seconds: TINY.spikeSeconds, heartbeatClients: TINY.heartbeatClientsPerWorker, timeoutMs: TINY.timeoutMs });
+    const figures = await measureBareSpike(pool, {
+      viewers: TINY.viewers,
+      rate: TINY.spikeRate,
+      seconds: TINY.spikeSeconds,
+      heartbeatClients: TINY.heartbeatClientsPerWorker,
+      timeoutMs: TINY.timeoutMs,
+    });
     assert.equal(figures.reads, TINY.spikeRate * TINY.spikeSeconds);
     assert.equal(figures.exact, TINY.viewers);
     assert.equal(figures.heartbeatsMissing, 0);
@@ -66,7 +79,10 @@ describe('bench harness against a real readcount (tiny sizes)', () => {
   });
 
   it('page serving: autocannon reports a rate for a post page', async () => {
-    positive(await measurePage(`${readcount.http}/post/${readcount.slug}`, TINY.httpSeconds, TINY.httpConnections), 'req/s');
+    positive(
+      await measurePage(`${readcount.http}/post/${readcount.slug}`, TINY.httpSeconds, TINY.httpConnections),
+      'req/s',
+    );
   });
 });
 
@@ -81,7 +97,12 @@ describe('bench harness against a server that never answers', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
-    target = { http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/live/websocket`, secretKey: 'x'.repeat(32), slug: 'counting-reads-honestly' };
+    target = {
+      http: `http://127.0.0.1:${port}`,
+      ws: `ws://127.0.0.1:${port}/live/websocket`,
+      secretKey: 'x'.repeat(32),
+      slug: 'counting-reads-honestly',
+    };
   });
   after(async () => {
     for (const socket of sockets) socket.destroy();
@@ -92,7 +113,10 @@ describe('bench harness against a server that never answers', () => {
     const pool = new ClientPool(1);
     try {
       await assert.rejects(measureFanOut(target, pool, 3, 1, 500), /clients connected/);
-      await assert.rejects(measureIngest(target, pool, { ...TINY, ingestClients: 2, timeoutMs: 500 }, true), /clients connected/);
+      await assert.rejects(
+        measureIngest(target, pool, { ...TINY, ingestClients: 2, timeoutMs: 500 }, true),
+        /clients connected/,
+      );
     } finally {
       await pool.close();
     }

@@ -6,17 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { readConfig } from '../src/config.js';
 import { createReadcount, type Readcount } from '../src/readcount.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { until } from './helpers/wait.js';
 
 const READ_AFTER_MS = 800;
 const SLUG = '2024-05-02_hit_counters_then_and_now';
 const SEEDED = 1336;
 const REPO = new URL('..', import.meta.url).pathname;
-
 
 interface Frame {
   readonly at: number;
@@ -29,7 +28,8 @@ function watch(page: Page): { frames: Frame[]; errors: string[] } {
   const frames: Frame[] = [];
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warning') errors.push(`console.${message.type()}: ${message.text()}`);
+    if (message.type() === 'error' || message.type() === 'warning')
+      errors.push(`console.${message.type()}: ${message.text()}`);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('websocket', (ws) => {
@@ -41,9 +41,16 @@ function watch(page: Page): { frames: Frame[]; errors: string[] } {
   return { frames, errors };
 }
 
-const sentReaders = (frames: Frame[]): Frame[] => frames.filter((f) => f.direction === 'sent' && f.message[3] === 'reader');
+const sentReaders = (frames: Frame[]): Frame[] =>
+  frames.filter((f) => f.direction === 'sent' && f.message[3] === 'reader');
 const joined = (frames: Frame[], topic: string): boolean =>
-  frames.some((f) => f.direction === 'received' && f.message[2] === topic && f.message[3] === 'phx_reply' && f.message[4].status === 'ok');
+  frames.some(
+    (f) =>
+      f.direction === 'received' &&
+      f.message[2] === topic &&
+      f.message[3] === 'phx_reply' &&
+      f.message[4].status === 'ok',
+  );
 
 /** Makes the page report itself hidden until `window.__readcountVisible(true)` is called (Page Visibility API). */
 const HIDDEN_UNTIL_SHOWN = `(() => {
@@ -84,7 +91,11 @@ describe('browser: live counter in Chromium', { skip }, () => {
     assert.ok(address && typeof address === 'object');
     base = `http://127.0.0.1:${address.port}`;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 960, height: 1100 }, locale: 'en-US', colorScheme: 'light' });
+    context = await browser.newContext({
+      viewport: { width: 960, height: 1100 },
+      locale: 'en-US',
+      colorScheme: 'light',
+    });
   });
 
   after(async () => {
@@ -103,7 +114,10 @@ describe('browser: live counter in Chromium', { skip }, () => {
     const index = await context.newPage();
     const indexLog = watch(index);
     await index.goto(`${base}/`);
-    await until(() => joined(watcherLog.frames, `post:${SLUG}`) && joined(indexLog.frames, 'posts'), 'page 2 and the index to join');
+    await until(
+      () => joined(watcherLog.frames, `post:${SLUG}`) && joined(indexLog.frames, 'posts'),
+      'page 2 and the index to join',
+    );
     await watcher.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     await index.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
     assert.equal(await watcher.locator('.counter-digits').getAttribute('data-count'), String(SEEDED));
@@ -114,19 +128,33 @@ describe('browser: live counter in Chromium', { skip }, () => {
     await reader.goto(`${base}/post/${SLUG}`);
     await until(() => sentReaders(readerLog.frames).length === 1, 'page 1 to report its read', 10_000);
     const readAt = sentReaders(readerLog.frames)[0]?.at ?? 0;
-    assert.ok(readAt - openedAt >= READ_AFTER_MS, `the read was reported after ${readAt - openedAt} ms of visible time`);
+    assert.ok(
+      readAt - openedAt >= READ_AFTER_MS,
+      `the read was reported after ${readAt - openedAt} ms of visible time`,
+    );
 
     const want = String(SEEDED + 1);
     const digits = watcher.locator('.counter-digits');
     await until(async () => (await digits.getAttribute('data-count')) === want, 'page 2 counter to change', 10_000);
     assert.equal(await digits.textContent(), (SEEDED + 1).toLocaleString('en-US'));
     const indexCount = index.locator(`[data-count-slug="${SLUG}"]`);
-    await until(async () => (await indexCount.getAttribute('data-count')) === want, 'the index count to change', 10_000);
+    await until(
+      async () => (await indexCount.getAttribute('data-count')) === want,
+      'the index count to change',
+      10_000,
+    );
     assert.equal(await indexCount.textContent(), (SEEDED + 1).toLocaleString('en-US'));
     for (const page of [watcher, index]) {
-      assert.equal(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), true, 'no reload happened');
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+        true,
+        'no reload happened',
+      );
     }
-    await until(async () => (await reader.locator('.counter-digits').getAttribute('data-count')) === want, 'page 1 shows its own read');
+    await until(
+      async () => (await reader.locator('.counter-digits').getAttribute('data-count')) === want,
+      'page 1 shows its own read',
+    );
     for (const page of [reader, watcher]) {
       assert.match((await page.locator('.counter').innerText()).trim(), /^Total readers: [\d,.\s]+/);
       assert.equal(await page.locator('.counter').getAttribute('aria-live'), 'polite');
@@ -134,7 +162,11 @@ describe('browser: live counter in Chromium', { skip }, () => {
 
     assert.equal(sentReaders(watcherLog.frames).length, 0, 'the hidden page never reported a read');
     assert.equal(await readcount.store.total(SLUG), SEEDED + 1, 'exactly one read counted');
-    for (const [name, log] of [['reader', readerLog], ['watcher', watcherLog], ['index', indexLog]] as const) {
+    for (const [name, log] of [
+      ['reader', readerLog],
+      ['watcher', watcherLog],
+      ['index', indexLog],
+    ] as const) {
       assert.deepEqual(log.errors, [], `no console errors on the ${name} page (CSP included)`);
     }
 
@@ -146,7 +178,9 @@ describe('browser: live counter in Chromium', { skip }, () => {
     // The README's screenshot changes only on request, so a test run leaves the working tree clean.
     const docsShot = join(REPO, 'docs', 'screenshot.png');
     if (process.env.UPDATE_SCREENSHOT === '1' || !existsSync(docsShot)) await copyFile(outFile, docsShot);
-    console.log(`# screenshot: ${outFile}${process.env.UPDATE_SCREENSHOT === '1' ? ' (and docs/screenshot.png)' : ' (UPDATE_SCREENSHOT=1 also refreshes docs/screenshot.png)'}`);
+    console.log(
+      `# screenshot: ${outFile}${process.env.UPDATE_SCREENSHOT === '1' ? ' (and docs/screenshot.png)' : ' (UPDATE_SCREENSHOT=1 also refreshes docs/screenshot.png)'}`,
+    );
     await Promise.all([reader.close(), watcher.close(), index.close()]);
   });
 
@@ -163,7 +197,9 @@ describe('browser: live counter in Chromium', { skip }, () => {
     const shownAt = Date.now();
     await page.evaluate(() => (window as unknown as { __readcountVisible(v: boolean): void }).__readcountVisible(true));
     await new Promise((resolve) => setTimeout(resolve, READ_AFTER_MS / 2));
-    await page.evaluate(() => (window as unknown as { __readcountVisible(v: boolean): void }).__readcountVisible(false));
+    await page.evaluate(() =>
+      (window as unknown as { __readcountVisible(v: boolean): void }).__readcountVisible(false),
+    );
     await new Promise((resolve) => setTimeout(resolve, READ_AFTER_MS));
     assert.equal(sentReaders(log.frames).length, 0, 'half the time visible is not enough');
     const reshownAt = Date.now();

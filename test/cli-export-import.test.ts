@@ -50,7 +50,8 @@ describe('CLI stats, export and import', () => {
     root = await mkdtemp(join(tmpdir(), 'readcount-cli-'));
     source = await fresh('source');
     postsDir = await fresh('posts');
-    for (const slug of ['hello', 'second-post']) await writeFile(join(postsDir, `${slug}.md`), `---\ntitle: ${slug}\ndate: 2024-01-01\n---\n\nText.\n`);
+    for (const slug of ['hello', 'second-post'])
+      await writeFile(join(postsDir, `${slug}.md`), `---\ntitle: ${slug}\ndate: 2024-01-01\n---\n\nText.\n`);
     const store = new SqliteStore(join(source, 'readcount.db'));
     const today = new Date().toISOString().slice(0, 10);
     await store.ensureCounters(['hello', 'second-post', 'quiet']);
@@ -68,11 +69,19 @@ describe('CLI stats, export and import', () => {
   test('stats prints a table sorted by total, today or slug', async () => {
     const byTotal = await cli(['stats'], { DATA_DIR: source });
     assert.equal(byTotal.code, 0, byTotal.stderr);
-    const order = (out: string) => out.split('\n').slice(2, 5).map((line) => line.split(/\s+/)[0]);
+    const order = (out: string) =>
+      out
+        .split('\n')
+        .slice(2, 5)
+        .map((line) => line.split(/\s+/)[0]);
     assert.deepEqual(order(byTotal.stdout), ['second-post', 'hello', 'quiet']);
     assert.match(byTotal.stdout, /^second-post\s+45\s+5\s+5$/m);
     assert.match(byTotal.stdout, /^\(all\)\s+57\s+7\s+7$/m);
-    assert.deepEqual(order((await cli(['stats', '--sort', 'slug'], { DATA_DIR: source })).stdout), ['hello', 'quiet', 'second-post']);
+    assert.deepEqual(order((await cli(['stats', '--sort', 'slug'], { DATA_DIR: source })).stdout), [
+      'hello',
+      'quiet',
+      'second-post',
+    ]);
     assert.notEqual((await cli(['stats', '--sort', 'bogus'], { DATA_DIR: source })).code, 0);
   });
 
@@ -110,25 +119,51 @@ describe('CLI stats, export and import', () => {
     assert.match(real.stdout, /skipped 1 row\(s\): events/);
     assert.match(real.stdout, /skipped 1 row\(s\): not a post: \/about/);
     assert.deepEqual(await snapshot(target), [
-      { slug: 'hello', total: 3, daily: [{ day: '2024-05-01', count: 2 }, { day: '2024-05-02', count: 1 }] },
+      {
+        slug: 'hello',
+        total: 3,
+        daily: [
+          { day: '2024-05-01', count: 2 },
+          { day: '2024-05-02', count: 1 },
+        ],
+      },
       { slug: 'second-post', total: 1, daily: [{ day: '2024-05-03', count: 1 }] },
     ]);
-    assert.match((await cli(['import', fixture], { DATA_DIR: target, POSTS_DIR: postsDir })).stdout, /nothing to change/);
+    assert.match(
+      (await cli(['import', fixture], { DATA_DIR: target, POSTS_DIR: postsDir })).stdout,
+      /nothing to change/,
+    );
   });
 
   test('a file with bad rows names them by line and changes nothing', async () => {
     const target = await fresh('bad');
-    const before = await cli(['import', join(FIXTURES, 'goatcounter-v2.csv')], { DATA_DIR: target, POSTS_DIR: postsDir });
+    const before = await cli(['import', join(FIXTURES, 'goatcounter-v2.csv')], {
+      DATA_DIR: target,
+      POSTS_DIR: postsDir,
+    });
     assert.equal(before.code, 0);
     const state = await snapshot(target);
-    const bad = await cli(['import', join(FIXTURES, 'goatcounter-bad-rows.csv')], { DATA_DIR: target, POSTS_DIR: postsDir });
+    const bad = await cli(['import', join(FIXTURES, 'goatcounter-bad-rows.csv')], {
+      DATA_DIR: target,
+      POSTS_DIR: postsDir,
+    });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /2 bad row\(s\); nothing was imported/);
     assert.match(bad.stderr, /line 3: Date "yesterday"/);
     assert.match(bad.stderr, /line 4: 3 fields, the header has 14 columns/);
     assert.deepEqual(await snapshot(target), state);
     const json = join(root, 'bad.json');
-    await writeFile(json, JSON.stringify({ format: 'readcount-export', version: 1, posts: [{ slug: 'hello', total: -1, daily: [] }, { slug: '../x', total: 1 }] }));
+    await writeFile(
+      json,
+      JSON.stringify({
+        format: 'readcount-export',
+        version: 1,
+        posts: [
+          { slug: 'hello', total: -1, daily: [] },
+          { slug: '../x', total: 1 },
+        ],
+      }),
+    );
     const badJson = await cli(['import', json], { DATA_DIR: target, POSTS_DIR: postsDir });
     assert.equal(badJson.code, 1);
     assert.match(badJson.stderr, /posts\[0\] \(hello\): total/);

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { OPTIONS, readConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
@@ -24,7 +24,10 @@ function configError(run: () => unknown): ConfigError {
 }
 
 /** Runs the real CLI (`src/cli.ts` through tsx) and collects its output and exit code. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: ROOT,
@@ -46,12 +49,16 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-const sha = async (file: string): Promise<string> => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha = async (file: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('readConfig', () => {
   test('defaults come from OPTIONS', () => {
     const config = readConfig({});
-    for (const [key, spec] of Object.entries(OPTIONS)) assert.deepEqual(config[key as keyof typeof config], spec.default, key);
+    for (const [key, spec] of Object.entries(OPTIONS))
+      assert.deepEqual(config[key as keyof typeof config], spec.default, key);
     assert.equal(config.port, 4000);
     assert.equal(config.readAfterMs, 10_000);
     assert.equal(config.dataDir, './data');
@@ -71,7 +78,11 @@ describe('readConfig', () => {
       assert.match(error.message, /^PORT: /);
       assert.equal(error.exitCode, 2);
     }
-    assert.equal(configError(() => readConfig({}, { port: 'http' })).setting, 'PORT', 'a bad flag names the setting too');
+    assert.equal(
+      configError(() => readConfig({}, { port: 'http' })).setting,
+      'PORT',
+      'a bad flag names the setting too',
+    );
   });
 
   test('a bad READ_AFTER_MS is named', () => {
@@ -141,7 +152,11 @@ describe('readcount serve with invalid settings: one line naming the setting, ex
   });
 
   test('missing POSTS_DIR', async () => {
-    const line = await expectConfigFailure([], { POSTS_DIR: join(root, 'no-such-folder'), DATA_DIR: join(root, 'data-missing') }, 'POSTS_DIR');
+    const line = await expectConfigFailure(
+      [],
+      { POSTS_DIR: join(root, 'no-such-folder'), DATA_DIR: join(root, 'data-missing') },
+      'POSTS_DIR',
+    );
     assert.ok(line.includes('no-such-folder'), line);
   });
 
@@ -156,9 +171,13 @@ describe('readcount serve with invalid settings: one line naming the setting, ex
     const dataDir = join(root, 'data-garbage');
     await mkdir(dataDir);
     const db = join(dataDir, 'readcount.db');
-    await writeFile(db, 'this is not a SQLite database, but it is somebody\'s file\n'.repeat(200));
+    await writeFile(db, "this is not a SQLite database, but it is somebody's file\n".repeat(200));
     const before = await sha(db);
-    const line = await expectConfigFailure([], { POSTS_DIR: postsDir, DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) }, 'DATA_DIR');
+    const line = await expectConfigFailure(
+      [],
+      { POSTS_DIR: postsDir, DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) },
+      'DATA_DIR',
+    );
     assert.ok(line.includes('readcount.db'), line);
     assert.equal(await sha(db), before, 'the file is byte for byte the same');
     assert.deepEqual(await readdir(dataDir), ['readcount.db'], 'no journal, WAL or other file was written next to it');

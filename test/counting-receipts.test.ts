@@ -1,7 +1,14 @@
 // Receipts over real sockets: every refusal reason lands on the post's receipt (JSON and the "how we count" page), numbers only.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BROWSER_UA, LiveClient, pageToken, refusedStatus, startServer, type TestServer } from './helpers/live-socket.js';
+import {
+  BROWSER_UA,
+  LiveClient,
+  pageToken,
+  refusedStatus,
+  startServer,
+  type TestServer,
+} from './helpers/live-socket.js';
 import { delay, until } from './helpers/wait.js';
 
 const READ_AFTER_MS = 300;
@@ -13,7 +20,11 @@ describe('receipts', () => {
   let counted = 0;
 
   before(async () => {
-    server = await startServer({ READ_AFTER_MS: String(READ_AFTER_MS), LIVE_MAX_MSGS_PER_SEC: '5', LIVE_MAX_CONNECTIONS_PER_IP: '3' });
+    server = await startServer({
+      READ_AFTER_MS: String(READ_AFTER_MS),
+      LIVE_MAX_MSGS_PER_SEC: '5',
+      LIVE_MAX_CONNECTIONS_PER_IP: '3',
+    });
   });
   after(() => server.close());
 
@@ -58,14 +69,21 @@ describe('receipts', () => {
     const flood = await pageToken(server.base, 'hello');
     const c = await session(flood);
     const reasons = await Promise.all(Array.from({ length: 6 }, () => reader(c, 'forged')));
-    assert.deepEqual(reasons, ['invalid_token', 'invalid_token', 'invalid_token', 'invalid_token', 'rate_limited', 'rate_limited'],
-      'the join used one of the five messages of this second');
+    assert.deepEqual(
+      reasons,
+      ['invalid_token', 'invalid_token', 'invalid_token', 'invalid_token', 'rate_limited', 'rate_limited'],
+      'the join used one of the five messages of this second',
+    );
     c.close();
 
     await until(() => server.readcount.live.connectionCount() === 0, 'sockets to close');
     const held = await Promise.all([1, 2, 3].map(async () => LiveClient.open(server.wsUrl, first)));
     assert.equal(await refusedStatus(LiveClient.open(server.wsUrl, await pageToken(server.base, 'hello'))), 429);
-    assert.equal(await refusedStatus(LiveClient.open(server.wsUrl, await pageToken(server.base))), 429, 'an index page token tallies nothing');
+    assert.equal(
+      await refusedStatus(LiveClient.open(server.wsUrl, await pageToken(server.base))),
+      429,
+      'an index page token tallies nothing',
+    );
     seen.set('too_many_connections', 1);
     for (const client of held) client.close();
 
@@ -75,10 +93,14 @@ describe('receipts', () => {
     assert.equal(receipt.slug, 'hello');
     assert.equal(receipt.countMode, 'unique-daily');
     await until(() => server.readcount.counter.count('hello') === 1, 'the read to commit');
-    const other = (await (await fetch(`${server.base}/api/posts/second-post/receipt`)).json()) as Record<string, unknown>;
+    const other = (await (await fetch(`${server.base}/api/posts/second-post/receipt`)).json()) as Record<
+      string,
+      unknown
+    >;
     assert.deepEqual([other.counted, other.refused], [0, {}], 'nothing leaks onto another post');
     const text = JSON.stringify(receipt);
-    for (const personal of ['127.0.0.1', 'Mozilla', 'Googlebot', first]) assert.ok(!text.includes(personal), `receipt holds no ${personal}`);
+    for (const personal of ['127.0.0.1', 'Mozilla', 'Googlebot', first])
+      assert.ok(!text.includes(personal), `receipt holds no ${personal}`);
   });
 
   test('the "how we count" page shows the receipt of ?post=<slug>, and links every post\'s receipt otherwise', async () => {

@@ -45,7 +45,10 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
     ...extra,
   });
   /** One page load: a fresh token, joined now, reader sent after the dwell time unless told otherwise. */
-  const read = async (slug: string, options: { socket?: SocketInfo; waitMs?: number; payload?: Record<string, unknown> } = {}) => {
+  const read = async (
+    slug: string,
+    options: { socket?: SocketInfo; waitMs?: number; payload?: Record<string, unknown> } = {},
+  ) => {
     const token = signer.issue(`post:${slug}`);
     const verified = signer.verify(token);
     assert.ok(verified.ok);
@@ -65,7 +68,7 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
 }
 
 describe('counting rules (ReadPolicy)', () => {
-  test('a reader token from another page view is refused: it cannot borrow this socket\'s dwell time', async () => {
+  test("a reader token from another page view is refused: it cannot borrow this socket's dwell time", async () => {
     const { clock, signer, policy, socket } = setup({ countMode: 'every-read' });
     const joined = signer.verify(signer.issue('post:hello'));
     assert.ok(joined.ok);
@@ -73,29 +76,48 @@ describe('counting rules (ReadPolicy)', () => {
     clock.advance(READ_AFTER_MS);
     const onSocket = { ...socket(), pageView: joined.pageView };
     const fresh = signer.issue('post:hello');
-    assert.deepEqual(await policy.decide({ slug: 'hello', socket: onSocket, payload: { csrf_token: fresh }, firstJoinedAt }), { ok: false, reason: 'invalid_token' });
+    assert.deepEqual(
+      await policy.decide({ slug: 'hello', socket: onSocket, payload: { csrf_token: fresh }, firstJoinedAt }),
+      { ok: false, reason: 'invalid_token' },
+    );
   });
 
   test('unique-daily: a visitor counts once per post per UTC day, and again the next UTC day', async () => {
     const { clock, read, socket } = setup({}, Date.UTC(2025, 2, 10, 23, 59, 0) - READ_AFTER_MS * 3);
     assert.deepEqual(await read('hello'), { ok: true });
-    assert.deepEqual(await read('hello'), { ok: false, reason: 'repeat_visitor' }, 'a refresh the same day does not count');
+    assert.deepEqual(
+      await read('hello'),
+      { ok: false, reason: 'repeat_visitor' },
+      'a refresh the same day does not count',
+    );
     assert.deepEqual(await read('other-post'), { ok: true }, 'another post is another read');
-    assert.deepEqual(await read('hello', { socket: socket({ ip: '198.51.100.1' }) }), { ok: true }, 'another IP is another visitor');
-    assert.deepEqual(await read('hello', { socket: socket({ userAgent: `${FIREFOX} x` }) }), { ok: true }, 'another browser is another visitor');
+    assert.deepEqual(
+      await read('hello', { socket: socket({ ip: '198.51.100.1' }) }),
+      { ok: true },
+      'another IP is another visitor',
+    );
+    assert.deepEqual(
+      await read('hello', { socket: socket({ userAgent: `${FIREFOX} x` }) }),
+      { ok: true },
+      'another browser is another visitor',
+    );
     clock.ms = Date.UTC(2025, 2, 11, 0, 0, 1);
     assert.deepEqual(await read('hello'), { ok: true }, 'the next UTC day the same visitor counts again');
     assert.deepEqual(await read('hello'), { ok: false, reason: 'repeat_visitor' });
   });
 
-  test('salt rotation: a new day has a new salt and yesterday\'s is gone from memory', async () => {
+  test("salt rotation: a new day has a new salt and yesterday's is gone from memory", async () => {
     const { claims } = setup();
     const monday = await claims.saltFor('2025-03-10');
     assert.equal(await claims.saltFor('2025-03-10'), monday, 'one salt per day, stable within the day');
     assert.ok(monday.length >= 40, 'the salt is long and random');
     const tuesday = await claims.saltFor('2025-03-11');
     assert.notEqual(tuesday, monday);
-    assert.notEqual(await claims.saltFor('2025-03-10'), monday, 'asking for Monday again cannot give back the dropped salt');
+    assert.notEqual(
+      await claims.saltFor('2025-03-10'),
+      monday,
+      'asking for Monday again cannot give back the dropped salt',
+    );
   });
 
   test('visitor keys expire at the end of the UTC day, so memory does not grow for ever', async () => {
@@ -110,10 +132,25 @@ describe('counting rules (ReadPolicy)', () => {
   test('bots: isbot user agents and clients reporting automation never count', async () => {
     const { read, socket } = setup();
     assert.deepEqual(await read('hello', { socket: socket({ userAgent: GOOGLEBOT }) }), { ok: false, reason: 'bot' });
-    assert.deepEqual(await read('hello', { socket: socket({ userAgent: 'curl/8.5.0' }) }), { ok: false, reason: 'bot' });
-    assert.deepEqual(await read('hello', { socket: socket({ userAgent: '' }) }), { ok: false, reason: 'bot' }, 'no user agent at all is a script');
-    assert.deepEqual(await read('hello', { payload: { automated: true } }), { ok: false, reason: 'bot' }, 'navigator.webdriver');
-    assert.deepEqual(await read('hello', { payload: { automated: 'yes' } }), { ok: true }, 'only a literal true means automated');
+    assert.deepEqual(await read('hello', { socket: socket({ userAgent: 'curl/8.5.0' }) }), {
+      ok: false,
+      reason: 'bot',
+    });
+    assert.deepEqual(
+      await read('hello', { socket: socket({ userAgent: '' }) }),
+      { ok: false, reason: 'bot' },
+      'no user agent at all is a script',
+    );
+    assert.deepEqual(
+      await read('hello', { payload: { automated: true } }),
+      { ok: false, reason: 'bot' },
+      'navigator.webdriver',
+    );
+    assert.deepEqual(
+      await read('hello', { payload: { automated: 'yes' } }),
+      { ok: true },
+      'only a literal true means automated',
+    );
   });
 
   test('COUNT_BOTS=true counts bots and automated browsers (for our own browser tests)', async () => {
@@ -137,10 +174,15 @@ describe('counting rules (ReadPolicy)', () => {
       const pageView = viewOf(token);
       const firstJoinedAt = clock.ms;
       clock.advance(READ_AFTER_MS);
-      const attempt = (s: SocketInfo) => policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt });
+      const attempt = (s: SocketInfo) =>
+        policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt });
       assert.deepEqual(await attempt(socket({ pageView })), { ok: true });
       assert.deepEqual(await attempt(socket({ pageView })), { ok: false, reason: 'token_replayed' }, countMode);
-      assert.deepEqual(await attempt(socket({ pageView, ip: '198.51.100.9' })), { ok: false, reason: 'token_replayed' }, countMode);
+      assert.deepEqual(
+        await attempt(socket({ pageView, ip: '198.51.100.9' })),
+        { ok: false, reason: 'token_replayed' },
+        countMode,
+      );
     }
   });
 
@@ -153,20 +195,28 @@ describe('counting rules (ReadPolicy)', () => {
     const early = await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt });
     assert.deepEqual(early, { ok: false, reason: 'too_early', retryAfterMs: 2500 });
     clock.advance(2500);
-    assert.deepEqual(await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt }), { ok: true },
-      'an early attempt does not use up the token');
+    assert.deepEqual(
+      await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt }),
+      { ok: true },
+      'an early attempt does not use up the token',
+    );
   });
 
   test('tokens: for another post, forged, expired, missing or not a string are invalid_token', async () => {
     const { clock, signer, policy, socket } = setup();
     const firstJoinedAt = clock.ms - READ_AFTER_MS;
-    const decide = (csrf_token: unknown) => policy.decide({ slug: 'hello', socket: socket(), payload: { csrf_token }, firstJoinedAt });
+    const decide = (csrf_token: unknown) =>
+      policy.decide({ slug: 'hello', socket: socket(), payload: { csrf_token }, firstJoinedAt });
     const invalid = { ok: false, reason: 'invalid_token' };
     assert.deepEqual(await decide(signer.issue('post:other')), invalid, 'token for another post');
     assert.deepEqual(await decide(signer.issue('index')), invalid, 'token for the index page');
     const good = signer.issue('post:hello');
     assert.deepEqual(await decide(`${good.slice(0, -2)}xx`), invalid, 'forged signature');
-    assert.deepEqual(await decide(new TokenSigner('z'.repeat(40), TOKEN_MAX_AGE_MS, clock.now).issue('post:hello')), invalid, 'other key');
+    assert.deepEqual(
+      await decide(new TokenSigner('z'.repeat(40), TOKEN_MAX_AGE_MS, clock.now).issue('post:hello')),
+      invalid,
+      'other key',
+    );
     assert.deepEqual(await decide(undefined), invalid);
     assert.deepEqual(await decide(42), invalid);
     assert.deepEqual(await decide(['x']), invalid);
@@ -180,7 +230,11 @@ describe('counting rules (ReadPolicy)', () => {
   test('every-read mode: every page view that reaches the dwell time counts, refreshes included', async () => {
     const { read } = setup({ countMode: 'every-read' });
     for (let i = 0; i < 5; i += 1) assert.deepEqual(await read('hello'), { ok: true });
-    assert.deepEqual(await read('hello', { waitMs: READ_AFTER_MS - 1 }), { ok: false, reason: 'too_early', retryAfterMs: 1 });
+    assert.deepEqual(await read('hello', { waitMs: READ_AFTER_MS - 1 }), {
+      ok: false,
+      reason: 'too_early',
+      retryAfterMs: 1,
+    });
   });
 
   test('a refused read leaves nothing behind that would block an honest one', async () => {

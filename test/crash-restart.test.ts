@@ -15,7 +15,8 @@ const READ_AFTER_MS = 50;
 
 async function writePosts(dir: string, count: number, prefix = 'post'): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const slugs = count <= SLUGS.length ? SLUGS.slice(0, count) : Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  const slugs =
+    count <= SLUGS.length ? SLUGS.slice(0, count) : Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   await Promise.all(
     slugs.map((slug, i) =>
       writeFile(
@@ -28,7 +29,10 @@ async function writePosts(dir: string, count: number, prefix = 'post'): Promise<
 }
 
 /** Watches counts the way open pages do: a phoenix client on every post topic and on the index. */
-async function watchCounts(base: string, slugs: readonly string[]): Promise<{ client: PhoenixClient; maxSeen: Map<string, number> }> {
+async function watchCounts(
+  base: string,
+  slugs: readonly string[],
+): Promise<{ client: PhoenixClient; maxSeen: Map<string, number> }> {
   const client = await connectPhoenix(base, await pageToken(base, slugs[0]), { reconnectAfterMs: () => 60_000 });
   const maxSeen = new Map<string, number>();
   const see = (slug: string, count: unknown) => {
@@ -92,7 +96,8 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
     root = await mkdtemp(join(tmpdir(), 'readcount-crash-'));
   });
   after(async () => {
-    for (const child of children) if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
+    for (const child of children)
+      if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
     await Promise.all(children.map((child) => child.exited));
     await rm(root, { recursive: true, force: true });
   });
@@ -118,19 +123,30 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
     if (!settled) console.log('# some readers were still waiting on the killed server after 20 s; carrying on');
     for (const { client } of watchers) client.socket.disconnect();
     const seen = new Map<string, number>();
-    for (const { maxSeen } of watchers) for (const [slug, count] of maxSeen) seen.set(slug, Math.max(seen.get(slug) ?? 0, count));
-    assert.ok([...seen.values()].some((count) => count > 0), 'the clients saw counts move before the crash');
+    for (const { maxSeen } of watchers)
+      for (const [slug, count] of maxSeen) seen.set(slug, Math.max(seen.get(slug) ?? 0, count));
+    assert.ok(
+      [...seen.values()].some((count) => count > 0),
+      'the clients saw counts move before the crash',
+    );
 
     const restartedAt = Date.now();
     const second = await serve(env);
     const checker = await watchCounts(second.base, SLUGS);
-    console.log(`# restart after kill -9: listening and answering joins in ${Date.now() - restartedAt} ms (no repair step)`);
+    console.log(
+      `# restart after kill -9: listening and answering joins in ${Date.now() - restartedAt} ms (no repair step)`,
+    );
     for (const slug of SLUGS) {
       const stored = checker.maxSeen.get(slug) ?? -1;
       const shown = seen.get(slug) ?? 0;
-      assert.ok(stored >= shown, `${slug}: a client was shown ${shown} before the crash, the restarted server has ${stored}`);
+      assert.ok(
+        stored >= shown,
+        `${slug}: a client was shown ${shown} before the crash, the restarted server has ${stored}`,
+      );
     }
-    console.log(`# crash: ${counted} reads acknowledged; shown before crash ${JSON.stringify(Object.fromEntries(seen))}; after restart ${JSON.stringify(Object.fromEntries(checker.maxSeen))}`);
+    console.log(
+      `# crash: ${counted} reads acknowledged; shown before crash ${JSON.stringify(Object.fromEntries(seen))}; after restart ${JSON.stringify(Object.fromEntries(checker.maxSeen))}`,
+    );
     checker.client.socket.disconnect();
     assert.equal(await second.stop(), 0);
   });
@@ -153,8 +169,13 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
       }),
     );
     await delay(READ_AFTER_MS + 20);
-    const replies = await Promise.all(views.map((view) => push(view.channel, 'reader', { csrf_token: view.token, automated: false })));
-    assert.ok(replies.every((reply) => reply.status === 'ok'), JSON.stringify(replies));
+    const replies = await Promise.all(
+      views.map((view) => push(view.channel, 'reader', { csrf_token: view.token, automated: false })),
+    );
+    assert.ok(
+      replies.every((reply) => reply.status === 'ok'),
+      JSON.stringify(replies),
+    );
     const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     const code = await server.exited;
@@ -172,7 +193,11 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
       const totals = await store.totals();
       const expected = new Map<string, number>();
       for (const view of views) expected.set(view.slug, (expected.get(view.slug) ?? 0) + 1);
-      assert.deepEqual(Object.fromEntries(totals), Object.fromEntries(expected), 'each acknowledged read is on disk exactly once');
+      assert.deepEqual(
+        Object.fromEntries(totals),
+        Object.fromEntries(expected),
+        'each acknowledged read is on disk exactly once',
+      );
       for (const [slug, count] of watcher.maxSeen) assert.ok(count <= (totals.get(slug) ?? 0));
     } finally {
       await store.close();
@@ -182,7 +207,10 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
   test('a blog of 1,000 posts starts and serves its first page quickly', async () => {
     // Wall time on a shared machine swings with its load; the CPU the process used to get there does not.
     const timings: Record<string, { listening: number; firstPage: number; cpu: number }> = {};
-    for (const [label, count] of [['3 posts', 3], ['1,000 posts', 1000]] as const) {
+    for (const [label, count] of [
+      ['3 posts', 3],
+      ['1,000 posts', 1000],
+    ] as const) {
       const postsDir = join(root, `start-posts-${count}`);
       await writePosts(postsDir, count, 'generated');
       const started = Date.now();

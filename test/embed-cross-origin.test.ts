@@ -15,7 +15,9 @@ async function staticSite(blogBase: () => string): Promise<{ server: Server; ori
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>Static note</title></head><body>
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(`<!doctype html><html><head><title>Static note</title></head><body>
 <h1>A note on a static site</h1>
 <p>Readers: <read-counter id="note" slug="ext-note"></read-counter></p>
 <p>Blog post readers: <script id="post" src="${blogBase()}/embed.js" data-slug="hello" defer></script></p>
@@ -62,15 +64,25 @@ describe('embed on another origin', { skip: chromiumSkipReason() }, () => {
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`${allowed.origin}/notes/one.html`);
     // Its own visit becomes a read after READ_AFTER_MS, and the push brings the new count back.
-    await page.waitForFunction(() => document.querySelector('#note')?.getAttribute('data-count') === '1', undefined, { timeout: 5000 });
-    await page.waitForFunction(() => document.querySelector('read-counter[slug="hello"]')?.getAttribute('data-count') === '1', undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#note')?.getAttribute('data-count') === '1', undefined, {
+      timeout: 5000,
+    });
+    await page.waitForFunction(
+      () => document.querySelector('read-counter[slug="hello"]')?.getAttribute('data-count') === '1',
+      undefined,
+      { timeout: 5000 },
+    );
     await untilTotal(blog, 'ext-note', 1);
     await untilTotal(blog, 'hello', 1);
 
-    const tokenResponse = await fetch(`${blog.base}/api/embed/token?slug=ext-note`, { headers: { origin: allowed.origin } });
+    const tokenResponse = await fetch(`${blog.base}/api/embed/token?slug=ext-note`, {
+      headers: { origin: allowed.origin },
+    });
     const { token } = (await tokenResponse.json()) as { token: string };
     await readPost(blog, 'ext-note', token, allowed.origin);
-    await page.waitForFunction(() => document.querySelector('#note')?.getAttribute('data-count') === '2', undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#note')?.getAttribute('data-count') === '2', undefined, {
+      timeout: 5000,
+    });
     assert.equal(await page.locator('#note').getAttribute('data-state'), 'live');
     assert.deepEqual(errors, []);
     await page.close();
@@ -80,12 +92,30 @@ describe('embed on another origin', { skip: chromiumSkipReason() }, () => {
     const before = { note: blog.readcount.counter.count('ext-note'), hello: blog.readcount.counter.count('hello') };
     const page = await browser.newPage();
     await page.goto(`${other.origin}/notes/one.html`);
-    await page.waitForFunction(() => document.querySelector('#note')?.getAttribute('data-state') === 'refused', undefined, { timeout: 5000 });
-    await page.waitForFunction(() => document.querySelector('read-counter[slug="hello"]')?.getAttribute('data-state') === 'refused', undefined, { timeout: 5000 });
+    await page.waitForFunction(
+      () => document.querySelector('#note')?.getAttribute('data-state') === 'refused',
+      undefined,
+      { timeout: 5000 },
+    );
+    await page.waitForFunction(
+      () => document.querySelector('read-counter[slug="hello"]')?.getAttribute('data-state') === 'refused',
+      undefined,
+      { timeout: 5000 },
+    );
     await page.close();
-    assert.equal((await fetch(`${blog.base}/api/embed/token?slug=ext-note`, { headers: { origin: other.origin } })).status, 403);
-    const token = ((await (await fetch(`${blog.base}/api/embed/token?slug=ext-note`, { headers: { origin: allowed.origin } })).json()) as { token: string }).token;
+    assert.equal(
+      (await fetch(`${blog.base}/api/embed/token?slug=ext-note`, { headers: { origin: other.origin } })).status,
+      403,
+    );
+    const token = (
+      (await (
+        await fetch(`${blog.base}/api/embed/token?slug=ext-note`, { headers: { origin: allowed.origin } })
+      ).json()) as { token: string }
+    ).token;
     assert.equal(await refusedStatus(LiveClient.open(blog.wsUrl, token, { origin: other.origin })), 403);
-    assert.deepEqual({ note: blog.readcount.counter.count('ext-note'), hello: blog.readcount.counter.count('hello') }, before);
+    assert.deepEqual(
+      { note: blog.readcount.counter.count('ext-note'), hello: blog.readcount.counter.count('hello') },
+      before,
+    );
   });
 });

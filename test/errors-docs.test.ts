@@ -34,13 +34,31 @@ test('every HTTP error code is documented', async () => {
 
 test('the protocol doc covers every Phoenix event and the connect param', async () => {
   const doc = await read('docs/live-protocol.md');
-  for (const term of ['_csrf_token', 'heartbeat', 'phx_join', 'phx_leave', 'phx_reply', 'phx_close', 'phx_error', '`reader`', '`count`', '`presence`', 'csrf_token', 'automated', 'retry_after_ms', 'post:<slug>', '`posts`']) {
+  for (const term of [
+    '_csrf_token',
+    'heartbeat',
+    'phx_join',
+    'phx_leave',
+    'phx_reply',
+    'phx_close',
+    'phx_error',
+    '`reader`',
+    '`count`',
+    '`presence`',
+    'csrf_token',
+    'automated',
+    'retry_after_ms',
+    'post:<slug>',
+    '`posts`',
+  ]) {
     assert.ok(doc.includes(term), term);
   }
 });
 
 test('every setting (env var) appears in README.md', async () => {
   const readme = await read('README.md');
-  const missing = Object.values(OPTIONS).map((spec) => spec.env).filter((env) => !readme.includes(`\`${env}\``));
+  const missing = Object.values(OPTIONS)
+    .map((spec) => spec.env)
+    .filter((env) => !readme.includes(`\`${env}\``));
   assert.deepEqual(missing, [], 'add these settings to the README config table (npm run docs:config)');
 });

@@ -13,15 +13,23 @@ import { until } from './helpers/wait.js';
 const CLIENT_IP = '203.0.113.77';
 const CLIENT_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 unique-ua-marker';
 
-async function start(env: Record<string, string>, logLines?: string[]): Promise<{ readcount: Readcount; close: () => Promise<void> }> {
+async function start(
+  env: Record<string, string>,
+  logLines?: string[],
+): Promise<{ readcount: Readcount; close: () => Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'readcount-http-'));
   await mkdir(join(root, 'posts'));
   await writeFile(join(root, 'posts', 'hello.md'), '---\ntitle: Hello\ndate: 2024-01-01\n---\n\nText.\n');
-  const stream = new Writable({ write: (chunk, _encoding, done) => (logLines?.push(...String(chunk).split('\n').filter(Boolean)), done()) });
-  const readcount = await createReadcount(readConfig({ POSTS_DIR: join(root, 'posts'), DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent', ...env }), {
-    watch: false,
-    ...(logLines ? { logger: { stream } } : {}),
+  const stream = new Writable({
+    write: (chunk, _encoding, done) => (logLines?.push(...String(chunk).split('\n').filter(Boolean)), done()),
   });
+  const readcount = await createReadcount(
+    readConfig({ POSTS_DIR: join(root, 'posts'), DATA_DIR: join(root, 'data'), LOG_LEVEL: 'silent', ...env }),
+    {
+      watch: false,
+      ...(logLines ? { logger: { stream } } : {}),
+    },
+  );
   return { readcount, close: async () => (await readcount.close(), await rm(root, { recursive: true, force: true })) };
 }
 
@@ -34,13 +42,22 @@ describe('HTTP security headers', () => {
     for (const url of ['/', '/post/hello', '/how-we-count', '/api/posts/hello/receipt', '/nope']) {
       const response = await server.readcount.app.inject({ url });
       const csp = String(response.headers['content-security-policy']);
-      const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+      const directives = new Map(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
       assert.deepEqual(directives.get('script-src'), ["'self'"], `${url}: ${csp}`);
       assert.deepEqual(directives.get('default-src'), ["'self'"], url);
       assert.deepEqual(directives.get('object-src'), ["'none'"], url);
       assert.deepEqual(directives.get('frame-ancestors'), ["'self'"], url);
       assert.deepEqual(directives.get('base-uri'), ["'self'"], url);
-      assert.ok(!directives.get('script-src')?.includes("'unsafe-inline'") && !directives.get('script-src')?.includes("'unsafe-eval'"), url);
+      assert.ok(
+        !directives.get('script-src')?.includes("'unsafe-inline'") &&
+          !directives.get('script-src')?.includes("'unsafe-eval'"),
+        url,
+      );
       assert.equal(response.headers['x-content-type-options'], 'nosniff', url);
       assert.ok(response.headers['strict-transport-security'], url);
       assert.ok(response.headers['referrer-policy'], url);
@@ -62,12 +79,14 @@ describe('HTTP rate limit, body limit, errors', () => {
   test('HTTP_RATE_LIMIT: per IP per minute on pages and APIs (not assets), then 429 without details; X-Forwarded-For ignored without TRUST_PROXY', async () => {
     const server = await start({ HTTP_RATE_LIMIT: '4' });
     try {
-      const get = (url: string, remoteAddress = CLIENT_IP, headers = {}) => server.readcount.app.inject({ url, remoteAddress, headers });
+      const get = (url: string, remoteAddress = CLIENT_IP, headers = {}) =>
+        server.readcount.app.inject({ url, remoteAddress, headers });
       const statuses = [];
       for (const url of ['/', '/post/hello', '/api/posts/hello/receipt', '/feed.xml', '/how-we-count']) {
         statuses.push((await get(url)).statusCode);
         // What a page pulls in alongside does not spend the budget.
-        for (const asset of ['/assets/site.css', '/assets/app.js', '/assets/phoenix.mjs']) assert.equal((await get(asset)).statusCode, 200, asset);
+        for (const asset of ['/assets/site.css', '/assets/app.js', '/assets/phoenix.mjs'])
+          assert.equal((await get(asset)).statusCode, 200, asset);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
       const refused = await get('/api/posts/hello/receipt', CLIENT_IP, { 'x-forwarded-for': '198.51.100.5' });
@@ -80,7 +99,7 @@ describe('HTTP rate limit, body limit, errors', () => {
     }
   });
 
-  test('TRUST_PROXY: true believes only the nearest proxy\'s entry, never what the client prepended', async () => {
+  test("TRUST_PROXY: true believes only the nearest proxy's entry, never what the client prepended", async () => {
     assert.equal(readConfig({ TRUST_PROXY: 'true' }).trustProxy, 1);
     assert.equal(readConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
     assert.equal(readConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
@@ -88,9 +107,21 @@ describe('HTTP rate limit, body limit, errors', () => {
     assert.throws(() => readConfig({ TRUST_PROXY: 'proxy.example' }), /TRUST_PROXY/);
     const server = await start({ HTTP_RATE_LIMIT: '2', TRUST_PROXY: 'true' });
     try {
-      const get = (forwardedFor: string) => server.readcount.app.inject({ url: '/api/posts/hello/receipt', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
-      assert.deepEqual([(await get('1.1.1.1, 198.51.100.7')).statusCode, (await get('2.2.2.2, 198.51.100.7')).statusCode, (await get('3.3.3.3, 198.51.100.7')).statusCode],
-        [200, 200, 429], 'the reader behind the proxy is 198.51.100.7 whatever it prepends');
+      const get = (forwardedFor: string) =>
+        server.readcount.app.inject({
+          url: '/api/posts/hello/receipt',
+          remoteAddress: '10.0.0.1',
+          headers: { 'x-forwarded-for': forwardedFor },
+        });
+      assert.deepEqual(
+        [
+          (await get('1.1.1.1, 198.51.100.7')).statusCode,
+          (await get('2.2.2.2, 198.51.100.7')).statusCode,
+          (await get('3.3.3.3, 198.51.100.7')).statusCode,
+        ],
+        [200, 200, 429],
+        'the reader behind the proxy is 198.51.100.7 whatever it prepends',
+      );
       assert.equal((await get('198.51.100.8')).statusCode, 200, 'another reader behind the proxy');
     } finally {
       await server.close();
@@ -100,7 +131,11 @@ describe('HTTP rate limit, body limit, errors', () => {
   test('HTTP_RATE_LIMIT=0 turns the limit off', async () => {
     const server = await start({ HTTP_RATE_LIMIT: '0' });
     try {
-      for (let i = 0; i < 30; i += 1) assert.equal((await server.readcount.app.inject({ url: '/api/posts/hello/receipt', remoteAddress: CLIENT_IP })).statusCode, 200);
+      for (let i = 0; i < 30; i += 1)
+        assert.equal(
+          (await server.readcount.app.inject({ url: '/api/posts/hello/receipt', remoteAddress: CLIENT_IP })).statusCode,
+          200,
+        );
     } finally {
       await server.close();
     }
@@ -131,7 +166,10 @@ describe('HTTP rate limit, body limit, errors', () => {
 describe('logs hold no IP and no user agent', () => {
   test('at debug level, requests, errors and live sockets log neither the client IP nor its user agent nor tokens', async () => {
     const lines: string[] = [];
-    const server = await start({ LOG_LEVEL: 'debug', TRUST_PROXY: 'true', READ_AFTER_MS: '0', COUNT_MODE: 'every-read' }, lines);
+    const server = await start(
+      { LOG_LEVEL: 'debug', TRUST_PROXY: 'true', READ_AFTER_MS: '0', COUNT_MODE: 'every-read' },
+      lines,
+    );
     try {
       const { app } = server.readcount;
       app.get('/test-boom', async () => {
@@ -146,16 +184,26 @@ describe('logs hold no IP and no user agent', () => {
       const token = /name="csrf-token" content="([^"]+)"/.exec(page)?.[1] ?? '';
       assert.equal((await fetch(`${base}/test-boom`, { headers })).status, 500);
       assert.equal((await fetch(`${base}/nope`, { headers })).status, 404);
-      const client = await LiveClient.open(`ws://127.0.0.1:${address.port}/live/websocket`, token, { headers, userAgent: CLIENT_UA });
+      const client = await LiveClient.open(`ws://127.0.0.1:${address.port}/live/websocket`, token, {
+        headers,
+        userAgent: CLIENT_UA,
+      });
       assert.equal((await client.join('post:hello')).status, 'ok');
       assert.equal((await client.request('post:hello', 'reader', { csrf_token: token }, '1')).status, 'ok');
       client.send(Buffer.from([0xff, 0xfe]));
       await client.closed.promise;
       await until(() => lines.some((line) => line.includes('"statusCode":404')), 'request logs');
-      assert.ok(lines.some((line) => line.includes('"level":50') && line.includes('boom')), 'the 500 is in the log, with its stack');
+      assert.ok(
+        lines.some((line) => line.includes('"level":50') && line.includes('boom')),
+        'the 500 is in the log, with its stack',
+      );
       assert.ok(lines.length > 5, `${lines.length} log lines captured`);
       for (const secret of [CLIENT_IP, CLIENT_UA, 'unique-ua-marker', token, 'utm_source']) {
-        assert.deepEqual(lines.filter((line) => line.includes(secret)), [], `no log line holds ${secret}`);
+        assert.deepEqual(
+          lines.filter((line) => line.includes(secret)),
+          [],
+          `no log line holds ${secret}`,
+        );
       }
     } finally {
       await server.close();
@@ -172,8 +220,12 @@ describe('securityHeaders', () => {
     const options = { contentSecurityPolicy: { directives: { scriptSrc: ["'self'"], upgradeInsecureRequests: null } } };
     const request = new IncomingMessage(new Socket());
     const response = new ServerResponse(request);
-    await new Promise<void>((resolve, reject) => helmet(options)(request, response, (error?: unknown) => (error ? reject(error) : resolve())));
-    const expected = Object.fromEntries(Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]));
+    await new Promise<void>((resolve, reject) =>
+      helmet(options)(request, response, (error?: unknown) => (error ? reject(error) : resolve())),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(response.getHeaders()).map(([name, value]) => [name, String(value)]),
+    );
     assert.deepEqual(securityHeaders(options), expected);
     assert.ok(Object.keys(expected).length >= 10, 'helmet sets its usual dozen headers');
   });

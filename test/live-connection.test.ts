@@ -32,15 +32,34 @@ describe('LiveConnection', () => {
     await once(server, 'listening');
     const connections: LiveConnection[] = [];
     server.on('connection', (ws) => {
-      const info = { id: 1, pageView: { page: 'post:x', view: 'v1', issuedAt: Date.now() }, ip: '127.0.0.1', userAgent: 'test', doNotTrack: false };
-      connections.push(new LiveConnection(ws, info, [route], pubsub, { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 }, () => {}));
+      const info = {
+        id: 1,
+        pageView: { page: 'post:x', view: 'v1', issuedAt: Date.now() },
+        ip: '127.0.0.1',
+        userAgent: 'test',
+        doNotTrack: false,
+      };
+      connections.push(
+        new LiveConnection(
+          ws,
+          info,
+          [route],
+          pubsub,
+          { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
+          () => {},
+        ),
+      );
     });
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     await once(client, 'open');
     client.send(JSON.stringify(['1', '1', 'post:x', 'phx_join', {}]));
     await joinAsked.promise;
     connections[0]?.close('going_away');
-    answer.resolve({ status: 'ok', response: {}, channel: { handleIn: () => ({ status: 'ok', response: {} }), terminate: () => (terminated += 1) } });
+    answer.resolve({
+      status: 'ok',
+      response: {},
+      channel: { handleIn: () => ({ status: 'ok', response: {} }), terminate: () => (terminated += 1) },
+    });
     await until(() => terminated > 0, 'the orphaned channel to be terminated');
     assert.equal(terminated, 1);
     assert.equal(pubsub.subscriberCount('post:x'), 0, 'and unsubscribed');

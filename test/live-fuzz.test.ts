@@ -76,7 +76,15 @@ class FuzzSocket {
     this.awaited += batch.length;
     for (const frame of batch) this.client.send(frame.data, frame.binary);
     this.tally.frames += batch.length;
-    const timer = setTimeout(() => this.batchDone.reject(new Error(`${this.awaited - this.answered} frames unanswered after 15 s (seed ${SEED}); batch:\n${batch.map((f) => f.data.toString()).join('\n')}`)), 15_000);
+    const timer = setTimeout(
+      () =>
+        this.batchDone.reject(
+          new Error(
+            `${this.awaited - this.answered} frames unanswered after 15 s (seed ${SEED}); batch:\n${batch.map((f) => f.data.toString()).join('\n')}`,
+          ),
+        ),
+      15_000,
+    );
     try {
       await this.batchDone.promise;
     } finally {
@@ -89,7 +97,11 @@ class FuzzSocket {
     this.client.send(frame.data, frame.binary);
     this.tally.frames += 1;
     const { code } = await this.client.closed.promise;
-    assert.equal(code, fate, `frame ${JSON.stringify(frame.data.toString().slice(0, 300))} (binary ${frame.binary}) closed with ${code}, expected ${fate}; seed ${SEED}`);
+    assert.equal(
+      code,
+      fate,
+      `frame ${JSON.stringify(frame.data.toString().slice(0, 300))} (binary ${frame.binary}) closed with ${code}, expected ${fate}; seed ${SEED}`,
+    );
     this.tally.closes.set(code, (this.tally.closes.get(code) ?? 0) + 1);
     this.awaited = 0;
     this.answered = 0;
@@ -118,14 +130,22 @@ async function honestRead(server: ChildServer, slug: string): Promise<string> {
   }
 }
 
-test(`fuzz: ${FRAMES} random and mutated frames leave the process alive and every count exact`, { timeout: 180_000 }, async () => {
+test(`fuzz: ${FRAMES} random and mutated frames leave the process alive and every count exact`, {
+  timeout: 180_000,
+}, async () => {
   const root = await mkdtemp(join(tmpdir(), 'readcount-fuzz-'));
   const postsDir = join(root, 'posts');
   await mkdir(postsDir);
-  for (const slug of SLUGS) await writeFile(join(postsDir, `${slug}.md`), `---\ntitle: ${slug}\ndate: 2024-01-01\n---\n\nText.\n`);
+  for (const slug of SLUGS)
+    await writeFile(join(postsDir, `${slug}.md`), `---\ntitle: ${slug}\ndate: 2024-01-01\n---\n\nText.\n`);
   const server = await spawnServer({
-    POSTS_DIR: postsDir, DATA_DIR: join(root, 'data'), COUNT_MODE: 'every-read', READ_AFTER_MS: '100',
-    LIVE_MAX_MSGS_PER_SEC: '1000000', HTTP_RATE_LIMIT: '0', LIVE_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
+    POSTS_DIR: postsDir,
+    DATA_DIR: join(root, 'data'),
+    COUNT_MODE: 'every-read',
+    READ_AFTER_MS: '100',
+    LIVE_MAX_MSGS_PER_SEC: '1000000',
+    HTTP_RATE_LIMIT: '0',
+    LIVE_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
   });
   const started = Date.now();
   try {
@@ -144,19 +164,38 @@ test(`fuzz: ${FRAMES} random and mutated frames leave the process alive and ever
         honest.set(slug, (honest.get(slug) ?? 0) + 1);
       }
     });
-    const sockets = Array.from({ length: FUZZ_SOCKETS }, (_, i) =>
-      new FuzzSocket(server, indexToken, new FrameFuzzer(seeded(SEED + i), pools, MAX_FRAME_BYTES), tally, i % 3 === 2 ? BOT_UA : 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0'));
-    await Promise.all(sockets.map((socket) => socket.run(Math.ceil(FRAMES / FUZZ_SOCKETS)))).finally(() => (fuzzing = false));
+    const sockets = Array.from(
+      { length: FUZZ_SOCKETS },
+      (_, i) =>
+        new FuzzSocket(
+          server,
+          indexToken,
+          new FrameFuzzer(seeded(SEED + i), pools, MAX_FRAME_BYTES),
+          tally,
+          i % 3 === 2 ? BOT_UA : 'Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0',
+        ),
+    );
+    await Promise.all(sockets.map((socket) => socket.run(Math.ceil(FRAMES / FUZZ_SOCKETS)))).finally(
+      () => (fuzzing = false),
+    );
     await Promise.all(readers);
     const fuzzMs = Date.now() - started;
 
     assert.ok(tally.frames >= FRAMES, `${tally.frames} frames sent`);
     assert.equal(server.child.exitCode, null, 'the server process is alive');
     const fresh = await LiveClient.open(server.wsUrl, indexToken);
-    assert.deepEqual(await fresh.request('phoenix', 'heartbeat'), { status: 'ok', response: {} }, 'a new socket gets heartbeats answered');
+    assert.deepEqual(
+      await fresh.request('phoenix', 'heartbeat'),
+      { status: 'ok', response: {} },
+      'a new socket gets heartbeats answered',
+    );
     fresh.close();
     for (const socket of sockets) {
-      assert.deepEqual(await socket.close().request('phoenix', 'heartbeat'), { status: 'ok', response: {} }, 'fuzzed sockets still answer');
+      assert.deepEqual(
+        await socket.close().request('phoenix', 'heartbeat'),
+        { status: 'ok', response: {} },
+        'fuzzed sockets still answer',
+      );
       socket.close().close();
     }
     assert.equal((await fetch(`${server.base}/healthz`)).status, 200);
@@ -164,17 +203,24 @@ test(`fuzz: ${FRAMES} random and mutated frames leave the process alive and ever
     for (const slug of SLUGS) {
       const expected = honest.get(slug) ?? 0;
       let receipt: { total: number; counted: number } = { total: -1, counted: -1 };
-      await until(async () => {
-        receipt = (await (await fetch(`${server.base}/api/posts/${slug}/receipt`)).json()) as typeof receipt;
-        return receipt.total >= expected;
-      }, `${slug} to reach ${expected}`, 10_000);
+      await until(
+        async () => {
+          receipt = (await (await fetch(`${server.base}/api/posts/${slug}/receipt`)).json()) as typeof receipt;
+          return receipt.total >= expected;
+        },
+        `${slug} to reach ${expected}`,
+        10_000,
+      );
       assert.equal(receipt.total, expected, `${slug}: count equals the honest reads`);
       assert.equal(receipt.counted, expected, `${slug}: receipt counted equals the honest reads`);
     }
-    const serverCpuMs = await readFile(`/proc/${server.child.pid}/stat`, 'utf8').then((stat) => {
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    }, () => NaN);
+    const serverCpuMs = await readFile(`/proc/${server.child.pid}/stat`, 'utf8').then(
+      (stat) => {
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      },
+      () => NaN,
+    );
     const clientCpuMs = Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000);
     assert.equal(await server.stop(), 0, 'clean shutdown');
     const errors = server.log.filter((line) => /"level":(50|60)/.test(line));
@@ -182,12 +228,18 @@ test(`fuzz: ${FRAMES} random and mutated frames leave the process alive and ever
     const store = new SqliteStore(join(root, 'data', 'readcount.db'));
     try {
       const totals = await store.totals();
-      assert.deepEqual([...totals.entries()].sort(), [...honest.entries()].sort(), 'on disk: only the real posts, with exactly the honest reads');
+      assert.deepEqual(
+        [...totals.entries()].sort(),
+        [...honest.entries()].sort(),
+        'on disk: only the real posts, with exactly the honest reads',
+      );
     } finally {
       await store.close();
     }
-    console.log(`# fuzz seed ${SEED}: ${tally.frames} frames (${tally.replies} answered, closes ${JSON.stringify(Object.fromEntries(tally.closes))}),` +
-      ` ${[...honest.values()].reduce((a, b) => a + b)} honest reads, ${fuzzMs} ms (CPU: server ${serverCpuMs} ms, test ${clientCpuMs} ms); replies ${JSON.stringify(Object.fromEntries(tally.reasons))}`);
+    console.log(
+      `# fuzz seed ${SEED}: ${tally.frames} frames (${tally.replies} answered, closes ${JSON.stringify(Object.fromEntries(tally.closes))}),` +
+        ` ${[...honest.values()].reduce((a, b) => a + b)} honest reads, ${fuzzMs} ms (CPU: server ${serverCpuMs} ms, test ${clientCpuMs} ms); replies ${JSON.stringify(Object.fromEntries(tally.reasons))}`,
+    );
   } finally {
     await server.stop();
     await rm(root, { recursive: true, force: true });

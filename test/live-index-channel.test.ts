@@ -27,19 +27,30 @@ describe('posts channel join reply', () => {
   };
 
   test('a post read, then made a draft, and a post read, then deleted, vanish from the reply; sites stay', async () => {
-    const post = (draft: boolean) => `---\ntitle: "Secret"\ndate: 2024-02-01\n${draft ? 'draft: true\n' : ''}---\n\nText.\n`;
+    const post = (draft: boolean) =>
+      `---\ntitle: "Secret"\ndate: 2024-02-01\n${draft ? 'draft: true\n' : ''}---\n\nText.\n`;
     await writeFile(join(postsDir, 'secret-plan.md'), post(false));
     await writeFile(join(postsDir, 'deleted-one.md'), post(false));
     await server.readcount.library.reload();
     await readPost(server, 'secret-plan');
     await readPost(server, 'deleted-one');
     await untilTotal(server, 'deleted-one', 1);
-    assert.deepEqual(Object.keys(await joinCounts()).sort(), ['deleted-one', 'elsewhere', 'hello', 'second-post', 'secret-plan']);
+    assert.deepEqual(Object.keys(await joinCounts()).sort(), [
+      'deleted-one',
+      'elsewhere',
+      'hello',
+      'second-post',
+      'secret-plan',
+    ]);
 
     await writeFile(join(postsDir, 'secret-plan.md'), post(true));
     await rm(join(postsDir, 'deleted-one.md'));
     await server.readcount.library.reload();
-    assert.equal(server.readcount.counter.count('secret-plan'), 1, 'the counter still knows it (it may be published again)');
+    assert.equal(
+      server.readcount.counter.count('secret-plan'),
+      1,
+      'the counter still knows it (it may be published again)',
+    );
     assert.deepEqual(await joinCounts(), { elsewhere: 0, hello: 0, 'second-post': 0 });
   });
 });

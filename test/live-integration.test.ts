@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Channel } from 'phoenix';
 import WebSocket from 'ws';
 import { TokenSigner } from '../src/live/token.js';
-import { collect, connectPhoenix, join, type PhoenixClient, push } from './helpers/phoenix-client.js';
 import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
+import { collect, connectPhoenix, join, type PhoenixClient, push } from './helpers/phoenix-client.js';
 import { delay, until } from './helpers/wait.js';
 
 const SECRET_KEY = 'integration-test-secret-key-0123456789abcdef';
@@ -20,7 +20,9 @@ describe('live socket with the official phoenix client', () => {
     return client;
   };
   /** A page load: fetch the page, take its csrf token, connect and join its topic. */
-  const visit = async (slug: string): Promise<{ client: PhoenixClient; channel: Channel; token: string; count: number }> => {
+  const visit = async (
+    slug: string,
+  ): Promise<{ client: PhoenixClient; channel: Channel; token: string; count: number }> => {
     const token = await pageToken(server.base, slug);
     const client = await open(token);
     const channel = client.socket.channel(`post:${slug}`, {});
@@ -35,7 +37,12 @@ describe('live socket with the official phoenix client', () => {
   };
 
   before(async () => {
-    server = await startServer({ READ_AFTER_MS: String(READ_AFTER_MS), COUNT_MODE: 'every-read', SECRET_KEY, PUSH_INTERVAL_MS: '0' });
+    server = await startServer({
+      READ_AFTER_MS: String(READ_AFTER_MS),
+      COUNT_MODE: 'every-read',
+      SECRET_KEY,
+      PUSH_INTERVAL_MS: '0',
+    });
   });
   after(async () => {
     await Promise.all(clients.map((client) => client.disconnect()));
@@ -74,7 +81,11 @@ describe('live socket with the official phoenix client', () => {
     for (const [i, seen] of pushes.entries()) {
       await until(() => seen.some((p) => p.count === before + 1), `client ${i} receives count ${before + 1}`, 3000);
     }
-    await until(() => indexPushes.some((p) => p.slug === 'hello' && p.count === before + 1), 'the index receives {slug, count}', 3000);
+    await until(
+      () => indexPushes.some((p) => p.slug === 'hello' && p.count === before + 1),
+      'the index receives {slug, count}',
+      3000,
+    );
     assert.equal(await server.readcount.store.total('hello'), before + 1, 'the pushed count is the committed one');
   });
 
@@ -85,11 +96,20 @@ describe('live socket with the official phoenix client', () => {
     const expired = new TokenSigner(SECRET_KEY, 12 * 3_600_000, () => Date.now() - 13 * 3_600_000).issue('post:hello');
     const forged = new TokenSigner('another-key-another-key-another-key-000', 60_000).issue('post:hello');
     const otherPost = await pageToken(server.base, 'second-post');
-    for (const [what, csrf] of [['forged', forged], ['expired', expired], ['other post', otherPost], ['missing', undefined], ['garbage', 'x.y']] as const) {
+    for (const [what, csrf] of [
+      ['forged', forged],
+      ['expired', expired],
+      ['other post', otherPost],
+      ['missing', undefined],
+      ['garbage', 'x.y'],
+    ] as const) {
       const reply = await push(channel, 'reader', { csrf_token: csrf, automated: false });
       assert.deepEqual(reply, { status: 'error', response: { reason: 'invalid_token' } }, what);
     }
-    assert.deepEqual(await push(channel, 'reader', { csrf_token: token, automated: false }), { status: 'ok', response: {} });
+    assert.deepEqual(await push(channel, 'reader', { csrf_token: token, automated: false }), {
+      status: 'ok',
+      response: {},
+    });
     const replay = await push(channel, 'reader', { csrf_token: token, automated: false });
     assert.deepEqual(replay, { status: 'error', response: { reason: 'token_replayed' } });
     await server.readcount.counter.drain();
@@ -103,7 +123,10 @@ describe('live socket with the official phoenix client', () => {
     assert.equal(joined.status, 'ok');
     const before = server.readcount.counter.count('hello');
     await delay(READ_AFTER_MS + 20);
-    assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token: expired }), { status: 'error', response: { reason: 'invalid_token' } });
+    assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token: expired }), {
+      status: 'error',
+      response: { reason: 'invalid_token' },
+    });
     assert.equal(server.readcount.counter.count('hello'), before);
     client.close();
   });
@@ -134,7 +157,11 @@ describe('live socket with the official phoenix client', () => {
 
   test('heartbeats on topic phoenix are answered', async () => {
     const client = await open(await pageToken(server.base, 'hello'), { heartbeatIntervalMs: 100 });
-    await until(() => client.messages.filter((m) => m.topic === 'phoenix' && m.event === 'phx_reply').length >= 2, 'two heartbeat replies', 3000);
+    await until(
+      () => client.messages.filter((m) => m.topic === 'phoenix' && m.event === 'phx_reply').length >= 2,
+      'two heartbeat replies',
+      3000,
+    );
     const reply = client.messages.find((m) => m.topic === 'phoenix');
     assert.deepEqual(reply?.payload, { status: 'ok', response: {} });
     assert.equal(client.closes.length, 0, 'no heartbeat timeout');
@@ -142,34 +169,58 @@ describe('live socket with the official phoenix client', () => {
 
   test('joining an unknown topic or post is refused (unmatched_topic / unknown_post)', async () => {
     const client = await open(await pageToken(server.base, 'hello'));
-    for (const [topic, reason] of [['nope:x', 'unmatched_topic'], ['phoenix:x', 'unmatched_topic'], ['post:does-not-exist', 'unknown_post'], ['post:../etc', 'unknown_post']] as const) {
+    for (const [topic, reason] of [
+      ['nope:x', 'unmatched_topic'],
+      ['phoenix:x', 'unmatched_topic'],
+      ['post:does-not-exist', 'unknown_post'],
+      ['post:../etc', 'unknown_post'],
+    ] as const) {
       const channel = client.socket.channel(topic, {});
       const reply = await join(channel);
       channel.leave();
       assert.deepEqual(reply, { status: 'error', response: { reason } }, topic);
     }
-    assert.equal(await server.readcount.store.total('does-not-exist'), undefined, 'no counter created for an unknown post');
+    assert.equal(
+      await server.readcount.store.total('does-not-exist'),
+      undefined,
+      'no counter created for an unknown post',
+    );
   });
 
   test('a push to a topic that was never joined gets unmatched_topic', async () => {
-    const raw = new WebSocket(`${server.wsUrl}?vsn=2.0.0&_csrf_token=${encodeURIComponent(await pageToken(server.base, 'hello'))}`);
+    const raw = new WebSocket(
+      `${server.wsUrl}?vsn=2.0.0&_csrf_token=${encodeURIComponent(await pageToken(server.base, 'hello'))}`,
+    );
     const frames: unknown[] = [];
     raw.on('message', (data) => frames.push(JSON.parse(data.toString())));
     await new Promise((resolve) => raw.once('open', resolve));
     raw.send(JSON.stringify([null, '1', 'post:hello', 'reader', {}]));
     await until(() => frames.length === 1, 'the reply');
     raw.close();
-    assert.deepEqual(frames[0], [null, '1', 'post:hello', 'phx_reply', { status: 'error', response: { reason: 'unmatched_topic' } }]);
+    assert.deepEqual(frames[0], [
+      null,
+      '1',
+      'post:hello',
+      'phx_reply',
+      { status: 'error', response: { reason: 'unmatched_topic' } },
+    ]);
   });
 
   test('phx_leave is answered ok and followed by phx_close; the channel gets no more counts', async () => {
     const { client, channel } = await visit('second-post');
     const counts = collect(channel, 'count');
     const left = await new Promise<string>((resolve) => {
-      channel.leave().receive('ok', () => resolve('ok')).receive('error', () => resolve('error')).receive('timeout', () => resolve('timeout'));
+      channel
+        .leave()
+        .receive('ok', () => resolve('ok'))
+        .receive('error', () => resolve('error'))
+        .receive('timeout', () => resolve('timeout'));
     });
     assert.equal(left, 'ok');
-    await until(() => client.messages.some((m) => m.topic === 'post:second-post' && m.event === 'phx_close'), 'phx_close from the server');
+    await until(
+      () => client.messages.some((m) => m.topic === 'post:second-post' && m.event === 'phx_close'),
+      'phx_close from the server',
+    );
     const close = client.messages.find((m) => m.event === 'phx_close');
     assert.equal(close?.join_ref, (channel as unknown as { joinRef(): string }).joinRef());
     assert.equal(server.readcount.pubsub.subscriberCount('post:second-post'), 0);
@@ -187,7 +238,11 @@ describe('live socket with the official phoenix client', () => {
     const joinReplies: number[] = [];
     page.client.socket.onMessage((m) => {
       const message = m as { event: string; topic: string; payload: { status: string; response: { count?: number } } };
-      if (message.topic === 'post:hello' && message.event === 'phx_reply' && typeof message.payload.response.count === 'number') {
+      if (
+        message.topic === 'post:hello' &&
+        message.event === 'phx_reply' &&
+        typeof message.payload.response.count === 'number'
+      ) {
         joinReplies.push(message.payload.response.count);
       }
     });

@@ -8,7 +8,11 @@ import { until } from './helpers/wait.js';
 describe('live socket limits', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ LIVE_MAX_BUFFERED_BYTES: '4096', LIVE_MAX_CONNECTIONS_PER_IP: '4', HTTP_RATE_LIMIT: '0' });
+    server = await startServer({
+      LIVE_MAX_BUFFERED_BYTES: '4096',
+      LIVE_MAX_CONNECTIONS_PER_IP: '4',
+      HTTP_RATE_LIMIT: '0',
+    });
   });
   after(() => server.close());
 
@@ -19,7 +23,8 @@ describe('live socket limits', () => {
     tcp.pause();
     // Far more than loopback's kernel buffers hold, so the rest must queue in the server process.
     const pad = 'x'.repeat(64 * 1024);
-    for (let index = 0; index < 200; index++) server.readcount.pubsub.broadcast('post:hello', 'count', { count: index, pad });
+    for (let index = 0; index < 200; index++)
+      server.readcount.pubsub.broadcast('post:hello', 'count', { count: index, pad });
     tcp.resume();
     const closed = await client.closed.promise;
     assert.equal(closed.code, LIVE_CLOSE_CODES.slow_consumer.code);
@@ -32,7 +37,11 @@ describe('live socket limits', () => {
     assert.equal((await client.request('post:hello', 'phx_join', {}, 'A')).status, 'ok');
     assert.equal((await client.request('post:hello', 'phx_join', {}, 'B')).status, 'ok');
     const closes = client.messages.filter((message) => message[3] === 'phx_close');
-    assert.deepEqual(closes.map((message) => message[0]), ['A'], 'the first join was closed on its own join_ref');
+    assert.deepEqual(
+      closes.map((message) => message[0]),
+      ['A'],
+      'the first join was closed on its own join_ref',
+    );
     const stale = await client.request('post:hello', 'phx_leave', {}, 'A');
     assert.deepEqual(stale, { status: 'error', response: { reason: 'unmatched_topic' } }, 'the stale leave is refused');
     const current = await client.request('post:hello', 'phx_leave', {}, 'B');

@@ -2,15 +2,34 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { decodeFrame, encodeFrame, encodeReply, MAX_EVENT_LENGTH, MAX_REF_LENGTH, MAX_TOPIC_LENGTH } from '../src/live/protocol.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  encodeReply,
+  MAX_EVENT_LENGTH,
+  MAX_REF_LENGTH,
+  MAX_TOPIC_LENGTH,
+} from '../src/live/protocol.js';
 import { TokenSigner } from '../src/live/token.js';
 
 const KEY = 'k'.repeat(48);
 
 describe('decodeFrame', () => {
   test('accepts a V2 frame as the phoenix client sends it', () => {
-    assert.deepEqual(decodeFrame('["3","4","post:hello","phx_join",{}]'), { joinRef: '3', ref: '4', topic: 'post:hello', event: 'phx_join', payload: {} });
-    assert.deepEqual(decodeFrame('[null,"5","phoenix","heartbeat",{}]'), { joinRef: null, ref: '5', topic: 'phoenix', event: 'heartbeat', payload: {} });
+    assert.deepEqual(decodeFrame('["3","4","post:hello","phx_join",{}]'), {
+      joinRef: '3',
+      ref: '4',
+      topic: 'post:hello',
+      event: 'phx_join',
+      payload: {},
+    });
+    assert.deepEqual(decodeFrame('[null,"5","phoenix","heartbeat",{}]'), {
+      joinRef: null,
+      ref: '5',
+      topic: 'phoenix',
+      event: 'heartbeat',
+      payload: {},
+    });
     assert.deepEqual(decodeFrame(' [null,null,"t","e",{"a":[1,{"b":null}]}] ')?.payload, { a: [1, { b: null }] });
   });
 
@@ -60,14 +79,26 @@ describe('encodeFrame / encodeReply', () => {
   test('encodes the V2 array and round-trips through decodeFrame', () => {
     const text = encodeFrame('1', '2', 'post:ünï', 'count', { count: 3 });
     assert.equal(text, '["1","2","post:ünï","count",{"count":3}]');
-    assert.deepEqual(decodeFrame(text), { joinRef: '1', ref: '2', topic: 'post:ünï', event: 'count', payload: { count: 3 } });
-    assert.equal(encodeFrame(null, null, 'posts', 'count', { slug: 'a', count: 1 }), '[null,null,"posts","count",{"slug":"a","count":1}]');
+    assert.deepEqual(decodeFrame(text), {
+      joinRef: '1',
+      ref: '2',
+      topic: 'post:ünï',
+      event: 'count',
+      payload: { count: 3 },
+    });
+    assert.equal(
+      encodeFrame(null, null, 'posts', 'count', { slug: 'a', count: 1 }),
+      '[null,null,"posts","count",{"slug":"a","count":1}]',
+    );
   });
 
   test('a reply carries the refs of the frame it answers', () => {
     const frame = decodeFrame('["7","9","post:a","reader",{}]');
     assert.ok(frame);
-    assert.equal(encodeReply(frame, 'error', { reason: 'too_early' }), '["7","9","post:a","phx_reply",{"status":"error","response":{"reason":"too_early"}}]');
+    assert.equal(
+      encodeReply(frame, 'error', { reason: 'too_early' }),
+      '["7","9","post:a","phx_reply",{"status":"error","response":{"reason":"too_early"}}]',
+    );
   });
 
   test('strings that need escaping survive', () => {
@@ -80,7 +111,8 @@ describe('TokenSigner', () => {
   let clock = 1_700_000_000_000;
   const signer = new TokenSigner(KEY, 60_000, () => clock);
   const mac = (body: string, key = KEY): string => createHmac('sha256', key).update(body).digest('base64url');
-  const b64 = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+  const b64 = (value: unknown): string =>
+    Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
   test('a fresh token verifies and names its page and a random view', () => {
     const token = signer.issue('post:hello');
@@ -105,7 +137,10 @@ describe('TokenSigner', () => {
   test('forged: another key, a changed body, a changed or truncated MAC', () => {
     const token = signer.issue('post:hello');
     const [body, sig] = token.split('.') as [string, string];
-    assert.deepEqual(new TokenSigner('x'.repeat(48), 60_000, () => clock).verify(token), { ok: false, reason: 'forged' });
+    assert.deepEqual(new TokenSigner('x'.repeat(48), 60_000, () => clock).verify(token), {
+      ok: false,
+      reason: 'forged',
+    });
     const otherBody = b64(['post:other', 'view', clock]);
     assert.deepEqual(signer.verify(`${otherBody}.${sig}`), { ok: false, reason: 'forged' });
     const flipped = `${sig.slice(0, -2)}${sig.at(-2) === 'A' ? 'B' : 'A'}${sig.at(-1)}`;
@@ -125,16 +160,30 @@ describe('TokenSigner', () => {
     const future = b64(['post:hello', 'view', start + 61_000]);
     assert.deepEqual(signer.verify(`${future}.${mac(future)}`), { ok: false, reason: 'expired' });
     const slightlyAhead = b64(['post:hello', 'view', start + 30_000]);
-    assert.ok(signer.verify(`${slightlyAhead}.${mac(slightlyAhead)}`).ok, 'small clock skew between instances is tolerated');
+    assert.ok(
+      signer.verify(`${slightlyAhead}.${mac(slightlyAhead)}`).ok,
+      'small clock skew between instances is tolerated',
+    );
   });
 
   test('malformed: not a string, no dot, too long, a signed body that is not the expected shape', () => {
     for (const token of [undefined, null, 42, {}, ['a.b'], '', 'nodot', '.sig-only', 'x'.repeat(513)]) {
       assert.deepEqual(signer.verify(token), { ok: false, reason: 'malformed' }, JSON.stringify(token));
     }
-    for (const fields of ['not json', { page: 'post:a' }, ['post:a', 'view'], ['post:a', 'view', 'yesterday'], [1, 'view', clock], ['post:a', 2, clock]]) {
+    for (const fields of [
+      'not json',
+      { page: 'post:a' },
+      ['post:a', 'view'],
+      ['post:a', 'view', 'yesterday'],
+      [1, 'view', clock],
+      ['post:a', 2, clock],
+    ]) {
       const body = b64(fields);
-      assert.deepEqual(signer.verify(`${body}.${mac(body)}`), { ok: false, reason: 'malformed' }, JSON.stringify(fields));
+      assert.deepEqual(
+        signer.verify(`${body}.${mac(body)}`),
+        { ok: false, reason: 'malformed' },
+        JSON.stringify(fields),
+      );
     }
   });
 });

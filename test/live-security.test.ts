@@ -25,7 +25,7 @@ describe('live socket security', () => {
     return client.closed.promise;
   }
 
-  test('origin: the server\'s own origin and no origin are accepted; any other origin gets 403', async () => {
+  test("origin: the server's own origin and no origin are accepted; any other origin gets 403", async () => {
     (await open({ origin: server.base })).close();
     (await open()).close();
     assert.equal(await refusedStatus(open({ origin: 'https://evil.example' })), 403);
@@ -45,7 +45,10 @@ describe('live socket security', () => {
   });
 
   test('a binary frame closes with 1003, invalid UTF-8 with 1007', async () => {
-    assert.equal((await closeFor(Buffer.from(JSON.stringify([null, '1', 'phoenix', 'heartbeat', {}])), true)).code, 1003);
+    assert.equal(
+      (await closeFor(Buffer.from(JSON.stringify([null, '1', 'phoenix', 'heartbeat', {}])), true)).code,
+      1003,
+    );
     assert.equal((await closeFor(Buffer.from([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]), false)).code, 1007);
     assert.equal(closeCode('unsupported_data'), 1003);
     assert.equal(closeCode('invalid_payload'), 1007);
@@ -80,34 +83,73 @@ describe('live socket security', () => {
 
   test('pushes before join and unknown topics get unmatched_topic; the socket stays open', async () => {
     const client = await open();
-    assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token: token }), { status: 'error', response: { reason: 'unmatched_topic' } });
-    assert.deepEqual(await client.request('post:hello', 'phx_leave'), { status: 'error', response: { reason: 'unmatched_topic' } });
+    assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token: token }), {
+      status: 'error',
+      response: { reason: 'unmatched_topic' },
+    });
+    assert.deepEqual(await client.request('post:hello', 'phx_leave'), {
+      status: 'error',
+      response: { reason: 'unmatched_topic' },
+    });
     assert.deepEqual(await client.join('room:lobby'), { status: 'error', response: { reason: 'unmatched_topic' } });
-    assert.deepEqual(await client.request('phoenix', 'nope'), { status: 'error', response: { reason: 'unknown_event' } });
+    assert.deepEqual(await client.request('phoenix', 'nope'), {
+      status: 'error',
+      response: { reason: 'unknown_event' },
+    });
     assert.deepEqual(await client.request('phoenix', 'heartbeat'), { status: 'ok', response: {} });
     const reply = client.messages.find((m) => m[2] === 'room:lobby');
-    assert.deepEqual(reply?.slice(0, 4), ['3', '3', 'room:lobby', 'phx_reply'], 'Phoenix-correct reply frame: join_ref and ref echoed');
+    assert.deepEqual(
+      reply?.slice(0, 4),
+      ['3', '3', 'room:lobby', 'phx_reply'],
+      'Phoenix-correct reply frame: join_ref and ref echoed',
+    );
     client.close();
   });
 
   test('unknown posts, ../ and control characters get unknown_post and create no counter', async () => {
     const before = await server.readcount.store.totals();
     const client = await open();
-    const slugs = ['does-not-exist', '../hello', 'hello/../hello', '..', '', 'hello\u0000', 'hello\n', '\u202ehello', 'HELLO', ' hello', 'x'.repeat(195), 'héllo'];
+    const slugs = [
+      'does-not-exist',
+      '../hello',
+      'hello/../hello',
+      '..',
+      '',
+      'hello\u0000',
+      'hello\n',
+      '\u202ehello',
+      'HELLO',
+      ' hello',
+      'x'.repeat(195),
+      'héllo',
+    ];
     for (const slug of slugs) {
-      assert.deepEqual(await client.join(`post:${slug}`), { status: 'error', response: { reason: 'unknown_post' } }, JSON.stringify(slug));
+      assert.deepEqual(
+        await client.join(`post:${slug}`),
+        { status: 'error', response: { reason: 'unknown_post' } },
+        JSON.stringify(slug),
+      );
     }
     assert.deepEqual(await server.readcount.store.totals(), before, 'the store has exactly the counters it had');
-    assert.equal(client.messages.every((m) => m[3] === 'phx_reply'), true);
+    assert.equal(
+      client.messages.every((m) => m[3] === 'phx_reply'),
+      true,
+    );
     client.close();
   });
 
   test('a joined topic: unknown events get unknown_event; a reader with the wrong shape counts nothing', async () => {
     const client = await open();
     assert.equal((await client.join('post:hello')).status, 'ok');
-    assert.deepEqual(await client.request('post:hello', 'shout'), { status: 'error', response: { reason: 'unknown_event' } });
+    assert.deepEqual(await client.request('post:hello', 'shout'), {
+      status: 'error',
+      response: { reason: 'unknown_event' },
+    });
     for (const csrf_token of [undefined, 1, null, ['x'], { token }, `${token}x`]) {
-      assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token }), { status: 'error', response: { reason: 'invalid_token' } });
+      assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token }), {
+        status: 'error',
+        response: { reason: 'invalid_token' },
+      });
     }
     assert.equal(server.readcount.counter.count('hello'), 0);
     client.close();
@@ -118,14 +160,24 @@ describe('live socket security', () => {
     assert.equal((await client.join('posts')).status, 'ok');
     assert.equal((await client.join('post:hello')).status, 'ok');
     assert.equal((await client.join('post:hello')).status, 'ok', 'rejoin replaces the old membership');
-    assert.deepEqual(await client.join('post:second-post'), { status: 'error', response: { reason: 'too_many_channels' } });
+    assert.deepEqual(await client.join('post:second-post'), {
+      status: 'error',
+      response: { reason: 'too_many_channels' },
+    });
     assert.equal((await client.request('post:hello', 'phx_leave')).status, 'ok');
     assert.equal((await client.join('post:second-post')).status, 'ok', 'a leave frees the slot');
     client.close();
   });
 
   test('every reason and close code seen is documented in src/errors.ts', () => {
-    for (const reason of ['unmatched_topic', 'unknown_post', 'unknown_event', 'too_many_channels', 'invalid_token', 'rate_limited']) {
+    for (const reason of [
+      'unmatched_topic',
+      'unknown_post',
+      'unknown_event',
+      'too_many_channels',
+      'invalid_token',
+      'rate_limited',
+    ]) {
       assert.ok(reason in LIVE_REPLY_ERRORS, reason);
     }
     const documented: number[] = Object.values(LIVE_CLOSE_CODES).map((c) => c.code);
@@ -139,8 +191,12 @@ describe('live socket per-IP connection limit', () => {
     try {
       const token = await pageToken(server.base, 'hello');
       const clients = [];
-      for (let i = 0; i < 3; i += 1) clients.push(await LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': `10.0.0.${i}` } }));
-      assert.equal(await refusedStatus(LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': '10.9.9.9' } })), 429);
+      for (let i = 0; i < 3; i += 1)
+        clients.push(await LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': `10.0.0.${i}` } }));
+      assert.equal(
+        await refusedStatus(LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': '10.9.9.9' } })),
+        429,
+      );
       clients[0]?.close();
       await until(() => server.readcount.live.connectionCount() === 2, 'the closed socket to be released');
       const again = await LiveClient.open(server.wsUrl, token);
@@ -172,10 +228,19 @@ describe('live socket per-IP connection limit', () => {
     try {
       const token = await pageToken(server.base, 'hello');
       const as = (ip: string) => LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': ip } });
-      const clients = [await as('198.51.100.1'), await as('198.51.100.1'), await as('198.51.100.2'), await as('198.51.100.2')];
+      const clients = [
+        await as('198.51.100.1'),
+        await as('198.51.100.1'),
+        await as('198.51.100.2'),
+        await as('198.51.100.2'),
+      ];
       assert.equal(await refusedStatus(as('198.51.100.1')), 429);
       assert.equal(await refusedStatus(as('198.51.100.2')), 429);
-      assert.equal(await refusedStatus(as('10.9.9.9, 198.51.100.2')), 429, 'entries a client put before the proxy\'s are not believed');
+      assert.equal(
+        await refusedStatus(as('10.9.9.9, 198.51.100.2')),
+        429,
+        "entries a client put before the proxy's are not believed",
+      );
       clients.push(await as('198.51.100.3'));
       for (const client of clients) client.close();
     } finally {
@@ -196,7 +261,10 @@ describe('live socket rate and idle limits', () => {
   test('over LIVE_MAX_MSGS_PER_SEC: rate_limited replies; over twice that: closed with 4429', async () => {
     const client = await LiveClient.open(server.wsUrl, token);
     const replies = await Promise.all(Array.from({ length: 8 }, () => client.request('phoenix', 'heartbeat')));
-    assert.deepEqual(replies.map((r) => r.status), ['ok', 'ok', 'ok', 'ok', 'ok', 'error', 'error', 'error']);
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      ['ok', 'ok', 'ok', 'ok', 'ok', 'error', 'error', 'error'],
+    );
     assert.deepEqual(replies[7], { status: 'error', response: { reason: 'rate_limited' } });
     for (let i = 0; i < 5; i += 1) client.send(JSON.stringify([null, String(100 + i), 'phoenix', 'heartbeat', {}]));
     assert.deepEqual(await client.closed.promise, { code: 4429, reason: 'flood' });
@@ -206,7 +274,10 @@ describe('live socket rate and idle limits', () => {
     const idle = await LiveClient.open(server.wsUrl, token);
     const alive = await LiveClient.open(server.wsUrl, token);
     const started = Date.now();
-    const beat = setInterval(() => alive.send(JSON.stringify([null, alive.nextRef(), 'phoenix', 'heartbeat', {}])), 300);
+    const beat = setInterval(
+      () => alive.send(JSON.stringify([null, alive.nextRef(), 'phoenix', 'heartbeat', {}])),
+      300,
+    );
     try {
       assert.deepEqual(await idle.closed.promise, { code: 4408, reason: 'idle_timeout' });
       const waited = Date.now() - started;

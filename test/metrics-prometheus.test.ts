@@ -33,8 +33,16 @@ describe('Prometheus /metrics', () => {
 
   test('exposes the named series and Node defaults', async () => {
     const text = await scrape();
-    for (const name of ['readcount_reads_total', 'readcount_reads_refused_total', 'readcount_live_connections', 'readcount_live_channels_joined',
-      'readcount_broadcasts_total', 'readcount_store_commit_duration_seconds', 'process_cpu_user_seconds_total', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'readcount_reads_total',
+      'readcount_reads_refused_total',
+      'readcount_live_connections',
+      'readcount_live_channels_joined',
+      'readcount_broadcasts_total',
+      'readcount_store_commit_duration_seconds',
+      'process_cpu_user_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }
   });
@@ -71,7 +79,8 @@ describe('Prometheus /metrics', () => {
 
 describe('Prometheus /metrics: dropped reads and the posts channel', () => {
   let server: TestServer;
-  const scrape = async () => (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  const scrape = async () =>
+    (await fetch(`${server.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
   before(async () => {
     server = await startServer({ COUNT_MODE: 'every-read', METRICS_TOKEN: TOKEN, PENDING_READS_MAX: '2' });
   });
@@ -93,6 +102,9 @@ describe('Prometheus /metrics: dropped reads and the posts channel', () => {
     assert.equal(sample(text, 'readcount_live_channels_joined{kind="posts"}'), 1);
     assert.equal(sample(text, 'readcount_live_joins_total{kind="posts"}'), 1);
     client.close();
-    await until(async () => sample((text = await scrape()), 'readcount_live_channels_joined{kind="posts"}') === 0, 'the posts gauge to drop');
+    await until(
+      async () => sample((text = await scrape()), 'readcount_live_channels_joined{kind="posts"}') === 0,
+      'the posts gauge to drop',
+    );
   });
 });

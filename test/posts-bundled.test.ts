@@ -1,11 +1,11 @@
 // Checks that the sample posts shipped in posts/ load cleanly and exercise both formats and highlighting.
 
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadPosts } from '../src/posts/load.js';
 import { PostLibrary } from '../src/posts/library.js';
+import { loadPosts } from '../src/posts/load.js';
 import { PostRenderer } from '../src/posts/render.js';
 
 const postsDir = fileURLToPath(new URL('../posts/', import.meta.url));
@@ -32,7 +32,9 @@ test('bundled posts load with zero problems and cover both formats', async () =>
 });
 
 test('bundled posts hide drafts and highlight at least two code languages', async () => {
-  const library = await PostLibrary.open(postsDir, { onProblem: (problem) => assert.fail(`${problem.file}: ${problem.reason}`) });
+  const library = await PostLibrary.open(postsDir, {
+    onProblem: (problem) => assert.fail(`${problem.file}: ${problem.reason}`),
+  });
   const { posts } = await loadPosts(postsDir);
   for (const draft of posts.filter((post) => post.draft)) assert.equal(library.get(draft.slug), undefined);
 
@@ -45,6 +47,9 @@ test('bundled posts hide drafts and highlight at least two code languages', asyn
   const renderer = await PostRenderer.create();
   for (const post of library.list()) renderer.render(post);
   assert.ok(renderer.stats.highlightCalls >= 2);
-  const html = library.list().map((post) => renderer.render(post)).join('\n');
+  const html = library
+    .list()
+    .map((post) => renderer.render(post))
+    .join('\n');
   assert.doesNotMatch(html, /class="shiki plain"/, 'every bundled code block should use a known language');
 });

@@ -40,7 +40,7 @@ test('parseSimpleYaml agrees with yaml.parse wherever it answers', () => {
 });
 
 test('readingMinutes counts words like splitting on whitespace', () => {
-  const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const next = random(7);
   const pieces = ['word', ' ', '\n', '\t', '  ', 'ünïcode', '\u00a0', 'x', '\r\n'];
   for (let round = 0; round < 200; round++) {
@@ -53,7 +53,12 @@ test('readingMinutes counts words like splitting on whitespace', () => {
 });
 
 test('a front matter title keeps the body exactly as the line-based trim would', () => {
-  const bodies = ['\n\n  \nHello\n\nworld  \n \n\n', 'Hello\r\nthere\r\n\r\n', '   \nText with trailing   ', 'a\n\n\n\nb\n'];
+  const bodies = [
+    '\n\n  \nHello\n\nworld  \n \n\n',
+    'Hello\r\nthere\r\n\r\n',
+    '   \nText with trailing   ',
+    'a\n\n\n\nb\n',
+  ];
   for (const body of bodies) {
     const withTitle = parsePostFile('/x/post.md', `---\ntitle: T\ndate: 2024-01-01\n---\n${body}`);
     const withHeading = parsePostFile('/x/post.md', `---\ndate: 2024-01-01\n---\n# T\n${body}`);
@@ -69,9 +74,21 @@ test('firstParagraph from a prefix equals firstParagraph over the whole post', a
   // The slow path's rule, written out: the first top-level paragraph with text, else the first nested one.
   const slow = (markdown: string): string => {
     const tokens = parser.parse(markdown, {});
-    const paragraphs = tokens.filter((token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open');
+    const paragraphs = tokens.filter(
+      (token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open',
+    );
     for (const token of [...paragraphs.filter((token) => token.level === 1), ...paragraphs]) {
-      const text = (token.children ?? []).map((child) => (child.type === 'text' || child.type === 'code_inline' ? child.content : child.type.endsWith('break') ? ' ' : '')).join('').replace(/\s+/g, ' ').trim();
+      const text = (token.children ?? [])
+        .map((child) =>
+          child.type === 'text' || child.type === 'code_inline'
+            ? child.content
+            : child.type.endsWith('break')
+              ? ' '
+              : '',
+        )
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim();
       if (text !== '') return text.length <= 300 ? text : '(long)';
     }
     return '';

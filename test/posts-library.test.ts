@@ -1,16 +1,16 @@
 // Tests for loading a posts folder, the PostLibrary's reload/diff/problem reporting, and the folder watcher.
 
-import { test, describe, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, unlink } from 'node:fs/promises';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPosts } from '../src/posts/load.js';
-import { PostLibrary } from '../src/posts/library.js';
+import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { PostChanges } from '../src/posts/library.js';
-import { watchPosts } from '../src/posts/watch.js';
+import { PostLibrary } from '../src/posts/library.js';
+import { loadPosts } from '../src/posts/load.js';
 import { MAX_POST_BYTES } from '../src/posts/parse.js';
 import type { PostProblem } from '../src/posts/post.js';
+import { watchPosts } from '../src/posts/watch.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 
 const write = (name: string, text: string): Promise<void> => writeFile(join(dir, name), text);
-const fm = (title: string, date: string, extra = ''): string => `---\ntitle: ${title}\ndate: ${date}\n${extra}---\nBody of ${title}.\n`;
+const fm = (title: string, date: string, extra = ''): string =>
+  `---\ntitle: ${title}\ndate: ${date}\n${extra}---\nBody of ${title}.\n`;
 
 async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -47,7 +48,10 @@ describe('loadPosts', () => {
     await write('a.md', fm('A', '2024-01-01', 'slug: same\n'));
     await write('b.md', fm('B', '2024-01-02', 'slug: same\n'));
     const { posts, problems } = await loadPosts(dir);
-    assert.deepEqual(posts.map((p) => p.title), ['A']);
+    assert.deepEqual(
+      posts.map((p) => p.title),
+      ['A'],
+    );
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.file, join(dir, 'b.md'));
     assert.equal(problems[0]?.reason, `slug "same" already used by ${join(dir, 'a.md')}`);
@@ -62,7 +66,10 @@ describe('loadPosts', () => {
 
   test('missing folder throws a clear error', async () => {
     const missing = join(dir, 'nope');
-    await assert.rejects(loadPosts(missing), (error: Error) => error.message.includes(`cannot read posts folder ${missing}`) && /ENOENT/.test(error.message));
+    await assert.rejects(
+      loadPosts(missing),
+      (error: Error) => error.message.includes(`cannot read posts folder ${missing}`) && /ENOENT/.test(error.message),
+    );
   });
 });
 
@@ -73,7 +80,10 @@ describe('PostLibrary', () => {
     await write('a.md', fm('Alpha', '2024-05-05'));
     await write('draft.md', fm('Draft', '2025-01-01', 'draft: true\n'));
     const library = await PostLibrary.open(dir);
-    assert.deepEqual(library.list().map((p) => p.title), ['Alpha', 'Beta', 'Old']);
+    assert.deepEqual(
+      library.list().map((p) => p.title),
+      ['Alpha', 'Beta', 'Old'],
+    );
     assert.deepEqual(library.slugs(), ['a', 'b', 'old']);
     assert.equal(library.get('draft'), undefined);
     assert.equal(library.get('old')?.title, 'Old');

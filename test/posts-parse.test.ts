@@ -1,7 +1,7 @@
 // Tests for parsePostFile: both post formats, front matter overrides and every malformed case we report.
 
-import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
 import { isPostProblem, MAX_POST_BYTES, parsePostFile, readingMinutes } from '../src/posts/parse.js';
 import type { Post, PostProblem } from '../src/posts/post.js';
 
@@ -90,18 +90,21 @@ describe('reference format', () => {
 
 describe('front matter format', () => {
   test('reads all fields', () => {
-    const p = post('/p/hello.md', [
-      '---',
-      'title: Hello "world"',
-      'date: 2024-03-04',
-      'description: Custom summary.',
-      'tags: [a, b, a]',
-      'draft: true',
-      '---',
-      '# Body heading stays',
-      '',
-      'First paragraph.',
-    ].join('\n'));
+    const p = post(
+      '/p/hello.md',
+      [
+        '---',
+        'title: Hello "world"',
+        'date: 2024-03-04',
+        'description: Custom summary.',
+        'tags: [a, b, a]',
+        'draft: true',
+        '---',
+        '# Body heading stays',
+        '',
+        'First paragraph.',
+      ].join('\n'),
+    );
     assert.equal(p.slug, 'hello');
     assert.equal(p.title, 'Hello "world"');
     assert.equal(p.date.toISOString(), '2024-03-04T00:00:00.000Z');
@@ -124,7 +127,10 @@ describe('front matter format', () => {
   });
 
   test('falls back to heading for title (removed from body), file name for date, first paragraph for description', () => {
-    const p = post('2023-12-31_fallbacks.md', '---\ntags: [x]\n---\n\n# Heading Title\n\nThe *first* paragraph.\n\nSecond.\n');
+    const p = post(
+      '2023-12-31_fallbacks.md',
+      '---\ntags: [x]\n---\n\n# Heading Title\n\nThe *first* paragraph.\n\nSecond.\n',
+    );
     assert.equal(p.title, 'Heading Title');
     assert.equal(p.date.toISOString(), '2023-12-31T00:00:00.000Z');
     assert.equal(p.description, 'The first paragraph.');
@@ -134,7 +140,10 @@ describe('front matter format', () => {
 
   test('description skips headings, images and code to find prose, and is capped', () => {
     const long = Array.from({ length: 100 }, (_, i) => `word${i}`).join(' ');
-    const p = post('x.md', `---\ntitle: T\ndate: 2024-01-01\n---\n## Sub\n\n![alt](a.png)\n\n\`\`\`js\nlet x\n\`\`\`\n\n${long}\n`);
+    const p = post(
+      'x.md',
+      `---\ntitle: T\ndate: 2024-01-01\n---\n## Sub\n\n![alt](a.png)\n\n\`\`\`js\nlet x\n\`\`\`\n\n${long}\n`,
+    );
     assert.ok(p.description.startsWith('word0 word1'), p.description);
     assert.ok(p.description.length <= 300, String(p.description.length));
     assert.ok(p.description.endsWith('…'));
@@ -157,7 +166,11 @@ describe('front matter format', () => {
     ['bad YAML', 'title: [unclosed\ndate: 2024-01-01', /front matter: invalid YAML/],
     ['duplicate key', 'title: A\ntitle: B\ndate: 2024-01-01', /front matter: invalid YAML/],
     ['not a mapping', '- a\n- b', /front matter: must be a mapping/],
-    ['invalid slug', 'title: T\ndate: 2024-01-01\nslug: "has space"', /slug "has space" \(from the front matter "slug"\) is not valid/],
+    [
+      'invalid slug',
+      'title: T\ndate: 2024-01-01\nslug: "has space"',
+      /slug "has space" \(from the front matter "slug"\) is not valid/,
+    ],
     ['no title anywhere', 'date: 2024-01-01', /no title/],
     ['no date anywhere', 'title: T', /no date/],
   ];
@@ -183,7 +196,10 @@ describe('file-level problems', () => {
   });
 
   test('file name that is not a valid slug', () => {
-    assert.match(problem('/x/my post!.md', '---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n').reason, /slug "my post!" \(from the file name\)/);
+    assert.match(
+      problem('/x/my post!.md', '---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n').reason,
+      /slug "my post!" \(from the file name\)/,
+    );
   });
 
   test('oversized source', () => {

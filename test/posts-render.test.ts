@@ -1,9 +1,9 @@
 // Tests for PostRenderer: markdown output, HTML escaping, shiki highlighting and the per-slug cache.
 
-import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { PostRenderer, CODE_THEME_CSS } from '../src/posts/render.js';
+import { before, describe, test } from 'node:test';
 import type { Post } from '../src/posts/post.js';
+import { CODE_THEME_CSS, PostRenderer } from '../src/posts/render.js';
 
 function makePost(slug: string, markdown: string): Post {
   return {
@@ -26,7 +26,9 @@ describe('PostRenderer', () => {
   });
 
   test('renders markdown with typographer and linkify', () => {
-    const html = renderer.render(makePost('md', '## Sub\n\n"Quoted" text -- see https://example.com and *this*.\n\n- one\n- two\n'));
+    const html = renderer.render(
+      makePost('md', '## Sub\n\n"Quoted" text -- see https://example.com and *this*.\n\n- one\n- two\n'),
+    );
     assert.match(html, /<h2>Sub<\/h2>/);
     assert.match(html, /“Quoted”/);
     assert.match(html, /–/);
@@ -36,7 +38,9 @@ describe('PostRenderer', () => {
   });
 
   test('raw HTML is escaped, not passed through', () => {
-    const html = renderer.render(makePost('xss', 'Hi <script>alert(1)</script> <b onclick="x()">b</b>\n\n<div>block</div>\n'));
+    const html = renderer.render(
+      makePost('xss', 'Hi <script>alert(1)</script> <b onclick="x()">b</b>\n\n<div>block</div>\n'),
+    );
     assert.doesNotMatch(html, /<script/);
     assert.doesNotMatch(html, /<b /);
     assert.doesNotMatch(html, /<div>/);
@@ -51,7 +55,9 @@ describe('PostRenderer', () => {
 
   test('code fences are highlighted with shiki dual-theme variables, no fixed colours', () => {
     const before = renderer.stats.highlightCalls;
-    const html = renderer.render(makePost('code', '```ts\nconst answer: number = 42;\n```\n\n```elixir\ndefmodule A do\nend\n```\n'));
+    const html = renderer.render(
+      makePost('code', '```ts\nconst answer: number = 42;\n```\n\n```elixir\ndefmodule A do\nend\n```\n'),
+    );
     assert.equal(renderer.stats.highlightCalls - before, 2);
     assert.match(html, /<pre class="shiki shiki-themes github-light github-dark"/);
     assert.match(html, /<span class="line">/);
@@ -71,10 +77,15 @@ describe('PostRenderer', () => {
 
   test('unknown or missing language falls back to escaped plain text', () => {
     const before = renderer.stats.highlightCalls;
-    const html = renderer.render(makePost('unknown', '```brainfudge<img>\n<script>x</script> & more\n```\n\n```\nplain <b>\n```\n'));
+    const html = renderer.render(
+      makePost('unknown', '```brainfudge<img>\n<script>x</script> & more\n```\n\n```\nplain <b>\n```\n'),
+    );
     assert.equal(renderer.stats.highlightCalls, before);
     assert.doesNotMatch(html, /<script>|<b>|<img/);
-    assert.match(html, /<pre class="shiki plain"><code>&#60;script&#62;x&#60;\/script&#62; &#38; more\n<\/code><\/pre>/);
+    assert.match(
+      html,
+      /<pre class="shiki plain"><code>&#60;script&#62;x&#60;\/script&#62; &#38; more\n<\/code><\/pre>/,
+    );
     assert.match(html, /plain &#60;b&#62;/);
   });
 

@@ -1,7 +1,7 @@
 // Runs the shared PubSub contract on the local adapter (one process, nothing to relay), and checks sliced fan-out.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PubSub, type Broadcast } from '../src/pubsub/pubsub.js';
+import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
 import { pubsubContract } from './helpers/pubsub-contract.js';
 import { until } from './helpers/wait.js';
 
@@ -55,7 +55,10 @@ describe('PubSub fan-out in slices', () => {
     const unsubscribe = new Map<string, () => void>();
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
       got.set(name, []);
-      unsubscribe.set(name, pubsub.subscribe('big', (m) => got.get(name)?.push(m.payload)));
+      unsubscribe.set(
+        name,
+        pubsub.subscribe('big', (m) => got.get(name)?.push(m.payload)),
+      );
     }
     pubsub.broadcast('big', 'count', 1);
     unsubscribe.get('e')?.();
@@ -95,7 +98,12 @@ describe('PubSub: broadcasts relayed from other processes', () => {
   test('are never cut short by a local broadcast that supersedes their event', async () => {
     let deliverRemote: ((message: Broadcast) => void) | undefined;
     // A loop-back adapter: what it hands in is what another process would have published.
-    const adapter = { name: 'loopback', start: async (deliver: (message: Broadcast) => void) => void (deliverRemote = deliver), publish() {}, async close() {} };
+    const adapter = {
+      name: 'loopback',
+      start: async (deliver: (message: Broadcast) => void) => void (deliverRemote = deliver),
+      publish() {},
+      async close() {},
+    };
     const pubsub = new PubSub(adapter, undefined, { fanoutSlice: 2 });
     await pubsub.start();
     const seen = Array.from({ length: 6 }, () => [] as unknown[]);

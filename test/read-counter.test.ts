@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { LocalPresence } from '../src/live/presence.js';
-import { PubSub, type Broadcast } from '../src/pubsub/pubsub.js';
+import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { POSTS_TOPIC, postTopic, ReadCounter, type ReadCounterOptions } from '../src/store/read-counter.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -83,7 +83,12 @@ async function rig(store: CounterStore, options: Partial<ReadCounterOptions> = {
   pubsub.subscribe(postTopic('a'), (m: Broadcast) => result.posts.push((m.payload as { count: number }).count));
   pubsub.subscribe(POSTS_TOPIC, (m: Broadcast) => result.index.push(m.payload as { slug: string; count: number }));
   telemetry.attach('test.commits', EVENTS.storeCommit, (_e, measurements) => result.commits.push(measurements), null);
-  telemetry.attach('test.errors', EVENTS.storeError, (_e, measurements, metadata) => result.errors.push({ measurements, metadata }), null);
+  telemetry.attach(
+    'test.errors',
+    EVENTS.storeError,
+    (_e, measurements, metadata) => result.errors.push({ measurements, metadata }),
+    null,
+  );
   await counter.start(slugs);
   cleanups.push(async () => {
     await counter.close();
@@ -99,7 +104,13 @@ async function readingNowRig(presenceIntervalMs: number) {
   const telemetry = new Telemetry();
   const pubsub = new PubSub();
   const presence = new LocalPresence({ pubsub, pushIntervalMs: presenceIntervalMs });
-  const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pushIntervalMs: 0, readingNow: presence });
+  const counter = new ReadCounter({
+    store: new MemoryStore(),
+    pubsub,
+    telemetry,
+    pushIntervalMs: 0,
+    readingNow: presence,
+  });
   const frames: { event: string; payload: unknown; at: number }[] = [];
   pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: performance.now() }));
   await counter.start(['a']);
@@ -141,7 +152,10 @@ describe('ReadCounter', () => {
     assert.equal(r.counter.pendingReads(), 30);
     release();
     await r.counter.drain();
-    assert.deepEqual(store.applyCalls.map((batch) => batch.length), [10, 30]);
+    assert.deepEqual(
+      store.applyCalls.map((batch) => batch.length),
+      [10, 30],
+    );
     assert.equal(r.commits.length, 2);
     assert.equal(await store.total('a'), 40);
   });
@@ -161,7 +175,13 @@ describe('ReadCounter', () => {
     release();
     await until(() => r.posts.length === 1, 'the push after commit');
     assert.deepEqual(r.posts, [2]);
-    assert.deepEqual(r.index.sort((x, y) => x.slug.localeCompare(y.slug)), [{ slug: 'a', count: 2 }, { slug: 'b', count: 1 }]);
+    assert.deepEqual(
+      r.index.sort((x, y) => x.slug.localeCompare(y.slug)),
+      [
+        { slug: 'a', count: 2 },
+        { slug: 'b', count: 1 },
+      ],
+    );
     assert.equal(r.counter.count('a'), 2);
   });
 
@@ -200,7 +220,10 @@ describe('ReadCounter', () => {
     await until(() => r.posts.at(-1) === 10, 'the trailing push with the exact total', 4000);
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.deepEqual(r.posts, [1, 10], 'one leading and one trailing push');
-    assert.deepEqual(r.index.filter((m) => m.slug === 'a').map((m) => m.count), [1, 10]);
+    assert.deepEqual(
+      r.index.filter((m) => m.slug === 'a').map((m) => m.count),
+      [1, 10],
+    );
   });
 
   test('one instance: "reading now" rides on the count push, and presence then sends no duplicate', async () => {
@@ -211,10 +234,17 @@ describe('ReadCounter', () => {
     await until(() => frames.some((frame) => frame.event === 'count'), 'the count push');
     assert.deepEqual(frames.find((frame) => frame.event === 'count')?.payload, { count: 1, reading: 2 });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepEqual(frames.filter((frame) => frame.event === 'presence'), [], 'the count push already carried 2');
+    assert.deepEqual(
+      frames.filter((frame) => frame.event === 'presence'),
+      [],
+      'the count push already carried 2',
+    );
     presence.track('a');
     await until(() => frames.some((frame) => frame.event === 'presence'), 'a presence push for a change after it');
-    assert.deepEqual(frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload), [{ reading: 3 }]);
+    assert.deepEqual(
+      frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload),
+      [{ reading: 3 }],
+    );
   });
 
   test('one instance: a presence push waits a whole interval after the last count push that carried the number', async () => {
@@ -227,12 +257,22 @@ describe('ReadCounter', () => {
     telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'a' });
     await until(() => frames.some((frame) => frame.event === 'count'), 'the count push carrying 2');
     presence.track('a');
-    await until(() => frames.filter((frame) => frame.event === 'presence').length === 2, 'the presence push for 3', 3000);
+    await until(
+      () => frames.filter((frame) => frame.event === 'presence').length === 2,
+      'the presence push for 3',
+      3000,
+    );
     const count = frames.find((frame) => frame.event === 'count');
     const last = frames.filter((frame) => frame.event === 'presence').at(-1);
     assert.deepEqual(count?.payload, { count: 1, reading: 2 });
-    assert.deepEqual(frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload), [{ reading: 1 }, { reading: 3 }]);
-    assert.ok((last?.at ?? 0) - (count?.at ?? 0) >= 290, `presence waited ${Math.round((last?.at ?? 0) - (count?.at ?? 0))} ms after the count push`);
+    assert.deepEqual(
+      frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload),
+      [{ reading: 1 }, { reading: 3 }],
+    );
+    assert.ok(
+      (last?.at ?? 0) - (count?.at ?? 0) >= 290,
+      `presence waited ${Math.round((last?.at ?? 0) - (count?.at ?? 0))} ms after the count push`,
+    );
   });
 
   test('a push never carries less than a total another instance committed and relayed meanwhile', async () => {
@@ -255,7 +295,11 @@ describe('ReadCounter', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await until(() => r.commits.length === 2, 'the delayed commit');
-    assert.deepEqual(store.applyCalls.map((batch) => batch.length), [1, 5], 'five reads, one fsync');
+    assert.deepEqual(
+      store.applyCalls.map((batch) => batch.length),
+      [1, 5],
+      'five reads, one fsync',
+    );
     assert.equal(await store.total('a'), 6);
   });
 
@@ -287,7 +331,11 @@ describe('ReadCounter', () => {
     release();
     await until(() => r.errors.some((error) => error.measurements.dropped === 1), 'the oldest read to be dropped');
     assert.ok(r.counter.pendingReads() <= 2, 'never more than PENDING_READS_MAX waiting');
-    await until(async () => (await store.total('a')) === 2, 'the two kept reads to be committed once the store is back', 5000);
+    await until(
+      async () => (await store.total('a')) === 2,
+      'the two kept reads to be committed once the store is back',
+      5000,
+    );
   });
 
   test('close commits pending reads and flushes held pushes', async () => {
@@ -334,7 +382,14 @@ describe('ReadCounter', () => {
     assert.equal(r.counter.pendingReads(), 3);
     assert.equal(r.counter.dropped, 2);
     assert.deepEqual(r.errors.at(-1)?.metadata, { reason: 'buffer_full' });
-    assert.deepEqual(store.discarded.map(({ slug, count }) => ({ slug, count })), [{ slug: 'a', count: 1 }, { slug: 'a', count: 1 }], 'the store hears which reads will never be resubmitted');
+    assert.deepEqual(
+      store.discarded.map(({ slug, count }) => ({ slug, count })),
+      [
+        { slug: 'a', count: 1 },
+        { slug: 'a', count: 1 },
+      ],
+      'the store hears which reads will never be resubmitted',
+    );
   });
 
   test('the buffer bound holds with a store that has no discard hook (SQLite, memory)', async () => {

@@ -7,7 +7,7 @@ import { RedisStore } from '../src/store/redis-store.js';
 import { utcDay } from '../src/store/store.js';
 import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
 import { readPost, untilTotal } from './helpers/reads.js';
-import { BlackholeProxy, redisSkipReason, testClient, ThrowawayRedis } from './helpers/redis.js';
+import { BlackholeProxy, redisSkipReason, ThrowawayRedis, testClient } from './helpers/redis.js';
 import { until } from './helpers/wait.js';
 
 const skip = await redisSkipReason();
@@ -59,7 +59,12 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
   describe('a running server', () => {
     let server: TestServer;
     before(async () => {
-      server = await startServer({ REDIS_URL: proxy.url, REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS), COUNT_MODE: 'every-read', PUSH_INTERVAL_MS: '10' });
+      server = await startServer({
+        REDIS_URL: proxy.url,
+        REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
+        COUNT_MODE: 'every-read',
+        PUSH_INTERVAL_MS: '10',
+      });
     });
     after(async () => {
       proxy.release();
@@ -73,16 +78,31 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
       try {
         proxy.hold();
         for (let i = 0; i < 3; i += 1) await readPost(server, 'hello');
-        const heartbeatMs = await elapsed(async () => assert.equal((await watcher.request('phoenix', 'heartbeat')).status, 'ok'));
+        const heartbeatMs = await elapsed(async () =>
+          assert.equal((await watcher.request('phoenix', 'heartbeat')).status, 'ok'),
+        );
         assert.ok(heartbeatMs < 1000, `heartbeat answered after ${heartbeatMs} ms`);
         const drainMs = await elapsed(() => server.readcount.counter.drain());
         assert.ok(drainMs < 5000, `drain took ${drainMs} ms, past the 5 s shutdown deadline`);
         assert.equal(server.readcount.counter.count('hello'), 1, 'nothing announced that was not committed');
         const health = (await server.readcount.app.inject({ url: '/healthz' })).json() as Record<string, unknown>;
-        assert.deepEqual([health.status, health.commits, health.redis], ['degraded', 'failing', 'up'], 'a silent Redis still looks connected; failing commits show it');
+        assert.deepEqual(
+          [health.status, health.commits, health.redis],
+          ['degraded', 'failing', 'up'],
+          'a silent Redis still looks connected; failing commits show it',
+        );
         proxy.release();
-        await until(() => server.readcount.counter.count('hello') === 4 && server.readcount.counter.pendingReads() === 0, 'total 4, nothing pending', 15_000, 50);
-        assert.equal(((await server.readcount.app.inject({ url: '/healthz' })).json() as { status: string }).status, 'ok', 'healthy again');
+        await until(
+          () => server.readcount.counter.count('hello') === 4 && server.readcount.counter.pendingReads() === 0,
+          'total 4, nothing pending',
+          15_000,
+          50,
+        );
+        assert.equal(
+          ((await server.readcount.app.inject({ url: '/healthz' })).json() as { status: string }).status,
+          'ok',
+          'healthy again',
+        );
         const probe = await testClient(redis.url);
         try {
           assert.equal(await probe.hGet('readcount:totals', 'hello'), '4', 'nothing lost, nothing doubled');

@@ -4,9 +4,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { after, describe, test } from 'node:test';
 import { connectRedis } from '../src/redis/connection.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -18,7 +18,10 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
   try {
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, timeout: 60_000 });
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: ROOT,
+      timeout: 60_000,
+    });
     return { code: 0, stderr };
   } catch (error) {
     const failed = error as { code?: number; stderr?: string };
@@ -76,7 +79,15 @@ describe('readcount migrate', { skip }, () => {
   });
 
   test('a missing source or the same store twice fails with a message and a non-zero exit', async () => {
-    const missing = await cli('migrate', '--from', join(tmpdir(), 'no-such-readcount.db'), '--to', REDIS_URL, '--prefix', prefix);
+    const missing = await cli(
+      'migrate',
+      '--from',
+      join(tmpdir(), 'no-such-readcount.db'),
+      '--to',
+      REDIS_URL,
+      '--prefix',
+      prefix,
+    );
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /no such SQLite file/);
     const same = await cli('migrate', '--from', REDIS_URL, '--to', REDIS_URL);

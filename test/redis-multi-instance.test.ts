@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
 import { LiveClient, pageToken } from './helpers/live-socket.js';
 import { readPost } from './helpers/reads.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
 import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
 import { until } from './helpers/wait.js';
 
@@ -17,7 +17,9 @@ const PRESENCE_TIMEOUT_MS = 3000;
 
 async function indexCounts(server: ChildServer): Promise<Record<string, number>> {
   const html = await (await fetch(`${server.base}/`)).text();
-  return Object.fromEntries([...html.matchAll(/data-count-slug="([^"]+)" data-count="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...html.matchAll(/data-count-slug="([^"]+)" data-count="(\d+)"/g)].map((m) => [m[1], Number(m[2])]),
+  );
 }
 
 describe('several instances on one Redis', { skip }, () => {
@@ -32,12 +34,22 @@ describe('several instances on one Redis', { skip }, () => {
     const posts = join(root, 'posts');
     await mkdir(posts);
     for (const slug of ['hello', 'second-post']) {
-      await writeFile(join(posts, `${slug}.md`), `---\ntitle: "Post ${slug}"\ndate: 2024-01-01\n---\n\nText of ${slug}.\n`);
+      await writeFile(
+        join(posts, `${slug}.md`),
+        `---\ntitle: "Post ${slug}"\ndate: 2024-01-01\n---\n\nText of ${slug}.\n`,
+      );
     }
     // Separate DATA_DIRs and no SECRET_KEY: the instances must agree on the key through Redis.
     const env = (name: string) => ({
-      REDIS_URL, REDIS_PREFIX: prefix, POSTS_DIR: posts, DATA_DIR: join(root, `data-${name}`), READ_AFTER_MS: '100',
-      COUNT_MODE: 'every-read', COUNT_BOTS: 'true', PRESENCE_TIMEOUT_MS: String(PRESENCE_TIMEOUT_MS), PUSH_INTERVAL_MS: '20',
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      POSTS_DIR: posts,
+      DATA_DIR: join(root, `data-${name}`),
+      READ_AFTER_MS: '100',
+      COUNT_MODE: 'every-read',
+      COUNT_BOTS: 'true',
+      PRESENCE_TIMEOUT_MS: String(PRESENCE_TIMEOUT_MS),
+      PUSH_INTERVAL_MS: '20',
     });
     [a, b] = await Promise.all([spawnServer(env('a')), spawnServer(env('b'))]);
     browser = await launchChromium();
@@ -53,23 +65,45 @@ describe('several instances on one Redis', { skip }, () => {
   test('a read on A updates a page open on B without reload; "reading now" on B counts a viewer on A', async () => {
     const page = await browser.newPage();
     // The B page stays hidden, so it never counts itself: its number can only move through a push from A.
-    await page.addInitScript(`Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });`);
+    await page.addInitScript(
+      `Object.defineProperty(Document.prototype, 'visibilityState', { configurable: true, get: () => 'hidden' });`,
+    );
     try {
       await page.goto(`${b.base}/post/hello`);
       const counter = page.locator('#counter');
-      await until(async () => (await counter.innerText()).includes('1 reading now'), 'B page to count itself as reading', 10_000, 50);
+      await until(
+        async () => (await counter.innerText()).includes('1 reading now'),
+        'B page to count itself as reading',
+        10_000,
+        50,
+      );
       const before = Number(await page.locator('.counter-digits').getAttribute('data-count'));
 
       const viewerToken = await pageToken(a.base, 'hello');
       const viewer = await LiveClient.open(a.wsUrl, viewerToken);
       assert.equal((await viewer.join('post:hello')).status, 'ok');
-      await until(async () => (await counter.innerText()).includes('2 reading now'), 'B page to count the viewer on A', 10_000, 50);
+      await until(
+        async () => (await counter.innerText()).includes('2 reading now'),
+        'B page to count the viewer on A',
+        10_000,
+        50,
+      );
 
       await readPost(a, 'hello');
-      await until(async () => (await counter.innerText()).includes(`Total readers: ${before + 1}`), 'B page to show the read made on A', 10_000, 50);
+      await until(
+        async () => (await counter.innerText()).includes(`Total readers: ${before + 1}`),
+        'B page to show the read made on A',
+        10_000,
+        50,
+      );
 
       viewer.close();
-      await until(async () => (await counter.innerText()).includes('1 reading now'), 'the closed tab on A to leave at once', 3000, 50);
+      await until(
+        async () => (await counter.innerText()).includes('1 reading now'),
+        'the closed tab on A to leave at once',
+        3000,
+        50,
+      );
     } finally {
       await page.close();
     }
@@ -78,10 +112,19 @@ describe('several instances on one Redis', { skip }, () => {
   test('both index pages show the same counts', async () => {
     await readPost(b, 'second-post');
     await readPost(a, 'second-post');
-    await until(async () => {
-      const [onA, onB] = await Promise.all([indexCounts(a), indexCounts(b)]);
-      return onA['second-post'] === onB['second-post'] && JSON.stringify(onA) === JSON.stringify(onB) && (onA['second-post'] ?? 0) >= 2;
-    }, 'A and B index pages to agree', 5000, 50);
+    await until(
+      async () => {
+        const [onA, onB] = await Promise.all([indexCounts(a), indexCounts(b)]);
+        return (
+          onA['second-post'] === onB['second-post'] &&
+          JSON.stringify(onA) === JSON.stringify(onB) &&
+          (onA['second-post'] ?? 0) >= 2
+        );
+      },
+      'A and B index pages to agree',
+      5000,
+      50,
+    );
   });
 
   test('a page served by A may open its socket on B (no sticky sessions)', async () => {
@@ -110,7 +153,7 @@ describe('several instances on one Redis', { skip }, () => {
       a.child.kill('SIGKILL');
       const killedAt = Date.now();
       await a.exited;
-      await until(() => readingNow() === 1, 'the dead instance\'s viewer to expire', PRESENCE_TIMEOUT_MS + 2000, 50);
+      await until(() => readingNow() === 1, "the dead instance's viewer to expire", PRESENCE_TIMEOUT_MS + 2000, 50);
       const took = Date.now() - killedAt;
       assert.ok(took <= PRESENCE_TIMEOUT_MS + 300, `expired after ${took} ms`);
     } finally {

@@ -8,7 +8,7 @@ import { ReadCounter } from '../src/store/read-counter.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { utcDay } from '../src/store/store.js';
 import { EVENTS, Telemetry } from '../src/telemetry/telemetry.js';
-import { redisSkipReason, testClient, testPrefix, ThrowawayRedis } from './helpers/redis.js';
+import { redisSkipReason, ThrowawayRedis, testClient, testPrefix } from './helpers/redis.js';
 import { delay, until } from './helpers/wait.js';
 
 const skip = await redisSkipReason();

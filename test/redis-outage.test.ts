@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readPost } from './helpers/reads.js';
-import { redisSkipReason, testClient, ThrowawayRedis } from './helpers/redis.js';
+import { redisSkipReason, ThrowawayRedis, testClient } from './helpers/redis.js';
 import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
 import { until } from './helpers/wait.js';
 
@@ -30,7 +30,8 @@ const shownCount = async (server: ChildServer, slug: string): Promise<number> =>
   return Number(match?.[1]);
 };
 
-const linesMatching = (server: ChildServer, pattern: RegExp): number => server.log.filter((line) => pattern.test(line)).length;
+const linesMatching = (server: ChildServer, pattern: RegExp): number =>
+  server.log.filter((line) => pattern.test(line)).length;
 
 describe('Redis outage', { skip }, () => {
   let root: string;
@@ -56,8 +57,13 @@ describe('Redis outage', { skip }, () => {
     const entry: { server?: ChildServer; redis?: ThrowawayRedis } = { redis };
     started.push(entry);
     entry.server = await spawnServer({
-      REDIS_URL: redis.url, POSTS_DIR: join(root, 'posts'), DATA_DIR: join(dir, 'data'), READ_AFTER_MS: '50',
-      COUNT_MODE: 'every-read', PUSH_INTERVAL_MS: '10', ...env,
+      REDIS_URL: redis.url,
+      POSTS_DIR: join(root, 'posts'),
+      DATA_DIR: join(dir, 'data'),
+      READ_AFTER_MS: '50',
+      COUNT_MODE: 'every-read',
+      PUSH_INTERVAL_MS: '10',
+      ...env,
     });
     return { redis, server: entry.server };
   }
@@ -76,16 +82,24 @@ describe('Redis outage', { skip }, () => {
     assert.deepEqual([during.status, during.redis, during.pendingReads], ['degraded', 'down', 4]);
 
     await redis.start();
-    await until(async () => {
-      const now = await health(server);
-      return now.status === 'ok' && now.pendingReads === 0;
-    }, '/healthz ok with nothing pending', 15_000, 100);
+    await until(
+      async () => {
+        const now = await health(server);
+        return now.status === 'ok' && now.pendingReads === 0;
+      },
+      '/healthz ok with nothing pending',
+      15_000,
+      100,
+    );
     await until(async () => (await shownCount(server, 'hello')) === 7, 'the page to show 7');
     const probe = await testClient(redis.url);
     try {
       assert.equal(await probe.hGet('readcount:totals', 'hello'), '7', 'nothing lost, nothing doubled');
       const days = Object.values(await probe.hGetAll('readcount:daily:hello')).map(Number);
-      assert.equal(days.reduce((sum, n) => sum + n, 0), 7);
+      assert.equal(
+        days.reduce((sum, n) => sum + n, 0),
+        7,
+      );
     } finally {
       await probe.close();
     }
@@ -101,10 +115,20 @@ describe('Redis outage', { skip }, () => {
     await redis.stop();
     await until(async () => (await health(server)).status === 'degraded', '/healthz to report degraded');
     await writeFile(join(posts, 'late.md'), '---\ntitle: "Late"\ndate: 2024-02-01\n---\n\nText.\n');
-    await until(() => linesMatching(server, /could not create counters for late/) > 0, 'the failed attempt to be logged', 15_000, 100);
+    await until(
+      () => linesMatching(server, /could not create counters for late/) > 0,
+      'the failed attempt to be logged',
+      15_000,
+      100,
+    );
     assert.equal((await fetch(`${server.base}/post/late`)).status, 404, 'no counter yet, so no page');
     await redis.start();
-    await until(async () => (await fetch(`${server.base}/post/late`)).status === 200, 'the page once the retry made its counter', 40_000, 200);
+    await until(
+      async () => (await fetch(`${server.base}/post/late`)).status === 200,
+      'the page once the retry made its counter',
+      40_000,
+      200,
+    );
   });
 
   test('when the buffer is full the oldest reads are dropped, counted and logged once', async () => {
@@ -118,7 +142,12 @@ describe('Redis outage', { skip }, () => {
     const probe = await testClient(redis.url);
     try {
       let kept: string | null = null;
-      await until(async () => (kept = await probe.hGet('readcount:totals', 'hello')) === '2', 'the 2 kept reads in Redis', 15_000, 100).catch((error: Error) => {
+      await until(
+        async () => (kept = await probe.hGet('readcount:totals', 'hello')) === '2',
+        'the 2 kept reads in Redis',
+        15_000,
+        100,
+      ).catch((error: Error) => {
         throw new Error(`${error.message} (found ${String(kept)})`);
       });
     } finally {

@@ -1,11 +1,11 @@
 // The Redis PubSub adapter: the shared PubSub contract with two "processes" on one Redis, one subscription each, resubscribe after a restart.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
 import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
+import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
 import { closeRedis, connectRedis, type RedisClient } from '../src/redis/connection.js';
 import { pubsubContract } from './helpers/pubsub-contract.js';
-import { REDIS_URL, redisSkipReason, testClient, testPrefix, ThrowawayRedis } from './helpers/redis.js';
+import { REDIS_URL, redisSkipReason, ThrowawayRedis, testClient, testPrefix } from './helpers/redis.js';
 import { until } from './helpers/wait.js';
 
 const skip = await redisSkipReason();
@@ -16,7 +16,12 @@ interface Node {
   readonly client: RedisClient;
 }
 
-async function startNodes(n: number, url: string, prefix: string, errors: { error: unknown; message: Broadcast }[][] = []): Promise<Node[]> {
+async function startNodes(
+  n: number,
+  url: string,
+  prefix: string,
+  errors: { error: unknown; message: Broadcast }[][] = [],
+): Promise<Node[]> {
   const nodes: Node[] = [];
   for (let i = 0; i < n; i += 1) {
     const client = await connectRedis(url);
@@ -38,11 +43,15 @@ async function stopNodes(nodes: readonly Node[]): Promise<void> {
 }
 
 if (!skip) {
-  pubsubContract('redis', async (n) => {
-    const errors: { error: unknown; message: Broadcast }[][] = [];
-    const nodes = await startNodes(n, REDIS_URL, testPrefix('pubsub'), errors);
-    return { nodes: nodes.map((node) => node.pubsub), errors, cleanup: () => stopNodes(nodes) };
-  }, { relays: true });
+  pubsubContract(
+    'redis',
+    async (n) => {
+      const errors: { error: unknown; message: Broadcast }[][] = [];
+      const nodes = await startNodes(n, REDIS_URL, testPrefix('pubsub'), errors);
+      return { nodes: nodes.map((node) => node.pubsub), errors, cleanup: () => stopNodes(nodes) };
+    },
+    { relays: true },
+  );
 }
 
 describe('Redis pubsub adapter', { skip }, () => {
@@ -51,7 +60,8 @@ describe('Redis pubsub adapter', { skip }, () => {
     const nodes = await startNodes(2, REDIS_URL, prefix);
     const probe = await testClient();
     try {
-      for (const topic of ['post:a', 'post:b', 'posts']) for (const node of nodes) node.pubsub.subscribe(topic, () => {});
+      for (const topic of ['post:a', 'post:b', 'posts'])
+        for (const node of nodes) node.pubsub.subscribe(topic, () => {});
       const counts = (await probe.sendCommand(['PUBSUB', 'NUMSUB', `${prefix}pubsub`])) as [string, number];
       assert.equal(Number(counts[1]), 2, 'one subscriber connection per process');
     } finally {
@@ -102,11 +112,16 @@ describe('Redis pubsub adapter', { skip }, () => {
         await redis.start();
         await until(() => nodes.every((node) => node.adapter.isListening()), 'every subscription to come back', 15_000);
         // Subscribing after reconnect is asynchronous: broadcast until the other processes hear, as a client would.
-        await until(async () => {
-          nodes[1]?.pubsub.broadcast('post:a', 'count', { count: 3 });
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          return [0, 2].every((i) => seen[i]?.some((p) => (p as { count: number }).count === 3));
-        }, 'a broadcast after the restart on every other process', 10_000, 100);
+        await until(
+          async () => {
+            nodes[1]?.pubsub.broadcast('post:a', 'count', { count: 3 });
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            return [0, 2].every((i) => seen[i]?.some((p) => (p as { count: number }).count === 3));
+          },
+          'a broadcast after the restart on every other process',
+          10_000,
+          100,
+        );
         assert.deepEqual(seen[0]?.slice(0, 2), [{ count: 1 }, { count: 2 }], 'local delivery never stopped');
       } finally {
         await stopNodes(nodes);

@@ -20,7 +20,10 @@ describe('daily salt TTL in Redis', { skip }, () => {
       assert.equal(await client.get(`${prefix}salt:${day}`), salt);
       const endOfDay = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
       const expiresAt = Date.now() + (await client.pTTL(`${prefix}salt:${day}`));
-      assert.ok(Math.abs(expiresAt - (endOfDay + 3_600_000)) < 5_000, `expires ${new Date(expiresAt).toISOString()}, day ends ${new Date(endOfDay).toISOString()}`);
+      assert.ok(
+        Math.abs(expiresAt - (endOfDay + 3_600_000)) < 5_000,
+        `expires ${new Date(expiresAt).toISOString()}, day ends ${new Date(endOfDay).toISOString()}`,
+      );
       await claims.close();
     } finally {
       await client.close();

@@ -11,23 +11,27 @@ import { until } from './helpers/wait.js';
 const skip = await redisSkipReason();
 
 if (!skip) {
-  storeContract('redis', async () => {
-    const prefix = testPrefix('store');
-    const open = async () => new RedisStore(await connectRedis(REDIS_URL), { prefix, ownsClient: true });
-    let current = await open();
-    return {
-      store: current,
-      reopen: async () => {
-        await current.close();
-        current = await open();
-        return current;
-      },
-      cleanup: async () => {
-        await current.close();
-        await deletePrefix(prefix);
-      },
-    };
-  }, { durable: true });
+  storeContract(
+    'redis',
+    async () => {
+      const prefix = testPrefix('store');
+      const open = async () => new RedisStore(await connectRedis(REDIS_URL), { prefix, ownsClient: true });
+      let current = await open();
+      return {
+        store: current,
+        reopen: async () => {
+          await current.close();
+          current = await open();
+          return current;
+        },
+        cleanup: async () => {
+          await current.close();
+          await deletePrefix(prefix);
+        },
+      };
+    },
+    { durable: true },
+  );
 }
 
 describe('RedisStore exactly once', { skip }, () => {
@@ -58,7 +62,10 @@ describe('RedisStore exactly once', { skip }, () => {
       await store.apply([{ slug: 'a', day: '2024-01-01', count: 1 }]);
       // Redis runs the MULTI, but its reply never reaches the client and the connection dies.
       proxy.dropReplies = true;
-      const batch = [{ slug: 'a', day: '2024-01-01', count: 3 }, { slug: 'b', day: '2024-01-02', count: 1 }];
+      const batch = [
+        { slug: 'a', day: '2024-01-01', count: 3 },
+        { slug: 'b', day: '2024-01-02', count: 1 },
+      ];
       await assert.rejects(store.apply(batch));
       assert.equal(await probe.hGet(`${prefix}totals`, 'a'), '4', 'Redis did apply the batch');
       proxy.dropReplies = false;
@@ -98,14 +105,21 @@ describe('RedisStore: reads dropped while their batch is in doubt', { skip }, ()
       await store.apply([{ slug: 'c', day, count: 1 }]);
       // Lands, but unanswered; then ReadCounter drops two of its three reads from a full buffer.
       proxy.dropReplies = true;
-      const landed = [{ slug: 'c', day, count: 1 }, { slug: 'c', day, count: 1 }, { slug: 'c', day, count: 1 }];
+      const landed = [
+        { slug: 'c', day, count: 1 },
+        { slug: 'c', day, count: 1 },
+        { slug: 'c', day, count: 1 },
+      ];
       await assert.rejects(store.apply(landed));
       assert.equal(await probe.hGet(`${prefix}totals`, 'c'), '4', 'Redis did apply the batch');
       store.discard(landed.slice(0, 2));
       proxy.dropReplies = false;
       await reconnected();
       // The one read still held is resubmitted with two new ones: only the new ones are added.
-      assert.equal((await store.apply([landed[2] as (typeof landed)[number], { slug: 'c', day, count: 2 }])).get('c'), 6);
+      assert.equal(
+        (await store.apply([landed[2] as (typeof landed)[number], { slug: 'c', day, count: 2 }])).get('c'),
+        6,
+      );
       // Never reaches Redis, and all of it is dropped: nothing is owed either way.
       proxy.dropRequests = true;
       await assert.rejects(store.apply([{ slug: 'c', day, count: 5 }]));

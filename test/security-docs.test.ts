@@ -7,30 +7,42 @@ import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../src/errors.js';
 import { RECEIPT_REASONS } from '../src/web/views/receipt.js';
 
 const root = new URL('../', import.meta.url);
-const SECURITY_SETTINGS = ['HTTP_RATE_LIMIT', 'TOKEN_MAX_AGE_MS', 'READ_AFTER_MS', 'TRUST_PROXY', 'ALLOWED_ORIGINS', 'EMBED_ORIGINS'];
+const SECURITY_SETTINGS = [
+  'HTTP_RATE_LIMIT',
+  'TOKEN_MAX_AGE_MS',
+  'READ_AFTER_MS',
+  'TRUST_PROXY',
+  'ALLOWED_ORIGINS',
+  'EMBED_ORIGINS',
+];
 
-const shown = (value: unknown): string => (Array.isArray(value) ? (value.length === 0 ? '(none)' : `\`${value.join(',')}\``) : `\`${String(value)}\``);
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const shown = (value: unknown): string =>
+  Array.isArray(value) ? (value.length === 0 ? '(none)' : `\`${value.join(',')}\``) : `\`${String(value)}\``;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 test('SECURITY.md lists every LIVE_* limit and HTTP_RATE_LIMIT with its default from src/config.ts', async () => {
   const doc = await readFile(new URL('SECURITY.md', root), 'utf8');
-  const specs = Object.values(OPTIONS).filter((spec) => spec.env.startsWith('LIVE_') || SECURITY_SETTINGS.includes(spec.env));
+  const specs = Object.values(OPTIONS).filter(
+    (spec) => spec.env.startsWith('LIVE_') || SECURITY_SETTINGS.includes(spec.env),
+  );
   assert.ok(specs.length >= 11);
   for (const spec of specs) {
-    const row = new RegExp(`^\\| \`${spec.env}\` \\| ${escape(shown(spec.default))} \\|`, 'm');
+    const row = new RegExp(`^\\| \`${spec.env}\` \\| ${escapeRegExp(shown(spec.default))} \\|`, 'm');
     assert.match(doc, row, `${spec.env} with default ${shown(spec.default)}`);
   }
 });
 
 test('SECURITY.md names every live close code and reply error of src/errors.ts', async () => {
   const doc = await readFile(new URL('SECURITY.md', root), 'utf8');
-  for (const [reason, { code }] of Object.entries(LIVE_CLOSE_CODES)) assert.match(doc, new RegExp(`^\\| ${code} \\| \`${reason}\` \\|`, 'm'), reason);
+  for (const [reason, { code }] of Object.entries(LIVE_CLOSE_CODES))
+    assert.match(doc, new RegExp(`^\\| ${code} \\| \`${reason}\` \\|`, 'm'), reason);
   for (const reason of Object.keys(LIVE_REPLY_ERRORS)) assert.ok(doc.includes(`\`${reason}\``), reason);
 });
 
 test('docs/counting.md explains the counting settings and every receipt reason', async () => {
   const doc = await readFile(new URL('docs/counting.md', root), 'utf8');
-  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'COUNT_BOTS', 'TRUST_PROXY', 'READ_AFTER_MS']) assert.ok(doc.includes(`\`${env}`), env);
+  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'COUNT_BOTS', 'TRUST_PROXY', 'READ_AFTER_MS'])
+    assert.ok(doc.includes(`\`${env}`), env);
   for (const reason of Object.keys(RECEIPT_REASONS)) assert.ok(doc.includes(`\`${reason}\``), reason);
   assert.ok(doc.includes('/api/posts/:slug/receipt') && doc.includes('/how-we-count'));
 });

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { utcDay } from '../src/store/store.js';
 
@@ -19,7 +19,10 @@ describe('SqliteStore writer thread', () => {
     try {
       const day = utcDay(Date.now());
       const replies = await Promise.all([1, 2, 3, 4].map((count) => store.apply([{ slug: 'a', day, count }])));
-      assert.deepEqual(replies.map((totals) => totals.get('a')), [1, 3, 6, 10]);
+      assert.deepEqual(
+        replies.map((totals) => totals.get('a')),
+        [1, 3, 6, 10],
+      );
       assert.equal(await store.total('a'), 10, 'the main connection reads what the thread committed');
     } finally {
       await store.close();
@@ -50,8 +53,14 @@ describe('SqliteStore writer thread', () => {
       ['answered', `await store.apply([{ slug: 'x', day: '2024-01-01', count: 1 }]);`],
     ] as const) {
       const script = join(dir, `${name}.mts`);
-      await writeFile(script, `import { SqliteStore } from ${JSON.stringify(storeModule)};\nconst store = new SqliteStore(${JSON.stringify(join(dir, `${name}.db`))});\n${body}\nconsole.log('done');\n`);
-      const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      await writeFile(
+        script,
+        `import { SqliteStore } from ${JSON.stringify(storeModule)};\nconst store = new SqliteStore(${JSON.stringify(join(dir, `${name}.db`))});\n${body}\nconsole.log('done');\n`,
+      );
+      const child = spawn(process.execPath, ['--import', 'tsx', script], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -28,7 +28,10 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
     assert.equal((await fetch(`${server.base}/stats`)).status, 401);
     assert.equal((await fetch(`${server.base}/stats?token=wrong`)).status, 401);
     assert.equal((await fetch(`${server.base}/stats/chart/hello.svg`)).status, 401);
-    assert.equal((await fetch(`${server.base}/stats`, { headers: { authorization: `Bearer ${STATS_TOKEN}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${server.base}/stats`, { headers: { authorization: `Bearer ${STATS_TOKEN}` } })).status,
+      200,
+    );
     assert.equal((await fetch(`${server.base}/stats?token=${STATS_TOKEN}&days=7`)).status, 400);
     const chart = await fetch(`${server.base}/stats/chart/hello.svg?days=90&token=${STATS_TOKEN}`);
     assert.equal(chart.headers.get('content-type'), 'image/svg+xml; charset=utf-8');
@@ -55,9 +58,14 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
     await readPost(server, 'hello');
     await readPost(server, 'hello');
     await untilTotal(server, 'hello', 3);
-    await page.waitForFunction(() => document.querySelector('tr[data-slug="hello"] .stat-total')?.textContent === '3', undefined, { timeout: 5000 });
     await page.waitForFunction(
-      () => document.querySelector('tr[data-slug="hello"] svg.chart rect:last-of-type')?.getAttribute('data-count') === '3',
+      () => document.querySelector('tr[data-slug="hello"] .stat-total')?.textContent === '3',
+      undefined,
+      { timeout: 5000 },
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('tr[data-slug="hello"] svg.chart rect:last-of-type')?.getAttribute('data-count') === '3',
       undefined,
       { timeout: 5000 },
     );

@@ -2,7 +2,15 @@
 import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, describe, test } from 'node:test';
-import { channelName, EVENTS, HANDLER_FAILURE_EVENT, type EventName, type Measurements, type Metadata, Telemetry } from '../src/telemetry/telemetry.js';
+import {
+  channelName,
+  EVENTS,
+  type EventName,
+  HANDLER_FAILURE_EVENT,
+  type Measurements,
+  type Metadata,
+  Telemetry,
+} from '../src/telemetry/telemetry.js';
 
 type Seen = { event: EventName; measurements: Measurements; metadata: Metadata; config: unknown };
 
@@ -11,7 +19,10 @@ afterEach(() => telemetry.detachAll());
 
 function recorder(): { seen: Seen[]; handler: (e: EventName, m: Measurements, md: Metadata, c: unknown) => void } {
   const seen: Seen[] = [];
-  return { seen, handler: (event, measurements, metadata, config) => seen.push({ event, measurements, metadata, config }) };
+  return {
+    seen,
+    handler: (event, measurements, metadata, config) => seen.push({ event, measurements, metadata, config }),
+  };
 }
 
 describe('telemetry', () => {
@@ -19,7 +30,9 @@ describe('telemetry', () => {
     const { seen, handler } = recorder();
     assert.equal(telemetry.attach('t1', ['test', 'a'], handler, { tag: 1 }), true);
     telemetry.execute(['test', 'a'], { count: 2 }, { slug: 'x' });
-    assert.deepEqual(seen, [{ event: ['test', 'a'], measurements: { count: 2 }, metadata: { slug: 'x' }, config: { tag: 1 } }]);
+    assert.deepEqual(seen, [
+      { event: ['test', 'a'], measurements: { count: 2 }, metadata: { slug: 'x' }, config: { tag: 1 } },
+    ]);
     telemetry.execute(['test', 'b'], { count: 1 }, {});
     assert.equal(seen.length, 1, 'a handler only hears the events it attached to');
     assert.equal(telemetry.detach('t1'), true);
@@ -30,10 +43,21 @@ describe('telemetry', () => {
 
   test('one id can listen to several events', () => {
     const { seen, handler } = recorder();
-    telemetry.attach('multi', [['test', 'a'], ['test', 'b']], handler, null);
+    telemetry.attach(
+      'multi',
+      [
+        ['test', 'a'],
+        ['test', 'b'],
+      ],
+      handler,
+      null,
+    );
     telemetry.execute(['test', 'a']);
     telemetry.execute(['test', 'b']);
-    assert.deepEqual(seen.map((s) => s.event.join('.')), ['test.a', 'test.b']);
+    assert.deepEqual(
+      seen.map((s) => s.event.join('.')),
+      ['test.a', 'test.b'],
+    );
     assert.deepEqual(seen[0]?.measurements, {}, 'measurements default to {}');
     assert.deepEqual(seen[0]?.metadata, {}, 'metadata defaults to {}');
   });
@@ -63,10 +87,15 @@ describe('telemetry', () => {
     const boom = new Error('boom');
     let calls = 0;
     telemetry.attach('failures', HANDLER_FAILURE_EVENT, failures.handler, null);
-    telemetry.attach('bad', ['test', 'fail'], () => {
-      calls += 1;
-      throw boom;
-    }, null);
+    telemetry.attach(
+      'bad',
+      ['test', 'fail'],
+      () => {
+        calls += 1;
+        throw boom;
+      },
+      null,
+    );
     telemetry.attach('good', ['test', 'fail'], after.handler, null);
 
     assert.doesNotThrow(() => telemetry.execute(['test', 'fail'], { n: 1 }, {}));
@@ -88,13 +117,23 @@ describe('telemetry', () => {
 
   test('a throwing failure handler does not loop and execute still does not throw', () => {
     let failureCalls = 0;
-    telemetry.attach('bad-failure-handler', HANDLER_FAILURE_EVENT, () => {
-      failureCalls += 1;
-      throw new Error('also broken');
-    }, null);
-    telemetry.attach('bad', ['test', 'loop'], () => {
-      throw new Error('boom');
-    }, null);
+    telemetry.attach(
+      'bad-failure-handler',
+      HANDLER_FAILURE_EVENT,
+      () => {
+        failureCalls += 1;
+        throw new Error('also broken');
+      },
+      null,
+    );
+    telemetry.attach(
+      'bad',
+      ['test', 'loop'],
+      () => {
+        throw new Error('boom');
+      },
+      null,
+    );
     assert.doesNotThrow(() => telemetry.execute(['test', 'loop']));
     assert.equal(failureCalls, 1);
     assert.deepEqual(telemetry.handlerIds(), []);
@@ -104,17 +143,30 @@ describe('telemetry', () => {
     assert.doesNotThrow(() => telemetry.execute(['nobody', 'listens'], { n: 1 }, {}));
     const failures = recorder();
     telemetry.attach('failures', HANDLER_FAILURE_EVENT, failures.handler, null);
-    telemetry.attach('throws-string', ['test', 'odd'], () => {
-      throw 'not an error';
-    }, null);
-    telemetry.attach('throws-undefined', ['test', 'odd'], () => {
-      throw undefined;
-    }, null);
+    telemetry.attach(
+      'throws-string',
+      ['test', 'odd'],
+      () => {
+        throw 'not an error';
+      },
+      null,
+    );
+    telemetry.attach(
+      'throws-undefined',
+      ['test', 'odd'],
+      () => {
+        throw undefined;
+      },
+      null,
+    );
     telemetry.attach('recursive', ['test', 'odd'], () => telemetry.execute(['test', 'inner'], { depth: 1 }), null);
     const inner = recorder();
     telemetry.attach('inner', ['test', 'inner'], inner.handler, null);
     assert.doesNotThrow(() => telemetry.execute(['test', 'odd']));
-    assert.deepEqual(failures.seen.map((s) => s.metadata.handler_id), ['throws-string', 'throws-undefined']);
+    assert.deepEqual(
+      failures.seen.map((s) => s.metadata.handler_id),
+      ['throws-string', 'throws-undefined'],
+    );
     assert.equal(inner.seen.length, 1);
   });
 
@@ -128,7 +180,9 @@ describe('telemetry', () => {
     } finally {
       diagnosticsChannel.unsubscribe('readcount:readcount.read', listener);
     }
-    assert.deepEqual(messages, [{ source: telemetry, event: ['readcount', 'read'], measurements: { count: 1 }, metadata: { slug: 'hello' } }]);
+    assert.deepEqual(messages, [
+      { source: telemetry, event: ['readcount', 'read'], measurements: { count: 1 }, metadata: { slug: 'hello' } },
+    ]);
   });
 
   test('two Telemetry instances share channels but each hears only its own events', () => {

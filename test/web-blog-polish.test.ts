@@ -4,7 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { startServer, type TestServer } from './helpers/live-socket.js';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, isArray: (name) => name === 'url' || name === 'item' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  isArray: (name) => name === 'url' || name === 'item',
+});
 
 describe('blog polish', () => {
   let server: TestServer;
@@ -31,9 +36,14 @@ describe('blog polish', () => {
     assert.equal(response.headers.get('content-type'), 'application/rss+xml; charset=utf-8');
     const body = await response.text();
     assert.equal(XMLValidator.validate(body), true);
-    const rss = parser.parse(body) as { rss: { '@version': string; channel: { item: { title: string; link: string }[] } } };
+    const rss = parser.parse(body) as {
+      rss: { '@version': string; channel: { item: { title: string; link: string }[] } };
+    };
     assert.equal(rss.rss['@version'], '2.0');
-    assert.deepEqual(rss.rss.channel.item.map((i) => i.link).sort(), [`${server.base}/post/hello`, `${server.base}/post/second-post`]);
+    assert.deepEqual(rss.rss.channel.item.map((i) => i.link).sort(), [
+      `${server.base}/post/hello`,
+      `${server.base}/post/second-post`,
+    ]);
   });
 
   test('pages carry OpenGraph and Twitter tags, feed links and a favicon', async () => {

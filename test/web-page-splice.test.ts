@@ -16,7 +16,11 @@ describe('SplicedPages', () => {
       renders += 1;
       return render('body')(token, count);
     };
-    for (const [token, count] of [['a.b', 0], ['c.d', 1234567], ['e.f', 42]] as const) {
+    for (const [token, count] of [
+      ['a.b', 0],
+      ['c.d', 1234567],
+      ['e.f', 42],
+    ] as const) {
       assert.equal(pages.page(post, token, count, counting).toString('utf8'), render('body')(token, count));
     }
     assert.equal(renders, 1);

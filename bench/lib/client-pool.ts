@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { ROOT, TSX } from './processes.js';
 
 export type WorkerCommand =
-  | { cmd: 'connect'; url: string; n: number; secretKey: string; page: string; topic?: string; concurrency: number; timeoutMs: number }
+  | {
+      cmd: 'connect';
+      url: string;
+      n: number;
+      secretKey: string;
+      page: string;
+      topic?: string;
+      concurrency: number;
+      timeoutMs: number;
+    }
   | { cmd: 'prepareReads'; total: number; secretKey: string; topic: string; url: string; openNow?: boolean }
   | { cmd: 'sendReads'; lanes: number; rate?: number; maxInFlight?: number; timeoutMs: number }
   | { cmd: 'heartbeats'; clients: number; intervalMs: number; durationMs: number }
@@ -14,9 +23,17 @@ export type WorkerCommand =
   | { cmd: 'gc' }
   | { cmd: 'close' };
 
-export interface ConnectResult { connected: number; failed: number; firstError?: string }
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  firstError?: string;
+}
 export interface ReadsResult {
-  total: number; ok: number; errors: Record<string, number>; startedAt: number; lastReplyAt: number;
+  total: number;
+  ok: number;
+  errors: Record<string, number>;
+  startedAt: number;
+  lastReplyAt: number;
   /** Opens retried after a connection-level failure (before the read was sent, so a retry can't count twice). */
   retries: number;
   /** When the last read was started (paced runs fall behind their rate when the server can't keep up). */
@@ -24,8 +41,19 @@ export interface ReadsResult {
   /** Per read: page view opened → `reader` reply, ms. */
   latencies: number[];
 }
-export interface TargetResult { reached: number; clients: number; at: number; exact: number; min: number; max: number }
-export interface PushResult { maxPerSecond: number; total: number; clients: number }
+export interface TargetResult {
+  reached: number;
+  clients: number;
+  at: number;
+  exact: number;
+  min: number;
+  max: number;
+}
+export interface PushResult {
+  maxPerSecond: number;
+  total: number;
+  clients: number;
+}
 
 /** Open files are capped per process, so 10,000 clients are spread over several of these. */
 export class ClientPool {
@@ -36,7 +64,9 @@ export class ClientPool {
   constructor(readonly size: number) {
     for (let i = 0; i < size; i += 1) {
       const child = fork(join(ROOT, 'bench/workers/ws-clients.ts'), [], {
-        execArgv: [...TSX, '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_WORKER_INDEX: String(i) },
+        execArgv: [...TSX, '--expose-gc'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, BENCH_WORKER_INDEX: String(i) },
       });
       child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
         const waiter = this.waiting.get(message.id);
@@ -62,14 +92,29 @@ export class ClientPool {
 
   /** Sends each worker its own command (or the same one) and waits for all. */
   all<T>(command: WorkerCommand | ((worker: number) => WorkerCommand)): Promise<T[]> {
-    return Promise.all(this.workers.map((_, i) => this.request<T>(i, typeof command === 'function' ? command(i) : command)));
+    return Promise.all(
+      this.workers.map((_, i) => this.request<T>(i, typeof command === 'function' ? command(i) : command)),
+    );
   }
 
   /** Splits `n` clients over the workers; throws when any could not connect (and join, when `topic` is set). */
-  async connect(options: { url: string; n: number; secretKey: string; page: string; topic?: string; timeoutMs?: number }): Promise<number> {
+  async connect(options: {
+    url: string;
+    n: number;
+    secretKey: string;
+    page: string;
+    topic?: string;
+    timeoutMs?: number;
+  }): Promise<number> {
     const results = await this.all<ConnectResult>((i) => ({
-      cmd: 'connect', url: options.url, n: share(options.n, this.size, i), secretKey: options.secretKey, page: options.page,
-      ...(options.topic ? { topic: options.topic } : {}), concurrency: 50, timeoutMs: options.timeoutMs ?? 10_000,
+      cmd: 'connect',
+      url: options.url,
+      n: share(options.n, this.size, i),
+      secretKey: options.secretKey,
+      page: options.page,
+      ...(options.topic ? { topic: options.topic } : {}),
+      concurrency: 50,
+      timeoutMs: options.timeoutMs ?? 10_000,
     }));
     const connected = results.reduce((total, result) => total + result.connected, 0);
     const failure = results.find((result) => result.failed > 0);
@@ -78,7 +123,11 @@ export class ClientPool {
   }
 
   /** Sets the count every client should reach, runs `trigger`, waits until all have it; `at` is when the last one got it. */
-  async reach<T>(value: number, timeoutMs: number, trigger: () => Promise<T>): Promise<{ at: number; exact: number; clients: number; min: number; max: number; triggered: T }> {
+  async reach<T>(
+    value: number,
+    timeoutMs: number,
+    trigger: () => Promise<T>,
+  ): Promise<{ at: number; exact: number; clients: number; min: number; max: number; triggered: T }> {
     await this.all({ cmd: 'target', value });
     const triggered = await trigger();
     const results = await this.all<TargetResult>({ cmd: 'waitTarget', timeoutMs });
@@ -104,7 +153,11 @@ export class ClientPool {
   async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((_, i) => this.request(i, { cmd: 'close' })));
     for (const worker of this.workers) worker.disconnect();
-    await Promise.all(this.workers.map((worker) => (worker.exitCode === null ? new Promise((resolve) => worker.once('exit', resolve)) : undefined)));
+    await Promise.all(
+      this.workers.map((worker) =>
+        worker.exitCode === null ? new Promise((resolve) => worker.once('exit', resolve)) : undefined,
+      ),
+    );
   }
 }
 

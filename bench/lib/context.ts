@@ -20,21 +20,54 @@ export interface Sizes {
 }
 
 export const FULL: Sizes = {
-  viewers: 10_000, fanoutReads: 20, spikeRate: 2000, spikeSeconds: 10, heartbeatClientsPerWorker: 100,
-  ingestClients: 1000, ingestReadsPerClient: 20, httpSeconds: 15, httpConnections: 50,
-  coldPosts: 10_000, detsIncrements: 100_000, sqliteSeconds: 3, workers: 2, timeoutMs: 60_000,
+  viewers: 10_000,
+  fanoutReads: 20,
+  spikeRate: 2000,
+  spikeSeconds: 10,
+  heartbeatClientsPerWorker: 100,
+  ingestClients: 1000,
+  ingestReadsPerClient: 20,
+  httpSeconds: 15,
+  httpConnections: 50,
+  coldPosts: 10_000,
+  detsIncrements: 100_000,
+  sqliteSeconds: 3,
+  workers: 2,
+  timeoutMs: 60_000,
 };
 
 export const QUICK: Sizes = {
-  viewers: 1000, fanoutReads: 8, spikeRate: 500, spikeSeconds: 2, heartbeatClientsPerWorker: 50,
-  ingestClients: 200, ingestReadsPerClient: 10, httpSeconds: 2, httpConnections: 50,
-  coldPosts: 1000, detsIncrements: 100_000, sqliteSeconds: 0.5, workers: 2, timeoutMs: 20_000,
+  viewers: 1000,
+  fanoutReads: 8,
+  spikeRate: 500,
+  spikeSeconds: 2,
+  heartbeatClientsPerWorker: 50,
+  ingestClients: 200,
+  ingestReadsPerClient: 10,
+  httpSeconds: 2,
+  httpConnections: 50,
+  coldPosts: 1000,
+  detsIncrements: 100_000,
+  sqliteSeconds: 0.5,
+  workers: 2,
+  timeoutMs: 20_000,
 };
 
 export const TINY: Sizes = {
-  viewers: 20, fanoutReads: 3, spikeRate: 50, spikeSeconds: 1, heartbeatClientsPerWorker: 5,
-  ingestClients: 10, ingestReadsPerClient: 5, httpSeconds: 1, httpConnections: 5,
-  coldPosts: 30, detsIncrements: 1000, sqliteSeconds: 0.2, workers: 2, timeoutMs: 5000,
+  viewers: 20,
+  fanoutReads: 3,
+  spikeRate: 50,
+  spikeSeconds: 1,
+  heartbeatClientsPerWorker: 5,
+  ingestClients: 10,
+  ingestReadsPerClient: 5,
+  httpSeconds: 1,
+  httpConnections: 5,
+  coldPosts: 30,
+  detsIncrements: 1000,
+  sqliteSeconds: 0.2,
+  workers: 2,
+  timeoutMs: 5000,
 };
 
 export interface BenchContext {

@@ -17,12 +17,20 @@ let launch: 'dist' | 'source' = 'source';
 /** Runs `npm run build` in `root` once and launches readcount from its compiled output from then on. */
 export function useBuiltOutput(root = process.env.BENCH_READCOUNT_ROOT ?? ROOT): void {
   try {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    execFileSync('npm', ['run', '--silent', 'build'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
   } catch (error) {
     // tsc still emits on type errors (e.g. another change half done in a shared checkout); go on only if it emitted.
     if (!existsSync(join(root, 'dist/cli.js'))) throw error;
-    const output = String((error as { stdout?: Buffer }).stdout ?? '').split('\n').filter(Boolean);
-    process.stderr.write(`warning: npm run build reported ${output.length} type errors (first: ${output[0] ?? '?'}); measuring what it emitted\n`);
+    const output = String((error as { stdout?: Buffer }).stdout ?? '')
+      .split('\n')
+      .filter(Boolean);
+    process.stderr.write(
+      `warning: npm run build reported ${output.length} type errors (first: ${output[0] ?? '?'}); measuring what it emitted\n`,
+    );
   }
   launch = 'dist';
 }
@@ -48,7 +56,9 @@ export function rssBytes(pid: number): number {
 
 /** CPU time (user + system) a process has used so far, in ms; /proc counts in clock ticks (100 a second here). */
 export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   // After the command name: field 14 (utime) and 15 (stime) of stat(5) are at 11 and 12 here.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
@@ -127,7 +137,16 @@ export async function startReadcount(options: StartOptions = {}): Promise<Readco
   const nodeArgs = options.nodeArgs ?? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve'], {
     cwd: root,
-    env: { ...process.env, ...BENCH_ENV, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SECRET_KEY: secretKey, POSTS_DIR: options.postsDir ?? join(root, 'posts'), ...options.env },
+    env: {
+      ...process.env,
+      ...BENCH_ENV,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      SECRET_KEY: secretKey,
+      POSTS_DIR: options.postsDir ?? join(root, 'posts'),
+      ...options.env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -138,18 +157,33 @@ export async function startReadcount(options: StartOptions = {}): Promise<Readco
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await until('readcount to serve its first page', options.readyTimeoutMs ?? 60_000, async () => {
-      if (child.exitCode !== null) throw new Error(`readcount exited with ${child.exitCode}: ${stderr}`);
-      const response = await fetch(`${http}${options.readyPath ?? `/post/${slug}`}`);
-      await response.arrayBuffer();
-      return response.ok ? true : undefined;
-    }, 10);
+    await until(
+      'readcount to serve its first page',
+      options.readyTimeoutMs ?? 60_000,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`readcount exited with ${child.exitCode}: ${stderr}`);
+        const response = await fetch(`${http}${options.readyPath ?? `/post/${slug}`}`);
+        await response.arrayBuffer();
+        return response.ok ? true : undefined;
+      },
+      10,
+    );
   } catch (error) {
     await stop();
     throw error;
   }
   const readyMs = performance.now() - started;
-  return { http, ws: `ws://127.0.0.1:${port}/live/websocket`, secretKey, slug, pid: child.pid as number, child, dataDir, readyMs, stop };
+  return {
+    http,
+    ws: `ws://127.0.0.1:${port}/live/websocket`,
+    secretKey,
+    slug,
+    pid: child.pid as number,
+    child,
+    dataDir,
+    readyMs,
+    stop,
+  };
 }
 
 export interface ForkedServer {

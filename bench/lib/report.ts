@@ -17,9 +17,26 @@ export interface Row {
   readonly note?: string;
 }
 
-export function ratioRow(scenario: string, unit: string, readcount: number, baseline: number, target: string, passes: (ratio: number) => boolean, note?: string): Row {
+export function ratioRow(
+  scenario: string,
+  unit: string,
+  readcount: number,
+  baseline: number,
+  target: string,
+  passes: (ratio: number) => boolean,
+  note?: string,
+): Row {
   const ratio = readcount / baseline;
-  return { scenario, readcount, baseline, unit, ratio, target, pass: Number.isFinite(ratio) && passes(ratio), ...(note ? { note } : {}) };
+  return {
+    scenario,
+    readcount,
+    baseline,
+    unit,
+    ratio,
+    target,
+    pass: Number.isFinite(ratio) && passes(ratio),
+    ...(note ? { note } : {}),
+  };
 }
 
 const fmt = (value: number | undefined): string => {
@@ -38,13 +55,22 @@ export function formatTable(rows: readonly Row[]): string {
     row.target,
     row.pass === undefined ? (row.target === 'info' ? 'info' : (row.note ?? 'skipped')) : row.pass ? 'pass' : 'FAIL',
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => (line[column] as string).length)));
-  const render = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => (line[column] as string).length)),
+  );
+  const render = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column] as number)).join(' | ')} |`;
   return [render(header), render(widths.map((width) => '-'.repeat(width))), ...lines.map(render)].join('\n');
 }
 
 export function machine(): Record<string, string | number> {
-  return { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` };
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
 /** `tag` (e.g. `only-4`) keeps a partial run from overwriting the day's full results. */
@@ -52,6 +78,9 @@ export function writeResults(dir: string, quick: boolean, rows: readonly Row[], 
   mkdirSync(dir, { recursive: true });
   const date = new Date().toISOString().slice(0, 10);
   const file = join(dir, `${date}${quick ? '-quick' : ''}${tag ? `-${tag}` : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, machine: machine(), rows }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ date: new Date().toISOString(), quick, seconds, machine: machine(), rows }, null, 2)}\n`,
+  );
   return file;
 }

@@ -14,5 +14,7 @@ export function sourceAddresses(workerIndex: number): () => string {
 
 /** Failures of opening a socket that say nothing about the server's answer, only that the connection didn't get through. */
 export function isTransient(message: string): boolean {
-  return /socket hang up|ECONNRESET|EADDRNOTAVAIL|ECONNREFUSED|EADDRINUSE|Opening handshake has timed out|ETIMEDOUT/.test(message);
+  return /socket hang up|ECONNRESET|EADDRNOTAVAIL|ECONNREFUSED|EADDRINUSE|Opening handshake has timed out|ETIMEDOUT/.test(
+    message,
+  );
 }

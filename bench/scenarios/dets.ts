@@ -60,7 +60,13 @@ export async function readCounterRate(increments: number, timeoutMs = 60_000): P
   const dir = mkdtempSync(join(tmpdir(), 'readcount-bench-counter-'));
   const store = new SqliteStore(join(dir, 'readcount.db'));
   const telemetry = new Telemetry();
-  const counter = new ReadCounter({ store, pubsub: new PubSub(), telemetry, pushIntervalMs: OPTIONS.pushIntervalMs.default, commitDelayMs: OPTIONS.commitDelayMs.default });
+  const counter = new ReadCounter({
+    store,
+    pubsub: new PubSub(),
+    telemetry,
+    pushIntervalMs: OPTIONS.pushIntervalMs.default,
+    commitDelayMs: OPTIONS.commitDelayMs.default,
+  });
   try {
     await counter.start(['post']);
     const started = performance.now();
@@ -70,7 +76,8 @@ export async function readCounterRate(increments: number, timeoutMs = 60_000): P
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (counter.count('post') !== increments) {
-      if (performance.now() > deadline) throw new Error(`only ${counter.count('post')} of ${increments} increments committed`);
+      if (performance.now() > deadline)
+        throw new Error(`only ${counter.count('post')} of ${increments} increments committed`);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return (increments / (performance.now() - started)) * 1000;
@@ -85,13 +92,36 @@ export const dets: Scenario = {
   id: 'dets',
   name: 'DETS (reference design)',
   async run({ sizes, shared, log }: BenchContext): Promise<Row[]> {
-    if (!hasErl()) return [{ scenario: 'DETS update_counter', unit: '', target: '≥ 1×', note: 'skipped: erl not installed' }];
+    if (!hasErl())
+      return [{ scenario: 'DETS update_counter', unit: '', target: '≥ 1×', note: 'skipped: erl not installed' }];
     const theirs = await detsRate(sizes.detsIncrements);
     const ours = await readCounterRate(sizes.detsIncrements);
-    log(`counting path, ${sizes.detsIncrements} increments: readcount ${Math.round(ours)}/s (committed, fsynced), DETS ${Math.round(theirs)}/s (page cache)`);
-    const rows = [ratioRow(`DETS: counting path, ${sizes.detsIncrements} increments (ReadCounter + SQLite vs GenServer + dets:update_counter)`, 'reads/s', ours, theirs, '≥ 1× (and crash-safe)', (ratio) => ratio >= 1)];
+    log(
+      `counting path, ${sizes.detsIncrements} increments: readcount ${Math.round(ours)}/s (committed, fsynced), DETS ${Math.round(theirs)}/s (page cache)`,
+    );
+    const rows = [
+      ratioRow(
+        `DETS: counting path, ${sizes.detsIncrements} increments (ReadCounter + SQLite vs GenServer + dets:update_counter)`,
+        'reads/s',
+        ours,
+        theirs,
+        '≥ 1× (and crash-safe)',
+        (ratio) => ratio >= 1,
+      ),
+    ];
     const endToEnd = shared.get('ingest.sqlite');
-    if (endToEnd !== undefined) rows.push({ ...ratioRow('DETS: readcount end-to-end ingest (scenario 4) vs dets:update_counter', 'reads/s', endToEnd, theirs, 'info', () => true), pass: undefined });
+    if (endToEnd !== undefined)
+      rows.push({
+        ...ratioRow(
+          'DETS: readcount end-to-end ingest (scenario 4) vs dets:update_counter',
+          'reads/s',
+          endToEnd,
+          theirs,
+          'info',
+          () => true,
+        ),
+        pass: undefined,
+      });
     return rows;
   },
 };

@@ -1,8 +1,8 @@
 // Scenario 2: from one read to the new count at every viewer of the post, against a bare `ws` broadcast of the same bytes.
 import { startBare } from '../lib/bare.js';
 import { ClientPool, type ReadsResult } from '../lib/client-pool.js';
-import type { BenchContext, Scenario } from '../lib/context.js';
 import { sleep } from '../lib/clock.js';
+import type { BenchContext, Scenario } from '../lib/context.js';
 import { startReadcount, type Target } from '../lib/processes.js';
 import { type Row, ratioRow } from '../lib/report.js';
 import { percentile } from '../lib/stats.js';
@@ -22,7 +22,13 @@ const WARM_UP_READS = 8;
 const SETTLE_MS = 1500;
 
 /** Milliseconds from each read being sent until the last viewer shows its count. */
-export async function measureFanOut(target: Target, pool: ClientPool, viewers: number, reads: number, timeoutMs: number): Promise<number[]> {
+export async function measureFanOut(
+  target: Target,
+  pool: ClientPool,
+  viewers: number,
+  reads: number,
+  timeoutMs: number,
+): Promise<number[]> {
   const topic = `post:${target.slug}`;
   await pool.connect({ url: target.ws, n: viewers, secretKey: target.secretKey, page: topic, topic, timeoutMs });
   await sleep(SETTLE_MS);
@@ -33,9 +39,18 @@ export async function measureFanOut(target: Target, pool: ClientPool, viewers: n
   // The first reads are a warm-up (JIT, first commits) and are not reported; the bare side gets as many.
   for (let i = -WARM_UP_READS; i < reads; i += 1) {
     // The reader's page view is opened and joined before the clock starts; the clock times the read itself.
-    await pool.request(0, { cmd: 'prepareReads', total: 1, secretKey: target.secretKey, topic, url: target.ws, openNow: true });
+    await pool.request(0, {
+      cmd: 'prepareReads',
+      total: 1,
+      secretKey: target.secretKey,
+      topic,
+      url: target.ws,
+      openNow: true,
+    });
     count += 1;
-    const state = await pool.reach(count, timeoutMs, () => pool.request<ReadsResult>(0, { cmd: 'sendReads', lanes: 1, timeoutMs }));
+    const state = await pool.reach(count, timeoutMs, () =>
+      pool.request<ReadsResult>(0, { cmd: 'sendReads', lanes: 1, timeoutMs }),
+    );
     if (state.triggered.ok !== 1) throw new Error(`read refused: ${JSON.stringify(state.triggered.errors)}`);
     if (Number.isNaN(state.at)) throw new Error(`count ${count} reached only some viewers (min ${state.min})`);
     if (i >= 0) latencies.push(state.at - state.triggered.startedAt);
@@ -46,7 +61,12 @@ export async function measureFanOut(target: Target, pool: ClientPool, viewers: n
   return latencies;
 }
 
-export async function measureBareFanOut(pool: ClientPool, viewers: number, sends: number, timeoutMs: number): Promise<number[]> {
+export async function measureBareFanOut(
+  pool: ClientPool,
+  viewers: number,
+  sends: number,
+  timeoutMs: number,
+): Promise<number[]> {
   const bare = await startBare();
   try {
     await pool.connect({ url: bare.ws, n: viewers, secretKey: bare.secretKey, page: 'x', timeoutMs });
@@ -82,7 +102,9 @@ export const fanOut: Scenario = {
         await readcount.stop();
       }
       const theirs = await measureBareFanOut(pool, sizes.viewers, sizes.fanoutReads, sizes.timeoutMs);
-      log(`fan-out ms: readcount ${ours.map((v) => v.toFixed(1)).join(' ')}; bare ${theirs.map((v) => v.toFixed(1)).join(' ')}`);
+      log(
+        `fan-out ms: readcount ${ours.map((v) => v.toFixed(1)).join(' ')}; bare ${theirs.map((v) => v.toFixed(1)).join(' ')}`,
+      );
       const label = `2 fan-out to ${sizes.viewers} viewers`;
       return [50, 99].map((p) =>
         ratioRow(`${label} p${p}`, 'ms', percentile(ours, p), percentile(theirs, p), '≤ 1.3×', (ratio) => ratio <= 1.3),

@@ -9,4 +9,13 @@ import { ingestSqlite } from './ingest-sqlite.js';
 import { pageServing } from './page-serving.js';
 import { viralSpike } from './viral-spike.js';
 
-export const SCENARIOS: readonly Scenario[] = [idleViewers, fanOut, viralSpike, ingestSqlite, ingestRedis, pageServing, coldStart, dets];
+export const SCENARIOS: readonly Scenario[] = [
+  idleViewers,
+  fanOut,
+  viralSpike,
+  ingestSqlite,
+  ingestRedis,
+  pageServing,
+  coldStart,
+  dets,
+];

@@ -57,14 +57,28 @@ export const ingestRedis: Scenario = {
   async run({ sizes, shared, log }: BenchContext): Promise<Row[]> {
     const label = '5 ingest Redis';
     if (!Object.values(OPTIONS).some((option) => option.env === 'REDIS_URL')) {
-      return [{ scenario: label, unit: '', target: '≥ 0.4×', note: 'pending: needs REDIS_URL (readcount has no such option yet)' }];
+      return [
+        {
+          scenario: label,
+          unit: '',
+          target: '≥ 0.4×',
+          note: 'pending: needs REDIS_URL (readcount has no such option yet)',
+        },
+      ];
     }
     let incrs: number;
     try {
       incrs = await pipelinedIncrRate(REDIS_URL, sizes.ingestClients * sizes.ingestReadsPerClient * 5);
     } catch (error) {
       log(`skipping Redis: ${(error as Error).message}`);
-      return [{ scenario: label, unit: '', target: '≥ 0.4×', note: `skipped: Redis unreachable at ${REDIS_URL} (${(error as Error).message})` }];
+      return [
+        {
+          scenario: label,
+          unit: '',
+          target: '≥ 0.4×',
+          note: `skipped: Redis unreachable at ${REDIS_URL} (${(error as Error).message})`,
+        },
+      ];
     }
     const pool = new ClientPool(sizes.workers);
     try {
@@ -76,9 +90,18 @@ export const ingestRedis: Scenario = {
         await readcount.stop();
       }
       const theirs = shared.get('ingest.bare') ?? (await measureBareIngest(pool, sizes));
-      log(`ingest Redis: readcount ${Math.round(ours)}/s, bare ws ${Math.round(theirs)}/s, pipelined INCR ${Math.round(incrs)}/s`);
+      log(
+        `ingest Redis: readcount ${Math.round(ours)}/s, bare ws ${Math.round(theirs)}/s, pipelined INCR ${Math.round(incrs)}/s`,
+      );
       return [
-        ratioRow(`${label} (${sizes.ingestClients} clients)`, 'reads/s', ours, theirs, '≥ 0.4×', (ratio) => ratio >= 0.4),
+        ratioRow(
+          `${label} (${sizes.ingestClients} clients)`,
+          'reads/s',
+          ours,
+          theirs,
+          '≥ 0.4×',
+          (ratio) => ratio >= 0.4,
+        ),
         { scenario: '5 pipelined INCR, one client (Redis ceiling)', readcount: incrs, unit: 'INCR/s', target: 'info' },
       ];
     } finally {

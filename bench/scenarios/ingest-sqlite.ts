@@ -52,9 +52,33 @@ export const ingestSqlite: Scenario = {
       log(`ingest: readcount ${Math.round(ours)}/s, bare ws ${Math.round(theirs)}/s, raw sqlite ${Math.round(raw)}/s`);
       const reads = sizes.ingestClients * sizes.ingestReadsPerClient;
       return [
-        ratioRow(`4 ingest SQLite (${sizes.ingestClients} clients, ${reads} reads)`, 'reads/s', ours, theirs, '≥ 0.5×', (ratio) => ratio >= 0.5),
-        { ...ratioRow('4 server CPU per read (page view)', 'ms', oursCpu.cpuMsPerRead ?? Number.NaN, theirsCpu.cpuMsPerRead ?? Number.NaN, 'info', () => true), pass: undefined },
-        ratioRow('4 raw better-sqlite3 upsert (batch 100) vs ingest', 'reads/s', raw, ours, '≥ 1× (store not the bottleneck)', (ratio) => ratio >= 1),
+        ratioRow(
+          `4 ingest SQLite (${sizes.ingestClients} clients, ${reads} reads)`,
+          'reads/s',
+          ours,
+          theirs,
+          '≥ 0.5×',
+          (ratio) => ratio >= 0.5,
+        ),
+        {
+          ...ratioRow(
+            '4 server CPU per read (page view)',
+            'ms',
+            oursCpu.cpuMsPerRead ?? Number.NaN,
+            theirsCpu.cpuMsPerRead ?? Number.NaN,
+            'info',
+            () => true,
+          ),
+          pass: undefined,
+        },
+        ratioRow(
+          '4 raw better-sqlite3 upsert (batch 100) vs ingest',
+          'reads/s',
+          raw,
+          ours,
+          '≥ 1× (store not the bottleneck)',
+          (ratio) => ratio >= 1,
+        ),
       ];
     } finally {
       await pool.close();

@@ -16,7 +16,21 @@ interface AutocannonResult {
 /** Average req/s over `seconds` with `connections` keep-alive connections; throws when any request failed. */
 export function autocannon(url: string, seconds: number, connections: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/autocannon/autocannon.js'), '-j', '-c', String(connections), '-d', String(seconds), '-t', '5', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/autocannon/autocannon.js'),
+        '-j',
+        '-c',
+        String(connections),
+        '-d',
+        String(seconds),
+        '-t',
+        '5',
+        url,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -27,7 +41,9 @@ export function autocannon(url: string, seconds: number, connections: number): P
       try {
         const result = JSON.parse(out) as AutocannonResult;
         if (result.requests.total === 0 || result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-          throw new Error(`${url}: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+          throw new Error(
+            `${url}: ${result.requests.total} requests, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+          );
         }
         resolve(result.requests.average);
       } catch (error) {
@@ -67,11 +83,28 @@ export const pageServing: Scenario = {
           ours.push(await autocannon(ourUrl, seconds, sizes.httpConnections));
           theirs.push(await autocannon(theirUrl, seconds, sizes.httpConnections));
         }
-        log(`page serving (${size} B) req/s: readcount ${ours.map(Math.round).join(' ')}; constant ${theirs.map(Math.round).join(' ')}`);
+        log(
+          `page serving (${size} B) req/s: readcount ${ours.map(Math.round).join(' ')}; constant ${theirs.map(Math.round).join(' ')}`,
+        );
         // Each round's two runs are back to back, so their ratio shares the machine's load of that moment; the median
         // of the per-round ratios moves less than the ratio of the medians when other work comes and goes.
-        const ratio = percentile(ours.map((rate, i) => rate / (theirs[i] as number)), 50);
-        return [{ ...ratioRow(`6 page serving (${size} B page, median of ${ROUNDS} paired rounds)`, 'req/s', percentile(ours, 50), percentile(theirs, 50), '≥ 0.7×', () => ratio >= 0.7), ratio }];
+        const ratio = percentile(
+          ours.map((rate, i) => rate / (theirs[i] as number)),
+          50,
+        );
+        return [
+          {
+            ...ratioRow(
+              `6 page serving (${size} B page, median of ${ROUNDS} paired rounds)`,
+              'req/s',
+              percentile(ours, 50),
+              percentile(theirs, 50),
+              '≥ 0.7×',
+              () => ratio >= 0.7,
+            ),
+            ratio,
+          },
+        ];
       } finally {
         await constant.stop();
       }

@@ -12,23 +12,25 @@ const tally = { connections: 0, frames: 0 };
  * connection at most once per interval, ending on the final value; the number of open connections ("reading now") goes
  * at most once a second. That is the fan-out readcount does in a spike, without verifying or committing anything.
  */
-const pushEvery = process.argv.includes('--push-every') ? Number(process.argv[process.argv.indexOf('--push-every') + 1]) : undefined;
+const pushEvery = process.argv.includes('--push-every')
+  ? Number(process.argv[process.argv.indexOf('--push-every') + 1])
+  : undefined;
 const PRESENCE_EVERY_MS = 1000;
 let count = 0;
-let countTimer: NodeJS.Timeout | undefined;
-let presenceTimer: NodeJS.Timeout | undefined;
+let _countTimer: NodeJS.Timeout | undefined;
+let _presenceTimer: NodeJS.Timeout | undefined;
 const sendToAll = (text: string) => {
   for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(text);
 };
 const flushCount = (topic: string) => {
   sendToAll(JSON.stringify([null, null, topic, 'count', { count }]));
-  countTimer = undefined;
+  _countTimer = undefined;
 };
 const schedulePushes = (topic: string) => {
   if (pushEvery === undefined) return;
-  countTimer ??= setTimeout(() => flushCount(topic), pushEvery);
-  presenceTimer ??= setTimeout(() => {
-    presenceTimer = undefined;
+  _countTimer ??= setTimeout(() => flushCount(topic), pushEvery);
+  _presenceTimer ??= setTimeout(() => {
+    _presenceTimer = undefined;
     sendToAll(JSON.stringify([null, null, topic, 'presence', { reading: wss.clients.size }]));
   }, PRESENCE_EVERY_MS);
 };
@@ -38,8 +40,22 @@ wss.on('connection', (ws) => {
   ws.on('message', (data: Buffer) => {
     tally.frames += 1;
     // The same work a channel server cannot avoid: parse the frame, answer its ref.
-    const [joinRef, ref, topic, event] = JSON.parse(data.toString('utf8')) as [string | null, string | null, string, string];
-    if (ref !== null) ws.send(JSON.stringify([joinRef, ref, topic, 'phx_reply', { status: 'ok', response: event === 'phx_join' ? { count } : {} }]));
+    const [joinRef, ref, topic, event] = JSON.parse(data.toString('utf8')) as [
+      string | null,
+      string | null,
+      string,
+      string,
+    ];
+    if (ref !== null)
+      ws.send(
+        JSON.stringify([
+          joinRef,
+          ref,
+          topic,
+          'phx_reply',
+          { status: 'ok', response: event === 'phx_join' ? { count } : {} },
+        ]),
+      );
     if (event === 'reader') {
       count += 1;
       schedulePushes(topic);

@@ -1,8 +1,8 @@
 // Load-generator process: holds many websocket clients and speaks enough Phoenix V2 to join, read, heartbeat and time count arrivals.
 import WebSocket from 'ws';
 import { TokenSigner } from '../../src/live/token.js';
-import { now, sleep } from '../lib/clock.js';
 import type { WorkerCommand } from '../lib/client-pool.js';
+import { now, sleep } from '../lib/clock.js';
 import { isTransient, sourceAddresses } from '../lib/source-address.js';
 
 const localAddress = sourceAddresses(Number(process.env.BENCH_WORKER_INDEX ?? 0));
@@ -22,7 +22,13 @@ const push = { tracking: false, start: 0, maxPerSecond: 0, total: 0 };
 const target = { value: Infinity, reached: 0, at: 0 };
 
 function onMessage(client: Client, data: Buffer): void {
-  const frame = JSON.parse(data.toString('utf8')) as [string | null, string | null, string, string, Record<string, unknown>];
+  const frame = JSON.parse(data.toString('utf8')) as [
+    string | null,
+    string | null,
+    string,
+    string,
+    Record<string, unknown>,
+  ];
   const [, ref, , event, payload] = frame;
   if (event === 'phx_reply' && ref !== null) {
     const waiter = client.pending.get(ref);
@@ -71,11 +77,17 @@ function call(client: Client, text: string, ref: string, timeoutMs: number): Pro
 
 async function open(url: string, topic: string | undefined, timeoutMs: number): Promise<Client> {
   // No agent: ws connects each socket itself (an upgraded socket can't go back to a pool anyway).
-  const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, localAddress: localAddress() });
+  const ws = new WebSocket(url, {
+    perMessageDeflate: false,
+    handshakeTimeout: timeoutMs,
+    localAddress: localAddress(),
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
-    ws.once('unexpected-response', (_request, response) => reject(new Error(`upgrade refused with ${response.statusCode}`)));
+    ws.once('unexpected-response', (_request, response) =>
+      reject(new Error(`upgrade refused with ${response.statusCode}`)),
+    );
   });
   const client: Client = { ws, lastCount: 0, pending: new Map(), bucket: -1, bucketCount: 0, reached: false };
   ws.on('message', (data: Buffer) => onMessage(client, data));
@@ -141,7 +153,8 @@ async function sendReads(command: Extract<WorkerCommand, { cmd: 'sendReads' }>) 
   const latencies: number[] = [];
   const startedAt = now();
   // Each step already has its own timeout; this bounds the whole run too, generously, as a loaded machine is slow.
-  const deadline = startedAt + (command.rate ? command.timeoutMs + (list.length / command.rate) * 1000 : 5 * command.timeoutMs);
+  const deadline =
+    startedAt + (command.rate ? command.timeoutMs + (list.length / command.rate) * 1000 : 5 * command.timeoutMs);
   const fail = (reason: string) => (errors[reason] = (errors[reason] ?? 0) + 1);
   const openWithRetries = async (read: PreparedRead): Promise<Client> => {
     for (let attempt = 0; ; attempt += 1) {
@@ -230,9 +243,14 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       // Tokens are signed here, before the clock starts; "ref" is swapped for a unique ref when sent.
       reads.list = Array.from({ length: command.total }, () => {
         const token = signer.issue(command.topic);
-        return { token, frame: JSON.stringify(['1', 'ref', command.topic, 'reader', { csrf_token: token, automated: false }]) };
+        return {
+          token,
+          frame: JSON.stringify(['1', 'ref', command.topic, 'reader', { csrf_token: token, automated: false }]),
+        };
       });
-      if (command.openNow) for (const read of reads.list) read.client = await open(`${command.url}?_csrf_token=${read.token}&vsn=2.0.0`, command.topic, 10_000);
+      if (command.openNow)
+        for (const read of reads.list)
+          read.client = await open(`${command.url}?_csrf_token=${read.token}&vsn=2.0.0`, command.topic, 10_000);
       return { prepared: reads.list.length };
     }
     case 'sendReads':
@@ -254,7 +272,14 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       const deadline = now() + command.timeoutMs;
       while (target.reached < clients.length && now() < deadline) await sleep(5);
       const counts = clients.map((client) => client.lastCount);
-      return { reached: target.reached, clients: clients.length, at: target.at, exact: counts.filter((count) => count === target.value).length, min: Math.min(...counts), max: Math.max(...counts) };
+      return {
+        reached: target.reached,
+        clients: clients.length,
+        at: target.at,
+        exact: counts.filter((count) => count === target.value).length,
+        min: Math.min(...counts),
+        max: Math.max(...counts),
+      };
     }
     case 'trackPushes':
       if (command.on) Object.assign(push, { tracking: true, start: now(), maxPerSecond: 0, total: 0 });

@@ -1,6 +1,6 @@
 // Registers `stats`, `export` and `import` on the commander program; each reads the same settings as `serve`.
 import { accessSync, constants, writeFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { readConfig } from '../config.js';
 import { SiteRegistry } from '../embed/sites.js';
 import { PostLibrary } from '../posts/library.js';
@@ -32,7 +32,11 @@ async function pathMapper(config: ReturnType<typeof readConfig>): Promise<(path:
     const clean = path.split(/[?#]/)[0]?.replace(/\/+$/, '') ?? '';
     const site = byPath.get(clean);
     if (site) return site;
-    const last = clean.split('/').pop()?.replace(/\.html?$/, '') ?? '';
+    const last =
+      clean
+        .split('/')
+        .pop()
+        ?.replace(/\.html?$/, '') ?? '';
     return isValidSlug(last) && known.has(last) ? last : undefined;
   };
 }
@@ -65,33 +69,47 @@ export function registerDataCommands(program: Command): void {
       }
     });
 
-  withStoreFlags(program.command('import').description('Import our JSON/CSV export or a GoatCounter CSV export; idempotent, never lowers a count.'))
+  withStoreFlags(
+    program
+      .command('import')
+      .description('Import our JSON/CSV export or a GoatCounter CSV export; idempotent, never lowers a count.'),
+  )
     .argument('<file>', 'File to import')
     .option('--dry-run', 'Show what would change, write nothing')
-    .action(async (file: string, flags: { dryRun?: boolean; dataDir?: string; redisUrl?: string; postsDir?: string }) => {
-      try {
-        accessSync(file, constants.R_OK);
-      } catch (error) {
-        process.stderr.write(`readcount import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const config = configFrom(flags);
-      const onProgress = (rows: number, fraction: number) => process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
-      const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });
-      if (parsed.rows >= 50_000) process.stderr.write('\n');
-      if (parsed.problems.length > 0) {
-        process.stderr.write(`${file}: ${parsed.problems.length} bad row(s); nothing was imported:\n${parsed.problems.slice(0, 50).map((p) => `  ${p}\n`).join('')}`);
-        if (parsed.problems.length > 50) process.stderr.write(`  … and ${parsed.problems.length - 50} more\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const { store, close } = await openStore(config);
-      try {
-        const dryRun = flags.dryRun === true;
-        process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
-      } finally {
-        await close();
-      }
-    });
+    .action(
+      async (file: string, flags: { dryRun?: boolean; dataDir?: string; redisUrl?: string; postsDir?: string }) => {
+        try {
+          accessSync(file, constants.R_OK);
+        } catch (error) {
+          process.stderr.write(
+            `readcount import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`,
+          );
+          process.exitCode = 2;
+          return;
+        }
+        const config = configFrom(flags);
+        const onProgress = (rows: number, fraction: number) =>
+          process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
+        const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });
+        if (parsed.rows >= 50_000) process.stderr.write('\n');
+        if (parsed.problems.length > 0) {
+          process.stderr.write(
+            `${file}: ${parsed.problems.length} bad row(s); nothing was imported:\n${parsed.problems
+              .slice(0, 50)
+              .map((p) => `  ${p}\n`)
+              .join('')}`,
+          );
+          if (parsed.problems.length > 50) process.stderr.write(`  … and ${parsed.problems.length - 50} more\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const { store, close } = await openStore(config);
+        try {
+          const dryRun = flags.dryRun === true;
+          process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
+        } finally {
+          await close();
+        }
+      },
+    );
 }

@@ -27,8 +27,13 @@ export interface ParseOptions {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-const isDay = (value: unknown): value is string => typeof value === 'string' && DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isDay = (value: unknown): value is string =>
+  typeof value === 'string' &&
+  DAY.test(value) &&
+  !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+  new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 
 function parseJson(file: string): ParsedImport {
   const posts = new Map<string, ImportedPost>();
@@ -37,18 +42,27 @@ function parseJson(file: string): ParsedImport {
   try {
     data = JSON.parse(readFileSync(file, 'utf8')) as typeof data;
   } catch (error) {
-    return { format: 'readcount-json', posts, problems: [`not valid JSON: ${(error as Error).message}`], skipped: new Map(), rows: 0 };
+    return {
+      format: 'readcount-json',
+      posts,
+      problems: [`not valid JSON: ${(error as Error).message}`],
+      skipped: new Map(),
+      rows: 0,
+    };
   }
-  if (data?.format !== EXPORT_FORMAT || !Array.isArray(data.posts)) problems.push(`not a readcount export (format "${EXPORT_FORMAT}" with a posts array)`);
+  if (data?.format !== EXPORT_FORMAT || !Array.isArray(data.posts))
+    problems.push(`not a readcount export (format "${EXPORT_FORMAT}" with a posts array)`);
   const list = Array.isArray(data?.posts) ? (data.posts as { slug?: unknown; total?: unknown; daily?: unknown }[]) : [];
   list.forEach((post, i) => {
     const where = `posts[${i}]`;
-    if (typeof post?.slug !== 'string' || !isValidSlug(post.slug)) return void problems.push(`${where}: invalid slug ${JSON.stringify(post?.slug)}`);
+    if (typeof post?.slug !== 'string' || !isValidSlug(post.slug))
+      return void problems.push(`${where}: invalid slug ${JSON.stringify(post?.slug)}`);
     if (!isCount(post.total)) return void problems.push(`${where} (${post.slug}): total must be a whole number ≥ 0`);
     if (posts.has(post.slug)) return void problems.push(`${where}: ${post.slug} appears twice`);
     const days = new Map<string, number>();
     (Array.isArray(post.daily) ? (post.daily as { day?: unknown; count?: unknown }[]) : []).forEach((entry, j) => {
-      if (!isDay(entry?.day) || !isCount(entry?.count) || days.has(entry.day)) problems.push(`${where}.daily[${j}] (${post.slug}): needs a unique day YYYY-MM-DD and a whole count ≥ 0`);
+      if (!isDay(entry?.day) || !isCount(entry?.count) || days.has(entry.day))
+        problems.push(`${where}.daily[${j}] (${post.slug}): needs a unique day YYYY-MM-DD and a whole count ≥ 0`);
       else days.set(entry.day, entry.count);
     });
     posts.set(post.slug, { total: post.total, days });
@@ -58,12 +72,21 @@ function parseJson(file: string): ParsedImport {
 
 type RowHandler = (fields: string[], line: number) => void;
 
-async function eachCsvRow(file: string, onHeader: (header: string[]) => RowHandler, onProgress?: ParseOptions['onProgress']): Promise<number> {
+async function eachCsvRow(
+  file: string,
+  onHeader: (header: string[]) => RowHandler,
+  onProgress?: ParseOptions['onProgress'],
+): Promise<number> {
   const size = statSync(file).size || 1;
-  const parser = createReadStream(file).pipe(parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true }));
+  const parser = createReadStream(file).pipe(
+    parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true }),
+  );
   let handler: RowHandler | undefined;
   let rows = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{
+    record: string[];
+    info: { lines: number; bytes: number };
+  }>) {
     if (!handler) {
       handler = onHeader(record);
       continue;
@@ -101,38 +124,47 @@ export async function parseImport(file: string, options: ParseOptions): Promise<
   const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
   let format: ParsedImport['format'] = 'readcount-csv';
 
-  const rows = await eachCsvRow(file, (header) => {
-    if (header.join(',') === CSV_HEADER) {
-      return ([slug = '', day = '', raw = ''], line) => {
-        const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
-        if (!isValidSlug(slug) || !isCount(count) || (day !== 'total' && !isDay(day))) return void problems.push(`line ${line}: expected slug,day|total,count but got "${slug},${day},${raw}"`);
-        if (day === 'total') {
-          const post = posts.get(slug) ?? { days: new Map<string, number>() };
-          posts.set(slug, { ...post, total: count });
-        } else if (posts.get(slug)?.days.has(day)) problems.push(`line ${line}: ${slug} ${day} appears twice`);
-        else addDay(posts, slug, day, count);
+  const rows = await eachCsvRow(
+    file,
+    (header) => {
+      if (header.join(',') === CSV_HEADER) {
+        return ([slug = '', day = '', raw = ''], line) => {
+          const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
+          if (!isValidSlug(slug) || !isCount(count) || (day !== 'total' && !isDay(day)))
+            return void problems.push(`line ${line}: expected slug,day|total,count but got "${slug},${day},${raw}"`);
+          if (day === 'total') {
+            const post = posts.get(slug) ?? { days: new Map<string, number>() };
+            posts.set(slug, { ...post, total: count });
+          } else if (posts.get(slug)?.days.has(day)) problems.push(`line ${line}: ${slug} ${day} appears twice`);
+          else addDay(posts, slug, day, count);
+        };
+      }
+      // GoatCounter: the first header cell is "<version>,Path" split by the CSV parser into "<version>" and "Path".
+      format = 'goatcounter-csv';
+      // Data rows have one field fewer than the header: "<version>" and "Path" share the first column.
+      const at = (name: string) => header.findIndex((cell) => cell.trim().toLowerCase() === name) - 1;
+      const columns = header.length - 1;
+      const [path, event, bot, date] = [at('path'), at('event'), at('bot'), at('date')];
+      if (!/^[12]$/.test(header[0] ?? '') || path !== 0 || date < 0) {
+        problems.push(
+          `line 1: not a readcount export ("${CSV_HEADER}") nor a GoatCounter export ("2,Path,Title,Event,…,Date")`,
+        );
+        return () => undefined;
+      }
+      return (fields, line) => {
+        if (fields.length !== columns)
+          return void problems.push(`line ${line}: ${fields.length} fields, the header has ${columns} columns`);
+        const when = new Date(fields[date] ?? '');
+        if (Number.isNaN(when.getTime()))
+          return void problems.push(`line ${line}: Date "${fields[date]}" is not an RFC 3339 date`);
+        if (event >= 0 && fields[event] === 'true') return void skip('events');
+        if (bot >= 0 && (fields[bot] ?? '0') !== '0' && fields[bot] !== '') return void skip('bots');
+        const slug = options.slugForPath(fields[path] ?? '');
+        if (!slug) return void skip(`not a post: ${fields[path]}`);
+        addDay(posts, slug, when.toISOString().slice(0, 10), 1);
       };
-    }
-    // GoatCounter: the first header cell is "<version>,Path" split by the CSV parser into "<version>" and "Path".
-    format = 'goatcounter-csv';
-    // Data rows have one field fewer than the header: "<version>" and "Path" share the first column.
-    const at = (name: string) => header.findIndex((cell) => cell.trim().toLowerCase() === name) - 1;
-    const columns = header.length - 1;
-    const [path, event, bot, date] = [at('path'), at('event'), at('bot'), at('date')];
-    if (!/^[12]$/.test(header[0] ?? '') || path !== 0 || date < 0) {
-      problems.push(`line 1: not a readcount export ("${CSV_HEADER}") nor a GoatCounter export ("2,Path,Title,Event,…,Date")`);
-      return () => undefined;
-    }
-    return (fields, line) => {
-      if (fields.length !== columns) return void problems.push(`line ${line}: ${fields.length} fields, the header has ${columns} columns`);
-      const when = new Date(fields[date] ?? '');
-      if (Number.isNaN(when.getTime())) return void problems.push(`line ${line}: Date "${fields[date]}" is not an RFC 3339 date`);
-      if (event >= 0 && fields[event] === 'true') return void skip('events');
-      if (bot >= 0 && (fields[bot] ?? '0') !== '0' && fields[bot] !== '') return void skip('bots');
-      const slug = options.slugForPath(fields[path] ?? '');
-      if (!slug) return void skip(`not a post: ${fields[path]}`);
-      addDay(posts, slug, when.toISOString().slice(0, 10), 1);
-    };
-  }, options.onProgress);
+    },
+    options.onProgress,
+  );
   return { format, posts, problems, skipped, rows };
 }

@@ -35,8 +35,15 @@ export function describeImport(changes: readonly MergeChange[], parsed: ParsedIm
   for (const [why, count] of parsed.skipped) lines.push(`  skipped ${count} row(s): ${why}`);
   if (changes.length === 0) lines.push('nothing to change (already imported)');
   for (const change of changes) {
-    lines.push(`  ${change.slug}: total ${change.totalBefore} → ${change.totalAfter}, ${change.daysChanged} day(s) raised`);
+    lines.push(
+      `  ${change.slug}: total ${change.totalBefore} → ${change.totalAfter}, ${change.daysChanged} day(s) raised`,
+    );
   }
-  if (changes.length > 0) lines.push(dryRun ? `dry run: ${changes.length} post(s) would change; nothing written` : `imported: ${changes.length} post(s) changed`);
+  if (changes.length > 0)
+    lines.push(
+      dryRun
+        ? `dry run: ${changes.length} post(s) would change; nothing written`
+        : `imported: ${changes.length} post(s) changed`,
+    );
   return `${lines.join('\n')}\n`;
 }

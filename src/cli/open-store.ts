@@ -11,7 +11,9 @@ export interface OpenedStore {
 
 export async function openStore(config: Config): Promise<OpenedStore> {
   if (config.redisUrl) {
-    const backend = await RedisBackend.open(config, (level, message) => process.stderr.write(`readcount: ${level}: ${message}\n`));
+    const backend = await RedisBackend.open(config, (level, message) =>
+      process.stderr.write(`readcount: ${level}: ${message}\n`),
+    );
     return { store: backend.store, close: () => backend.close() };
   }
   prepareDataDir(config.dataDir);

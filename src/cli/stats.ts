@@ -1,6 +1,7 @@
 // `readcount stats`: totals, today and the last 7 days per post as a table in the terminal.
-import type { CounterStore } from '../store/store.js';
+
 import { dayList } from '../stats/summary.js';
+import type { CounterStore } from '../store/store.js';
 
 export type StatsSort = 'total' | 'today' | 'slug';
 export const STATS_SORTS: readonly StatsSort[] = ['total', 'today', 'slug'];
@@ -12,13 +13,22 @@ export interface StatsRow {
   readonly week: number;
 }
 
-export async function collectStats(store: CounterStore, sort: StatsSort, now: number = Date.now()): Promise<StatsRow[]> {
+export async function collectStats(
+  store: CounterStore,
+  sort: StatsSort,
+  now: number = Date.now(),
+): Promise<StatsRow[]> {
   const week = dayList(7, now);
   const today = week[week.length - 1] ?? '';
   const rows: StatsRow[] = [];
   for (const [slug, total] of await store.totals()) {
     const days = await store.daily(slug, week[0] ?? '', today);
-    rows.push({ slug, total, today: days.find((d) => d.day === today)?.count ?? 0, week: days.reduce((sum, d) => sum + d.count, 0) });
+    rows.push({
+      slug,
+      total,
+      today: days.find((d) => d.day === today)?.count ?? 0,
+      week: days.reduce((sum, d) => sum + d.count, 0),
+    });
   }
   const by: Record<StatsSort, (a: StatsRow, b: StatsRow) => number> = {
     total: (a, b) => b.total - a.total || a.slug.localeCompare(b.slug),
@@ -36,7 +46,8 @@ export function formatStatsTable(rows: readonly StatsRow[]): string {
   const footer = ['(all)', String(sum('total')), String(sum('today')), String(sum('week'))];
   const all = [header, ...body, footer];
   const widths = header.map((_, i) => Math.max(...all.map((cells) => (cells[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(header), rule, ...body.map(line), rule, line(footer)].join('\n') + '\n';
+  return `${[line(header), rule, ...body.map(line), rule, line(footer)].join('\n')}\n`;
 }

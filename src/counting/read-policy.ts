@@ -51,14 +51,16 @@ export class ReadPolicy {
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };
     }
-    if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent))) return { ok: false, reason: 'bot' };
+    if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
+      return { ok: false, reason: 'bot' };
     if (this.options.respectDnt && socket.doNotTrack) return { ok: false, reason: 'dnt' };
     if (!(await this.options.claims.claim(`view:${check.pageView.view}`, this.options.tokenMaxAgeMs))) {
       return { ok: false, reason: 'token_replayed' };
     }
     if (this.options.countMode === 'unique-daily') {
       const visitor = await this.visitorKey(slug, socket);
-      if (!(await this.options.claims.claim(visitor, this.msLeftToday()))) return { ok: false, reason: 'repeat_visitor' };
+      if (!(await this.options.claims.claim(visitor, this.msLeftToday())))
+        return { ok: false, reason: 'repeat_visitor' };
     }
     return { ok: true };
   }
@@ -67,7 +69,9 @@ export class ReadPolicy {
   private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
     const day = utcDay(this.now());
     const salt = await this.options.claims.saltFor(day);
-    const digest = createHash('sha256').update(`${salt}\u0000${socket.ip}\u0000${socket.userAgent}\u0000${slug}`).digest('base64url');
+    const digest = createHash('sha256')
+      .update(`${salt}\u0000${socket.ip}\u0000${socket.userAgent}\u0000${slug}`)
+      .digest('base64url');
     return `visitor:${day}:${digest}`;
   }
 

@@ -11,15 +11,20 @@ export class Receipts {
   readonly since = new Date();
 
   constructor(private readonly telemetry: Telemetry) {
-    telemetry.attach('readcount.receipts', [EVENTS.read, EVENTS.readRefused], (event, measurements, metadata) => {
-      const receipt = this.receiptFor(String(metadata.slug));
-      const count = measurements.count ?? 1;
-      if (event === EVENTS.read) receipt.counted += count;
-      else {
-        const reason = String(metadata.reason);
-        receipt.refused[reason] = (receipt.refused[reason] ?? 0) + count;
-      }
-    }, null);
+    telemetry.attach(
+      'readcount.receipts',
+      [EVENTS.read, EVENTS.readRefused],
+      (event, measurements, metadata) => {
+        const receipt = this.receiptFor(String(metadata.slug));
+        const count = measurements.count ?? 1;
+        if (event === EVENTS.read) receipt.counted += count;
+        else {
+          const reason = String(metadata.reason);
+          receipt.refused[reason] = (receipt.refused[reason] ?? 0) + count;
+        }
+      },
+      null,
+    );
   }
 
   get(slug: string): Receipt {

@@ -29,7 +29,10 @@ export class RedisClaims implements ClaimRegistry {
     if (!this.client.isReady) return this.fallback.claim(key, ttlMs);
     try {
       const reply = await withTimeout(
-        this.client.set(`${this.prefix}claim:${key}`, '1', { condition: 'NX', expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) } }),
+        this.client.set(`${this.prefix}claim:${key}`, '1', {
+          condition: 'NX',
+          expiration: { type: 'PX', value: Math.max(1, Math.round(ttlMs)) },
+        }),
         this.timeoutMs,
         'claim',
       );
@@ -49,7 +52,10 @@ export class RedisClaims implements ClaimRegistry {
       const replies = (await withTimeout(
         this.client
           .multi()
-          .set(key, randomBytes(32).toString('base64url'), { condition: 'NX', expiration: { type: 'PXAT', value: expiresAt } })
+          .set(key, randomBytes(32).toString('base64url'), {
+            condition: 'NX',
+            expiration: { type: 'PXAT', value: expiresAt },
+          })
           .get(key)
           .exec(),
         this.timeoutMs,
@@ -73,7 +79,11 @@ export class RedisClaims implements ClaimRegistry {
 /** The signing key shared by every instance: the first to start stores a random one (SET NX), the rest read it. */
 export async function sharedSecretKey(client: RedisClient, prefix: string): Promise<string> {
   const key = `${prefix}secret-key`;
-  const replies = (await client.multi().set(key, randomBytes(48).toString('base64url'), { condition: 'NX' }).get(key).exec()) as unknown[];
+  const replies = (await client
+    .multi()
+    .set(key, randomBytes(48).toString('base64url'), { condition: 'NX' })
+    .get(key)
+    .exec()) as unknown[];
   const value = replies[1];
   if (typeof value !== 'string' || value.length < 32) throw new Error(`${key} in Redis holds no usable key`);
   return value;

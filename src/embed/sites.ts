@@ -20,15 +20,23 @@ interface SiteEntry {
 
 function toSite(entry: SiteEntry, where: string): Site {
   const { slug, url, title } = entry;
-  if (typeof slug !== 'string' || !isValidSlug(slug)) throw new ConfigError('SITES', `${where}: slug "${String(slug)}" is not a valid slug`);
+  if (typeof slug !== 'string' || !isValidSlug(slug))
+    throw new ConfigError('SITES', `${where}: slug "${String(slug)}" is not a valid slug`);
   let parsed: URL;
   try {
     parsed = new URL(String(url));
   } catch {
     throw new ConfigError('SITES', `${where}: "${String(url)}" is not a URL`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError('SITES', `${where}: ${parsed.href} is not http(s)`);
-  return { slug, url: parsed.href, origin: parsed.origin, path: parsed.pathname, title: typeof title === 'string' && title ? title : slug };
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ConfigError('SITES', `${where}: ${parsed.href} is not http(s)`);
+  return {
+    slug,
+    url: parsed.href,
+    origin: parsed.origin,
+    path: parsed.pathname,
+    title: typeof title === 'string' && title ? title : slug,
+  };
 }
 
 function readFile(file: string): SiteEntry[] {

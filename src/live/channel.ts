@@ -20,7 +20,9 @@ export interface ChannelContext {
   subscribe(topic: string): void;
 }
 
-export type Reply = { status: 'ok'; response: Record<string, unknown> } | { status: 'error'; response: { reason: LiveReplyError } & Record<string, unknown> };
+export type Reply =
+  | { status: 'ok'; response: Record<string, unknown> }
+  | { status: 'error'; response: { reason: LiveReplyError } & Record<string, unknown> };
 
 export interface JoinedChannel {
   handleIn(event: string, payload: Record<string, unknown>): Reply | Promise<Reply>;
@@ -28,15 +30,24 @@ export interface JoinedChannel {
   terminate?(): void;
 }
 
-export type JoinResult = { status: 'ok'; response: Record<string, unknown>; channel: JoinedChannel } | Extract<Reply, { status: 'error' }>;
+export type JoinResult =
+  | { status: 'ok'; response: Record<string, unknown>; channel: JoinedChannel }
+  | Extract<Reply, { status: 'error' }>;
 
 export interface ChannelRoute {
   /** Returns undefined when the topic is not this route's; the socket then answers `unmatched_topic`. */
-  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult | Promise<JoinResult> | undefined;
+  join(
+    topic: string,
+    payload: Record<string, unknown>,
+    context: ChannelContext,
+  ): JoinResult | Promise<JoinResult> | undefined;
 }
 
 export const ok = (response: Record<string, unknown> = {}): Reply => ({ status: 'ok', response });
-export const refuse = (reason: LiveReplyError, extra: Record<string, unknown> = {}): Extract<Reply, { status: 'error' }> => ({
+export const refuse = (
+  reason: LiveReplyError,
+  extra: Record<string, unknown> = {},
+): Extract<Reply, { status: 'error' }> => ({
   status: 'error',
   response: { reason, ...extra },
 });

@@ -97,7 +97,8 @@ export class ClusterPresence extends LocalPresence {
 
   private receive(payload: unknown): void {
     const message = payload as Partial<SyncMessage> | null;
-    if (!message || typeof message !== 'object' || typeof message.node !== 'string' || message.node === this.node) return;
+    if (!message || typeof message !== 'object' || typeof message.node !== 'string' || message.node === this.node)
+      return;
     if (message.kind === 'bye') return this.forget(message.node);
     let remote = this.remotes.get(message.node);
     if (!remote) this.remotes.set(message.node, (remote = { counts: new Map(), expiresAt: 0 }));
@@ -105,7 +106,11 @@ export class ClusterPresence extends LocalPresence {
     remote.expiresAt = this.now() + (this.cluster.timeoutMs * 3) / 4;
     if (message.kind === 'hello') return this.sendFull();
     if (message.kind !== 'state' || !message.counts || typeof message.counts !== 'object') return;
-    const incoming = new Map(Object.entries(message.counts).filter((entry): entry is [string, number] => Number.isSafeInteger(entry[1]) && entry[1] > 0));
+    const incoming = new Map(
+      Object.entries(message.counts).filter(
+        (entry): entry is [string, number] => Number.isSafeInteger(entry[1]) && entry[1] > 0,
+      ),
+    );
     const touched = new Set(Object.keys(message.counts));
     if (message.full) for (const slug of remote.counts.keys()) touched.add(slug);
     for (const slug of touched) {

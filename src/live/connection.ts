@@ -2,7 +2,7 @@
 import type { WebSocket } from 'ws';
 import { LIVE_CLOSE_CODES, type LiveCloseReason, type LiveReplyError } from '../errors.js';
 import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
-import type { ChannelContext, ChannelRoute, JoinedChannel, Reply, SocketInfo } from './channel.js';
+import type { ChannelContext, ChannelRoute, JoinedChannel, JoinResult, Reply, SocketInfo } from './channel.js';
 import { refuse } from './channel.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
 
@@ -130,7 +130,8 @@ export class LiveConnection {
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
     // Nothing queued ahead of it: answer a heartbeat now instead of allocating a promise step for it.
-    if (this.inFlight === 0 && frame.topic === 'phoenix' && frame.event === 'heartbeat') return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
+    if (this.inFlight === 0 && frame.topic === 'phoenix' && frame.event === 'heartbeat')
+      return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
     // Frames of one socket are handled in order even when a join awaits the store.
     this.inFlight += 1;
     this.queue = (this.queue ?? Promise.resolve()).then(async () => {
@@ -193,7 +194,7 @@ export class LiveConnection {
         subscribed.push(intern(topic));
       },
     };
-    let result;
+    let result: JoinResult | undefined;
     for (const route of this.routes) {
       result = await route.join(frame.topic, frame.payload, context);
       if (result) break;
@@ -207,7 +208,12 @@ export class LiveConnection {
     }
     // slice(): an exact-length copy; a list grown by push keeps room for 16 more entries.
     const kept = subscribed.length === 0 ? undefined : subscribed.length === 1 ? subscribed[0] : subscribed.slice();
-    this.addMembership({ topic: intern(frame.topic), joinRef: frame.joinRef, channel: result.channel, subscribed: kept });
+    this.addMembership({
+      topic: intern(frame.topic),
+      joinRef: frame.joinRef,
+      channel: result.channel,
+      subscribed: kept,
+    });
     this.reply(frame, { status: 'ok', response: result.response });
   }
 
@@ -222,7 +228,11 @@ export class LiveConnection {
     const memberships = this.memberships;
     if (memberships === undefined) this.memberships = membership;
     else if (memberships instanceof Map) memberships.set(membership.topic, membership);
-    else this.memberships = new Map([[memberships.topic, memberships], [membership.topic, membership]]);
+    else
+      this.memberships = new Map([
+        [memberships.topic, memberships],
+        [membership.topic, membership],
+      ]);
   }
 
   private unsubscribe(topics: string | readonly string[] | undefined): void {

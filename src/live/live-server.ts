@@ -116,7 +116,16 @@ export class LiveServer {
       doNotTrack: headers.dnt === '1' || headers['sec-gpc'] === '1',
     };
     const { routes, pubsub, limits } = this.options;
-    const connection = new LiveConnection(ws, info, routes, pubsub, limits, this.connectionClosed, this.readerRefused, this.socketClosed);
+    const connection = new LiveConnection(
+      ws,
+      info,
+      routes,
+      pubsub,
+      limits,
+      this.connectionClosed,
+      this.readerRefused,
+      this.socketClosed,
+    );
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
   }
@@ -135,7 +144,8 @@ export class LiveServer {
   }
 
   private refusedRead(topic: string, reason: string): void {
-    if (topic.startsWith('post:')) this.options.telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug: topic.slice('post:'.length), reason });
+    if (topic.startsWith('post:'))
+      this.options.telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug: topic.slice('post:'.length), reason });
   }
 
   private sweep(): void {

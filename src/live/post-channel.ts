@@ -4,7 +4,15 @@ import type { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
 import { POSTS_TOPIC, postTopic, type ReadCounter } from '../store/read-counter.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { type ChannelRoute, type JoinedChannel, type JoinResult, ok, type Reply, refuse, type SocketInfo } from './channel.js';
+import {
+  type ChannelRoute,
+  type JoinedChannel,
+  type JoinResult,
+  ok,
+  type Reply,
+  refuse,
+  type SocketInfo,
+} from './channel.js';
 import type { Presence } from './presence.js';
 
 export interface PostChannelOptions {
@@ -35,7 +43,11 @@ export class PostChannelRoute implements ChannelRoute {
     this.epoch = this.now();
   }
 
-  join(topic: string, _payload: Record<string, unknown>, context: Parameters<ChannelRoute['join']>[2]): JoinResult | undefined {
+  join(
+    topic: string,
+    _payload: Record<string, unknown>,
+    context: Parameters<ChannelRoute['join']>[2],
+  ): JoinResult | undefined {
     if (!topic.startsWith('post:')) return undefined;
     const requested = topic.slice('post:'.length);
     const post = isValidSlug(requested) ? this.options.library.get(requested) : undefined;
@@ -59,12 +71,20 @@ export class PostChannelRoute implements ChannelRoute {
   }
 
   /** A `reader` push on a joined post; `firstJoinedAt` is on this route's epoch. */
-  async reader(slug: string, socket: SocketInfo, payload: Record<string, unknown>, firstJoinedAt: number): Promise<Reply> {
+  async reader(
+    slug: string,
+    socket: SocketInfo,
+    payload: Record<string, unknown>,
+    firstJoinedAt: number,
+  ): Promise<Reply> {
     const { policy, telemetry } = this.options;
     const decision = await policy.decide({ slug, socket, payload, firstJoinedAt: firstJoinedAt + this.epoch });
     if (!decision.ok) {
       telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug, reason: decision.reason });
-      return refuse(decision.reason, decision.retryAfterMs === undefined ? {} : { retry_after_ms: decision.retryAfterMs });
+      return refuse(
+        decision.reason,
+        decision.retryAfterMs === undefined ? {} : { retry_after_ms: decision.retryAfterMs },
+      );
     }
     telemetry.execute(EVENTS.read, { count: 1 }, { slug });
     return ok({});
@@ -84,7 +104,8 @@ export class PostChannelRoute implements ChannelRoute {
     const now = this.sinceEpoch();
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
-      for (const [known, at] of this.firstJoins) if (now - at > this.options.viewMemoryMs) this.firstJoins.delete(known);
+      for (const [known, at] of this.firstJoins)
+        if (now - at > this.options.viewMemoryMs) this.firstJoins.delete(known);
     }
     const known = this.firstJoins.get(view);
     if (known !== undefined) return known;
@@ -136,7 +157,11 @@ export class IndexChannelRoute implements ChannelRoute {
     };
   }
 
-  join(topic: string, _payload: Record<string, unknown>, context: Parameters<ChannelRoute['join']>[2]): JoinResult | undefined {
+  join(
+    topic: string,
+    _payload: Record<string, unknown>,
+    context: Parameters<ChannelRoute['join']>[2],
+  ): JoinResult | undefined {
     if (topic !== POSTS_TOPIC) return undefined;
     const { counter, telemetry, listed } = this.options;
     // The counter keeps counts of drafts and removed posts too (a post may come back); their slugs must not leak.

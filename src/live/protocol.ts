@@ -32,7 +32,13 @@ export function decodeFrame(text: string): Frame | null {
   return { joinRef, ref, topic, event, payload: payload as Record<string, unknown> };
 }
 
-export function encodeFrame(joinRef: string | null, ref: string | null, topic: string, event: string, payload: unknown): string {
+export function encodeFrame(
+  joinRef: string | null,
+  ref: string | null,
+  topic: string,
+  event: string,
+  payload: unknown,
+): string {
   return JSON.stringify([joinRef, ref, topic, event, payload]);
 }
 

@@ -41,7 +41,8 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
     return fail(`front matter: invalid YAML: ${message}`);
   }
   if (data === null || data === undefined) data = {};
-  if (typeof data !== 'object' || Array.isArray(data)) return fail('front matter: must be a mapping of "key: value" lines');
+  if (typeof data !== 'object' || Array.isArray(data))
+    return fail('front matter: must be a mapping of "key: value" lines');
   const fields = data as Record<string, unknown>;
 
   const title = optionalString(fields, 'title');
@@ -52,17 +53,17 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
   if (!slug.ok) return slug;
 
   let date: Date | undefined;
-  if (fields['date'] !== undefined && fields['date'] !== null) {
-    date = parseDate(fields['date']);
+  if (fields.date !== undefined && fields.date !== null) {
+    date = parseDate(fields.date);
     if (!date) return fail('front matter: "date" is not a valid date (use YYYY-MM-DD)');
   }
 
-  const draft = fields['draft'];
+  const draft = fields.draft;
   if (draft !== undefined && draft !== null && typeof draft !== 'boolean') {
     return fail('front matter: "draft" must be true or false');
   }
 
-  const tags = readTags(fields['tags']);
+  const tags = readTags(fields.tags);
   if (!tags.ok) return tags;
 
   return {
@@ -82,7 +83,9 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
 export function parseDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
   if (typeof value !== 'string') return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+    value.trim(),
+  );
   if (!match) return undefined;
   const [, y, m, d, hh, mm, ss, frac, zone] = match;
   const year = Number(y);
@@ -90,7 +93,8 @@ export function parseDate(value: unknown): Date | undefined {
   const day = Number(d);
   const probe = new Date(Date.UTC(year, month - 1, day));
   // Date.UTC rolls 2024-02-30 over into March; a typo like that should be reported, not published.
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return undefined;
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
+    return undefined;
   if (hh === undefined) return probe;
   const iso = `${y}-${m}-${d}T${hh}:${mm}:${ss ?? '00'}${frac ?? ''}${zone ?? 'Z'}`;
   const time = Date.parse(iso);

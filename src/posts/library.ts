@@ -1,8 +1,8 @@
 // Holds the current set of posts, reloads it from disk and tells listeners which slugs came, went or changed.
 
 import { EventEmitter } from 'node:events';
-import type { Post, PostProblem } from './post.js';
 import { loadPosts } from './load.js';
+import type { Post, PostProblem } from './post.js';
 
 export interface PostChanges {
   readonly added: string[];

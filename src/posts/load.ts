@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Post, PostProblem } from './post.js';
 import { isPostProblem, MAX_POST_BYTES, parsePostFile } from './parse.js';
+import type { Post, PostProblem } from './post.js';
 
 export interface LoadedPosts {
   readonly posts: Post[];
@@ -96,7 +96,11 @@ function loadOne(file: string): FileResult | null {
   } catch (error) {
     // Deleted between listing and reading (an editor's atomic save, a git checkout): simply not there yet.
     if (isErrorCode(error, 'ENOENT')) return null;
-    return { file, fingerprint: `error:${describe(error)}`, parsed: { file, reason: `cannot read file: ${describe(error)}` } };
+    return {
+      file,
+      fingerprint: `error:${describe(error)}`,
+      parsed: { file, reason: `cannot read file: ${describe(error)}` },
+    };
   }
 }
 

@@ -1,11 +1,11 @@
 // Turns one markdown file (reference `# title` + `tags:` format, or YAML front matter) into a Post or a PostProblem.
 
 import { basename } from 'node:path';
-import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
-import { SLUG_PATTERN } from './post.js';
-import type { Post, PostProblem } from './post.js';
+import MarkdownIt from 'markdown-it';
 import { parseDate, readFrontMatter, splitFrontMatter, splitTags } from './front-matter.js';
+import type { Post, PostProblem } from './post.js';
+import { SLUG_PATTERN } from './post.js';
 
 /** Larger files are refused by the loader before reading: a post that size is a mistake, not an essay. */
 export const MAX_POST_BYTES = 1024 * 1024;
@@ -69,7 +69,11 @@ function parseOrExplain(file: string, source: string): Post | PostProblem {
     let lines = body.split(/\r?\n/);
     const heading = findTitleHeading(lines);
     if (!heading) {
-      return problem(hasFrontMatter ? 'no title: set "title" in the front matter or start the body with a "# " heading' : 'no title: the post needs a "# " heading');
+      return problem(
+        hasFrontMatter
+          ? 'no title: set "title" in the front matter or start the body with a "# " heading'
+          : 'no title: the post needs a "# " heading',
+      );
     }
     title = heading.title;
     const drop = new Set([heading.index]);
@@ -81,13 +85,17 @@ function parseOrExplain(file: string, source: string): Post | PostProblem {
       }
     }
     lines = lines.filter((_, index) => !drop.has(index));
-    markdown = trimBlankLines(lines).join('\n') + '\n';
+    markdown = `${trimBlankLines(lines).join('\n')}\n`;
   }
 
   let date = meta?.date;
   if (date === undefined) {
     if (nameDate === undefined) {
-      return problem(hasFrontMatter ? 'no date: set "date" in the front matter or start the file name with YYYY-MM-DD_' : 'no date: name the file YYYY-MM-DD_slug.md');
+      return problem(
+        hasFrontMatter
+          ? 'no date: set "date" in the front matter or start the file name with YYYY-MM-DD_'
+          : 'no date: name the file YYYY-MM-DD_slug.md',
+      );
     }
     date = parseDate(nameDate);
     if (!date) return problem(`file name date "${nameDate}" is not a valid date`);
@@ -132,7 +140,7 @@ function trimBlankText(body: string): string {
     if (char === 10) end = index;
     else if (!/\s/.test(start[index] as string)) break;
   }
-  return start.slice(0, end) + '\n';
+  return `${start.slice(0, end)}\n`;
 }
 
 function findTitleHeading(lines: readonly string[]): { index: number; title: string } | undefined {
@@ -201,7 +209,9 @@ function firstTopLevelParagraph(markdown: string): string {
 
 function paragraphFrom(markdown: string): string {
   const tokens = textParser.parse(markdown, {});
-  const candidates = tokens.filter((token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open');
+  const candidates = tokens.filter(
+    (token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open',
+  );
   const ordered = [...candidates.filter((token) => token.level === 1), ...candidates];
   for (const token of ordered) {
     const text = inlineText(token.children ?? []);

@@ -7,8 +7,18 @@ import type { Post } from './post.js';
 
 /** Grammars loaded up front; aliases such as ts, js, bash, sh, shell, yml, md and py come with them. */
 export const CODE_LANGUAGES = [
-  'typescript', 'javascript', 'json', 'shellscript', 'elixir', 'html',
-  'css', 'yaml', 'markdown', 'sql', 'diff', 'python',
+  'typescript',
+  'javascript',
+  'json',
+  'shellscript',
+  'elixir',
+  'html',
+  'css',
+  'yaml',
+  'markdown',
+  'sql',
+  'diff',
+  'python',
 ] as const;
 
 const THEMES = { light: 'github-light', dark: 'github-dark' } as const;

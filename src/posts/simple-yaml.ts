@@ -44,7 +44,10 @@ function scalar(text: string): unknown {
     return inner.includes("'") ? undefined : inner;
   }
   if (text.startsWith('[') && text.endsWith(']')) {
-    const items = text.slice(1, -1).split(',').map((item) => item.trim());
+    const items = text
+      .slice(1, -1)
+      .split(',')
+      .map((item) => item.trim());
     if (items.length === 1 && items[0] === '') return [];
     return items.every((item) => SAFE_ITEM.test(item)) ? items : undefined;
   }

@@ -21,7 +21,8 @@ export interface PostWatcher {
 
 export function watchPosts(library: PostLibrary, dir: string, options: WatchOptions = {}): PostWatcher {
   const debounceMs = options.debounceMs ?? 150;
-  const onError = options.onError ?? ((error: Error) => console.error(`readcount: reloading posts failed: ${error.message}`));
+  const onError =
+    options.onError ?? ((error: Error) => console.error(`readcount: reloading posts failed: ${error.message}`));
   const report = (error: unknown): void => {
     try {
       onError(error instanceof Error ? error : new Error(String(error)));

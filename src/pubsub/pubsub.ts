@@ -102,7 +102,9 @@ export class PubSub {
   /** Delivers to local subscribers now and relays to other processes through the adapter. */
   broadcast(topic: string, event: string, payload: unknown, options: { supersedes?: readonly string[] } = {}): void {
     // One object for both, so the wire frame encoded for local sockets is the one relayed (supersedes stays local).
-    const message: Broadcast = options.supersedes ? { topic, event, payload, supersedes: options.supersedes } : { topic, event, payload };
+    const message: Broadcast = options.supersedes
+      ? { topic, event, payload, supersedes: options.supersedes }
+      : { topic, event, payload };
     this.deliver(message);
     this.adapter.publish(message);
   }

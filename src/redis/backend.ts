@@ -4,7 +4,7 @@ import { RedisClaims, sharedSecretKey } from '../counting/redis-claims.js';
 import { RedisPubSubAdapter } from '../pubsub/redis-adapter.js';
 import { RedisStore } from '../store/redis-store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { closeRedis, connectRedis, redactUrl, type RedisClient } from './connection.js';
+import { closeRedis, connectRedis, type RedisClient, redactUrl } from './connection.js';
 
 export type BackendLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 
@@ -16,7 +16,10 @@ export class RedisBackend {
   readonly adapter: RedisPubSubAdapter;
   readonly claims: RedisClaims;
   /** Per connection (commands, subscriber): whether it is up now. */
-  private readonly up = new Map<string, boolean>([['commands', true], ['pubsub', false]]);
+  private readonly up = new Map<string, boolean>([
+    ['commands', true],
+    ['pubsub', false],
+  ]);
   private wasUp = true;
   private lastDropLog = 0;
   private droppedSinceLog = 0;
@@ -30,7 +33,10 @@ export class RedisBackend {
     const { redisPrefix: prefix, redisCommandTimeoutMs: commandTimeoutMs } = config;
     this.store = new RedisStore(client, { prefix, commandTimeoutMs });
     this.claims = new RedisClaims(client, prefix, Date.now, commandTimeoutMs);
-    this.adapter = new RedisPubSubAdapter(client, { prefix, onStateChange: (up, error) => this.setState('pubsub', up, error) });
+    this.adapter = new RedisPubSubAdapter(client, {
+      prefix,
+      onStateChange: (up, error) => this.setState('pubsub', up, error),
+    });
   }
 
   /** Connects (or throws ConfigError naming REDIS_URL) and reads or creates the shared signing key. */
@@ -57,16 +63,25 @@ export class RedisBackend {
 
   /** Logs buffer overflow once per interval while it lasts, with how many reads were dropped. */
   watchDrops(telemetry: Telemetry): void {
-    telemetry.attach('readcount.redis-backend', EVENTS.storeError, (_event, measurements) => {
-      const dropped = measurements.dropped ?? 0;
-      if (dropped === 0) return;
-      this.droppedSinceLog += dropped;
-      const now = Date.now();
-      if (now - this.lastDropLog < DROP_LOG_EVERY_MS) return;
-      this.lastDropLog = now;
-      this.safeLog('warn', `read buffer full (PENDING_READS_MAX=${this.config.pendingReadsMax}): dropped the ${this.droppedSinceLog} oldest reads`, { dropped: this.droppedSinceLog });
-      this.droppedSinceLog = 0;
-    }, null);
+    telemetry.attach(
+      'readcount.redis-backend',
+      EVENTS.storeError,
+      (_event, measurements) => {
+        const dropped = measurements.dropped ?? 0;
+        if (dropped === 0) return;
+        this.droppedSinceLog += dropped;
+        const now = Date.now();
+        if (now - this.lastDropLog < DROP_LOG_EVERY_MS) return;
+        this.lastDropLog = now;
+        this.safeLog(
+          'warn',
+          `read buffer full (PENDING_READS_MAX=${this.config.pendingReadsMax}): dropped the ${this.droppedSinceLog} oldest reads`,
+          { dropped: this.droppedSinceLog },
+        );
+        this.droppedSinceLog = 0;
+      },
+      null,
+    );
   }
 
   async close(telemetry?: Telemetry): Promise<void> {
@@ -82,9 +97,15 @@ export class RedisBackend {
     this.wasUp = now;
     const where = redactUrl(this.config.redisUrl ?? '');
     if (!now) {
-      this.safeLog('warn', `Redis at ${where} unreachable (${error?.message ?? 'connection closed'}): serving last known counts, keeping up to ${this.config.pendingReadsMax} reads until it is back`, { redis: 'down' });
+      this.safeLog(
+        'warn',
+        `Redis at ${where} unreachable (${error?.message ?? 'connection closed'}): serving last known counts, keeping up to ${this.config.pendingReadsMax} reads until it is back`,
+        { redis: 'down' },
+      );
     } else {
-      this.safeLog('info', `Redis at ${where} reachable again: applying buffered reads, live updates resume`, { redis: 'up' });
+      this.safeLog('info', `Redis at ${where} reachable again: applying buffered reads, live updates resume`, {
+        redis: 'up',
+      });
     }
   }
 

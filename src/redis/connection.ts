@@ -59,7 +59,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /** Backoff of 50 ms doubling up to 2 s, with jitter so a fleet of instances does not reconnect in lockstep. */
-export const reconnectDelay = (retries: number): number => Math.min(50 * 2 ** retries, 2000) * (0.8 + Math.random() * 0.4);
+export const reconnectDelay = (retries: number): number =>
+  Math.min(50 * 2 ** retries, 2000) * (0.8 + Math.random() * 0.4);
 
 /**
  * Opens one connection. Commands issued while it is down reject at once (no offline queue; a MULTI needs
@@ -78,7 +79,10 @@ export async function connectRedis(url: string, options: RedisConnectOptions = {
   const timeoutMs = options.startupTimeoutMs ?? 10_000;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new ConfigError('REDIS_URL', `${redactUrl(url)} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new ConfigError('REDIS_URL', `${redactUrl(url)} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([client.connect(), timeout]);

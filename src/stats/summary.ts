@@ -48,15 +48,26 @@ export function dayList(days: number, now: number = Date.now()): string[] {
 }
 
 /** Every day of the period with its count, zeros included, so charts and clients need no gap filling. */
-export async function dailySeries(store: Pick<CounterStore, 'daily'>, slug: string, days: number, now: number = Date.now()): Promise<DailyCount[]> {
+export async function dailySeries(
+  store: Pick<CounterStore, 'daily'>,
+  slug: string,
+  days: number,
+  now: number = Date.now(),
+): Promise<DailyCount[]> {
   const list = dayList(days, now);
-  const found = new Map((await store.daily(slug, list[0] ?? '', list[list.length - 1] ?? '')).map((row) => [row.day, row.count]));
+  const found = new Map(
+    (await store.daily(slug, list[0] ?? '', list[list.length - 1] ?? '')).map((row) => [row.day, row.count]),
+  );
   return list.map((day) => ({ day, count: found.get(day) ?? 0 }));
 }
 
 export function countedPages(sources: Pick<SummarySources, 'library' | 'sites'>): CountedPage[] {
-  const posts = sources.library.list().map((post) => ({ slug: post.slug, title: post.title, url: `/post/${post.slug}`, external: false }));
-  const sites = sources.sites.list().map((site) => ({ slug: site.slug, title: site.title, url: site.url, external: true }));
+  const posts = sources.library
+    .list()
+    .map((post) => ({ slug: post.slug, title: post.title, url: `/post/${post.slug}`, external: false }));
+  const sites = sources.sites
+    .list()
+    .map((site) => ({ slug: site.slug, title: site.title, url: site.url, external: true }));
   return [...posts, ...sites];
 }
 
@@ -67,11 +78,20 @@ export function findPage(sources: Pick<SummarySources, 'library' | 'sites'>, slu
   return site && { slug, title: site.title, url: site.url, external: true };
 }
 
-export async function summarize(sources: SummarySources, page: CountedPage, now: number = Date.now()): Promise<PageSummary> {
+export async function summarize(
+  sources: SummarySources,
+  page: CountedPage,
+  now: number = Date.now(),
+): Promise<PageSummary> {
   const today = utcDay(now);
   const [row] = await sources.store.daily(page.slug, today, today);
   const reading = sources.reading?.(page.slug);
-  return { ...page, total: sources.counter.count(page.slug) ?? 0, today: row?.count ?? 0, ...(reading === undefined ? {} : { reading }) };
+  return {
+    ...page,
+    total: sources.counter.count(page.slug) ?? 0,
+    today: row?.count ?? 0,
+    ...(reading === undefined ? {} : { reading }),
+  };
 }
 
 export async function summarizeAll(sources: SummarySources, now: number = Date.now()): Promise<PageSummary[]> {

@@ -1,5 +1,13 @@
 // CounterStore held in memory: for tests and as the reference the shared suite checks others against.
-import { checkIncrements, type CounterStore, type DailyCount, type Increment, type MergeChange, mergePost, type PostCounts } from './store.js';
+import {
+  type CounterStore,
+  checkIncrements,
+  type DailyCount,
+  type Increment,
+  type MergeChange,
+  mergePost,
+  type PostCounts,
+} from './store.js';
 
 export class MemoryStore implements CounterStore {
   readonly kind = 'memory';

@@ -22,14 +22,17 @@ export interface MigrateResult {
 
 export class MigrationMismatch extends Error {
   constructor(readonly slugs: readonly string[]) {
-    super(`verification failed: ${slugs.length} post(s) differ after copying (${slugs.slice(0, 5).join(', ')}${slugs.length > 5 ? ', …' : ''})`);
+    super(
+      `verification failed: ${slugs.length} post(s) differ after copying (${slugs.slice(0, 5).join(', ')}${slugs.length > 5 ? ', …' : ''})`,
+    );
     this.name = 'MigrationMismatch';
   }
 }
 
 /** Opens a store by its spec: `redis://…`/`rediss://…` or a SQLite file path (which must exist when `mustExist`). */
 export async function openStoreAt(spec: string, prefix: string, mustExist: boolean): Promise<CounterStore> {
-  if (isRedisUrl(spec)) return new RedisStore(await connectRedis(spec, { startupTimeoutMs: 5000 }), { prefix, ownsClient: true });
+  if (isRedisUrl(spec))
+    return new RedisStore(await connectRedis(spec, { startupTimeoutMs: 5000 }), { prefix, ownsClient: true });
   if (mustExist && !existsSync(spec)) throw new Error(`${spec}: no such SQLite file`);
   return new SqliteStore(spec);
 }

@@ -86,9 +86,14 @@ export class ReadCounter {
       if (typeof slug !== 'string' || !this.cache.has(slug) || !Number.isSafeInteger(count)) return;
       if ((count as number) > (this.cache.get(slug) ?? 0)) this.cache.set(slug, count as number);
     });
-    this.options.telemetry.attach('readcount.read-counter', EVENTS.read, (_event, measurements, metadata) => {
-      this.record(String(metadata.slug), measurements.count ?? 1);
-    }, null);
+    this.options.telemetry.attach(
+      'readcount.read-counter',
+      EVENTS.read,
+      (_event, measurements, metadata) => {
+        this.record(String(metadata.slug), measurements.count ?? 1);
+      },
+      null,
+    );
   }
 
   /** Counters for posts that appeared while running; existing counts are never touched. */
@@ -212,7 +217,11 @@ export class ReadCounter {
   }
 
   private pushInterval(slug: string): number {
-    return countPushInterval(this.options.pubsub.subscriberCount(postTopic(slug)), this.options.pushIntervalMs, this.options.viewersPerPushInterval);
+    return countPushInterval(
+      this.options.pubsub.subscriberCount(postTopic(slug)),
+      this.options.pushIntervalMs,
+      this.options.viewersPerPushInterval,
+    );
   }
 
   private flushPush(slug: string, state: PushState): void {
@@ -225,7 +234,12 @@ export class ReadCounter {
     const { readingNow } = this.options;
     if (readingNow) {
       const reading = readingNow.reading(slug);
-      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest, reading }, { supersedes: SUPERSEDED_WITH_READING });
+      this.options.pubsub.broadcast(
+        postTopic(slug),
+        'count',
+        { count: state.latest, reading },
+        { supersedes: SUPERSEDED_WITH_READING },
+      );
       readingNow.reported(slug, reading);
     } else {
       this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest }, { supersedes: SUPERSEDED });

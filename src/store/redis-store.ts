@@ -1,7 +1,14 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
 import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
-import { type CounterStore, type DailyCount, type Increment, type MergeChange, mergeIncrements, type PostCounts } from './store.js';
+import {
+  type CounterStore,
+  type DailyCount,
+  type Increment,
+  type MergeChange,
+  mergeIncrements,
+  type PostCounts,
+} from './store.js';
 
 /** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
 const BATCH_MARKER_SECONDS = 7 * 86_400;
@@ -190,7 +197,8 @@ export class RedisStore implements CounterStore {
     for (const { slug, total, daily } of counts) {
       multi.hSet(this.totalsKey, slug, String(total));
       multi.del(this.dailyKey(slug));
-      if (daily.length > 0) multi.hSet(this.dailyKey(slug), Object.fromEntries(daily.map(({ day, count }) => [day, String(count)])));
+      if (daily.length > 0)
+        multi.hSet(this.dailyKey(slug), Object.fromEntries(daily.map(({ day, count }) => [day, String(count)])));
     }
     await multi.exec();
   }
@@ -200,7 +208,10 @@ export class RedisStore implements CounterStore {
     const changes: MergeChange[] = [];
     for (const { slug, total, daily } of counts) {
       const args = [slug, String(total), ...daily.flatMap(({ day, count }) => [day, String(count)])];
-      const reply = (await this.timed(this.client.eval(MERGE_SCRIPT, { keys: [this.totalsKey, this.dailyKey(slug)], arguments: args }), 'merge')) as number[];
+      const reply = (await this.timed(
+        this.client.eval(MERGE_SCRIPT, { keys: [this.totalsKey, this.dailyKey(slug)], arguments: args }),
+        'merge',
+      )) as number[];
       const [existed, totalBefore, totalAfter, daysChanged] = reply.map(Number) as [number, number, number, number];
       if (existed === 1 && totalAfter === totalBefore && daysChanged === 0) continue;
       changes.push({ slug, totalBefore, totalAfter, daysChanged });

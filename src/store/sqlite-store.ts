@@ -1,7 +1,7 @@
 // CounterStore on one SQLite file (WAL, synchronous=FULL): the crash-safe DETS of the reference design.
 import type Database from 'better-sqlite3';
-import { SqliteWriterThread } from './sqlite-writer-thread.js';
 import { openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
+import { SqliteWriterThread } from './sqlite-writer-thread.js';
 import type { CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
 import { checkIncrements, mergePost } from './store.js';
 
@@ -24,7 +24,10 @@ export class SqliteStore implements CounterStore {
   private writer: SqliteWriterThread | undefined;
 
   /** Opens (creating when absent) the database; throws when the file is not a readable SQLite database. */
-  constructor(readonly file: string, options: SqliteStoreOptions = {}) {
+  constructor(
+    readonly file: string,
+    options: SqliteStoreOptions = {},
+  ) {
     this.db = openDatabase(file);
     this.db.exec(SCHEMA);
     if (options.writerThread === false) this.applyHere = prepareApply(this.db);
@@ -84,33 +87,43 @@ export class SqliteStore implements CounterStore {
       days.set(row.slug, list);
     }
     const totals = await this.totals();
-    return [...totals.keys()].sort().map((slug) => ({ slug, total: totals.get(slug) ?? 0, daily: days.get(slug) ?? [] }));
+    return [...totals.keys()]
+      .sort()
+      .map((slug) => ({ slug, total: totals.get(slug) ?? 0, daily: days.get(slug) ?? [] }));
   }
 
   async replace(counts: readonly PostCounts[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const { slug, total, daily } of counts) {
-        this.statements.setTotal.run(slug, total);
-        this.statements.clearDays.run(slug);
-        for (const { day, count } of daily) this.statements.setDay.run(slug, day, count);
-      }
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const { slug, total, daily } of counts) {
+          this.statements.setTotal.run(slug, total);
+          this.statements.clearDays.run(slug);
+          for (const { day, count } of daily) this.statements.setDay.run(slug, day, count);
+        }
+      })
+      .immediate();
   }
 
   /** IMMEDIATE: the write lock is taken before reading, so a server committing reads meanwhile waits instead of being overwritten. */
   async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
-    return this.db.transaction(() => {
-      const changes: MergeChange[] = [];
-      for (const file of counts) {
-        const rows = this.statements.allDays.all(file.slug) as DailyCount[];
-        const merged = mergePost(this.statements.total.get(file.slug) as number | undefined, new Map(rows.map((row) => [row.day, row.count])), file);
-        if (!merged) continue;
-        for (const { day, count } of merged.raised) this.statements.upsertDay.run(file.slug, day, count);
-        this.statements.setTotal.run(file.slug, merged.change.totalAfter);
-        changes.push(merged.change);
-      }
-      return changes;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const changes: MergeChange[] = [];
+        for (const file of counts) {
+          const rows = this.statements.allDays.all(file.slug) as DailyCount[];
+          const merged = mergePost(
+            this.statements.total.get(file.slug) as number | undefined,
+            new Map(rows.map((row) => [row.day, row.count])),
+            file,
+          );
+          if (!merged) continue;
+          for (const { day, count } of merged.raised) this.statements.upsertDay.run(file.slug, day, count);
+          this.statements.setTotal.run(file.slug, merged.change.totalAfter);
+          changes.push(merged.change);
+        }
+        return changes;
+      })
+      .immediate();
   }
 
   /** Batches already handed to the writer thread are committed first. */

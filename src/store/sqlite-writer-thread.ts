@@ -69,7 +69,8 @@ export class SqliteWriterThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0 && !this.closing) this.worker.unref();
     if ('totals' in reply) waiter.resolve(new Map(reply.totals));
-    else waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+    else
+      waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   }
 
   private fail(error: Error): void {

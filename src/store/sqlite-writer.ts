@@ -3,7 +3,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
 import type { Increment } from './store.js';
 
-export type WriterRequest = { readonly id: number; readonly increments: readonly Increment[] } | { readonly close: true };
+export type WriterRequest =
+  | { readonly id: number; readonly increments: readonly Increment[] }
+  | { readonly close: true };
 
 export type ApplyReply =
   | { readonly id: number; readonly totals: [string, number][] }

@@ -58,7 +58,14 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** Throws when an increment could corrupt a count: empty slug, a day not YYYY-MM-DD, a count not a positive integer. */
 export function checkIncrements(increments: readonly Increment[]): void {
   for (const { slug, day, count } of increments) {
-    if (typeof slug !== 'string' || slug === '' || typeof day !== 'string' || !DAY_PATTERN.test(day) || !Number.isSafeInteger(count) || count < 1) {
+    if (
+      typeof slug !== 'string' ||
+      slug === '' ||
+      typeof day !== 'string' ||
+      !DAY_PATTERN.test(day) ||
+      !Number.isSafeInteger(count) ||
+      count < 1
+    ) {
       throw new TypeError(`invalid increment ${JSON.stringify({ slug, day, count })}`);
     }
   }
@@ -90,7 +97,11 @@ export interface MergeChange {
  * or becomes the file's total if that is larger still. Re-merging the same counts changes nothing and an
  * old backup can never take reads away. `undefined` when nothing changes (and the counter exists).
  */
-export function mergePost(existing: number | undefined, current: ReadonlyMap<string, number>, file: PostCounts): { change: MergeChange; raised: DailyCount[] } | undefined {
+export function mergePost(
+  existing: number | undefined,
+  current: ReadonlyMap<string, number>,
+  file: PostCounts,
+): { change: MergeChange; raised: DailyCount[] } | undefined {
   const totalBefore = existing ?? 0;
   const raised: DailyCount[] = [];
   let grown = 0;

@@ -11,12 +11,35 @@ export class Metrics {
   constructor(private readonly telemetry: Telemetry) {
     const registers = [this.registry];
     const reads = new Counter({ name: 'readcount_reads_total', help: 'Reads counted (before commit).', registers });
-    const refused = new Counter({ name: 'readcount_reads_refused_total', help: 'Read reports refused, by reason.', labelNames: ['reason'] as const, registers });
+    const refused = new Counter({
+      name: 'readcount_reads_refused_total',
+      help: 'Read reports refused, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    });
     const connections = new Gauge({ name: 'readcount_live_connections', help: 'Open live sockets.', registers });
-    const opened = new Counter({ name: 'readcount_live_connections_opened_total', help: 'Live sockets accepted.', registers });
-    const joined = new Gauge({ name: 'readcount_live_channels_joined', help: 'Channels currently joined, by kind (post or posts).', labelNames: ['kind'] as const, registers });
-    const joins = new Counter({ name: 'readcount_live_joins_total', help: 'Channel joins, by kind.', labelNames: ['kind'] as const, registers });
-    const broadcasts = new Counter({ name: 'readcount_broadcasts_total', help: 'Count updates broadcast to live pages.', registers });
+    const opened = new Counter({
+      name: 'readcount_live_connections_opened_total',
+      help: 'Live sockets accepted.',
+      registers,
+    });
+    const joined = new Gauge({
+      name: 'readcount_live_channels_joined',
+      help: 'Channels currently joined, by kind (post or posts).',
+      labelNames: ['kind'] as const,
+      registers,
+    });
+    const joins = new Counter({
+      name: 'readcount_live_joins_total',
+      help: 'Channel joins, by kind.',
+      labelNames: ['kind'] as const,
+      registers,
+    });
+    const broadcasts = new Counter({
+      name: 'readcount_broadcasts_total',
+      help: 'Count updates broadcast to live pages.',
+      registers,
+    });
     const commits = new Histogram({
       name: 'readcount_store_commit_duration_seconds',
       help: 'Time one group commit of reads took in the store.',
@@ -24,39 +47,57 @@ export class Metrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     });
-    const committed = new Counter({ name: 'readcount_store_committed_reads_total', help: 'Reads made durable by the store.', registers });
-    const storeErrors = new Counter({ name: 'readcount_store_errors_total', help: 'Store commits that failed (reads are retried).', registers });
-    const dropped = new Counter({ name: 'readcount_reads_dropped_total', help: 'Reads dropped, oldest first, because PENDING_READS_MAX reads were already waiting for the store.', registers });
+    const committed = new Counter({
+      name: 'readcount_store_committed_reads_total',
+      help: 'Reads made durable by the store.',
+      registers,
+    });
+    const storeErrors = new Counter({
+      name: 'readcount_store_errors_total',
+      help: 'Store commits that failed (reads are retried).',
+      registers,
+    });
+    const dropped = new Counter({
+      name: 'readcount_reads_dropped_total',
+      help: 'Reads dropped, oldest first, because PENDING_READS_MAX reads were already waiting for the store.',
+      registers,
+    });
     // Topic names carry slugs; only the kind becomes a label so the series count stays bounded.
-    const kind = (topic: unknown) => (String(topic).startsWith('post:') ? 'post' : String(topic) === 'posts' ? 'posts' : 'other');
+    const kind = (topic: unknown) =>
+      String(topic).startsWith('post:') ? 'post' : String(topic) === 'posts' ? 'posts' : 'other';
 
-    telemetry.attach(HANDLER_ID, Object.values(EVENTS), (event, measurements, metadata) => {
-      switch (event) {
-        case EVENTS.read:
-          return reads.inc(measurements.count ?? 1);
-        case EVENTS.readRefused:
-          return refused.inc({ reason: String(metadata.reason ?? 'unknown') }, measurements.count ?? 1);
-        case EVENTS.socketOpen:
-          opened.inc();
-          return connections.set(measurements.connections ?? 0);
-        case EVENTS.socketClose:
-          return connections.set(measurements.connections ?? 0);
-        case EVENTS.channelJoin:
-          joins.inc({ kind: kind(metadata.topic) });
-          return joined.inc({ kind: kind(metadata.topic) });
-        case EVENTS.channelLeave:
-          return joined.dec({ kind: kind(metadata.topic) });
-        case EVENTS.broadcast:
-          return broadcasts.inc();
-        case EVENTS.storeCommit:
-          commits.observe({ store: String(metadata.store ?? 'unknown') }, (measurements.duration_ms ?? 0) / 1000);
-          return committed.inc(measurements.reads ?? 0);
-        case EVENTS.storeError:
-          // The same event reports a full buffer (measurements.dropped), which is lost reads, not a failed commit.
-          if (measurements.dropped !== undefined) return dropped.inc(measurements.dropped);
-          return storeErrors.inc();
-      }
-    }, null);
+    telemetry.attach(
+      HANDLER_ID,
+      Object.values(EVENTS),
+      (event, measurements, metadata) => {
+        switch (event) {
+          case EVENTS.read:
+            return reads.inc(measurements.count ?? 1);
+          case EVENTS.readRefused:
+            return refused.inc({ reason: String(metadata.reason ?? 'unknown') }, measurements.count ?? 1);
+          case EVENTS.socketOpen:
+            opened.inc();
+            return connections.set(measurements.connections ?? 0);
+          case EVENTS.socketClose:
+            return connections.set(measurements.connections ?? 0);
+          case EVENTS.channelJoin:
+            joins.inc({ kind: kind(metadata.topic) });
+            return joined.inc({ kind: kind(metadata.topic) });
+          case EVENTS.channelLeave:
+            return joined.dec({ kind: kind(metadata.topic) });
+          case EVENTS.broadcast:
+            return broadcasts.inc();
+          case EVENTS.storeCommit:
+            commits.observe({ store: String(metadata.store ?? 'unknown') }, (measurements.duration_ms ?? 0) / 1000);
+            return committed.inc(measurements.reads ?? 0);
+          case EVENTS.storeError:
+            // The same event reports a full buffer (measurements.dropped), which is lost reads, not a failed commit.
+            if (measurements.dropped !== undefined) return dropped.inc(measurements.dropped);
+            return storeErrors.inc();
+        }
+      },
+      null,
+    );
     collectDefaultMetrics({ register: this.registry });
   }
 

@@ -4,7 +4,12 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 export type EventName = readonly string[];
 export type Measurements = Readonly<Record<string, number>>;
 export type Metadata = Readonly<Record<string, unknown>>;
-export type Handler<C = unknown> = (event: EventName, measurements: Measurements, metadata: Metadata, config: C) => void;
+export type Handler<C = unknown> = (
+  event: EventName,
+  measurements: Measurements,
+  metadata: Metadata,
+  config: C,
+) => void;
 
 /** What a diagnostics_channel subscriber receives; any APM tool can subscribe to `readcount:<event>` directly. */
 export interface TelemetryMessage {

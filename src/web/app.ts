@@ -1,14 +1,21 @@
 // Builds the Fastify app (pages, feed, assets, JSON, live socket); server.ts is what listens.
+
+import type { ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify';
-import type { ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config.js';
-import { HTTP_ERRORS } from '../errors.js';
 import type { Receipts } from '../counting/receipts.js';
+import { HTTP_ERRORS } from '../errors.js';
 import type { LiveServer } from '../live/live-server.js';
 import type { TokenSigner } from '../live/token.js';
 import type { PostLibrary } from '../posts/library.js';
@@ -17,11 +24,11 @@ import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
 import { registerFeed } from './feed.js';
 import { SplicedPages } from './page-splice.js';
-import { addSecurityHeaders } from './security-headers.js';
 import type { DashboardDeps } from './routes/deps.js';
 import { registerDashboard } from './routes/index.js';
-import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
+import { addSecurityHeaders } from './security-headers.js';
 import { raw } from './views/html.js';
+import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
 import { receiptLinks, receiptSection } from './views/receipt.js';
 
 export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'sites' | 'reading'> {
@@ -48,45 +55,58 @@ const privacySerializers = {
   res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
 };
 
-const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops;
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
 
 const LIVE_PATH = '/live/websocket';
 const isLiveUpgrade = (request: { url: string; headers: { upgrade?: string } }): boolean =>
-  request.headers.upgrade?.toLowerCase() === 'websocket' && (request.url === LIVE_PATH || request.url.startsWith(`${LIVE_PATH}?`));
+  request.headers.upgrade?.toLowerCase() === 'websocket' &&
+  (request.url === LIVE_PATH || request.url.startsWith(`${LIVE_PATH}?`));
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, library, renderer, counter, live, signer } = deps;
   const logger = deps.logger ?? false;
   const app = Fastify({
-    logger: logger === false ? false : { level: config.logLevel, serializers: privacySerializers, ...(typeof logger === 'object' ? logger : {}) },
+    logger:
+      logger === false
+        ? false
+        : { level: config.logLevel, serializers: privacySerializers, ...(typeof logger === 'object' ? logger : {}) },
     // A hop count as proxy-addr's own numeric trust (Fastify's types only name the function form).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
     // Per-request lines only when debugging: a busy blog's log should hold events, not traffic.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
   });
 
   // Not on live upgrades: a websocket upgrade's 101 is written by ws, never from this response, so headers set for it would not leave the
   // process: skipping them was ~3 % of CPU in bench scenario 4. A refused upgrade's JSON error goes to a WebSocket, which
   // shows no body to any page.
-  addSecurityHeaders(app, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        frameAncestors: ["'self'"],
-        // Helmet's default would turn ws:// and http:// into wss:// and https://, breaking plain-HTTP installs (LAN, dev);
-        // every URL we emit is relative, so behind TLS it adds nothing.
-        upgradeInsecureRequests: null,
+  addSecurityHeaders(
+    app,
+    {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          frameAncestors: ["'self'"],
+          // Helmet's default would turn ws:// and http:// into wss:// and https://, breaking plain-HTTP installs (LAN, dev);
+          // every URL we emit is relative, so behind TLS it adds nothing.
+          upgradeInsecureRequests: null,
+        },
       },
     },
-  }, isLiveUpgrade);
+    isLiveUpgrade,
+  );
   if (config.httpRateLimit > 0) {
     await app.register(fastifyRateLimit, {
       max: config.httpRateLimit,
@@ -100,7 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   const onLiveSocketError = (error: Error, socket: WebSocket, log: FastifyBaseLogger) => {
     const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE') return log.debug({ code }, 'live socket protocol error');
+    if (code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE')
+      return log.debug({ code }, 'live socket protocol error');
     log.error({ err: error }, 'live socket failed');
     socket.terminate();
   };
@@ -123,23 +144,37 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     layout({ title, siteTitle: SITE_TITLE, ...extra }, body);
 
   app.setNotFoundHandler((_request, reply) => {
-    void reply.code(HTTP_ERRORS.not_found.status).type('text/html; charset=utf-8').send(page('Not found', notFoundPage()));
+    void reply
+      .code(HTTP_ERRORS.not_found.status)
+      .type('text/html; charset=utf-8')
+      .send(page('Not found', notFoundPage()));
   });
 
   app.get('/', (_request, reply) => {
     const body = indexPage(library.list(), counter.counts());
-    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store')
+    void reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
       .send(page(SITE_TITLE, body, { token: signer.issue('index'), live: 'index' }));
   });
 
   const postPages = new SplicedPages<Post>();
   // Once the highlighter is warm, post pages are answered synchronously: no promise per request.
   let warm: PostRenderer | undefined;
-  renderer.then((ready) => (warm = ready), () => undefined);
+  renderer.then(
+    (ready) => (warm = ready),
+    () => undefined,
+  );
   const sendPost = (post: Post, count: number, ready: PostRenderer, reply: FastifyReply) => {
     // The page is built once per post version; each request only splices in its token and the committed count.
     const html = postPages.page(post, signer.issue(`post:${post.slug}`), count, (token, shown) =>
-      page(post.title, postPage(post, ready.render(post), shown), { description: post.description, token, live: `post:${post.slug}`, readAfterMs: config.readAfterMs }));
+      page(post.title, postPage(post, ready.render(post), shown), {
+        description: post.description,
+        token,
+        live: `post:${post.slug}`,
+        readAfterMs: config.readAfterMs,
+      }),
+    );
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   };
   app.get<{ Params: { slug: string } }>('/post/:slug', (request, reply) => {
@@ -153,7 +188,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
     const post = typeof request.query.post === 'string' ? library.get(request.query.post) : undefined;
     const receipt = post
-      ? receiptSection(post, { ...deps.receipts.get(post.slug), total: counter.count(post.slug) ?? 0, since: deps.receipts.since })
+      ? receiptSection(post, {
+          ...deps.receipts.get(post.slug),
+          total: counter.count(post.slug) ?? 0,
+          since: deps.receipts.since,
+        })
       : receiptLinks(library.list());
     const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value);
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page('How we count', body));
@@ -162,7 +201,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get<{ Params: { slug: string } }>('/api/posts/:slug/receipt', (request, reply) => {
     const post = library.get(request.params.slug);
     if (!post) return reply.code(404).send({ error: 'not_found' });
-    return { slug: post.slug, total: counter.count(post.slug) ?? 0, since: deps.receipts.since.toISOString(), countMode: config.countMode, ...deps.receipts.get(post.slug) };
+    return {
+      slug: post.slug,
+      total: counter.count(post.slug) ?? 0,
+      since: deps.receipts.since.toISOString(),
+      countMode: config.countMode,
+      ...deps.receipts.get(post.slug),
+    };
   });
 
   app.get('/healthz', (_request, reply) => {
@@ -173,8 +218,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerFeed(app, library, SITE_TITLE);
   await registerDashboard(app, deps, SITE_TITLE);
 
-  await app.register(fastifyStatic, { root: CLIENT_DIR, prefix: '/assets/', cacheControl: false, decorateReply: false,
-    setHeaders: (res) => res.setHeader('cache-control', ASSET_CACHE) });
+  await app.register(fastifyStatic, {
+    root: CLIENT_DIR,
+    prefix: '/assets/',
+    cacheControl: false,
+    decorateReply: false,
+    setHeaders: (res) => res.setHeader('cache-control', ASSET_CACHE),
+  });
   app.get('/assets/phoenix.mjs', (_request, reply) => {
     void reply.header('cache-control', ASSET_CACHE).type('text/javascript; charset=utf-8').send(phoenixSource);
   });
@@ -185,7 +235,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.register(async (scope) => {
     // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
     scope.addHook('preValidation', (request, reply, done) => {
-      const check = live.checkUpgrade({ headers: request.headers, query: request.query, ip: request.ip }, request.raw.socket);
+      const check = live.checkUpgrade(
+        { headers: request.headers, query: request.query, ip: request.ip },
+        request.raw.socket,
+      );
       if (!check.ok) {
         const { status, message } = HTTP_ERRORS[check.code];
         void reply.code(status).send({ error: check.code, message });
@@ -210,7 +263,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const upgraded = request as { upgradeResponse?: ServerResponse };
       upgraded.upgradeResponse?.detachSocket(request.raw.socket);
       delete upgraded.upgradeResponse;
-      live.accept(socket, { headers: request.headers, query: request.query, ip: request.ip }, pageView, request.raw.socket);
+      live.accept(
+        socket,
+        { headers: request.headers, query: request.query, ip: request.ip },
+        pageView,
+        request.raw.socket,
+      );
     });
   });
 

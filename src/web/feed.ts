@@ -16,7 +16,13 @@ function buildFeed(library: PostLibrary, siteTitle: string, base: string): Feed 
     feedLinks: { atom: `${base}/feed.xml`, rss: `${base}/rss.xml` },
   });
   for (const post of posts) {
-    feed.addItem({ title: post.title, id: `${base}/post/${post.slug}`, link: `${base}/post/${post.slug}`, description: post.description, date: post.date });
+    feed.addItem({
+      title: post.title,
+      id: `${base}/post/${post.slug}`,
+      link: `${base}/post/${post.slug}`,
+      description: post.description,
+      date: post.date,
+    });
   }
   return feed;
 }
@@ -25,10 +31,16 @@ function buildFeed(library: PostLibrary, siteTitle: string, base: string): Feed 
 export function registerFeed(app: FastifyInstance, library: PostLibrary, siteTitle: string): void {
   app.get('/feed.xml', (request, reply) => {
     const feed = buildFeed(library, siteTitle, `${request.protocol}://${request.host}`);
-    void reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(feed.atom1());
+    void reply
+      .type('application/atom+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(feed.atom1());
   });
   app.get('/rss.xml', (request, reply) => {
     const feed = buildFeed(library, siteTitle, `${request.protocol}://${request.host}`);
-    void reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(feed.rss2());
+    void reply
+      .type('application/rss+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(feed.rss2());
   });
 }

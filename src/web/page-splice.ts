@@ -11,7 +11,10 @@ const SLOTS = new Map<string, Slot>([
   [String(COUNT), 'count'],
   [formatCount(COUNT), 'formatted'],
 ]);
-const SLOT_PATTERN = new RegExp([...SLOTS.keys()].map((slot) => slot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+const SLOT_PATTERN = new RegExp(
+  [...SLOTS.keys()].map((slot) => slot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+  'g',
+);
 
 export type PageRender = (token: string, count: number) => string;
 
@@ -35,7 +38,9 @@ export class SplicedPages<K extends object> {
     }
     if (template === null) return Buffer.from(render(token, count));
     const { texts, slots, fixedBytes } = template;
-    const values = slots.map((slot) => (slot === 'token' ? token : slot === 'count' ? String(count) : formatCount(count)));
+    const values = slots.map((slot) =>
+      slot === 'token' ? token : slot === 'count' ? String(count) : formatCount(count),
+    );
     let size = fixedBytes;
     for (const value of values) size += Buffer.byteLength(value);
     const out = Buffer.allocUnsafe(size);

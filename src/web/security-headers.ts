@@ -8,7 +8,11 @@ import helmet, { type HelmetOptions } from 'helmet';
  * request (a dozen validated `setHeader`s) was ~7 % of a page's CPU in bench scenario 6. A route's own `reply.header`
  * set later still wins (e.g. /embed.js's cross-origin-resource-policy).
  */
-export function addSecurityHeaders(app: FastifyInstance, options: HelmetOptions, skip?: (request: FastifyRequest) => boolean): void {
+export function addSecurityHeaders(
+  app: FastifyInstance,
+  options: HelmetOptions,
+  skip?: (request: FastifyRequest) => boolean,
+): void {
   const headers = securityHeaders(options);
   app.addHook('onRequest', (request, reply, done) => {
     if (!skip?.(request)) reply.headers(headers);

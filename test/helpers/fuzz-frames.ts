@@ -39,16 +39,49 @@ export function fateOf(frame: FuzzFrame, maxFrameBytes: number): Fate {
   }
   if (!Array.isArray(value) || value.length !== 5) return 4400;
   const [joinRef, ref, topic, event, payload] = value as unknown[];
-  if (!isRef(joinRef) || !isRef(ref) || !isText(topic, MAX_TOPIC_LENGTH) || !isText(event, MAX_EVENT_LENGTH)) return 4400;
+  if (!isRef(joinRef) || !isRef(ref) || !isText(topic, MAX_TOPIC_LENGTH) || !isText(event, MAX_EVENT_LENGTH))
+    return 4400;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 4400;
   return 'reply';
 }
 
 const NASTY = [
-  '', '../', '..\\..\\etc\\passwd', 'post:../hello', 'post:hello/../second-post', 'post:hello\u0000', 'post:\r\nSet-Cookie: x=1',
-  'post:', 'post:*', 'post:%2e%2e%2f', 'posts ', 'phoenix', 'post:HELLO', 'post:héllo', 'post:\u202e', 'post:💥', '\ud800', '\u0007',
-  '__proto__', 'constructor', 'post:__proto__', 'post:constructor', 'phx_join', 'phx_leave', 'heartbeat', 'reader', 'phx_reply',
-  'count', 'null', '[]', '{}', '<script>alert(1)</script>', "' OR 1=1 --", '%s%s%n', 'ﾟ･✿ヾ╲(｡◕‿◕｡)╱✿･ﾟ', 'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗̻',
+  '',
+  '../',
+  '..\\..\\etc\\passwd',
+  'post:../hello',
+  'post:hello/../second-post',
+  'post:hello\u0000',
+  'post:\r\nSet-Cookie: x=1',
+  'post:',
+  'post:*',
+  'post:%2e%2e%2f',
+  'posts ',
+  'phoenix',
+  'post:HELLO',
+  'post:héllo',
+  'post:\u202e',
+  'post:💥',
+  '\ud800',
+  '\u0007',
+  '__proto__',
+  'constructor',
+  'post:__proto__',
+  'post:constructor',
+  'phx_join',
+  'phx_leave',
+  'heartbeat',
+  'reader',
+  'phx_reply',
+  'count',
+  'null',
+  '[]',
+  '{}',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '%s%s%n',
+  'ﾟ･✿ヾ╲(｡◕‿◕｡)╱✿･ﾟ',
+  'Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǫ̗̻',
 ];
 
 export interface Pools {
@@ -73,17 +106,31 @@ export class FrameFuzzer {
   /** A frame for the first messages of a connection, so later frames hit joined channels. */
   joinFrame(): FuzzFrame {
     const ref = this.nextRef();
-    return { data: JSON.stringify([ref, ref, this.pick(['post:hello', 'post:second-post', 'posts']), 'phx_join', {}]), binary: false };
+    return {
+      data: JSON.stringify([ref, ref, this.pick(['post:hello', 'post:second-post', 'posts']), 'phx_join', {}]),
+      binary: false,
+    };
   }
 
   private broken(): FuzzFrame {
     const text = JSON.stringify(this.mutated());
     switch (this.int(8)) {
-      case 0: return { data: text.slice(0, this.int(text.length)), binary: false };
-      case 1: return { data: Buffer.from(text), binary: true };
-      case 2: return { data: this.randomBytes(1 + this.int(300)), binary: this.random() < 0.2 };
-      case 3: return { data: JSON.stringify([null, this.nextRef(), 'phoenix', 'heartbeat', { pad: 'x'.repeat(this.maxFrameBytes) }]), binary: false };
-      case 4: return { data: Buffer.concat([Buffer.from(text.slice(0, -2)), Buffer.from([0xc3, 0x28]), Buffer.from(text.slice(-2))]), binary: false };
+      case 0:
+        return { data: text.slice(0, this.int(text.length)), binary: false };
+      case 1:
+        return { data: Buffer.from(text), binary: true };
+      case 2:
+        return { data: this.randomBytes(1 + this.int(300)), binary: this.random() < 0.2 };
+      case 3:
+        return {
+          data: JSON.stringify([null, this.nextRef(), 'phoenix', 'heartbeat', { pad: 'x'.repeat(this.maxFrameBytes) }]),
+          binary: false,
+        };
+      case 4:
+        return {
+          data: Buffer.concat([Buffer.from(text.slice(0, -2)), Buffer.from([0xc3, 0x28]), Buffer.from(text.slice(-2))]),
+          binary: false,
+        };
       case 5: {
         const value = this.mutated() as unknown[];
         value.splice(this.int(5), 1 + this.int(2), ...(this.random() < 0.5 ? [this.value(2)] : []));
@@ -94,7 +141,8 @@ export class FrameFuzzer {
         value[this.int(5)] = this.pick([1, true, [], {}, 1.5, -1, 'x'.repeat(300)]);
         return { data: JSON.stringify(value), binary: false };
       }
-      default: return { data: JSON.stringify(this.value(4)), binary: false };
+      default:
+        return { data: JSON.stringify(this.value(4)), binary: false };
     }
   }
 
@@ -103,9 +151,18 @@ export class FrameFuzzer {
     const frame = this.valid();
     for (let i = this.int(4); i > 0; i -= 1) {
       const part = this.int(5);
-      if (part <= 1) frame[part] = this.pick([null, this.nextRef(), '', '0', 'x'.repeat(MAX_REF_LENGTH), '\u0000', '🙂']);
+      if (part <= 1)
+        frame[part] = this.pick([null, this.nextRef(), '', '0', 'x'.repeat(MAX_REF_LENGTH), '\u0000', '🙂']);
       else if (part === 2) frame[2] = this.topic();
-      else if (part === 3) frame[3] = this.pick([...NASTY.filter(Boolean), 'reader', 'phx_join', 'phx_leave', 'heartbeat', this.text(1 + this.int(64))]);
+      else if (part === 3)
+        frame[3] = this.pick([
+          ...NASTY.filter(Boolean),
+          'reader',
+          'phx_join',
+          'phx_leave',
+          'heartbeat',
+          this.text(1 + this.int(64)),
+        ]);
       else frame[4] = this.payload();
     }
     return frame;
@@ -115,10 +172,14 @@ export class FrameFuzzer {
     const ref = this.nextRef();
     const post = this.pick(['post:hello', 'post:second-post']);
     switch (this.int(6)) {
-      case 0: return [null, ref, 'phoenix', 'heartbeat', {}];
-      case 1: return [ref, ref, this.pick([post, 'posts']), 'phx_join', {}];
-      case 2: return [ref, ref, post, 'phx_leave', {}];
-      default: return ['1', ref, post, 'reader', { csrf_token: this.token(), automated: this.random() < 0.2 }];
+      case 0:
+        return [null, ref, 'phoenix', 'heartbeat', {}];
+      case 1:
+        return [ref, ref, this.pick([post, 'posts']), 'phx_join', {}];
+      case 2:
+        return [ref, ref, post, 'phx_leave', {}];
+      default:
+        return ['1', ref, post, 'reader', { csrf_token: this.token(), automated: this.random() < 0.2 }];
     }
   }
 
@@ -126,10 +187,14 @@ export class FrameFuzzer {
     const tokens = this.pools.tokens();
     const token = this.pick(tokens);
     switch (this.int(6)) {
-      case 0: return token.slice(0, this.int(token.length));
-      case 1: return token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
-      case 2: return this.value(2);
-      default: return token;
+      case 0:
+        return token.slice(0, this.int(token.length));
+      case 1:
+        return token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+      case 2:
+        return this.value(2);
+      default:
+        return token;
     }
   }
 
@@ -143,7 +208,8 @@ export class FrameFuzzer {
 
   private payload(): Record<string, unknown> {
     const payload: Record<string, unknown> = {};
-    for (let i = this.int(5); i > 0; i -= 1) payload[this.pick(['csrf_token', 'automated', this.text(8), '__proto__', 'constructor'])] = this.value(3);
+    for (let i = this.int(5); i > 0; i -= 1)
+      payload[this.pick(['csrf_token', 'automated', this.text(8), '__proto__', 'constructor'])] = this.value(3);
     if (this.random() < 0.3) payload.csrf_token = this.token();
     return payload;
   }
@@ -151,16 +217,26 @@ export class FrameFuzzer {
   private value(depth: number): unknown {
     const roll = this.int(depth > 0 ? 10 : 7);
     switch (roll) {
-      case 0: return null;
-      case 1: return this.random() < 0.5;
-      case 2: return this.pick([0, -0, 1, -1, 1e308, -1e-308, 2 ** 53 + 1, 3.14]);
-      case 3: return this.text(this.int(40));
-      case 4: return 'é'.repeat(this.int(700));
-      case 5: return this.pick(NASTY);
-      case 6: return this.pick(this.pools.tokens());
-      case 7: return Array.from({ length: this.int(6) }, () => this.value(depth - 1));
-      case 8: return this.nest(1 + this.int(40));
-      default: return Object.fromEntries(Array.from({ length: this.int(4) }, () => [this.text(6), this.value(depth - 1)]));
+      case 0:
+        return null;
+      case 1:
+        return this.random() < 0.5;
+      case 2:
+        return this.pick([0, -0, 1, -1, 1e308, -1e-308, 2 ** 53 + 1, 3.14]);
+      case 3:
+        return this.text(this.int(40));
+      case 4:
+        return 'é'.repeat(this.int(700));
+      case 5:
+        return this.pick(NASTY);
+      case 6:
+        return this.pick(this.pools.tokens());
+      case 7:
+        return Array.from({ length: this.int(6) }, () => this.value(depth - 1));
+      case 8:
+        return this.nest(1 + this.int(40));
+      default:
+        return Object.fromEntries(Array.from({ length: this.int(4) }, () => [this.text(6), this.value(depth - 1)]));
     }
   }
 
@@ -175,7 +251,12 @@ export class FrameFuzzer {
     let out = '';
     for (let i = 0; i < length; i += 1) {
       const roll = this.random();
-      out += roll < 0.6 ? String.fromCharCode(32 + this.int(95)) : roll < 0.8 ? String.fromCharCode(this.int(32)) : String.fromCodePoint(0xa0 + this.int(0x1fff0));
+      out +=
+        roll < 0.6
+          ? String.fromCharCode(32 + this.int(95))
+          : roll < 0.8
+            ? String.fromCharCode(this.int(32))
+            : String.fromCodePoint(0xa0 + this.int(0x1fff0));
     }
     return out;
   }

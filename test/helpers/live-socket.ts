@@ -18,15 +18,27 @@ export interface TestServer {
 }
 
 /** Starts readcount on 127.0.0.1:0 with posts `slugs` in a temp folder; `env` overrides settings. */
-export async function startServer(env: Record<string, string> = {}, slugs: readonly string[] = ['hello', 'second-post']): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  slugs: readonly string[] = ['hello', 'second-post'],
+): Promise<TestServer> {
   const root = await mkdtemp(join(tmpdir(), 'readcount-live-'));
   const postsDir = join(root, 'posts');
   const dataDir = join(root, 'data');
   await import('node:fs/promises').then((fs) => fs.mkdir(postsDir));
   for (const [i, slug] of slugs.entries()) {
-    await writeFile(join(postsDir, `${slug}.md`), `---\ntitle: "Post ${slug}"\ndate: 2024-01-0${(i % 9) + 1}\n---\n\nSome text for ${slug}.\n`);
+    await writeFile(
+      join(postsDir, `${slug}.md`),
+      `---\ntitle: "Post ${slug}"\ndate: 2024-01-0${(i % 9) + 1}\n---\n\nSome text for ${slug}.\n`,
+    );
   }
-  const config = readConfig({ POSTS_DIR: postsDir, DATA_DIR: dataDir, LOG_LEVEL: 'silent', READ_AFTER_MS: '50', ...env });
+  const config = readConfig({
+    POSTS_DIR: postsDir,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    READ_AFTER_MS: '50',
+    ...env,
+  });
   const readcount = await createReadcount(config, { watch: false });
   await readcount.app.listen({ port: 0, host: '127.0.0.1' });
   const address = readcount.app.server.address();
@@ -46,7 +58,10 @@ export async function startServer(env: Record<string, string> = {}, slugs: reado
 
 /** The page-view token a browser would find in `<meta name="csrf-token">` of `/post/<slug>` (or `/` for `index`). */
 export async function pageToken(base: string, slug?: string, headers: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(slug ? `${base}/post/${slug}` : `${base}/`, { headers, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(slug ? `${base}/post/${slug}` : `${base}/`, {
+    headers,
+    signal: AbortSignal.timeout(10_000),
+  });
   const body = await response.text();
   const match = /<meta name="csrf-token" content="([^"]+)">/.exec(body);
   if (!match?.[1]) throw new Error(`no token on ${slug ?? 'index'} (HTTP ${response.status})`);
@@ -95,7 +110,9 @@ export class LiveClient {
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new LiveClient(ws)));
       ws.once('unexpected-response', (_request, response) => {
-        reject(Object.assign(new Error(`upgrade refused: HTTP ${response.statusCode}`), { status: response.statusCode }));
+        reject(
+          Object.assign(new Error(`upgrade refused: HTTP ${response.statusCode}`), { status: response.statusCode }),
+        );
         response.resume();
         ws.terminate();
       });
@@ -109,11 +126,19 @@ export class LiveClient {
   }
 
   /** Sends a frame and resolves with its `phx_reply` payload {status, response}. */
-  request(topic: string, event: string, payload: Record<string, unknown> = {}, joinRef: string | null = null): Promise<{ status: string; response: Record<string, unknown> }> {
+  request(
+    topic: string,
+    event: string,
+    payload: Record<string, unknown> = {},
+    joinRef: string | null = null,
+  ): Promise<{ status: string; response: Record<string, unknown> }> {
     const ref = this.nextRef();
     const reply = new Promise<Message>((resolve, reject) => {
       // A lost reply must fail the test, not hang the suite.
-      const timer = setTimeout(() => reject(new Error(`no reply to ${event} on ${topic} within ${REPLY_TIMEOUT_MS} ms`)), REPLY_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error(`no reply to ${event} on ${topic} within ${REPLY_TIMEOUT_MS} ms`)),
+        REPLY_TIMEOUT_MS,
+      );
       this.waiters.set(ref, (message) => {
         clearTimeout(timer);
         resolve(message);

@@ -30,7 +30,11 @@ export interface PhoenixClient {
 }
 
 /** Connects to `${base}/live` like the page's script does (connect param `_csrf_token`); resolves once open. */
-export async function connectPhoenix(base: string, token: string, options: Record<string, unknown> = {}): Promise<PhoenixClient> {
+export async function connectPhoenix(
+  base: string,
+  token: string,
+  options: Record<string, unknown> = {},
+): Promise<PhoenixClient> {
   const socket = new Socket(`${base.replace(/^http/, 'ws')}/live`, {
     transport: BrowserLikeWebSocket,
     params: { _csrf_token: token },
@@ -48,7 +52,9 @@ export async function connectPhoenix(base: string, token: string, options: Recor
   });
   const opened = deferred();
   const openRef = socket.onOpen(() => opened.resolve());
-  const errorRef = socket.onError((error: unknown) => opened.reject(new Error(`socket error: ${String((error as Error)?.message ?? error)}`)));
+  const errorRef = socket.onError((error: unknown) =>
+    opened.reject(new Error(`socket error: ${String((error as Error)?.message ?? error)}`)),
+  );
   socket.connect();
   try {
     await opened.promise;

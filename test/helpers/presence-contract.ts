@@ -34,7 +34,11 @@ function pushesOn(node: PresenceNode, slug: string): number[] {
   return seen;
 }
 
-export function presenceContract(name: string, makeGroup: (n: number) => Promise<PresenceGroup>, options: PresenceContractOptions): void {
+export function presenceContract(
+  name: string,
+  makeGroup: (n: number) => Promise<PresenceGroup>,
+  options: PresenceContractOptions,
+): void {
   describe(`Presence contract: ${name}`, () => {
     let group: PresenceGroup | undefined;
     const start = async (n: number) => (group = await makeGroup(n));
@@ -113,7 +117,11 @@ export function presenceContract(name: string, makeGroup: (n: number) => Promise
         const group = await start(1);
         (group.nodes[0] as PresenceNode).presence.track('a');
         const late = await group.add();
-        await until(() => late.presence.reading('a') === 1, 'the late instance to see the viewer', options.timeoutMs / 4);
+        await until(
+          () => late.presence.reading('a') === 1,
+          'the late instance to see the viewer',
+          options.timeoutMs / 4,
+        );
       });
 
       test('an instance that dies takes its viewers with it within the timeout', async () => {
@@ -126,7 +134,12 @@ export function presenceContract(name: string, makeGroup: (n: number) => Promise
         const seen = pushesOn(two, 'a');
         await one.kill();
         const diedAt = Date.now();
-        await until(() => two.presence.reading('a') === 0, 'the dead instance\'s viewers to expire', options.timeoutMs * 2, 10);
+        await until(
+          () => two.presence.reading('a') === 0,
+          "the dead instance's viewers to expire",
+          options.timeoutMs * 2,
+          10,
+        );
         const took = Date.now() - diedAt;
         assert.ok(took <= options.timeoutMs + 100, `expired after ${took} ms (timeout ${options.timeoutMs})`);
         await until(() => seen.at(-1) === 0, 'a push of 0');

@@ -23,7 +23,11 @@ export interface PubSubContractOptions {
 
 const payloadOf = (messages: Broadcast[]): unknown[] => messages.map((m) => m.payload);
 
-export function pubsubContract(name: string, makeGroup: (n: number) => Promise<PubSubGroup>, options: PubSubContractOptions): void {
+export function pubsubContract(
+  name: string,
+  makeGroup: (n: number) => Promise<PubSubGroup>,
+  options: PubSubContractOptions,
+): void {
   describe(`PubSub contract: ${name}`, () => {
     let group: PubSubGroup;
     let pubsub: PubSub;
@@ -41,7 +45,10 @@ export function pubsubContract(name: string, makeGroup: (n: number) => Promise<P
       pubsub.subscribe('post:a', (m) => a2.push(m));
       pubsub.subscribe('post:b', (m) => b.push(m));
       pubsub.broadcast('post:a', 'count', { count: 1 });
-      assert.deepEqual(a1.map(({ topic, event, payload }) => ({ topic, event, payload })), [{ topic: 'post:a', event: 'count', payload: { count: 1 } }]);
+      assert.deepEqual(
+        a1.map(({ topic, event, payload }) => ({ topic, event, payload })),
+        [{ topic: 'post:a', event: 'count', payload: { count: 1 } }],
+      );
       assert.equal(a2.length, 1);
       assert.equal(b.length, 0);
       assert.equal(a1[0], a2[0], 'every subscriber gets the same message object (so its wire frame is shared)');
@@ -183,8 +190,21 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
   let id = 0;
   server.on('connection', (ws) => {
     id += 1;
-    const info = { id, pageView: { page: 'index', view: `v${id}`, issuedAt: Date.now() }, ip: '127.0.0.1', userAgent: 'test', doNotTrack: false };
-    new LiveConnection(ws, info, [route], pubsub, { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 }, () => {});
+    const info = {
+      id,
+      pageView: { page: 'index', view: `v${id}`, issuedAt: Date.now() },
+      ip: '127.0.0.1',
+      userAgent: 'test',
+      doNotTrack: false,
+    };
+    new LiveConnection(
+      ws,
+      info,
+      [route],
+      pubsub,
+      { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
+      () => {},
+    );
   });
   return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -3,7 +3,12 @@ import { LiveClient, pageToken, type TestServer } from './live-socket.js';
 import { until } from './wait.js';
 
 /** One counted read of `slug` from a fresh page view; resolves once the server accepted it (status ok). */
-export async function readPost(server: Pick<TestServer, 'base' | 'wsUrl'>, slug: string, token?: string, origin?: string): Promise<void> {
+export async function readPost(
+  server: Pick<TestServer, 'base' | 'wsUrl'>,
+  slug: string,
+  token?: string,
+  origin?: string,
+): Promise<void> {
   const pageViewToken = token ?? (await pageToken(server.base, slug));
   const client = await LiveClient.open(server.wsUrl, pageViewToken, origin ? { origin } : {});
   try {
@@ -11,7 +16,12 @@ export async function readPost(server: Pick<TestServer, 'base' | 'wsUrl'>, slug:
     if (joined.status !== 'ok') throw new Error(`join refused: ${JSON.stringify(joined.response)}`);
     let last = '';
     await until(async () => {
-      const reply = await client.request(`post:${slug}`, 'reader', { csrf_token: pageViewToken, automated: false }, '1');
+      const reply = await client.request(
+        `post:${slug}`,
+        'reader',
+        { csrf_token: pageViewToken, automated: false },
+        '1',
+      );
       last = JSON.stringify(reply);
       if (reply.status === 'ok') return true;
       if (reply.response.reason !== 'too_early') throw new Error(`read refused: ${last}`);
@@ -24,5 +34,8 @@ export async function readPost(server: Pick<TestServer, 'base' | 'wsUrl'>, slug:
 
 /** Waits until the committed total of `slug` is `total`. */
 export async function untilTotal(server: TestServer, slug: string, total: number): Promise<void> {
-  await until(() => server.readcount.counter.count(slug) === total, `${slug} total ${total} (now ${server.readcount.counter.count(slug)})`);
+  await until(
+    () => server.readcount.counter.count(slug) === total,
+    `${slug} total ${total} (now ${server.readcount.counter.count(slug)})`,
+  );
 }

@@ -18,14 +18,20 @@ export interface ChildServer {
 }
 
 export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...(process.env.SPAWN_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/cli.ts', 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.SPAWN_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/cli.ts', 'serve'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const log: string[] = [];
   const listening = deferred<string>();
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
       if (!line) continue;
@@ -36,8 +42,13 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 30_00
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  void exited.then((code) => listening.reject(new Error(`server exited (${code}) before listening:\n${log.join('\n')}`)));
-  const timer = setTimeout(() => listening.reject(new Error(`server not listening after ${timeoutMs} ms:\n${log.join('\n')}`)), timeoutMs);
+  void exited.then((code) =>
+    listening.reject(new Error(`server exited (${code}) before listening:\n${log.join('\n')}`)),
+  );
+  const timer = setTimeout(
+    () => listening.reject(new Error(`server not listening after ${timeoutMs} ms:\n${log.join('\n')}`)),
+    timeoutMs,
+  );
   let base: string;
   try {
     base = await listening.promise;

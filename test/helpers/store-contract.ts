@@ -85,7 +85,10 @@ export function storeContract(
       await store.ensureCounters(['a']);
       const results = await Promise.all(Array.from({ length: 25 }, () => store.apply([inc('a', '2024-01-01')])));
       const seen = results.map((totals) => totals.get('a') ?? -1).sort((x, y) => x - y);
-      assert.deepEqual(seen, Array.from({ length: 25 }, (_, i) => i + 1));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
       assert.equal(await store.total('a'), 25);
       assert.deepEqual(await store.daily('a', '2024-01-01', '2024-01-01'), [{ day: '2024-01-01', count: 25 }]);
     });
@@ -100,7 +103,8 @@ export function storeContract(
         [inc('a', '2024-01-01'), inc('b', 'yesterday')],
         [inc('a', '2024-01-01'), inc('', '2024-01-01')],
       ];
-      for (const batch of bad) await assert.rejects(store.apply(batch), `batch ${JSON.stringify(batch)} must be refused`);
+      for (const batch of bad)
+        await assert.rejects(store.apply(batch), `batch ${JSON.stringify(batch)} must be refused`);
       assert.deepEqual(Object.fromEntries(await store.totals()), { a: 2, b: 0 });
       assert.deepEqual(await store.daily('a', '2000-01-01', '2999-12-31'), [{ day: '2024-01-01', count: 2 }]);
       assert.deepEqual(await store.daily('b', '2000-01-01', '2999-12-31'), []);
@@ -133,7 +137,14 @@ export function storeContract(
       await store.apply([inc('b', '2024-02-02', 2), inc('a', '2024-02-01'), inc('b', '2024-02-01')]);
       assert.deepEqual(await store.exportAll(), [
         { slug: 'a', total: 1, daily: [{ day: '2024-02-01', count: 1 }] },
-        { slug: 'b', total: 3, daily: [{ day: '2024-02-01', count: 1 }, { day: '2024-02-02', count: 2 }] },
+        {
+          slug: 'b',
+          total: 3,
+          daily: [
+            { day: '2024-02-01', count: 1 },
+            { day: '2024-02-02', count: 2 },
+          ],
+        },
         { slug: 'zero', total: 0, daily: [] },
       ]);
     });
@@ -143,7 +154,14 @@ export function storeContract(
       await store.apply([inc('a', '2024-01-01', 10), inc('keep', '2024-01-01', 3)]);
       const imported: PostCounts[] = [
         { slug: 'a', total: 4, daily: [{ day: '2024-01-03', count: 4 }] },
-        { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 2 }, { day: '2024-01-02', count: 5 }] },
+        {
+          slug: 'fresh',
+          total: 7,
+          daily: [
+            { day: '2024-01-01', count: 2 },
+            { day: '2024-01-02', count: 5 },
+          ],
+        },
       ];
       await store.replace(imported);
       const once = await store.exportAll();
@@ -151,7 +169,14 @@ export function storeContract(
       assert.deepEqual(await store.exportAll(), once, 'replacing twice gives the same data');
       assert.deepEqual(once, [
         { slug: 'a', total: 4, daily: [{ day: '2024-01-03', count: 4 }] },
-        { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 2 }, { day: '2024-01-02', count: 5 }] },
+        {
+          slug: 'fresh',
+          total: 7,
+          daily: [
+            { day: '2024-01-01', count: 2 },
+            { day: '2024-01-02', count: 5 },
+          ],
+        },
         { slug: 'keep', total: 3, daily: [{ day: '2024-01-01', count: 3 }] },
       ]);
       const after = await store.apply([inc('a', '2024-01-03')]);
@@ -161,7 +186,15 @@ export function storeContract(
     test('merge raises days to max(current, file), grows totals by what the days grew, reports changes, is idempotent', async () => {
       await store.apply([inc('a', '2024-01-01', 3), inc('a', '2024-01-02'), inc('same', '2024-01-01', 2)]);
       const file: PostCounts[] = [
-        { slug: 'a', total: 2, daily: [{ day: '2024-01-01', count: 1 }, { day: '2024-01-02', count: 5 }, { day: '2024-01-03', count: 2 }] },
+        {
+          slug: 'a',
+          total: 2,
+          daily: [
+            { day: '2024-01-01', count: 1 },
+            { day: '2024-01-02', count: 5 },
+            { day: '2024-01-03', count: 2 },
+          ],
+        },
         { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 3 }] },
         { slug: 'same', total: 1, daily: [{ day: '2024-01-01', count: 2 }] },
       ];
@@ -171,13 +204,25 @@ export function storeContract(
       ]);
       const once = await store.exportAll();
       assert.deepEqual(once, [
-        { slug: 'a', total: 10, daily: [{ day: '2024-01-01', count: 3 }, { day: '2024-01-02', count: 5 }, { day: '2024-01-03', count: 2 }] },
+        {
+          slug: 'a',
+          total: 10,
+          daily: [
+            { day: '2024-01-01', count: 3 },
+            { day: '2024-01-02', count: 5 },
+            { day: '2024-01-03', count: 2 },
+          ],
+        },
         { slug: 'fresh', total: 7, daily: [{ day: '2024-01-01', count: 3 }] },
         { slug: 'same', total: 2, daily: [{ day: '2024-01-01', count: 2 }] },
       ]);
       assert.deepEqual(await store.merge(file), [], 'merging the same file again changes nothing');
       assert.deepEqual(await store.exportAll(), once);
-      assert.deepEqual(await store.merge([{ slug: 'empty', total: 0, daily: [] }]), [{ slug: 'empty', totalBefore: 0, totalAfter: 0, daysChanged: 0 }], 'a new post gets a counter');
+      assert.deepEqual(
+        await store.merge([{ slug: 'empty', total: 0, daily: [] }]),
+        [{ slug: 'empty', totalBefore: 0, totalAfter: 0, daysChanged: 0 }],
+        'a new post gets a counter',
+      );
     });
 
     test('merge never loses reads committed while it runs', async () => {
@@ -188,7 +233,10 @@ export function storeContract(
       const reads = Array.from({ length: 20 }, () => store.apply([inc('a', '2024-01-01')]));
       await Promise.all([merging, ...reads]);
       assert.equal(await store.total('a'), 5 + 20 + 4, 'every concurrent read and the imported day are in the total');
-      assert.deepEqual(await store.daily('a', '2023-12-31', '2024-01-01'), [{ day: '2023-12-31', count: 4 }, { day: '2024-01-01', count: 25 }]);
+      assert.deepEqual(await store.daily('a', '2023-12-31', '2024-01-01'), [
+        { day: '2023-12-31', count: 4 },
+        { day: '2024-01-01', count: 25 },
+      ]);
     });
 
     test('exportAll of one store replaced into another reproduces it', async () => {
@@ -206,11 +254,14 @@ export function storeContract(
     });
 
     test('slugs with unusual characters round-trip', async () => {
-      const slugs = ['ünïcødé-post', "it's \"quoted\"", 'with space', 'a:b', '2024-05-02_hit_counters'];
+      const slugs = ['ünïcødé-post', 'it\'s "quoted"', 'with space', 'a:b', '2024-05-02_hit_counters'];
       await store.ensureCounters(slugs);
       await store.apply(slugs.map((slug) => inc(slug, '2024-01-01', 2)));
       for (const slug of slugs) assert.equal(await store.total(slug), 2, slug);
-      assert.deepEqual((await store.exportAll()).map((p) => p.slug), [...slugs].sort());
+      assert.deepEqual(
+        (await store.exportAll()).map((p) => p.slug),
+        [...slugs].sort(),
+      );
     });
 
     if (options.durable) {

@@ -52,15 +52,20 @@ class ReadCounterElement extends HTMLElement {
     socket.connect();
     const channel = socket.channel(`post:${slug}`, {});
     channel.on('count', ({ count: next }) => this.show(next, false));
-    channel.join().receive('ok', ({ count: next }) => this.show(next, true)).receive('error', () => this.refuse());
+    channel
+      .join()
+      .receive('ok', ({ count: next }) => this.show(next, true))
+      .receive('error', () => this.refuse());
     let retries = 0;
     const report = () => {
-      channel.push('reader', { csrf_token: token, automated: navigator.webdriver === true }).receive('error', ({ reason, retry_after_ms: wait }) => {
-        if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
-          retries += 1;
-          setTimeout(report, Math.min(Number(wait) || 1000, readAfterMs) + 50);
-        }
-      });
+      channel
+        .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
+        .receive('error', ({ reason, retry_after_ms: wait }) => {
+          if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
+            retries += 1;
+            setTimeout(report, Math.min(Number(wait) || 1000, readAfterMs) + 50);
+          }
+        });
     };
     afterVisibleTime(readAfterMs, report);
   }

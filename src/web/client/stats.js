@@ -36,11 +36,14 @@ async function refreshRow(slug) {
   if (!row) return;
   const [api, chart] = await Promise.all([
     fetch(`/api/posts/${encodeURIComponent(slug)}?days=${days}`).then((r) => (r.ok ? r.json() : undefined)),
-    fetch(`/stats/chart/${encodeURIComponent(slug)}.svg?days=${days}${tokenQuery}`).then((r) => (r.ok ? r.text() : undefined)),
+    fetch(`/stats/chart/${encodeURIComponent(slug)}.svg?days=${days}${tokenQuery}`).then((r) =>
+      r.ok ? r.text() : undefined,
+    ),
   ]);
   if (api) {
     setNumber(row.querySelector('.stat-today'), api.today);
-    if (api.total > Number(row.querySelector('.stat-total')?.dataset.count ?? '0')) setNumber(row.querySelector('.stat-total'), api.total);
+    if (api.total > Number(row.querySelector('.stat-total')?.dataset.count ?? '0'))
+      setNumber(row.querySelector('.stat-total'), api.total);
     if (typeof api.reading === 'number') setNumber(row.querySelector('.stat-reading'), api.reading);
   }
   if (chart) {
@@ -54,10 +57,13 @@ async function refreshRow(slug) {
 /** Bursts of pushes for one post cost one refresh. */
 function scheduleRefresh(slug) {
   if (pending.has(slug)) return;
-  pending.set(slug, setTimeout(() => {
-    pending.delete(slug);
-    refreshRow(slug).catch(() => undefined);
-  }, REFRESH_MS));
+  pending.set(
+    slug,
+    setTimeout(() => {
+      pending.delete(slug);
+      refreshRow(slug).catch(() => undefined);
+    }, REFRESH_MS),
+  );
 }
 
 const socket = new Socket('/live', { params: { _csrf_token: meta('csrf-token') } });
@@ -85,6 +91,7 @@ if (document.querySelector('.stat-reading')) {
   setInterval(async () => {
     const response = await fetch('/api/posts').catch(() => undefined);
     if (!response?.ok) return;
-    for (const post of (await response.json()).posts) setNumber(rows.get(post.slug)?.querySelector('.stat-reading'), post.reading);
+    for (const post of (await response.json()).posts)
+      setNumber(rows.get(post.slug)?.querySelector('.stat-reading'), post.reading);
   }, READING_POLL_MS);
 }

@@ -8,10 +8,13 @@ export function afterVisibleTime(ms, done) {
   const arm = () => {
     clearTimeout(timer);
     if (since === undefined) return;
-    timer = setTimeout(() => {
-      document.removeEventListener('visibilitychange', onChange);
-      done();
-    }, Math.max(0, ms - visibleMs));
+    timer = setTimeout(
+      () => {
+        document.removeEventListener('visibilitychange', onChange);
+        done();
+      },
+      Math.max(0, ms - visibleMs),
+    );
   };
   const onChange = () => {
     if (document.visibilityState === 'visible') {

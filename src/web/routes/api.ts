@@ -3,12 +3,24 @@ import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
 import type { FastifyInstance } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
-import { DEFAULT_PERIOD, dailySeries, findPage, parsePeriod, PERIODS, summarize, summarizeAll } from '../../stats/summary.js';
+import {
+  DEFAULT_PERIOD,
+  dailySeries,
+  findPage,
+  PERIODS,
+  parsePeriod,
+  summarize,
+  summarizeAll,
+} from '../../stats/summary.js';
 import type { DashboardDeps } from './deps.js';
 
 export async function apiRoutes(app: FastifyInstance, { deps }: { deps: DashboardDeps }): Promise<void> {
   const { config, signer } = deps;
-  await app.register(fastifyCors, { origin: config.embedOrigins.length > 0 ? [...config.embedOrigins] : false, methods: ['GET'], maxAge: 600 });
+  await app.register(fastifyCors, {
+    origin: config.embedOrigins.length > 0 ? [...config.embedOrigins] : false,
+    methods: ['GET'],
+    maxAge: 600,
+  });
   await app.register(fastifyEtag);
   // Clients may keep a copy but must revalidate: the ETag makes that a cheap 304.
   app.addHook('onSend', async (_request, reply) => {
@@ -22,7 +34,8 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return reply.code(404).send({ error: 'not_found' });
     const days = parsePeriod(request.query.days);
-    if (days === null) return reply.code(400).send({ error: 'bad_request', message: `days must be one of ${PERIODS.join(', ')}` });
+    if (days === null)
+      return reply.code(400).send({ error: 'bad_request', message: `days must be one of ${PERIODS.join(', ')}` });
     const period = days ?? DEFAULT_PERIOD;
     return { ...(await summarize(deps, page)), days: period, daily: await dailySeries(deps.store, slug, period) };
   });
@@ -35,13 +48,19 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
     void reply.header('cache-control', 'no-store');
     const origin = request.headers.origin;
     const { slug = '', path } = request.query;
-    if (origin === undefined || !config.embedOrigins.includes(origin)) return reply.code(403).send({ error: 'forbidden_origin' });
+    if (origin === undefined || !config.embedOrigins.includes(origin))
+      return reply.code(403).send({ error: 'forbidden_origin' });
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return reply.code(404).send({ error: 'not_found' });
     const site = deps.sites.get(slug);
     if (site && (site.origin !== origin || (typeof path === 'string' && path !== site.path))) {
       return reply.code(403).send({ error: 'forbidden_origin' });
     }
-    return { slug, token: signer.issue(`post:${slug}`), readAfterMs: config.readAfterMs, count: deps.counter.count(slug) ?? 0 };
+    return {
+      slug,
+      token: signer.issue(`post:${slug}`),
+      readAfterMs: config.readAfterMs,
+      count: deps.counter.count(slug) ?? 0,
+    };
   });
 }

@@ -9,22 +9,31 @@ import type { DashboardDeps } from './deps.js';
 const BADGE_CACHE = 'public, max-age=60';
 
 export async function badgeRoutes(app: FastifyInstance, { deps }: { deps: DashboardDeps }): Promise<void> {
-  app.get<{ Params: { slug: string }; Querystring: { style?: string; label?: string; digits?: string } }>('/counter/:slug.svg', (request, reply) => {
-    const { slug } = request.params;
-    const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    const count = page && deps.counter.count(slug);
-    if (!page || count === undefined) {
-      return reply.code(404).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('no such post');
-    }
-    const { style: rawStyle, label, digits } = request.query;
-    const style: BadgeStyle = (BADGE_STYLES as readonly string[]).includes(rawStyle ?? '') ? (rawStyle as BadgeStyle) : 'odometer';
-    const minDigits = /^\d$/.test(digits ?? '') ? Number(digits) : 6;
-    const body = badgeSvg({ count, style, label: typeof label === 'string' ? label : 'READERS', minDigits });
-    void reply
-      .type('image/svg+xml; charset=utf-8')
-      .header('cache-control', BADGE_CACHE)
-      // Helmet's same-origin default would stop <img> on other sites (and GitHub's image proxy) from showing it.
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .send(body);
-  });
+  app.get<{ Params: { slug: string }; Querystring: { style?: string; label?: string; digits?: string } }>(
+    '/counter/:slug.svg',
+    (request, reply) => {
+      const { slug } = request.params;
+      const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
+      const count = page && deps.counter.count(slug);
+      if (!page || count === undefined) {
+        return reply
+          .code(404)
+          .type('text/plain; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send('no such post');
+      }
+      const { style: rawStyle, label, digits } = request.query;
+      const style: BadgeStyle = (BADGE_STYLES as readonly string[]).includes(rawStyle ?? '')
+        ? (rawStyle as BadgeStyle)
+        : 'odometer';
+      const minDigits = /^\d$/.test(digits ?? '') ? Number(digits) : 6;
+      const body = badgeSvg({ count, style, label: typeof label === 'string' ? label : 'READERS', minDigits });
+      void reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', BADGE_CACHE)
+        // Helmet's same-origin default would stop <img> on other sites (and GitHub's image proxy) from showing it.
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .send(body);
+    },
+  );
 }

@@ -15,7 +15,11 @@ export interface DashboardDeps extends SummarySources {
 }
 
 /** Constant-time-enough check of `Authorization: Bearer <token>` (or `?token=` when allowed); true when no token is set. */
-export function authorized(expected: string | undefined, headers: Record<string, unknown>, queryToken?: unknown): boolean {
+export function authorized(
+  expected: string | undefined,
+  headers: Record<string, unknown>,
+  queryToken?: unknown,
+): boolean {
   if (expected === undefined) return true;
   const header = headers.authorization;
   const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : queryToken;

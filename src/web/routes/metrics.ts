@@ -9,8 +9,14 @@ export async function metricsRoutes(app: FastifyInstance, { deps }: { deps: Dash
   app.addHook('onClose', async () => metrics.close());
   app.get('/metrics', async (request, reply) => {
     if (!authorized(deps.config.metricsToken, request.headers)) {
-      return reply.code(HTTP_ERRORS.unauthorized.status).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      return reply
+        .code(HTTP_ERRORS.unauthorized.status)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized' });
     }
-    return reply.type(metrics.contentType()).header('cache-control', 'no-store').send(await metrics.text());
+    return reply
+      .type(metrics.contentType())
+      .header('cache-control', 'no-store')
+      .send(await metrics.text());
   });
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ERRORS } from '../../errors.js';
 import { isValidSlug } from '../../posts/post.js';
-import { DEFAULT_PERIOD, dailySeries, findPage, parsePeriod, type Period, summarizeAll } from '../../stats/summary.js';
+import { DEFAULT_PERIOD, dailySeries, findPage, type Period, parsePeriod, summarizeAll } from '../../stats/summary.js';
 import { layout } from '../views/pages.js';
 import { dailyChartSvg } from '../views/stats-chart.js';
 import { statsPage } from '../views/stats-page.js';
@@ -10,13 +10,19 @@ import { authorized, type DashboardDeps } from './deps.js';
 
 type StatsRequest = FastifyRequest<{ Querystring: { days?: string; token?: string } }>;
 
-export async function statsRoutes(app: FastifyInstance, { deps, siteTitle }: { deps: DashboardDeps; siteTitle: string }): Promise<void> {
+export async function statsRoutes(
+  app: FastifyInstance,
+  { deps, siteTitle }: { deps: DashboardDeps; siteTitle: string },
+): Promise<void> {
   const { config, signer, store } = deps;
 
   /** The period asked for, or undefined after answering 401/400 itself. */
   function gate(request: StatsRequest, reply: FastifyReply): Period | undefined {
     if (!authorized(config.statsToken, request.headers, request.query.token)) {
-      void reply.code(HTTP_ERRORS.unauthorized.status).type('text/plain; charset=utf-8').send('This dashboard needs ?token= (STATS_TOKEN).');
+      void reply
+        .code(HTTP_ERRORS.unauthorized.status)
+        .type('text/plain; charset=utf-8')
+        .send('This dashboard needs ?token= (STATS_TOKEN).');
       return undefined;
     }
     const period = parsePeriod(request.query.days);
@@ -33,13 +39,24 @@ export async function statsRoutes(app: FastifyInstance, { deps, siteTitle }: { d
     if (period === undefined) return reply;
     const summaries = await summarizeAll(deps);
     const rows = await Promise.all(
-      summaries.map(async (summary) => ({ summary, chartSvg: dailyChartSvg(await dailySeries(store, summary.slug, period), { title: summary.title }) })),
+      summaries.map(async (summary) => ({
+        summary,
+        chartSvg: dailyChartSvg(await dailySeries(store, summary.slug, period), { title: summary.title }),
+      })),
     );
-    const tokenQuery = config.statsToken && typeof request.query.token === 'string' ? `&token=${encodeURIComponent(request.query.token)}` : '';
+    const tokenQuery =
+      config.statsToken && typeof request.query.token === 'string'
+        ? `&token=${encodeURIComponent(request.query.token)}`
+        : '';
     const body = statsPage(rows, period, tokenQuery);
-    return reply.type('text/html; charset=utf-8').send(
-      layout({ title: 'Stats', siteTitle, token: signer.issue('stats'), live: 'posts', script: '/assets/stats.js' }, body),
-    );
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        layout(
+          { title: 'Stats', siteTitle, token: signer.issue('stats'), live: 'posts', script: '/assets/stats.js' },
+          body,
+        ),
+      );
   });
 
   app.get<{ Params: { slug: string } }>('/stats/chart/:slug.svg', async (request, reply) => {
@@ -48,6 +65,8 @@ export async function statsRoutes(app: FastifyInstance, { deps, siteTitle }: { d
     const { slug } = request.params;
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return reply.code(404).type('text/plain; charset=utf-8').send('no such post');
-    return reply.type('image/svg+xml; charset=utf-8').send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));
+    return reply
+      .type('image/svg+xml; charset=utf-8')
+      .send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));
   });
 }

@@ -1,6 +1,6 @@
 // Server-rendered pages: layout, index, post, 404 and "how we count"; the live script only updates numbers.
 import type { Post } from '../../posts/post.js';
-import { formatCount, formatDate, html, raw, type RawHtml } from './html.js';
+import { formatCount, formatDate, html, type RawHtml, raw } from './html.js';
 
 export interface PageMeta {
   readonly title: string;
@@ -16,7 +16,8 @@ export interface PageMeta {
 }
 
 export function layout(meta: PageMeta, body: RawHtml): string {
-  return `<!doctype html>${html`<html lang="en">
+  return `<!doctype html>${
+    html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -46,7 +47,8 @@ ${body}
 </main>
 <footer class="site"><a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/how-we-count">How we count readers</a></footer>
 </body>
-</html>`.value}`;
+</html>`.value
+  }`;
 }
 
 function tagList(tags: readonly string[]): RawHtml {

@@ -26,9 +26,11 @@ export function dailyChartSvg(series: readonly DailyCount[], options: ChartOptio
     })
     .join('');
   const title = escapeHtml(`${options.title}: ${sum} reads in ${series.length} days`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}" data-days="${series.length}" data-max="${max}">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}" data-days="${series.length}" data-max="${max}">` +
     `<title>${title}</title>` +
     `<line x1="0" y1="${height - 0.5}" x2="${width}" y2="${height - 0.5}" stroke="currentColor" stroke-opacity="0.3"/>` +
     `<text x="0" y="9" font-size="9" fill="currentColor" fill-opacity="0.6">max ${max}/day</text>` +
-    `<g fill="currentColor" class="bars">${bars}</g></svg>`;
+    `<g fill="currentColor" class="bars">${bars}</g></svg>`
+  );
 }

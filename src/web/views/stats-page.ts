@@ -1,7 +1,7 @@
 // The /stats dashboard body: one row per counted page with total, today, reading now and the per-day chart.
 import type { PageSummary, Period } from '../../stats/summary.js';
 import { PERIODS } from '../../stats/summary.js';
-import { formatCount, html, raw, type RawHtml } from './html.js';
+import { formatCount, html, type RawHtml, raw } from './html.js';
 
 export interface StatsRow {
   readonly summary: PageSummary;
@@ -10,7 +10,9 @@ export interface StatsRow {
 
 export function statsPage(rows: readonly StatsRow[], period: Period, tokenQuery: string): RawHtml {
   const periodLinks = PERIODS.map((days) =>
-    days === period ? html`<strong aria-current="page">${days} days</strong>` : html`<a href="/stats?days=${days}${tokenQuery}">${days} days</a>`,
+    days === period
+      ? html`<strong aria-current="page">${days} days</strong>`
+      : html`<a href="/stats?days=${days}${tokenQuery}">${days} days</a>`,
   );
   const showReading = rows.some((row) => row.summary.reading !== undefined);
   const totalAll = rows.reduce((sum, row) => sum + row.summary.total, 0);
