@@ -15,6 +15,20 @@ export interface Post {
   readonly readingMinutes: number;
   /** Absolute path of the source file, for error messages and watching. */
   readonly file: string;
+  /** `page` (front matter `layout: page` / `type: page`): served at `/<slug>`, kept out of the index, feeds and tags. */
+  readonly kind?: 'post' | 'page';
+  /** Old URL paths (each starting with `/`) that redirect here with 301: `aliases`, `redirect_from`, `permalink`. */
+  readonly aliases?: readonly string[];
+  /** Front matter `image` (or `cover`) as written: a URL, or a path relative to the site or to the post's folder. */
+  readonly image?: string;
+  /** The date as the author wrote it (e.g. `2013-05-12 14:45:00 +0200`), shown without a shift to UTC. */
+  readonly dateText?: string;
+  /** For a page bundle (`posts/<name>/index.md`): the folder whose other files are served next to the post. */
+  readonly bundleDir?: string;
+  /** Markdown before `<!--more-->`, when the post marks its excerpt. */
+  readonly excerpt?: string;
+  /** Front matter `ghosts: false` turns reader ghosts off for this post. */
+  readonly ghosts?: boolean;
 }
 
 /** What a post file that could not be used produces instead of a Post. */
