@@ -1,15 +1,9 @@
 // Every error code readcount can emit, in one place, so docs and behaviour cannot drift apart.
 
-export interface ErrorInfo {
-  readonly code: string;
-  readonly message: string;
-  /** Websocket close code when the error ends a live connection. */
-  readonly closeCode?: number;
-}
-
 /** Reasons sent in `phx_reply` `{status: "error", response: {reason}}` on the live socket. */
 export const LIVE_REPLY_ERRORS = {
-  unmatched_topic: 'The topic is not one the server knows, or the push came before a join.',
+  // Phoenix's own wording (a Phoenix client may match on it); the reply's join_ref is null.
+  'unmatched topic': 'The topic is not one the server knows, or the push came before a join.',
   unknown_post: 'The topic names a post that does not exist (no counter is created for it).',
   invalid_token: 'The page-view token is missing, malformed, forged, expired or for another post.',
   token_replayed: 'This page view has already been counted.',
@@ -17,7 +11,7 @@ export const LIVE_REPLY_ERRORS = {
   repeat_visitor: 'This visitor was already counted for this post today (COUNT_MODE=unique-daily).',
   bot: 'The client identified itself as a bot or as an automated browser.',
   dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
-  too_many_channels: 'The socket already joined LIVE_MAX_CHANNELS topics.',
+  'too many channels joined': "The socket already joined LIVE_MAX_CHANNELS topics (Phoenix's wording).",
   rate_limited: 'The socket sent more than LIVE_MAX_MSGS_PER_SEC messages in one second.',
   unknown_event: 'The channel does not handle this event.',
 } as const satisfies Record<string, string>;
@@ -54,6 +48,10 @@ export const HTTP_ERRORS = {
     message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.',
   },
   invalid_token: { status: 403, message: 'Websocket upgrade without a valid `_csrf_token` connect param.' },
+  unsupported_version: {
+    status: 403,
+    message: 'Websocket upgrade whose `vsn` (1.0.0 when missing) is not 2.0.x: only the V2 JSON serializer is served.',
+  },
   too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
   shutting_down: { status: 503, message: 'The server is shutting down; the client reconnects to another instance.' },
   rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },

@@ -5,21 +5,24 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
+import { CountingService } from './counting/counting-service.js';
+import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
+import { PostPusher } from './counting/post-pusher.js';
+import { ReadCounter } from './counting/read-counter.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
+import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
-import { ClusterPresence } from './live/cluster-presence.js';
 import { LiveServer } from './live/live-server.js';
-import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
-import { LocalPresence, type Presence } from './live/presence.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
 import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
+import { ClusterPresence } from './presence/cluster-presence.js';
+import { LocalPresence, type Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis/backend.js';
-import { ReadCounter } from './store/read-counter.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
@@ -112,7 +115,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const store = redis?.store ?? openSqlite(config);
   const telemetry = options.telemetry ?? new Telemetry();
   redis?.watchDrops(telemetry);
-  // :telemetry's contract: a handler that throws is detached and reported; a detached counter must be loud.
+  // :telemetry's contract: a handler that throws is detached and reported. Counting never rides on a handler (it is
+  // called directly), so this only tells the operator that an observer (metrics, receipts, their own) went quiet.
   telemetry.attach(
     'readcount.handler-failures',
     HANDLER_FAILURE_EVENT,
@@ -137,24 +141,28 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
   // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
-  const presenceOptions = {
+  const readingIntervalMs = Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS);
+  // The one pusher per post: counts and "reading now" (cluster-wide with Redis) to this process's viewers.
+  const pusher = new PostPusher({
     pubsub,
-    pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS),
-    timeoutMs: config.presenceTimeoutMs,
-  };
-  const localPresence = redis ? undefined : new LocalPresence(presenceOptions);
-  const presence: Presence = localPresence ?? new ClusterPresence(presenceOptions);
+    telemetry,
+    pushIntervalMs: config.pushIntervalMs,
+    readingIntervalMs,
+    viewersPerPushInterval: config.pushViewersPerInterval,
+    reading: (slug) => presence.reading(slug),
+  });
+  const onChange = (slug: string) => pusher.readingChanged(slug);
+  const presence: Presence = redis
+    ? new ClusterPresence({ pubsub, syncIntervalMs: readingIntervalMs, timeoutMs: config.presenceTimeoutMs, onChange })
+    : new LocalPresence({ onChange });
   await presence.start();
   const counter = new ReadCounter({
     store,
     pubsub,
     telemetry,
-    pushIntervalMs: config.pushIntervalMs,
-    viewersPerPushInterval: config.pushViewersPerInterval,
+    pusher,
     commitDelayMs: config.commitDelayMs,
     maxPendingReads: config.pendingReadsMax,
-    // One instance: "reading now" rides on count pushes. In a cluster each process pushes its own (see ReadingNow).
-    ...(localPresence ? { readingNow: localPresence } : {}),
   });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
@@ -183,26 +191,38 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const policy = new ReadPolicy({ signer, claims, ...config });
   const receipts = new Receipts(telemetry);
+  const counting = new CountingService({ policy, counter, telemetry });
   const live = new LiveServer({
     signer,
     pubsub,
     telemetry,
     allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
-    routes: [
-      new PostChannelRoute({
-        library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
-        counter,
-        policy,
-        telemetry,
-        viewMemoryMs: config.tokenMaxAgeMs,
-        presence,
-      }),
-      new IndexChannelRoute({
-        counter,
-        telemetry,
-        listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined,
-      }),
+    channels: [
+      {
+        pattern: POST_TOPIC_PATTERN,
+        route: new PostChannelRoute({
+          library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
+          counter,
+          counting,
+          telemetry,
+          viewMemoryMs: config.tokenMaxAgeMs,
+          presence,
+        }),
+      },
+      {
+        pattern: POSTS_TOPIC,
+        route: new IndexChannelRoute({
+          counter,
+          telemetry,
+          listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined,
+        }),
+      },
     ],
+    onRefusedUpgrade: (pageView, code) => {
+      const slug = slugOfTopic(pageView.page);
+      // The token is genuine, so the post's receipt shows a reader turned away.
+      if (slug !== undefined) counting.refused(slug, code);
+    },
     limits: {
       maxChannels: config.liveMaxChannels,
       maxMsgsPerSec: config.liveMaxMsgsPerSec,
@@ -246,6 +266,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await watcher?.close();
       await app.close();
       await counter.close();
+      pusher.close();
       receipts.close();
       await presence.close();
       await pubsub.close();

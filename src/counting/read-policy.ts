@@ -4,8 +4,9 @@ import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
 import type { SocketInfo } from '../live/channel.js';
 import type { TokenSigner } from '../live/token.js';
-import { utcDay } from '../store/store.js';
+import { DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
+import { postTopic } from './topics.js';
 
 export interface ReadPolicyOptions {
   readonly signer: TokenSigner;
@@ -28,8 +29,6 @@ export interface ReadAttempt {
 
 export type ReadDecision = { ok: true } | { ok: false; reason: LiveReplyError; retryAfterMs?: number };
 
-const DAY_MS = 86_400_000;
-
 /** isbot's list, plus no User-Agent at all: every browser sends one, bare scripts (curl -H, ws) often do not. */
 export const isAutomatedAgent = (userAgent: string): boolean => userAgent.trim() === '' || isbot(userAgent);
 
@@ -44,7 +43,7 @@ export class ReadPolicy {
   async decide(attempt: ReadAttempt): Promise<ReadDecision> {
     const { slug, socket, payload } = attempt;
     const check = this.options.signer.verify(payload.csrf_token);
-    if (!check.ok || check.pageView.page !== `post:${slug}`) return { ok: false, reason: 'invalid_token' };
+    if (!check.ok || check.pageView.page !== postTopic(slug)) return { ok: false, reason: 'invalid_token' };
     // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
     if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
     const waited = this.now() - attempt.firstJoinedAt;

@@ -2,9 +2,9 @@
 import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 export interface PageView {
-  /** What the token was issued for: `post:<slug>` or `index`. */
+  /** What the token was issued for (a topic or page name the app chooses). */
   readonly page: string;
-  /** Random id of this page load; a read is counted at most once per view. */
+  /** Random id of this page load. */
   readonly view: string;
   /** Server clock when the page was rendered (ms). */
   readonly issuedAt: number;

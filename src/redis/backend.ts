@@ -65,7 +65,7 @@ export class RedisBackend {
   watchDrops(telemetry: Telemetry): void {
     telemetry.attach(
       'readcount.redis-backend',
-      EVENTS.storeError,
+      EVENTS.readsDropped,
       (_event, measurements) => {
         const dropped = measurements.dropped ?? 0;
         if (dropped === 0) return;

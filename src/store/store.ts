@@ -49,6 +49,8 @@ export interface CounterStore {
   close(): Promise<void>;
 }
 
+export const DAY_MS = 86_400_000;
+
 export function utcDay(at: Date | number): string {
   return new Date(at).toISOString().slice(0, 10);
 }

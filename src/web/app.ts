@@ -14,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config.js';
+import type { ReadCounter } from '../counting/read-counter.js';
 import type { Receipts } from '../counting/receipts.js';
 import { HTTP_ERRORS } from '../errors.js';
 import type { LiveServer } from '../live/live-server.js';
@@ -21,7 +22,6 @@ import type { TokenSigner } from '../live/token.js';
 import type { PostLibrary } from '../posts/library.js';
 import type { Post } from '../posts/post.js';
 import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
-import type { ReadCounter } from '../store/read-counter.js';
 import { registerFeed } from './feed.js';
 import { SplicedPages } from './page-splice.js';
 import type { DashboardDeps } from './routes/deps.js';

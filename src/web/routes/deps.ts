@@ -1,8 +1,8 @@
 // What the dashboard, API, badge, metrics and embed routes need from the composition root.
 import type { Config } from '../../config.js';
+import type { ReadCounter } from '../../counting/read-counter.js';
 import type { TokenSigner } from '../../live/token.js';
 import type { SummarySources } from '../../stats/summary.js';
-import type { ReadCounter } from '../../store/read-counter.js';
 import type { CounterStore } from '../../store/store.js';
 import type { Telemetry } from '../../telemetry/telemetry.js';
 

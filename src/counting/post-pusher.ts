@@ -1,0 +1,171 @@
+// The one pusher per post: everything this process pushes to a post's viewers (count, "reading now") goes out here.
+import type { PubSub } from '../pubsub/pubsub.js';
+import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import { POSTS_TOPIC, postTopic } from './topics.js';
+
+export interface PostPusherOptions {
+  readonly pubsub: PubSub;
+  readonly telemetry: Telemetry;
+  /** A count push goes out at most once per interval per post; the last one always carries the exact total. */
+  readonly pushIntervalMs: number;
+  /** A push for a change of "reading now" alone waits this long after the change and after the last push. */
+  readonly readingIntervalMs: number;
+  /**
+   * Viewers of one post per interval step: a post with more viewers than this gets proportionally fewer pushes
+   * (e.g. 10,000 viewers at 5,000 → one push per 2 intervals), so fan-out cannot starve the event loop.
+   */
+  readonly viewersPerPushInterval?: number;
+  /** "Reading now" for a post, across every process; without it pushes carry the count alone. */
+  readonly reading?: (slug: string) => number;
+  readonly now?: () => number;
+}
+
+/** The wait between pushes to a post with `viewers` live viewers: one interval per `viewersPerInterval` of them. */
+export function countPushInterval(viewers: number, intervalMs: number, viewersPerInterval = Infinity): number {
+  return intervalMs * Math.max(1, Math.ceil(viewers / viewersPerInterval));
+}
+
+/**
+ * What this process's viewers of one post were last sent and what they should see now. One object per post with
+ * viewers or pending pushes; a new kind of push (e.g. reader ghosts) is one more pair of fields here.
+ */
+interface PostState {
+  /** The highest committed total known here (committed by this process or relayed from another); kept per post, never lowered. */
+  count: number;
+  sentCount: number;
+  /** The highest total this process committed itself; only those go out on the index topic to other processes. */
+  ownCount: number;
+  sentOwnCount: number;
+  /** When "reading now" last changed without being pushed since (undefined: nothing to push). */
+  readingChangedAt: number | undefined;
+  sentReading: number;
+  lastSentAt: number;
+  dueAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** Every push to a post's topic carries its whole latest state, so an older one still going out can stop. */
+const SUPERSEDED = ['count', 'presence'] as const;
+const SUPERSEDED_BY_PRESENCE = ['presence'] as const;
+
+/**
+ * Guarantees: a total is pushed only once committed (callers pass committed totals only); a post's pushes never go
+ * down; one throttle per post covers every kind of push, and large audiences stretch it (`viewersPerPushInterval`);
+ * pushes to a post's topic are local to this process (each process's pusher serves its own viewers, from totals it
+ * committed or heard relayed), so a relayed total is never cut short by a local push. A change never pushes
+ * synchronously except a count due at once (a join's reply goes out before the push its own arrival caused).
+ */
+export class PostPusher {
+  private readonly posts = new Map<string, PostState>();
+  private readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly options: PostPusherOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** This process committed `total` for `slug`. */
+  committed(slug: string, total: number): void {
+    const state = this.state(slug);
+    state.ownCount = Math.max(state.ownCount, total);
+    this.countKnown(slug, state, total);
+  }
+
+  /** Another process committed `total` for `slug` (heard on the index topic). */
+  relayed(slug: string, total: number): void {
+    this.countKnown(slug, this.state(slug), total);
+  }
+
+  /** "Reading now" for `slug` may have changed (a viewer came or went, here or on another process). */
+  readingChanged(slug: string): void {
+    if (this.closed) return;
+    const state = this.state(slug);
+    const now = this.now();
+    state.readingChangedAt ??= now;
+    const { readingIntervalMs } = this.options;
+    // Trailing, like Phoenix.Tracker's broadcast period: a crowd arriving is one push, and a count committed meanwhile
+    // carries the number instead.
+    this.schedule(slug, state, Math.max(state.readingChangedAt, state.lastSentAt) + readingIntervalMs);
+  }
+
+  /** Sends every push that is waiting for its interval now (shutdown, tests). */
+  flushAll(): void {
+    for (const [slug, state] of this.posts) if (state.timer) this.flush(slug, state);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const state of this.posts.values()) clearTimeout(state.timer);
+    this.posts.clear();
+  }
+
+  private state(slug: string): PostState {
+    let state = this.posts.get(slug);
+    if (!state) {
+      state = {
+        count: 0,
+        sentCount: 0,
+        ownCount: 0,
+        sentOwnCount: 0,
+        readingChangedAt: undefined,
+        sentReading: 0,
+        lastSentAt: -Infinity,
+        dueAt: Infinity,
+        timer: undefined,
+      };
+      this.posts.set(slug, state);
+    }
+    return state;
+  }
+
+  private countKnown(slug: string, state: PostState, total: number): void {
+    if (this.closed) return;
+    state.count = Math.max(state.count, total);
+    if (state.count <= state.sentCount && state.ownCount <= state.sentOwnCount) return;
+    const viewers = this.options.pubsub.subscriberCount(postTopic(slug));
+    const interval = countPushInterval(viewers, this.options.pushIntervalMs, this.options.viewersPerPushInterval);
+    this.schedule(slug, state, state.lastSentAt + interval, true);
+  }
+
+  /** `now`: may push synchronously when due (a commit's announcement; never a join's own arrival). */
+  private schedule(slug: string, state: PostState, dueAt: number, now = false): void {
+    if (state.timer && state.dueAt <= dueAt) return;
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    const wait = dueAt - this.now();
+    if (wait <= 0 && now) return this.flush(slug, state);
+    state.dueAt = dueAt;
+    state.timer = setTimeout(() => this.flush(slug, state), Math.max(0, wait));
+    state.timer.unref();
+  }
+
+  private flush(slug: string, state: PostState): void {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    state.dueAt = Infinity;
+    if (this.closed) return;
+    const { pubsub, telemetry, reading } = this.options;
+    const topic = postTopic(slug);
+    const now = reading ? reading(slug) : 0;
+    const countDue = state.count > state.sentCount;
+    if (countDue) {
+      state.sentCount = state.count;
+      pubsub.localBroadcast(topic, 'count', reading ? { count: state.count, reading: now } : { count: state.count }, {
+        supersedes: SUPERSEDED,
+      });
+      state.sentReading = now;
+      state.lastSentAt = this.now();
+      telemetry.execute(EVENTS.broadcast, { count: state.count }, { slug });
+    } else if (reading && state.readingChangedAt !== undefined && now !== state.sentReading) {
+      pubsub.localBroadcast(topic, 'presence', { reading: now }, { supersedes: SUPERSEDED_BY_PRESENCE });
+      state.sentReading = now;
+      state.lastSentAt = this.now();
+    }
+    state.readingChangedAt = undefined;
+    if (state.ownCount > state.sentOwnCount) {
+      // Other processes' pushers and caches learn this total here, throttled with the post's own pushes.
+      state.sentOwnCount = state.ownCount;
+      pubsub.broadcast(POSTS_TOPIC, 'count', { slug, count: state.count });
+    }
+  }
+}
