@@ -22,7 +22,7 @@ import { watchPosts } from './posts/watch.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
-import type { RedisBackend } from './redis/backend.js';
+import type { RedisBackend } from './redis-backend.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
@@ -109,7 +109,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   // With REDIS_URL, counts, once-only claims, the signing key and pubsub live in Redis, shared by every instance.
   // The Redis client is loaded only when used: a single-instance blog should not pay its import at start.
   const redis: RedisBackend | undefined = config.redisUrl
-    ? await (await import('./redis/backend.js')).RedisBackend.open(config, log)
+    ? await (await import('./redis-backend.js')).RedisBackend.open(config, log)
     : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
   const store = redis?.store ?? openSqlite(config);

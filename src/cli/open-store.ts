@@ -1,7 +1,7 @@
 // Opens the same counter store `serve` uses (REDIS_URL, else DATA_DIR/readcount.db) for the offline commands.
 import type { Config } from '../config.js';
 import { openSqlite, prepareDataDir } from '../readcount.js';
-import { RedisBackend } from '../redis/backend.js';
+import { RedisBackend } from '../redis-backend.js';
 import type { CounterStore } from '../store/store.js';
 
 export interface OpenedStore {

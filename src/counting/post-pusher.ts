@@ -36,8 +36,8 @@ interface PostState {
   /** The highest total this process committed itself; only those go out on the index topic to other processes. */
   ownCount: number;
   sentOwnCount: number;
-  /** When "reading now" last changed without being pushed since (undefined: nothing to push). */
-  readingChangedAt: number | undefined;
+  /** "Reading now" may have changed since the last push. */
+  readingChanged: boolean;
   sentReading: number;
   lastSentAt: number;
   dueAt: number;
@@ -80,12 +80,8 @@ export class PostPusher {
   readingChanged(slug: string): void {
     if (this.closed) return;
     const state = this.state(slug);
-    const now = this.now();
-    state.readingChangedAt ??= now;
-    const { readingIntervalMs } = this.options;
-    // Trailing, like Phoenix.Tracker's broadcast period: a crowd arriving is one push, and a count committed meanwhile
-    // carries the number instead.
-    this.schedule(slug, state, Math.max(state.readingChangedAt, state.lastSentAt) + readingIntervalMs);
+    state.readingChanged = true;
+    this.schedule(slug, state, state.lastSentAt + this.options.readingIntervalMs);
   }
 
   /** Sends every push that is waiting for its interval now (shutdown, tests). */
@@ -107,7 +103,7 @@ export class PostPusher {
         sentCount: 0,
         ownCount: 0,
         sentOwnCount: 0,
-        readingChangedAt: undefined,
+        readingChanged: false,
         sentReading: 0,
         lastSentAt: -Infinity,
         dueAt: Infinity,
@@ -127,7 +123,7 @@ export class PostPusher {
     this.schedule(slug, state, state.lastSentAt + interval, true);
   }
 
-  /** `now`: may push synchronously when due (a commit's announcement; never a join's own arrival). */
+  /** `now`: may push synchronously when due (a commit's announcement); a join's own arrival never does. */
   private schedule(slug: string, state: PostState, dueAt: number, now = false): void {
     if (state.timer && state.dueAt <= dueAt) return;
     clearTimeout(state.timer);
@@ -135,8 +131,16 @@ export class PostPusher {
     const wait = dueAt - this.now();
     if (wait <= 0 && now) return this.flush(slug, state);
     state.dueAt = dueAt;
-    state.timer = setTimeout(() => this.flush(slug, state), Math.max(0, wait));
-    state.timer.unref();
+    // From the timer, the push waits one more turn behind the work already queued for the check phase: a commit that
+    // was under way when a viewer arrived (its reads queued first) then announces first, and carries the number.
+    const timer = setTimeout(
+      () => {
+        setImmediate(() => state.timer === timer && this.flush(slug, state));
+      },
+      Math.max(0, wait),
+    );
+    timer.unref();
+    state.timer = timer;
   }
 
   private flush(slug: string, state: PostState): void {
@@ -156,12 +160,12 @@ export class PostPusher {
       state.sentReading = now;
       state.lastSentAt = this.now();
       telemetry.execute(EVENTS.broadcast, { count: state.count }, { slug });
-    } else if (reading && state.readingChangedAt !== undefined && now !== state.sentReading) {
+    } else if (reading && state.readingChanged && now !== state.sentReading) {
       pubsub.localBroadcast(topic, 'presence', { reading: now }, { supersedes: SUPERSEDED_BY_PRESENCE });
       state.sentReading = now;
       state.lastSentAt = this.now();
     }
-    state.readingChangedAt = undefined;
+    state.readingChanged = false;
     if (state.ownCount > state.sentOwnCount) {
       // Other processes' pushers and caches learn this total here, throttled with the post's own pushes.
       state.sentOwnCount = state.ownCount;

@@ -42,7 +42,7 @@ export interface LiveServerOptions {
   readonly limits: LiveLimits;
   /** Origins besides the request's own host that may open the socket (e.g. embeds). */
   readonly allowedOrigins: readonly string[];
-  /** Told when a genuine token's upgrade is refused by a limit (its page was one we served: the app may record it). */
+  /** Told when a genuine token's upgrade is refused by a limit (its page is one the app served, so it may record it). */
   readonly onRefusedUpgrade?: (pageView: PageView, code: HttpErrorCode) => void;
 }
 
@@ -85,11 +85,11 @@ export class LiveServer {
     const vsn = query?.vsn ?? '1.0.0';
     if (typeof vsn !== 'string' || !SUPPORTED_VSN.test(vsn)) return { ok: false, code: 'unsupported_version' };
     const token = query?._csrf_token;
-    // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; channels decide what expiry refuses.
+    // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; channels decide what an expired token may not do.
     const check = this.options.signer.verify(token, { allowExpired: true });
     if (!check.ok) return { ok: false, code: 'invalid_token' };
     if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
-      // The token is genuine, so its page is one we served: the app may show readers turned away.
+      // The token is genuine, so its page is one we served: the app may show the refusal.
       this.options.onRefusedUpgrade?.(check.pageView, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }

@@ -1,10 +1,10 @@
 // Everything readcount keeps in Redis when REDIS_URL is set, opened together, watched together (healthz, logs), closed together.
-import type { Config } from '../config.js';
-import { RedisClaims, sharedSecretKey } from '../counting/redis-claims.js';
-import { RedisPubSubAdapter } from '../pubsub/redis-adapter.js';
-import { RedisStore } from '../store/redis-store.js';
-import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { closeRedis, connectRedis, type RedisClient, redactUrl } from './connection.js';
+import type { Config } from './config.js';
+import { RedisClaims, sharedSecretKey } from './counting/redis-claims.js';
+import { RedisPubSubAdapter } from './pubsub/redis-adapter.js';
+import { closeRedis, connectRedis, type RedisClient, redactUrl } from './redis/connection.js';
+import { RedisStore } from './store/redis-store.js';
+import { EVENTS, type Telemetry } from './telemetry/telemetry.js';
 
 export type BackendLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 
