@@ -409,6 +409,23 @@ describe('ReadCounter', () => {
     );
   });
 
+  test('a failed commit and dropped reads are two different events, each meaning one thing', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { retryMs: 60_000, maxPendingReads: 1 });
+    const events: string[] = [];
+    r.telemetry.attach(
+      'test.kinds',
+      [EVENTS.commitFailed, EVENTS.readsDropped],
+      (event, measurements) => events.push(`${event.join('.')} ${JSON.stringify(measurements)}`),
+      null,
+    );
+    store.failNext = 1;
+    read(r);
+    await until(() => events.length === 1, 'the failed commit');
+    read(r);
+    assert.deepEqual(events, ['readcount.store.error {"pending":1}', 'readcount.read.dropped {"dropped":1}']);
+  });
+
   test('the buffer bound holds with a store that has no discard hook (SQLite, memory)', async () => {
     const store = new MemoryStore();
     assert.equal('discard' in store, false, 'this test is about stores without the hook');
