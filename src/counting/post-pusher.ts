@@ -81,7 +81,7 @@ export class PostPusher {
     if (this.closed) return;
     const state = this.state(slug);
     state.readingChanged = true;
-    this.schedule(slug, state, state.lastSentAt + this.options.readingIntervalMs);
+    this.schedule(slug, state, state.lastSentAt + Math.max(this.options.readingIntervalMs, this.interval(slug)));
   }
 
   /** Sends every push that is waiting for its interval now (shutdown, tests). */
@@ -118,9 +118,13 @@ export class PostPusher {
     if (this.closed) return;
     state.count = Math.max(state.count, total);
     if (state.count <= state.sentCount && state.ownCount <= state.sentOwnCount) return;
+    this.schedule(slug, state, state.lastSentAt + this.interval(slug), true);
+  }
+
+  /** The one rule for large audiences: the post's throttle stretches with its viewers on this process. */
+  private interval(slug: string): number {
     const viewers = this.options.pubsub.subscriberCount(postTopic(slug));
-    const interval = countPushInterval(viewers, this.options.pushIntervalMs, this.options.viewersPerPushInterval);
-    this.schedule(slug, state, state.lastSentAt + interval, true);
+    return countPushInterval(viewers, this.options.pushIntervalMs, this.options.viewersPerPushInterval);
   }
 
   /** `now`: may push synchronously when due (a commit's announcement); a join's own arrival never does. */

@@ -5,7 +5,8 @@ import type { HttpErrorCode } from '../errors.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { ChannelSpec } from './channel.js';
-import { intern, LiveConnection, liveClock } from './connection.js';
+import { LiveConnection } from './connection.js';
+import { intern, liveClock } from './small-values.js';
 import type { PageView, TokenSigner } from './token.js';
 
 export interface LiveLimits {
