@@ -19,11 +19,13 @@ import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis/backend.js';
+import { watchSiteFile } from './site-file-watch.js';
 import { ReadCounter } from './store/read-counter.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
+import { Site } from './web/site.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
 /** Creating counters for new posts is retried with doubling waits up to this (a Redis outage can last). */
@@ -38,6 +40,7 @@ export interface Readcount {
   readonly pubsub: PubSub;
   readonly library: PostLibrary;
   readonly live: LiveServer;
+  readonly site: Site;
   /** Closes sockets (1001), commits pending reads, closes the store; safe to call twice. */
   close(): Promise<void>;
 }
@@ -46,6 +49,8 @@ export interface ReadcountOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly watch?: boolean;
   readonly telemetry?: Telemetry;
+  /** Reads the settings again (flags, env, site file); given, readcount.yml is watched and the site identity reloaded. */
+  readonly rereadConfig?: () => Config;
 }
 
 export function prepareDataDir(dataDir: string): void {
@@ -178,16 +183,26 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     );
     if (changes.added.length > 0) addPosts(changes.added);
   });
-  const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchPosts(library, config.postsDir, {
+          onError: (error) => log('error', `reloading posts failed: ${error.message}`),
+        });
+  const site = new Site(config);
+  const siteWatcher =
+    options.watch === false || !options.rereadConfig || !config.configFile
+      ? undefined
+      : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const policy = new ReadPolicy({ signer, claims, ...config });
+  const policy = new ReadPolicy({ signer, claims, ...config, countBots: config.countBots === true });
   const receipts = new Receipts(telemetry);
   const live = new LiveServer({
     signer,
     pubsub,
     telemetry,
-    allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
+    allowedOrigins: config.embedOrigins,
     routes: [
       new PostChannelRoute({
         library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
@@ -222,6 +237,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     store,
     telemetry,
     sites,
+    site,
     reading: (slug) => presence.reading(slug),
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({
@@ -244,6 +260,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       stopped = true;
       live.close();
       await watcher?.close();
+      await siteWatcher?.close();
       await app.close();
       await counter.close();
       receipts.close();
@@ -254,5 +271,5 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await redis?.close(telemetry);
     })());
 
-  return { app, config, store, counter, telemetry, pubsub, library, live, close };
+  return { app, config, store, counter, telemetry, pubsub, library, live, site, close };
 }

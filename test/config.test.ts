@@ -65,7 +65,10 @@ describe('readConfig', () => {
   });
 
   test('env vars are parsed; flags win over env vars', () => {
-    const config = readConfig({ PORT: '8080', READ_AFTER_MS: '2500', COUNT_BOTS: 'yes' }, { port: '9090' });
+    const config = readConfig(
+      { PORT: '8080', READ_AFTER_MS: '2500', READCOUNT_TEST_COUNT_BOTS: 'yes' },
+      { port: '9090' },
+    );
     assert.equal(config.port, 9090);
     assert.equal(config.readAfterMs, 2500);
     assert.equal(config.countBots, true);
@@ -104,7 +107,7 @@ describe('readConfig', () => {
   test('other typed settings name themselves too', () => {
     assert.equal(configError(() => readConfig({ COUNT_MODE: 'sometimes' })).setting, 'COUNT_MODE');
     assert.equal(configError(() => readConfig({ LOG_LEVEL: 'loud' })).setting, 'LOG_LEVEL');
-    assert.equal(configError(() => readConfig({ COUNT_BOTS: 'maybe' })).setting, 'COUNT_BOTS');
+    assert.equal(configError(() => readConfig({ RESPECT_DNT: 'maybe' })).setting, 'RESPECT_DNT');
   });
 });
 
