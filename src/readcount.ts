@@ -1,7 +1,5 @@
 // Wires the parts together (store, telemetry, pubsub, posts, counting, live, web) and takes them apart again.
-import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
@@ -20,8 +18,8 @@ import { watchPosts } from './posts/watch.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis/backend.js';
 import { watchSiteFile } from './site-file-watch.js';
+import { loadSecretKey, openSqlite, prepareDataDir } from './store/data-dir.js';
 import { ReadCounter } from './store/read-counter.js';
-import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
@@ -51,43 +49,6 @@ export interface ReadcountOptions {
   readonly telemetry?: Telemetry;
   /** Reads the settings again (flags, env, site file); given, readcount.yml is watched and the site identity reloaded. */
   readonly rereadConfig?: () => Config;
-}
-
-export function prepareDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK | constants.R_OK);
-  } catch (error) {
-    throw new ConfigError(
-      'DATA_DIR',
-      `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-}
-
-/** The configured key, or one generated once and kept (mode 0600) in DATA_DIR so restarts keep open pages valid. */
-export function loadSecretKey(config: Config): string {
-  if (config.secretKey) return config.secretKey;
-  const file = join(config.dataDir, 'secret.key');
-  try {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-    throw new ConfigError('SECRET_KEY', `${file} holds fewer than 32 characters; delete it to generate a new key`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
-}
-
-export function openSqlite(config: Config): SqliteStore {
-  const file = join(config.dataDir, 'readcount.db');
-  try {
-    return new SqliteStore(file);
-  } catch (error) {
-    throw new ConfigError('DATA_DIR', `${file} cannot be opened as a readcount database (${(error as Error).message})`);
-  }
 }
 
 export async function createReadcount(config: Config, options: ReadcountOptions = {}): Promise<Readcount> {

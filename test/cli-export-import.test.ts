@@ -1,40 +1,16 @@
 // The CLI as users run it (a child process on a real SQLite DATA_DIR): stats, export → import round trips, GoatCounter CSV, bad rows, idempotence.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { cli } from './helpers/cli.js';
+import { dataDirSnapshot } from './helpers/snapshot.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...env };
-    delete childEnv.REDIS_URL;
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: childEnv }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function snapshot(dataDir: string) {
-  const store = new SqliteStore(join(dataDir, 'readcount.db'));
-  try {
-    return await store.exportAll();
-  } finally {
-    await store.close();
-  }
-}
+const snapshot = dataDirSnapshot;
 
 describe('CLI stats, export and import', () => {
   let root: string;

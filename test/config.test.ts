@@ -1,17 +1,14 @@
 // Settings: readConfig names the bad setting; `readcount serve` fails with one line and exit code 2, overwriting nothing.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Option } from 'commander';
 import { OPTIONS, readConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
-
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+import { cli } from './helpers/cli.js';
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -21,32 +18,6 @@ function configError(run: () => unknown): ConfigError {
     return error;
   }
   assert.fail('no error thrown');
-}
-
-/** Runs the real CLI (`src/cli.ts` through tsx) and collects its output and exit code. */
-function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`readcount ${args.join(' ')} did not exit within 30 s; stdout: ${stdout} stderr: ${stderr}`));
-    }, 30_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }
 
 const sha = async (file: string): Promise<string> =>

@@ -58,11 +58,11 @@ export function registerDataCommands(program: Command): void {
   withStoreFlags(program.command('stats').description('Show reads per post as a table.'))
     .addOption(new Option('--sort <key>', 'Sort by').choices(STATS_SORTS).default('total'))
     .action(async (flags: StoreFlags & { sort: StatsSort }) => {
-      const { store, close } = await openStore(configFrom(flags));
+      const store = await openStore(configFrom(flags), { create: false });
       try {
         process.stdout.write(formatStatsTable(await collectStats(store, flags.sort)));
       } finally {
-        await close();
+        await store.close();
       }
     });
 
@@ -70,7 +70,7 @@ export function registerDataCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'Output format').choices(['json', 'csv']).default('json'))
     .option('--output <file>', 'Write to this file instead of stdout')
     .action(async (flags: StoreFlags & { format: 'json' | 'csv'; output?: string }) => {
-      const { store, close } = await openStore(configFrom(flags));
+      const store = await openStore(configFrom(flags), { create: false });
       try {
         const counts = await store.exportAll();
         const text = flags.format === 'csv' ? exportCsv(counts) : exportJson(counts);
@@ -78,7 +78,7 @@ export function registerDataCommands(program: Command): void {
         else process.stdout.write(text);
         if (flags.output) process.stderr.write(`exported ${counts.length} posts to ${flags.output}\n`);
       } finally {
-        await close();
+        await store.close();
       }
     });
 
@@ -115,12 +115,12 @@ export function registerDataCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const { store, close } = await openStore(config);
+      const dryRun = flags.dryRun === true;
+      const store = await openStore(config, { create: !dryRun });
       try {
-        const dryRun = flags.dryRun === true;
         process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
       } finally {
-        await close();
+        await store.close();
       }
     });
 }
