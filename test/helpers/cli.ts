@@ -3,6 +3,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Resolved here, so a child started in another working directory (a blog folder) still finds it. */
+const TSX = import.meta.resolve('tsx');
 
 export interface CliRun {
   readonly code: number | null;
@@ -30,7 +32,7 @@ export function cli(
   Object.assign(childEnv, env);
   const timeoutMs = options.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}src/cli.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, `${ROOT}src/cli.ts`, ...args], {
       cwd: options.cwd ?? ROOT,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,6 @@ import type { WebPluginOptions } from './deps.js';
 
 export async function healthRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   app.get('/healthz', (_request, reply) => {
-    void reply.code(200).header('cache-control', 'no-store').send(deps.health());
+    void reply.header('cache-control', 'no-store').send(deps.health());
   });
 }
