@@ -1,12 +1,5 @@
 // Every error code readcount can emit, in one place, so docs and behaviour cannot drift apart.
 
-export interface ErrorInfo {
-  readonly code: string;
-  readonly message: string;
-  /** Websocket close code when the error ends a live connection. */
-  readonly closeCode?: number;
-}
-
 /** Reasons sent in `phx_reply` `{status: "error", response: {reason}}` on the live socket. */
 export const LIVE_REPLY_ERRORS = {
   unmatched_topic: 'The topic is not one the server knows, or the push came before a join.',
