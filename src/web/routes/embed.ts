@@ -13,8 +13,8 @@ const VISIBLE_TIME_SOURCE = fileURLToPath(new URL('../../../src/web/client/visib
 
 /** Wrapped in a function so the phoenix client's `var Phoenix` stays out of the host page's globals. */
 function bundle(): string {
-  // visible-time.js is an ES module for our own pages; inside this classic script its export is a plain function.
-  const visibleTime = readFileSync(VISIBLE_TIME_SOURCE, 'utf8').replace(/^export function /m, 'function ');
+  // visible-time.js is an ES module for our own pages; inside this classic script its exports are plain functions.
+  const visibleTime = readFileSync(VISIBLE_TIME_SOURCE, 'utf8').replace(/^export function /gm, 'function ');
   return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${visibleTime}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
 }
 
