@@ -206,6 +206,7 @@ describe('the site file (readcount.yml)', () => {
     assert.equal(config.port, 9000, 'the env var wins over the file');
     assert.equal(config.readAfterMs, 3000, 'the flag wins over the file');
     assert.equal(config.configFile, file);
+    assert.equal(readConfig({}, { config: file }).siteTitle, 'Notes from the workshop', '--config names the file too');
   });
 
   test('a wrong key or type names the key and the file', async () => {
