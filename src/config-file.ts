@@ -61,7 +61,8 @@ export function siteFileValue<T>(spec: OptionSpec<T>, value: unknown): T {
   if (spec.parseValue) return spec.parseValue(value);
   if (typeof value === 'string') return spec.parse(value);
   if (typeof value === 'number' || typeof value === 'boolean') return spec.parse(String(value));
-  if (Array.isArray(value) && Array.isArray(spec.default) && value.every((item) => typeof item === 'string'))
+  // Lists (embed_origins, trust_proxy's proxies) reach the parser comma-separated, as in the env var.
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number'))
     return spec.parse(value.join(','));
   throw new Error(`must be ${Array.isArray(spec.default) ? 'a list of text' : 'a text, number or true/false'}`);
 }

@@ -193,6 +193,7 @@ describe('the site file (readcount.yml)', () => {
         'respect_dnt: true',
         'embed_origins: [https://a.example, https://b.example]',
         'port: 8080',
+        'trust_proxy: [10.0.0.0/8, 127.0.0.1]',
       ].join('\n'),
       { PORT: '9000' },
       { readAfterMs: '3000' },
@@ -203,6 +204,7 @@ describe('the site file (readcount.yml)', () => {
     assert.deepEqual(config.nav, [{ title: 'About', url: '/about' }]);
     assert.equal(config.respectDnt, true);
     assert.deepEqual(config.embedOrigins, ['https://a.example', 'https://b.example']);
+    assert.deepEqual(config.trustProxy, ['10.0.0.0/8', '127.0.0.1']);
     assert.equal(config.port, 9000, 'the env var wins over the file');
     assert.equal(config.readAfterMs, 3000, 'the flag wins over the file');
     assert.equal(config.configFile, file);
