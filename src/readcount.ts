@@ -1,7 +1,5 @@
 // Wires the parts together (store, telemetry, pubsub, posts, counting, live, web) and takes them apart again.
-import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
@@ -23,10 +21,12 @@ import { ClusterPresence } from './presence/cluster-presence.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis-backend.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import { watchSiteFile } from './site-file-watch.js';
+import { loadSecretKey, openSqlite, prepareDataDir } from './store/data-dir.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
+import { Site } from './web/site.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
 /** Creating counters for new posts is retried with doubling waits up to this (a Redis outage can last). */
@@ -41,6 +41,7 @@ export interface Readcount {
   readonly pubsub: PubSub;
   readonly library: PostLibrary;
   readonly live: LiveServer;
+  readonly site: Site;
   /** Closes sockets (1001), commits pending reads, closes the store; safe to call twice. */
   close(): Promise<void>;
 }
@@ -49,43 +50,8 @@ export interface ReadcountOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly watch?: boolean;
   readonly telemetry?: Telemetry;
-}
-
-export function prepareDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK | constants.R_OK);
-  } catch (error) {
-    throw new ConfigError(
-      'DATA_DIR',
-      `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-}
-
-/** The configured key, or one generated once and kept (mode 0600) in DATA_DIR so restarts keep open pages valid. */
-export function loadSecretKey(config: Config): string {
-  if (config.secretKey) return config.secretKey;
-  const file = join(config.dataDir, 'secret.key');
-  try {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-    throw new ConfigError('SECRET_KEY', `${file} holds fewer than 32 characters; delete it to generate a new key`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
-}
-
-export function openSqlite(config: Config): SqliteStore {
-  const file = join(config.dataDir, 'readcount.db');
-  try {
-    return new SqliteStore(file);
-  } catch (error) {
-    throw new ConfigError('DATA_DIR', `${file} cannot be opened as a readcount database (${(error as Error).message})`);
-  }
+  /** Reads the settings again (flags, env, site file); given, readcount.yml is watched and the site identity reloaded. */
+  readonly rereadConfig?: () => Config;
 }
 
 export async function createReadcount(config: Config, options: ReadcountOptions = {}): Promise<Readcount> {
@@ -186,17 +152,27 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     );
     if (changes.added.length > 0) addPosts(changes.added);
   });
-  const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchPosts(library, config.postsDir, {
+          onError: (error) => log('error', `reloading posts failed: ${error.message}`),
+        });
+  const site = new Site(config);
+  const siteWatcher =
+    options.watch === false || !options.rereadConfig || !config.configFile
+      ? undefined
+      : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const policy = new ReadPolicy({ signer, claims, ...config });
+  const policy = new ReadPolicy({ signer, claims, ...config, countBots: config.countBots === true });
   const receipts = new Receipts(telemetry);
   const counting = new CountingService({ policy, counter, telemetry });
   const live = new LiveServer({
     signer,
     pubsub,
     telemetry,
-    allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
+    allowedOrigins: config.embedOrigins,
     channels: [
       {
         pattern: POST_TOPIC_PATTERN,
@@ -242,6 +218,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     store,
     telemetry,
     sites,
+    site,
     reading: (slug) => presence.reading(slug),
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({
@@ -264,6 +241,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       stopped = true;
       live.close();
       await watcher?.close();
+      await siteWatcher?.close();
       await app.close();
       await counter.close();
       pusher.close();
@@ -275,5 +253,5 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await redis?.close(telemetry);
     })());
 
-  return { app, config, store, counter, telemetry, pubsub, library, live, close };
+  return { app, config, store, counter, telemetry, pubsub, library, live, site, close };
 }

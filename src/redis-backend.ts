@@ -23,6 +23,8 @@ export class RedisBackend {
   private wasUp = true;
   private lastDropLog = 0;
   private droppedSinceLog = 0;
+  /** Our own close drops the connections too; that is not an outage to report. */
+  private closing = false;
 
   private constructor(
     readonly client: RedisClient,
@@ -85,6 +87,7 @@ export class RedisBackend {
   }
 
   async close(telemetry?: Telemetry): Promise<void> {
+    this.closing = true;
     telemetry?.detach('readcount.redis-backend');
     await this.claims.close();
     await closeRedis(this.client);
@@ -92,6 +95,7 @@ export class RedisBackend {
 
   private setState(connection: string, up: boolean, error?: Error): void {
     this.up.set(connection, up);
+    if (this.closing) return;
     const now = this.isUp();
     if (now === this.wasUp) return;
     this.wasUp = now;

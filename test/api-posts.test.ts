@@ -1,4 +1,4 @@
-// JSON API over real HTTP: list and detail with daily series, ?days validation, ETag/304, CORS only for EMBED_ORIGINS.
+// JSON API over real HTTP: list, detail with daily series and receipt, ?days validation, ETag/304, CORS only for EMBED_ORIGINS.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { utcDay } from '../src/store/store.js';
@@ -115,6 +115,23 @@ describe('JSON API', () => {
     });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), EMBED);
+  });
+
+  test('a post receipt is part of the API: CORS for EMBED_ORIGINS, ETag and 304, {"error":"not_found"} for no post', async () => {
+    const url = `${server.base}/api/posts/hello/receipt`;
+    const first = await fetch(url, { headers: { origin: EMBED } });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('access-control-allow-origin'), EMBED);
+    assert.equal(first.headers.get('cache-control'), 'no-cache');
+    const etag = first.headers.get('etag');
+    assert.ok(etag);
+    assert.equal((await fetch(url, { headers: { 'if-none-match': etag } })).status, 304);
+    const missing = await fetch(`${server.base}/api/posts/no-such-post/receipt`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { error: 'not_found' });
+    const badDays = await fetch(`${server.base}/api/posts/hello?days=7`);
+    assert.equal(badDays.status, 400);
+    assert.equal(((await badDays.json()) as { error: string }).error, 'bad_request');
   });
 
   test('embed tokens: only for EMBED_ORIGINS, and a registered page only from its own origin and path', async () => {

@@ -7,14 +7,7 @@ import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../src/errors.js';
 import { RECEIPT_REASONS } from '../src/web/views/receipt.js';
 
 const root = new URL('../', import.meta.url);
-const SECURITY_SETTINGS = [
-  'HTTP_RATE_LIMIT',
-  'TOKEN_MAX_AGE_MS',
-  'READ_AFTER_MS',
-  'TRUST_PROXY',
-  'ALLOWED_ORIGINS',
-  'EMBED_ORIGINS',
-];
+const SECURITY_SETTINGS = ['HTTP_RATE_LIMIT', 'TOKEN_MAX_AGE_MS', 'READ_AFTER_MS', 'TRUST_PROXY', 'EMBED_ORIGINS'];
 
 const shown = (value: unknown): string =>
   Array.isArray(value) ? (value.length === 0 ? '(none)' : `\`${value.join(',')}\``) : `\`${String(value)}\``;
@@ -41,7 +34,7 @@ test('SECURITY.md names every live close code and reply error of src/errors.ts',
 
 test('docs/counting.md explains the counting settings and every receipt reason', async () => {
   const doc = await readFile(new URL('docs/counting.md', root), 'utf8');
-  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'COUNT_BOTS', 'TRUST_PROXY', 'READ_AFTER_MS'])
+  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'TRUST_PROXY', 'READ_AFTER_MS'])
     assert.ok(doc.includes(`\`${env}`), env);
   for (const reason of Object.keys(RECEIPT_REASONS)) assert.ok(doc.includes(`\`${reason}\``), reason);
   assert.ok(doc.includes('/api/posts/:slug/receipt') && doc.includes('/how-we-count'));

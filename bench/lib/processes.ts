@@ -108,7 +108,7 @@ export const BENCH_ENV: Record<string, string> = {
   HTTP_RATE_LIMIT: '0',
   READ_AFTER_MS: '0',
   COUNT_MODE: 'every-read',
-  COUNT_BOTS: 'true',
+  READCOUNT_TEST_COUNT_BOTS: 'true',
   LOG_LEVEL: 'warn',
 };
 
