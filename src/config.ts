@@ -202,7 +202,7 @@ export const OPTIONS = {
     'STATS_TOKEN',
     undefined,
     optionalText,
-    'When set, /stats needs `?token=` or `Authorization: Bearer` with this value.',
+    'When set, /stats, its charts and the per-day series of /api/posts/:slug?days= need `?token=` or `Authorization: Bearer` with this value (totals and today stay public).',
   ),
   metricsToken: option(
     'METRICS_TOKEN',

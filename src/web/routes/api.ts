@@ -2,6 +2,7 @@
 import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
 import type { FastifyInstance } from 'fastify';
+import { HTTP_ERRORS } from '../../errors.js';
 import { isValidSlug } from '../../posts/post.js';
 import {
   DEFAULT_PERIOD,
@@ -12,7 +13,7 @@ import {
   summarize,
   summarizeAll,
 } from '../../stats/summary.js';
-import type { DashboardDeps } from './deps.js';
+import { authorized, type DashboardDeps } from './deps.js';
 
 export async function apiRoutes(app: FastifyInstance, { deps }: { deps: DashboardDeps }): Promise<void> {
   const { config, signer } = deps;
@@ -29,10 +30,17 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
 
   app.get('/api/posts', async () => ({ posts: await summarizeAll(deps) }));
 
-  app.get<{ Params: { slug: string }; Querystring: { days?: string } }>('/api/posts/:slug', async (request, reply) => {
+  type DetailRequest = { Params: { slug: string }; Querystring: { days?: string; token?: string } };
+  app.get<DetailRequest>('/api/posts/:slug', async (request, reply) => {
     const { slug } = request.params;
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return reply.code(404).send({ error: 'not_found' });
+    // STATS_TOKEN keeps the per-day series private; total and today stay public like the badge and the post pages.
+    if (!authorized(config.statsToken, request.headers, request.query.token)) {
+      if (request.query.days !== undefined)
+        return reply.code(HTTP_ERRORS.unauthorized.status).send({ error: 'unauthorized' });
+      return summarize(deps, page);
+    }
     const days = parsePeriod(request.query.days);
     if (days === null)
       return reply.code(400).send({ error: 'bad_request', message: `days must be one of ${PERIODS.join(', ')}` });
