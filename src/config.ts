@@ -162,6 +162,12 @@ export const OPTIONS = {
     integer(0),
     'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/ files are not counted); 0 turns the limit off.',
   ),
+  maxReadsPerNetwork: option(
+    'MAX_READS_PER_NETWORK',
+    20,
+    integer(0),
+    'Reads one network (an IPv4 address or an IPv6 /64) may add to one post per UTC day (every-read: per hour): the allowance for an office or carrier NAT; 0 turns the cap off.',
+  ),
   pushViewersPerInterval: option(
     'PUSH_VIEWERS_PER_INTERVAL',
     5000,

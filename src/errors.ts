@@ -15,6 +15,8 @@ export const LIVE_REPLY_ERRORS = {
   token_replayed: 'This page view has already been counted.',
   too_early: 'The reader arrived before READ_AFTER_MS passed on the server clock since the join.',
   repeat_visitor: 'This visitor was already counted for this post today (COUNT_MODE=unique-daily).',
+  network_limit:
+    "The reader's network (IPv4 address or IPv6 /64) already gave this post MAX_READS_PER_NETWORK reads today (every-read: this hour).",
   bot: 'The client identified itself as a bot or as an automated browser.',
   dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
   too_many_channels: 'The socket already joined LIVE_MAX_CHANNELS topics.',

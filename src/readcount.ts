@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
+import { MemoryNetworkCounter, NetworkLimit } from './counting/network.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
 import { SiteRegistry } from './embed/sites.js';
@@ -181,7 +182,13 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const policy = new ReadPolicy({ signer, claims, ...config });
+  const networkLimit = new NetworkLimit({
+    counter: redis?.networks ?? new MemoryNetworkCounter(),
+    saltFor: (day) => claims.saltFor(day),
+    maxReads: config.maxReadsPerNetwork,
+    countMode: config.countMode,
+  });
+  const policy = new ReadPolicy({ signer, claims, networkLimit, ...config });
   const receipts = new Receipts(telemetry);
   const live = new LiveServer({
     signer,

@@ -14,6 +14,7 @@ const SECURITY_SETTINGS = [
   'TRUST_PROXY',
   'ALLOWED_ORIGINS',
   'EMBED_ORIGINS',
+  'MAX_READS_PER_NETWORK',
 ];
 
 const shown = (value: unknown): string =>
@@ -41,7 +42,14 @@ test('SECURITY.md names every live close code and reply error of src/errors.ts',
 
 test('docs/counting.md explains the counting settings and every receipt reason', async () => {
   const doc = await readFile(new URL('docs/counting.md', root), 'utf8');
-  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'COUNT_BOTS', 'TRUST_PROXY', 'READ_AFTER_MS'])
+  for (const env of [
+    'COUNT_MODE',
+    'RESPECT_DNT',
+    'COUNT_BOTS',
+    'TRUST_PROXY',
+    'READ_AFTER_MS',
+    'MAX_READS_PER_NETWORK',
+  ])
     assert.ok(doc.includes(`\`${env}`), env);
   for (const reason of Object.keys(RECEIPT_REASONS)) assert.ok(doc.includes(`\`${reason}\``), reason);
   assert.ok(doc.includes('/api/posts/:slug/receipt') && doc.includes('/how-we-count'));

@@ -1,6 +1,7 @@
 // Accepts live websockets: checks origin, token and per-IP limits at upgrade, then tracks and sweeps connections.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
+import { networkOf } from '../counting/network.js';
 import type { HttpErrorCode, LiveReplyError } from '../errors.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
@@ -79,12 +80,13 @@ export class LiveServer {
     // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; its `reader` is refused as expired.
     const check = this.options.signer.verify(token, { allowExpired: true });
     if (!check.ok) return { ok: false, code: 'invalid_token' };
-    if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
+    // Per network, not per address: a host picks any address of its IPv6 /64 at will.
+    const ip = networkOf(request.ip);
+    if ((this.perIp.get(ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
       // The token is genuine, so its page is one we served: the post's receipt shows readers turned away.
       this.refusedRead(check.pageView.page, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
-    const { ip } = request;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     const release = () => {
       this.upgrading.delete(transport);
@@ -105,7 +107,8 @@ export class LiveServer {
     } else {
       // Not from checkUpgrade, or its transport already closed (ws does not complete such upgrades): the slot is taken
       // here, so the websocket's close frees exactly one.
-      this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+      const network = networkOf(ip);
+      this.perIp.set(network, (this.perIp.get(network) ?? 0) + 1);
     }
     const info = {
       id: this.nextId++,
@@ -137,7 +140,8 @@ export class LiveServer {
     for (const connection of [...this.connections]) connection.close('going_away');
   }
 
-  private releaseIp(ip: string): void {
+  private releaseIp(address: string): void {
+    const ip = networkOf(address);
     const left = (this.perIp.get(ip) ?? 1) - 1;
     if (left > 0) this.perIp.set(ip, left);
     else this.perIp.delete(ip);

@@ -14,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Config } from '../config.js';
+import { networkOf } from '../counting/network.js';
 import type { Receipts } from '../counting/receipts.js';
 import { HTTP_ERRORS } from '../errors.js';
 import type { LiveServer } from '../live/live-server.js';
@@ -114,6 +115,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
       // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
       allowList: (request) => request.url.startsWith('/assets/'),
+      // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
+      keyGenerator: (request) => networkOf(request.ip),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });
