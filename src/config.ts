@@ -168,6 +168,30 @@ export const OPTIONS = {
     integer(0),
     'Reads one network (an IPv4 address or an IPv6 /64) may add to one post per UTC day (every-read: per hour): the allowance for an office or carrier NAT; 0 turns the cap off.',
   ),
+  httpMaxConnectionsPerIp: option(
+    'HTTP_MAX_CONNECTIONS_PER_IP',
+    256,
+    integer(0),
+    'Open TCP connections (pages, APIs and live sockets alike) one TCP peer may hold, an IPv6 /64 counting as one; more are closed as they are accepted. Proxies named by TRUST_PROXY are exempt (a hop count exempts every peer); 0 turns the cap off.',
+  ),
+  httpHeadersTimeoutMs: option(
+    'HTTP_HEADERS_TIMEOUT_MS',
+    10_000,
+    integer(1000, 600_000),
+    "A connection that has not sent a request's full headers this long after it began is closed (408).",
+  ),
+  httpRequestTimeoutMs: option(
+    'HTTP_REQUEST_TIMEOUT_MS',
+    30_000,
+    integer(1000, 3_600_000),
+    'A request whose headers and body have not all arrived this long after it began is closed (408).',
+  ),
+  httpKeepAliveTimeoutMs: option(
+    'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    5000,
+    integer(100, 600_000),
+    'An idle keep-alive connection is closed after this long without a new request.',
+  ),
   pushViewersPerInterval: option(
     'PUSH_VIEWERS_PER_INTERVAL',
     5000,

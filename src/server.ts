@@ -3,11 +3,16 @@ import type { Config } from './config.js';
 import { createReadcount, type Readcount } from './readcount.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
+/**
+ * Connections the kernel may hold before we accept them (capped by net.core.somaxconn). Node's 511 overflows under a burst
+ * of connections from one host, and a reader's connection arriving then waits a SYN retry (1 s, then 3 s).
+ */
+const LISTEN_BACKLOG = 4096;
 
 export async function serve(config: Config): Promise<Readcount> {
   const readcount = await createReadcount(config, { logger: true });
   const { app } = readcount;
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   app.log.info(
     `readcount serving ${readcount.library.list().length} posts from ${config.postsDir}, data in ${config.dataDir}`,
   );

@@ -23,6 +23,7 @@ import type { PostLibrary } from '../posts/library.js';
 import type { Post } from '../posts/post.js';
 import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
+import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
 import { registerFeed } from './feed.js';
 import { SplicedPages } from './page-splice.js';
 import type { DashboardDeps } from './routes/deps.js';
@@ -77,11 +78,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A hop count as proxy-addr's own numeric trust (Fastify's types only name the function form).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
+    http: httpServerOptions(config),
     // Per-request lines only when debugging: a busy blog's log should hold events, not traffic.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
     }),
   });
+
+  limitConnections(app.server, config.httpMaxConnectionsPerIp, trustedPeer(config.trustProxy));
 
   // Not on live upgrades: a websocket upgrade's 101 is written by ws, never from this response, so headers set for it would not leave the
   // process: skipping them was ~3 % of CPU in bench scenario 4. A refused upgrade's JSON error goes to a WebSocket, which
