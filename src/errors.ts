@@ -56,9 +56,15 @@ export const HTTP_ERRORS = {
     message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.',
   },
   invalid_token: { status: 403, message: 'Websocket upgrade without a valid `_csrf_token` connect param.' },
-  too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
+  too_many_connections: {
+    status: 429,
+    message: 'This IP (an IPv6 /64 counts as one) already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.',
+  },
   shutting_down: { status: 503, message: 'The server is shutting down; the client reconnects to another instance.' },
-  rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },
+  rate_limited: {
+    status: 429,
+    message: 'More than HTTP_RATE_LIMIT requests per minute from this IP (an IPv6 /64 counts as one).',
+  },
   unauthorized: {
     status: 401,
     message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.',
