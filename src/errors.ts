@@ -9,6 +9,8 @@ export const LIVE_REPLY_ERRORS = {
   token_replayed: 'This page view has already been counted.',
   too_early: 'The reader arrived before READ_AFTER_MS passed on the server clock since the join.',
   repeat_visitor: 'This visitor was already counted for this post today (COUNT_MODE=unique-daily).',
+  network_limit:
+    "The reader's network (IPv4 address or IPv6 /64) already gave this post MAX_READS_PER_NETWORK reads today (every-read: this hour).",
   bot: 'The client identified itself as a bot or as an automated browser.',
   dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
   'too many channels joined': "The socket already joined LIVE_MAX_CHANNELS topics (Phoenix's wording).",
@@ -54,9 +56,15 @@ export const HTTP_ERRORS = {
     status: 403,
     message: 'Websocket upgrade whose `vsn` (1.0.0 when missing) is not 2.0.x: only the V2 JSON serializer is served.',
   },
-  too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
+  too_many_connections: {
+    status: 429,
+    message: 'This IP (an IPv6 /64 counts as one) already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.',
+  },
   shutting_down: { status: 503, message: 'The server is shutting down; the client reconnects to another instance.' },
-  rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },
+  rate_limited: {
+    status: 429,
+    message: 'More than HTTP_RATE_LIMIT requests per minute from this IP (an IPv6 /64 counts as one).',
+  },
   unauthorized: {
     status: 401,
     message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.',

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { CountingService } from './counting/counting-service.js';
+import { MemoryNetworkCounter, NetworkLimit } from './counting/network.js';
 import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
 import { PostPusher } from './counting/post-pusher.js';
 import { ReadCounter } from './counting/read-counter.js';
@@ -165,7 +166,13 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const policy = new ReadPolicy({ signer, claims, ...config, countBots: config.countBots === true });
+  const networkLimit = new NetworkLimit({
+    counter: redis?.networks ?? new MemoryNetworkCounter(),
+    saltFor: (day) => claims.saltFor(day),
+    maxReads: config.maxReadsPerNetwork,
+    countMode: config.countMode,
+  });
+  const policy = new ReadPolicy({ signer, claims, networkLimit, ...config, countBots: config.countBots === true });
   const receipts = new Receipts(telemetry);
   const counting = new CountingService({ policy, counter, telemetry });
   const live = new LiveServer({

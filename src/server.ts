@@ -4,12 +4,17 @@ import { ConfigError } from './errors.js';
 import { createReadcount, type Readcount } from './readcount.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
+/**
+ * Connections the kernel may hold before we accept them (capped by net.core.somaxconn). Node's 511 overflows under a burst
+ * of connections from one host, and a reader's connection arriving then waits a SYN retry (1 s, then 3 s).
+ */
+const LISTEN_BACKLOG = 4096;
 
 export async function serve(config: Config, rereadConfig?: () => Config): Promise<Readcount> {
   const readcount = await createReadcount(config, { logger: true, ...(rereadConfig ? { rereadConfig } : {}) });
   const { app } = readcount;
   try {
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     await readcount.close();

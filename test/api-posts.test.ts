@@ -149,3 +149,43 @@ describe('JSON API', () => {
     assert.equal((await token(EMBED, 'slug=unregistered')).status, 404);
   });
 });
+
+describe('JSON API with STATS_TOKEN', () => {
+  const STATS_TOKEN = 'stats-secret-for-api';
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ COUNT_MODE: 'every-read', STATS_TOKEN });
+    await readPost(server, 'hello');
+    await untilTotal(server, 'hello', 1);
+  });
+  after(() => server.close());
+
+  test('the per-day series needs the token; total and today stay public', async () => {
+    const open = await fetch(`${server.base}/api/posts/hello`);
+    assert.equal(open.status, 200);
+    const summary = (await open.json()) as Record<string, unknown>;
+    assert.equal(summary.total, 1);
+    assert.equal(summary.today, 1);
+    assert.equal('daily' in summary, false, 'no series without the token');
+    for (const days of [30, 90, 365]) {
+      const refused = await fetch(`${server.base}/api/posts/hello?days=${days}`);
+      assert.equal(refused.status, 401, `days=${days}`);
+      assert.deepEqual(await refused.json(), { error: 'unauthorized' });
+    }
+    assert.equal((await fetch(`${server.base}/api/posts/hello?days=365&token=wrong`)).status, 401);
+    const list = (await (await fetch(`${server.base}/api/posts`)).json()) as {
+      posts: { slug: string; total: number }[];
+    };
+    assert.equal(list.posts.find((post) => post.slug === 'hello')?.total, 1, 'the list stays public');
+
+    const bearer = await fetch(`${server.base}/api/posts/hello?days=365`, {
+      headers: { authorization: `Bearer ${STATS_TOKEN}` },
+    });
+    assert.equal(bearer.status, 200);
+    assert.equal(((await bearer.json()) as { daily: unknown[] }).daily.length, 365);
+    const query = (await (await fetch(`${server.base}/api/posts/hello?token=${STATS_TOKEN}`)).json()) as {
+      daily: unknown[];
+    };
+    assert.equal(query.daily.length, 30);
+  });
+});

@@ -152,6 +152,22 @@ describe('TokenSigner', () => {
     assert.deepEqual(signer.verify(`${body}.`), { ok: false, reason: 'forged' });
   });
 
+  test("non-canonical: the signature's last character changed only in its unused bits is forged", () => {
+    const token = signer.issue('post:hello');
+    const [body, sig] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 32 bytes are 43 characters: the last carries 2 bits of the MAC and 4 unused ones.
+    const last = alphabet.indexOf(sig.at(-1) ?? '');
+    const altered = `${sig.slice(0, -1)}${alphabet[last ^ 0b0001]}`;
+    assert.deepEqual(
+      Buffer.from(altered, 'base64url'),
+      Buffer.from(sig, 'base64url'),
+      'both spellings decode to the same bytes',
+    );
+    assert.deepEqual(signer.verify(`${body}.${altered}`), { ok: false, reason: 'forged' });
+    assert.ok(signer.verify(token).ok, 'the canonical spelling still verifies');
+  });
+
   test('expired: older than the max age, or issued more than a minute in the future', () => {
     const start = clock;
     const token = signer.issue('post:hello');

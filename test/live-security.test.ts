@@ -246,6 +246,26 @@ describe('live socket per-IP connection limit', () => {
   });
 });
 
+describe('live socket per-network connection limit', () => {
+  test('LIVE_MAX_CONNECTIONS_PER_IP counts an IPv6 /64 as one address', async () => {
+    const server = await startServer({ LIVE_MAX_CONNECTIONS_PER_IP: '2', TRUST_PROXY: 'true' });
+    try {
+      const token = await pageToken(server.base, 'hello');
+      const as = (ip: string) => LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': ip } });
+      const clients = [await as('2001:db8:8:8::1'), await as('2001:db8:8:8:abcd::2')];
+      assert.equal(await refusedStatus(as('2001:db8:8:8::3')), 429, 'a third address of the same /64');
+      clients.push(await as('2001:db8:8:9::1'));
+      clients[0]?.close();
+      await until(() => server.readcount.live.connectionCount() === 2, 'the closed socket to be released');
+      clients.push(await as('2001:db8:8:8::4'));
+      assert.equal(await refusedStatus(as('2001:db8:8:8::5')), 429);
+      for (const client of clients) client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('live socket rate and idle limits', () => {
   let server: TestServer;
   let token: string;

@@ -7,7 +7,18 @@ import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../src/errors.js';
 import { RECEIPT_REASONS } from '../src/web/views/receipt.js';
 
 const root = new URL('../', import.meta.url);
-const SECURITY_SETTINGS = ['HTTP_RATE_LIMIT', 'TOKEN_MAX_AGE_MS', 'READ_AFTER_MS', 'TRUST_PROXY', 'EMBED_ORIGINS'];
+const SECURITY_SETTINGS = [
+  'HTTP_RATE_LIMIT',
+  'TOKEN_MAX_AGE_MS',
+  'READ_AFTER_MS',
+  'TRUST_PROXY',
+  'EMBED_ORIGINS',
+  'MAX_READS_PER_NETWORK',
+  'HTTP_MAX_CONNECTIONS_PER_IP',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+];
 
 const shown = (value: unknown): string =>
   Array.isArray(value) ? (value.length === 0 ? '(none)' : `\`${value.join(',')}\``) : `\`${String(value)}\``;
@@ -34,7 +45,7 @@ test('SECURITY.md names every live close code and reply error of src/errors.ts',
 
 test('docs/counting.md explains the counting settings and every receipt reason', async () => {
   const doc = await readFile(new URL('docs/counting.md', root), 'utf8');
-  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'TRUST_PROXY', 'READ_AFTER_MS'])
+  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'TRUST_PROXY', 'READ_AFTER_MS', 'MAX_READS_PER_NETWORK'])
     assert.ok(doc.includes(`\`${env}`), env);
   for (const reason of Object.keys(RECEIPT_REASONS)) assert.ok(doc.includes(`\`${reason}\``), reason);
   assert.ok(doc.includes('/api/posts/:slug/receipt') && doc.includes('/how-we-count'));

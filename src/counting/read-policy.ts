@@ -6,6 +6,7 @@ import type { SocketInfo } from '../live/channel.js';
 import type { TokenSigner } from '../live/token.js';
 import { DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
+import type { NetworkLimit } from './network.js';
 import { postTopic } from './topics.js';
 
 export interface ReadPolicyOptions {
@@ -16,6 +17,8 @@ export interface ReadPolicyOptions {
   readonly countMode: 'unique-daily' | 'every-read';
   readonly countBots: boolean;
   readonly respectDnt: boolean;
+  /** MAX_READS_PER_NETWORK: taken last, so only reads that would count spend a network's allowance. */
+  readonly networkLimit?: NetworkLimit;
   readonly now?: () => number;
 }
 
@@ -61,6 +64,8 @@ export class ReadPolicy {
       if (!(await this.options.claims.claim(visitor, this.msLeftToday())))
         return { ok: false, reason: 'repeat_visitor' };
     }
+    if (this.options.networkLimit && !(await this.options.networkLimit.take(slug, socket.ip)))
+      return { ok: false, reason: 'network_limit' };
     return { ok: true };
   }
 

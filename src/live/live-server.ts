@@ -2,6 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { HttpErrorCode } from '../errors.js';
+import { networkOf } from '../network-of.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { ChannelSpec } from './channel.js';
@@ -89,12 +90,13 @@ export class LiveServer {
     // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; channels decide what an expired token may not do.
     const check = this.options.signer.verify(token, { allowExpired: true });
     if (!check.ok) return { ok: false, code: 'invalid_token' };
-    if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
+    // Per network, not per address: a host picks any address of its IPv6 /64 at will.
+    const ip = networkOf(request.ip);
+    if ((this.perIp.get(ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
       // The token is genuine, so its page is one we served: the app may show the refusal.
       this.options.onRefusedUpgrade?.(check.pageView, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
-    const { ip } = request;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     const release = () => {
       this.upgrading.delete(transport);
@@ -115,7 +117,8 @@ export class LiveServer {
     } else {
       // Not from checkUpgrade, or its transport already closed (ws does not complete such upgrades): the slot is taken
       // here, so the websocket's close frees exactly one.
-      this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+      const network = networkOf(ip);
+      this.perIp.set(network, (this.perIp.get(network) ?? 0) + 1);
     }
     const info = {
       id: this.nextId++,
@@ -138,7 +141,8 @@ export class LiveServer {
     for (const connection of [...this.connections]) connection.close('going_away');
   }
 
-  private releaseIp(ip: string): void {
+  private releaseIp(address: string): void {
+    const ip = networkOf(address);
     const left = (this.perIp.get(ip) ?? 1) - 1;
     if (left > 0) this.perIp.set(ip, left);
     else this.perIp.delete(ip);

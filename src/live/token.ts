@@ -46,8 +46,10 @@ export class TokenSigner {
     const dot = token.indexOf('.');
     if (dot <= 0) return { ok: false, reason: 'malformed' };
     const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.mac(body), 'base64url');
+    // The signature's text is compared, not its decoded bytes: base64url's last character has unused bits, so
+    // several spellings decode alike, and only the one we issued may count as that token.
+    const given = Buffer.from(token.slice(dot + 1), 'latin1');
+    const expected = Buffer.from(this.mac(body), 'latin1');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
     let fields: unknown;
     try {

@@ -2,6 +2,8 @@
 
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import { networkOf } from '../network-of.js';
+import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
 import { sendError } from './http-errors.js';
 import { apiRoutes } from './routes/api.js';
 import { assetsRoutes } from './routes/assets.js';
@@ -40,6 +42,9 @@ function createFastify({ config, logger = false }: AppDeps): FastifyInstance {
     // A hop count as proxy-addr's own numeric trust (Fastify's types only name the function form).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
+    keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+    requestTimeout: config.httpRequestTimeoutMs,
+    http: httpServerOptions(config),
     // Per-request lines only when debugging: a busy blog's log should hold events, not traffic.
     logController: new LogController({
       disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
@@ -49,6 +54,7 @@ function createFastify({ config, logger = false }: AppDeps): FastifyInstance {
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
+  limitConnections(app.server, deps.config.httpMaxConnectionsPerIp, trustedPeer(deps.config.trustProxy));
   // Not on live upgrades: their 101 is written by ws, never from this response (skipping them was ~3 % of CPU in bench
   // scenario 4); a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
   addSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY }, isLiveUpgrade);
@@ -59,6 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
       // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
       allowList: (request) => request.url.startsWith('/assets/'),
+      // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
+      keyGenerator: (request) => networkOf(request.ip),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });

@@ -15,7 +15,7 @@ import {
   summarizeAll,
 } from '../../stats/summary.js';
 import { sendError } from '../http-errors.js';
-import type { WebPluginOptions } from './deps.js';
+import { authorized, type WebPluginOptions } from './deps.js';
 
 export async function apiRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, signer } = deps;
@@ -32,10 +32,16 @@ export async function apiRoutes(app: FastifyInstance, { deps }: WebPluginOptions
 
   app.get('/api/posts', async () => ({ posts: await summarizeAll(deps) }));
 
-  app.get<{ Params: { slug: string }; Querystring: { days?: string } }>('/api/posts/:slug', async (request, reply) => {
+  type DetailRequest = { Params: { slug: string }; Querystring: { days?: string; token?: string } };
+  app.get<DetailRequest>('/api/posts/:slug', async (request, reply) => {
     const { slug } = request.params;
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return sendError(reply, 'not_found');
+    // STATS_TOKEN keeps the per-day series private; total and today stay public like the badge and the post pages.
+    if (!authorized(config.statsToken, request.headers, request.query.token)) {
+      if (request.query.days !== undefined) return sendError(reply, 'unauthorized');
+      return summarize(deps, page);
+    }
     const days = parsePeriod(request.query.days);
     if (days === null) return sendError(reply, 'bad_request', { message: `days must be one of ${PERIODS.join(', ')}` });
     const period = days ?? DEFAULT_PERIOD;
