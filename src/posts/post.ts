@@ -35,6 +35,8 @@ export interface Post {
 export interface PostProblem {
   readonly file: string;
   readonly reason: string;
+  /** The file parsed before and its last good version is still served (a broken save, not a missing post). */
+  readonly keptLastGood?: boolean;
 }
 
 /** Slugs are ASCII letters and digits joined by `-` or `_`; nothing else reaches a URL, a topic or a store key. */

@@ -1,0 +1,21 @@
+// Which code languages a post's fences name, without parsing the whole post (shared by the renderer and `check`).
+
+/** Fence languages that mean "no highlighting" and are never reported as unknown. */
+const PLAIN = new Set(['text', 'plaintext', 'txt', 'plain', 'none', 'nohighlight', 'output', 'raw']);
+
+const FENCE_INFO = /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s`{,]+)/gm;
+
+export function isPlainLanguage(lang: string): boolean {
+  return PLAIN.has(lang);
+}
+
+/** Lowercased, deduplicated languages named on fence lines (a closing fence names none). */
+export function fenceLanguages(markdown: string): string[] {
+  if (!markdown.includes('```') && !markdown.includes('~~~')) return [];
+  const found = new Set<string>();
+  for (const match of markdown.matchAll(FENCE_INFO)) {
+    const lang = match[1]?.toLowerCase();
+    if (lang && !PLAIN.has(lang)) found.add(lang);
+  }
+  return [...found];
+}
