@@ -5,7 +5,6 @@ import MarkdownIt, { type PluginSimple } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import type { Highlighter } from 'shiki';
-import { bundledLanguages } from 'shiki/langs';
 import { fenceLanguages, isPlainLanguage } from './languages.js';
 import type { Post } from './post.js';
 import { bundleBase, RESERVED_IDS, sanitizePostHtml } from './sanitize.js';
@@ -60,18 +59,23 @@ interface CachedHtml {
 
 export class PostRenderer {
   readonly #highlighter: Highlighter;
+  /** Every language shiki bundles (ids and aliases), each loadable on demand. */
+  readonly #bundled: ReadonlySet<string>;
   readonly #markdown: MarkdownIt;
   readonly #onUnknown: (file: string, language: string) => void;
   readonly #reported = new Set<string>();
   #languages: ReadonlySet<string>;
   readonly #loading = new Map<string, Promise<void>>();
   readonly #cache = new Map<string, CachedHtml>();
+  // Post versions whose grammars are all loaded: serving them again costs no scan of the markdown.
+  readonly #prepared = new WeakSet<Post>();
   #stats = { highlightCalls: 0, renders: 0, cacheHits: 0, languagesLoaded: 0 };
   // Per render: the post being rendered, its code blocks, and whether one waited for a grammar (then: no caching).
   #current: { post: Post; blocks: string[]; nonce: string; incomplete: boolean } | undefined;
 
-  private constructor(highlighter: Highlighter, options: RendererOptions) {
+  private constructor(highlighter: Highlighter, bundled: ReadonlySet<string>, options: RendererOptions) {
     this.#highlighter = highlighter;
+    this.#bundled = bundled;
     this.#onUnknown = options.onUnknownLanguage ?? (() => {});
     this.#languages = new Set(highlighter.getLoadedLanguages());
     this.#markdown = new MarkdownIt({
@@ -89,12 +93,12 @@ export class PostRenderer {
   /** Loading the warm-up grammars and themes takes ~1 s, so do it once at start-up and share the instance. */
   static async create(options: RendererOptions = {}): Promise<PostRenderer> {
     // Loaded here, not at the top: shiki is the heaviest import, and only post pages need it (cold start).
-    const { createHighlighter } = await import('shiki');
+    const { createHighlighter, bundledLanguages } = await import('shiki');
     const highlighter = await createHighlighter({
       themes: [THEMES.light, THEMES.dark],
       langs: [...CODE_LANGUAGES],
     });
-    return new PostRenderer(highlighter, options);
+    return new PostRenderer(highlighter, new Set(Object.keys(bundledLanguages)), options);
   }
 
   get stats(): RenderStats {
@@ -107,10 +111,14 @@ export class PostRenderer {
    * a render that finds a grammar missing shows that block plain and is not cached.
    */
   prepare(post: Post): Promise<void> | undefined {
+    if (this.#prepared.has(post)) return undefined;
     const missing = fenceLanguages(post.markdown).filter(
-      (lang) => !this.#languages.has(lang) && Object.hasOwn(bundledLanguages, lang),
+      (lang) => !this.#languages.has(lang) && this.#bundled.has(lang),
     );
-    if (missing.length === 0) return undefined;
+    if (missing.length === 0) {
+      this.#prepared.add(post);
+      return undefined;
+    }
     return Promise.all(missing.map((lang) => this.#load(lang))).then(() => undefined);
   }
 
@@ -164,7 +172,7 @@ export class PostRenderer {
     let loading = this.#loading.get(lang);
     if (!loading) {
       loading = this.#highlighter
-        .loadLanguage(lang as keyof typeof bundledLanguages)
+        .loadLanguage(lang as Parameters<Highlighter['loadLanguage']>[0])
         .then(() => {
           this.#languages = new Set(this.#highlighter.getLoadedLanguages());
           this.#stats.languagesLoaded++;
@@ -186,7 +194,7 @@ export class PostRenderer {
         ?.toLowerCase() ?? '';
     if (lang === '' || isPlainLanguage(lang) || !this.#languages.has(lang)) {
       if (lang !== '' && !isPlainLanguage(lang) && current) {
-        if (Object.hasOwn(bundledLanguages, lang)) {
+        if (this.#bundled.has(lang)) {
           current.incomplete = true;
           void this.#load(lang);
         } else this.#reportUnknown(current.post.file, lang);
