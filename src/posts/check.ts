@@ -28,7 +28,8 @@ export interface CheckReport {
 }
 
 const tokenizer = new MarkdownIt({ html: true });
-const MEDIA_URL = /<(?:img|video|audio|source)\b[^>]*?\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)/gi;
+const MEDIA_TAG = /<(?:img|video|audio|source|track)\b[^>]*>/gi;
+const MEDIA_ATTR = /\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)/gi;
 
 /** Throws only when the posts folder cannot be read. */
 export async function checkContent(postsDir: string, staticDir: string): Promise<CheckReport> {
@@ -52,7 +53,7 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
       if (!Object.hasOwn(bundledLanguages, lang)) warn(`unknown code language "${lang}" (shown as plain code)`);
     }
     for (const url of mediaUrls(post)) {
-      const problem = checkMediaUrl(url, post, staticRoot);
+      const problem = checkMediaUrl(url, post, staticRoot, staticDir);
       if (problem) warn(problem);
     }
     for (const alias of post.aliases ?? []) {
@@ -81,7 +82,9 @@ function mediaUrls(post: Post): string[] {
     for (const token of tokens) {
       if (token.type === 'image') urls.push(token.attrGet('src') ?? '');
       if (token.type === 'html_block' || token.type === 'html_inline') {
-        for (const match of token.content.matchAll(MEDIA_URL)) urls.push(match[1] ?? '');
+        for (const [tag] of token.content.matchAll(MEDIA_TAG)) {
+          for (const match of tag.matchAll(MEDIA_ATTR)) urls.push(match[1] ?? '');
+        }
       }
       if (token.children) walk(token.children);
     }
@@ -90,21 +93,21 @@ function mediaUrls(post: Post): string[] {
   return urls.filter((url) => url !== '');
 }
 
-function checkMediaUrl(url: string, post: Post, staticRoot: string): string | undefined {
+function checkMediaUrl(url: string, post: Post, staticRoot: string, staticDir: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || url.startsWith('#')) return undefined;
   const path = safeDecode(url.split(/[?#]/)[0] ?? '');
   const own = `/post/${post.slug}/`;
   if (post.bundleDir !== undefined && (!path.startsWith('/') || path.startsWith(own))) {
     const target = resolve(post.bundleDir, path.startsWith(own) ? path.slice(own.length) : path);
     if (!isInside(target, post.bundleDir)) return `image link ${url} leaves the bundle folder`;
-    return isFile(target) ? undefined : `missing image file ${url} (not in ${basename(post.bundleDir)}/)`;
+    return isFile(target) ? undefined : `missing file ${url} (not in the bundle folder ${basename(post.bundleDir)}/)`;
   }
   if (!path.startsWith('/')) {
-    return `broken relative image link ${url}: only a page bundle (posts/<name>/index.md) resolves relative links; put the file in the static folder and link /${path.replace(/^(\.\/)+/, '')}`;
+    return `broken relative link ${url}: only a page bundle (posts/<name>/index.md) resolves relative links; put the file in the static folder and link /${path.replace(/^(\.\/)+/, '')}`;
   }
   const target = join(staticRoot, path);
   if (!isInside(target, staticRoot)) return `image link ${url} leaves the static folder`;
-  return isFile(target) ? undefined : `missing image file ${url} (not in ${staticRoot})`;
+  return isFile(target) ? undefined : `missing file ${url} (not in the static folder ${staticDir})`;
 }
 
 function isInside(target: string, folder: string): boolean {

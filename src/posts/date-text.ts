@@ -26,7 +26,9 @@ function parts(text: string): DateParts | undefined {
     return undefined;
   if (hh === undefined) return { year, month, day, time: undefined, zone: undefined };
   if (Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59) return undefined;
-  return { year, month, day, time: `${hh}:${mm}:${ss ?? '00'}${frac ?? ''}`, zone: normalizeZone(zone) };
+  const offset = normalizeZone(zone);
+  if (zone !== undefined && offset === undefined) return undefined;
+  return { year, month, day, time: `${hh}:${mm}:${ss ?? '00'}${frac ?? ''}`, zone: offset };
 }
 
 function normalizeZone(zone: string | undefined): string | undefined {
