@@ -59,6 +59,7 @@ export const ALLOWLIST: sanitizeHtml.IOptions = {
   allowedSchemesByTag: { img: ['http', 'https', 'data'] },
   allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster', 'srcset'],
   allowProtocolRelative: true,
+  selfClosing: ['img', 'br', 'hr', 'source', 'track', 'col', 'wbr'],
 };
 
 /** `/post/<slug>/` for a bundle; relative URLs in its HTML resolve there, where the web layer serves its files. */
