@@ -41,7 +41,10 @@ describe('sanitized raw HTML', () => {
   });
 
   test('keeps the allowlisted elements real posts use', () => {
-    assert.match(html, /<details><summary>Click to open<\/summary>\s*<p>Hidden <em>markdown<\/em> text.<\/p>\s*<\/details>/);
+    assert.match(
+      html,
+      /<details><summary>Click to open<\/summary>\s*<p>Hidden <em>markdown<\/em> text.<\/p>\s*<\/details>/,
+    );
     assert.match(html, /<figure><img src="\/images\/cover.png" width="640" height="480" alt="A cover" srcset="[^"]+"/);
     assert.match(html, /<figcaption>A caption<\/figcaption><\/figure>/);
     assert.match(html, /<video controls poster="\/images\/cover.png" src="https:\/\/media.example\/clip.mp4">/);
