@@ -55,8 +55,9 @@ test('a folder with warnings only exits 0; a missing folder exits 2 naming it', 
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(
     ok.stdout,
-    /9 posts, 2 pages, 0 drafts, 9 tags, 1 static files in test\/fixtures\/moving-in\/static; 0 skipped, 1 warnings/,
+    /9 posts, 2 pages, 0 drafts, 9 tags, 1 static files in test\/fixtures\/moving-in\/static; 0 skipped, 2 warnings/,
   );
+  assert.match(ok.stdout, /^warning {2}raw-html\.md: broken relative link x: only a page bundle/m);
   const missing = check('--posts-dir', 'test/fixtures/nope', '--static-dir', 'test/fixtures/nope-static');
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /readcount check: cannot read posts folder .*test\/fixtures\/nope/);
