@@ -50,5 +50,6 @@ export function postBaseName(fileName: string): string {
 
 /** Whether a directory entry is a post file: a Markdown extension, not a dotfile (editors' swap files). */
 export function isPostFileName(name: string): boolean {
-  return POST_EXTENSIONS.test(name) && !name.startsWith('.');
+  // Hugo's `_index.md` describes a section list, not a post.
+  return POST_EXTENSIONS.test(name) && !name.startsWith('.') && !/^_index\./i.test(name);
 }
