@@ -143,3 +143,14 @@ describe('slugify', () => {
     assert.equal(slugify('...'), undefined);
   });
 });
+
+describe('postImagePath', () => {
+  test('bundle-relative, site-relative, absolute and remote images', async () => {
+    const { postImagePath } = await import('../src/posts/sanitize.js');
+    assert.equal(postImagePath({ slug: 'trip', image: 'photo.png', bundleDir: '/p/trip' }), '/post/trip/photo.png');
+    assert.equal(postImagePath({ slug: 'trip', image: '/images/a.png', bundleDir: '/p/trip' }), '/images/a.png');
+    assert.equal(postImagePath({ slug: 'x', image: 'images/a.png' }), '/images/a.png');
+    assert.equal(postImagePath({ slug: 'x', image: 'https://cdn.example/a.png' }), 'https://cdn.example/a.png');
+    assert.equal(postImagePath({ slug: 'x' }), undefined);
+  });
+});

@@ -8,8 +8,6 @@ import { isPostProblem, MAX_POST_BYTES, parsePostFile } from './parse.js';
 import type { Post, PostProblem } from './post.js';
 import { isPostFileName } from './slug.js';
 
-export { isPostFileName } from './slug.js';
-
 export interface LoadOptions {
   /**
    * The posts served before this load, by file. A file that no longer parses keeps its entry here (its problem

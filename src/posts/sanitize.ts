@@ -1,6 +1,7 @@
 // The allowlist raw HTML in posts passes through (sanitize-html), and the URL rewrites a page bundle needs.
 
 import sanitizeHtml from 'sanitize-html';
+import type { Post } from './post.js';
 
 /** Ids the page around a post uses; a heading or raw HTML claiming one would break the live counter's script. */
 export const RESERVED_IDS: ReadonlySet<string> = new Set(['counter', 'receipt', 'main', 'content', 'live']);
@@ -19,7 +20,7 @@ const CELL_ALIGN = { 'text-align': [/^(?:left|right|center)$/] };
  * attribute except table cells' `text-align`, and any URL whose scheme is not http(s), mailto or tel
  * (images may also be `data:`). docs/moving-in.md lists the same allowlist for bloggers.
  */
-export const ALLOWLIST: sanitizeHtml.IOptions = {
+const ALLOWLIST: sanitizeHtml.IOptions = {
   allowedTags: [...HEADINGS, ...TEXT_TAGS, ...INLINE_TAGS, ...BLOCK_TAGS, ...TABLE_TAGS, ...MEDIA_TAGS],
   allowedAttributes: {
     ...Object.fromEntries(HEADINGS.map((tag) => [tag, ['id']])),
@@ -80,6 +81,21 @@ export function resolveInBundle(url: string, base: string | undefined): string {
   } catch {
     return url;
   }
+}
+
+/**
+ * The front matter image as a URL on this site or elsewhere: a bundle's relative path becomes `/post/<slug>/<file>`,
+ * another relative path is taken from the site root (the static folder), absolute paths and URLs are unchanged.
+ * Undefined when the post has no image. Make it absolute with the site's base URL for og:image and feeds.
+ */
+export function postImagePath(post: Pick<Post, 'slug' | 'image' | 'bundleDir'>): string | undefined {
+  const image = post.image;
+  if (image === undefined || image === '') return undefined;
+  if (post.bundleDir !== undefined) {
+    const resolved = resolveInBundle(image, bundleBase(post.slug));
+    if (resolved !== image || SCHEME.test(image) || image.startsWith('/')) return resolved;
+  }
+  return SCHEME.test(image) || image.startsWith('/') ? image : `/${image.replace(/^(?:\.\/)+/, '')}`;
 }
 
 function rewriteSrcset(srcset: string, base: string | undefined): string {

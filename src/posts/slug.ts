@@ -3,7 +3,7 @@
 import { SLUG_PATTERN } from './post.js';
 
 /** Post files: Markdown under any of the extensions Jekyll and Hugo use. */
-export const POST_EXTENSIONS = /\.(?:md|markdown|mdown)$/i;
+const POST_EXTENSIONS = /\.(?:md|markdown|mdown)$/i;
 
 /** Letters NFKD does not split into a base letter and a mark. */
 const TRANSLITERATE: Readonly<Record<string, string>> = {
