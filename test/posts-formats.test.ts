@@ -154,3 +154,24 @@ describe('postImagePath', () => {
     assert.equal(postImagePath({ slug: 'x' }), undefined);
   });
 });
+
+describe('views', () => {
+  test('post and index pages show the day the author wrote, with the offset in datetime', async () => {
+    const { indexPage, postPage } = await import('../src/web/views/pages.js');
+    const post: Post = {
+      slug: 'late',
+      title: 'Late',
+      date: new Date('2013-05-13T06:45:00Z'),
+      dateText: '2013-05-12 23:45:00 -0700',
+      description: '',
+      tags: [],
+      draft: false,
+      markdown: 'x\n',
+      readingMinutes: 1,
+      file: '/p/late.md',
+    };
+    for (const out of [postPage(post, '<p>x</p>', 0).value, indexPage([post], new Map()).value]) {
+      assert.match(out, /<time datetime="2013-05-12T23:45:00-07:00">12 May 2013<\/time>/);
+    }
+  });
+});
