@@ -1,4 +1,4 @@
-// Which code languages a post's fences name, without parsing the whole post (shared by the renderer and `check`).
+// Code fences: which languages a post names (without parsing the whole post) and the plain block for the rest.
 
 /** Fence languages that mean "no highlighting" and are never reported as unknown. */
 const PLAIN = new Set(['text', 'plaintext', 'txt', 'plain', 'none', 'nohighlight', 'output', 'raw']);
@@ -18,4 +18,13 @@ export function fenceLanguages(markdown: string): string[] {
     if (lang && !PLAIN.has(lang)) found.add(lang);
   }
   return [...found];
+}
+
+/** Same outer shape as shiki's output so one stylesheet covers both; markdown-it keeps strings starting with <pre as-is. */
+export function plainBlock(code: string): string {
+  return `<pre class="shiki plain"><code>${escapeHtml(code)}</code></pre>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

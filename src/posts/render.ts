@@ -5,9 +5,9 @@ import MarkdownIt, { type PluginSimple } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import type { Highlighter } from 'shiki';
-import { fenceLanguages, isPlainLanguage } from './languages.js';
+import { fenceLanguages, isPlainLanguage, plainBlock } from './languages.js';
 import type { Post } from './post.js';
-import { bundleBase, RESERVED_IDS, sanitizePostHtml } from './sanitize.js';
+import { bundleBase, headingId, sanitizePostHtml } from './sanitize.js';
 
 /** Grammars loaded at warm-up (the common ones); any other shiki language loads when a post first uses it. */
 export const CODE_LANGUAGES = [
@@ -228,25 +228,4 @@ export class PostRenderer {
       // A logger that throws must not cost the reader the post.
     }
   }
-}
-
-/** Heading ids: lowercase words joined by `-`; one the page itself uses gets a `section-` prefix. */
-function headingId(text: string): string {
-  const id =
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-+|-+$/g, '') || 'section';
-  return RESERVED_IDS.has(id) ? `section-${id}` : id;
-}
-
-/** Same outer shape as shiki's output so one stylesheet covers both; markdown-it keeps strings starting with <pre as-is. */
-function plainBlock(code: string): string {
-  return `<pre class="shiki plain"><code>${escapeHtml(code)}</code></pre>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

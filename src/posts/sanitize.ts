@@ -132,3 +132,15 @@ export function sanitizePostHtml(html: string, bundle: string | undefined): stri
     },
   });
 }
+
+/** Heading ids: lowercase words joined by `-`; one the page itself uses gets a `section-` prefix. */
+export function headingId(text: string): string {
+  const id =
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '') || 'section';
+  return RESERVED_IDS.has(id) ? `section-${id}` : id;
+}
