@@ -78,6 +78,9 @@ test('duplicate slug: the file already served keeps it, the newcomer is reported
   assert.deepEqual(library.problems(), [
     { file: join(dir, 'a-newcomer.md'), reason: `slug "same" already used by ${join(dir, 'z-first.md')}` },
   ]);
+  assert.deepEqual(library.contentProblems(), [
+    { file: 'a-newcomer.md', reason: 'slug "same" already used by z-first.md', served: 'skipped' },
+  ]);
 });
 
 test('a page bundle is loaded from its folder and reloaded when its index changes', async () => {

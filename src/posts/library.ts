@@ -1,7 +1,7 @@
 // Holds the current set of posts and pages, reloads it from disk and tells listeners which slugs came, went or changed.
 
 import { EventEmitter } from 'node:events';
-import { relative } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { buildIndexes, type LibraryIndexes, type TagSummary } from './library-index.js';
 import { loadPosts } from './load.js';
 import type { Post, PostProblem } from './post.js';
@@ -110,9 +110,10 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
 
   /** The latest load's problems for /healthz (`content_problems`): relative file names, whether a version is served. */
   contentProblems(): ContentProblem[] {
+    const root = `${resolve(this.dir)}${sep}`;
     return this.#problems.map((problem) => ({
-      file: relative(this.dir, problem.file),
-      reason: problem.reason.replaceAll(`${this.dir}/`, ''),
+      file: relative(root, problem.file),
+      reason: problem.reason.replaceAll(root, ''),
       served: problem.keptLastGood ? 'last-good' : 'skipped',
     }));
   }
