@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `readcount` command: `serve` runs the blog; every setting is also a flag named after its env var.
 import { Command, Option } from 'commander';
+import { registerCheckCommand } from './cli/check.js';
 import { registerDataCommands } from './cli/commands.js';
 import { OPTIONS, readConfig } from './config.js';
 import { ConfigError } from './errors.js';
@@ -54,6 +55,7 @@ program
   });
 
 registerDataCommands(program);
+registerCheckCommand(program, OPTIONS.postsDir.default);
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -101,10 +101,17 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   );
   await pubsub.start();
   const library = await PostLibrary.open(config.postsDir, {
-    onProblem: (problem) => log('warn', `post skipped: ${problem.file}: ${problem.reason}`),
+    onProblem: (problem) =>
+      log(
+        'warn',
+        `post ${problem.keptLastGood ? 'kept at its last good version' : 'skipped'}: ${problem.file}: ${problem.reason}`,
+      ),
   });
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
-  const renderer = PostRenderer.create();
+  const renderer = PostRenderer.create({
+    onUnknownLanguage: (file, language) =>
+      log('warn', `unknown code language "${language}" in ${file}: shown as plain code`),
+  });
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
   // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
@@ -234,6 +241,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       commits: counter.storeFailing() ? 'failing' : 'ok',
       ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}),
       posts: library.list().length,
+      content_problems: library.contentProblems(),
       connections: live.connectionCount(),
       pendingReads: counter.pendingReads(),
     }),

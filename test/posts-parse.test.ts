@@ -195,10 +195,11 @@ describe('file-level problems', () => {
     assert.match(problem('2024-01-01_a.md', ' \n\n\t\n').reason, /file is empty/);
   });
 
-  test('file name that is not a valid slug', () => {
+  test('a file name that is not a slug is slugified; one with nothing usable is a problem', () => {
+    assert.equal(post('/x/my post!.md', '---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n').slug, 'my-post');
     assert.match(
-      problem('/x/my post!.md', '---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n').reason,
-      /slug "my post!" \(from the file name\)/,
+      problem('/x/日本語.md', '---\ntitle: T\ndate: 2024-01-01\n---\nBody.\n').reason,
+      /file name "日本語" has no letters or digits to make a URL from: set "slug"/,
     );
   });
 

@@ -1,7 +1,21 @@
 // Splits YAML front matter off a post and checks its fields, so parse.ts only deals with the body.
 
 import { parse as parseYaml } from 'yaml';
+import { parseDateText } from './date-text.js';
+import {
+  type Checked,
+  dedupe,
+  fail,
+  optionalBoolean,
+  optionalString,
+  readAliases,
+  readImage,
+  readTagList,
+} from './front-matter-fields.js';
 import { parseSimpleYaml } from './simple-yaml.js';
+
+export type { Checked } from './front-matter-fields.js';
+export { splitTags } from './front-matter-fields.js';
 
 /** Front matter fields after type checks; absent fields are undefined, never defaults. */
 export interface FrontMatter {
@@ -11,9 +25,13 @@ export interface FrontMatter {
   readonly tags: readonly string[] | undefined;
   readonly draft: boolean | undefined;
   readonly slug: string | undefined;
+  /** The `date` value as written, for showing it without a shift to UTC. */
+  readonly dateText: string | undefined;
+  readonly kind: 'post' | 'page' | undefined;
+  readonly aliases: readonly string[];
+  readonly image: string | undefined;
+  readonly ghosts: boolean | undefined;
 }
-
-export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const OPENING = /^---[ \t]*\r?\n/;
 // `...` is YAML's own document end marker; some editors emit it instead of `---`.
@@ -53,88 +71,65 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
   if (!slug.ok) return slug;
 
   let date: Date | undefined;
+  let dateText: string | undefined;
   if (fields.date !== undefined && fields.date !== null) {
-    date = parseDate(fields.date);
-    if (!date) return fail('front matter: "date" is not a valid date (use YYYY-MM-DD)');
+    dateText =
+      fields.date instanceof Date
+        ? fields.date.toISOString()
+        : typeof fields.date === 'string'
+          ? fields.date.trim()
+          : undefined;
+    date = dateText === undefined ? undefined : parseDateText(dateText);
+    if (!date)
+      return fail('front matter: "date" is not a valid date (use YYYY-MM-DD, optionally with a time and offset)');
   }
 
-  const draft = fields.draft;
-  if (draft !== undefined && draft !== null && typeof draft !== 'boolean') {
-    return fail('front matter: "draft" must be true or false');
-  }
+  const draft = optionalBoolean(fields, 'draft');
+  if (!draft.ok) return draft;
+  // Jekyll's way of saying draft.
+  const published = optionalBoolean(fields, 'published');
+  if (!published.ok) return published;
+  const ghosts = optionalBoolean(fields, 'ghosts');
+  if (!ghosts.ok) return ghosts;
 
-  const tags = readTags(fields.tags);
+  const tags = readTagList(fields.tags, 'tags');
   if (!tags.ok) return tags;
+  // Jekyll and Hugo categories are a second taxonomy; one list of tags serves readers better than two.
+  const categories = readTagList(fields.categories, 'categories');
+  if (!categories.ok) return categories;
+  const category = readTagList(fields.category, 'category');
+  if (!category.ok) return category;
+  const allTags =
+    tags.value || categories.value || category.value
+      ? dedupe([...(tags.value ?? []), ...(categories.value ?? []), ...(category.value ?? [])])
+      : undefined;
 
+  const aliases = readAliases(fields);
+  if (!aliases.ok) return aliases;
+  const image = readImage(fields);
+  if (!image.ok) return image;
+
+  const isPage = fields.layout === 'page' || fields.type === 'page';
   return {
     ok: true,
     value: {
       title: title.value,
       date,
+      dateText,
       description: description.value,
-      tags: tags.value,
-      draft: typeof draft === 'boolean' ? draft : undefined,
+      tags: allTags,
+      draft: draft.value ?? (published.value === false ? true : undefined),
       slug: slug.value,
+      kind: isPage ? 'page' : undefined,
+      aliases: aliases.value,
+      image: image.value,
+      ghosts: ghosts.value,
     },
   };
 }
 
-/** Accepts `YYYY-MM-DD` (UTC midnight) or a full ISO date-time; a time without zone is taken as UTC. */
+/** A date from front matter or a file name; see parseDateText for the accepted forms. */
 export function parseDate(value: unknown): Date | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
-  if (typeof value !== 'string') return undefined;
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
-    value.trim(),
-  );
-  if (!match) return undefined;
-  const [, y, m, d, hh, mm, ss, frac, zone] = match;
-  const year = Number(y);
-  const month = Number(m);
-  const day = Number(d);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  // Date.UTC rolls 2024-02-30 over into March; a typo like that should be reported, not published.
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day)
-    return undefined;
-  if (hh === undefined) return probe;
-  const iso = `${y}-${m}-${d}T${hh}:${mm}:${ss ?? '00'}${frac ?? ''}${zone ?? 'Z'}`;
-  const time = Date.parse(iso);
-  return Number.isNaN(time) || Number(hh) > 23 || Number(mm) > 59 || Number(ss ?? 0) > 59 ? undefined : new Date(time);
-}
-
-/** Tags from a YAML list or a comma-separated string (the reference format's `tags:` line uses the latter). */
-export function splitTags(text: string): string[] {
-  return dedupe(text.split(','));
-}
-
-function readTags(value: unknown): Checked<readonly string[] | undefined> {
-  if (value === undefined || value === null) return { ok: true, value: undefined };
-  if (typeof value === 'string') return { ok: true, value: splitTags(value) };
-  if (Array.isArray(value) && value.every((tag): tag is string => typeof tag === 'string')) {
-    return { ok: true, value: dedupe(value) };
-  }
-  return fail('front matter: "tags" must be a list of strings or a comma-separated string');
-}
-
-function dedupe(tags: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const result: string[] = [];
-  for (const raw of tags) {
-    const tag = raw.trim();
-    if (tag === '' || seen.has(tag.toLowerCase())) continue;
-    seen.add(tag.toLowerCase());
-    result.push(tag);
-  }
-  return result;
-}
-
-function optionalString(fields: Record<string, unknown>, key: string): Checked<string | undefined> {
-  const value = fields[key];
-  if (value === undefined || value === null) return { ok: true, value: undefined };
-  if (typeof value !== 'string') return fail(`front matter: "${key}" must be a string`);
-  const trimmed = value.trim();
-  return { ok: true, value: trimmed === '' ? undefined : trimmed };
-}
-
-function fail(reason: string): { ok: false; reason: string } {
-  return { ok: false, reason };
+  return typeof value === 'string' ? parseDateText(value) : undefined;
 }

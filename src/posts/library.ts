@@ -1,8 +1,13 @@
-// Holds the current set of posts, reloads it from disk and tells listeners which slugs came, went or changed.
+// Holds the current set of posts and pages, reloads it from disk and tells listeners which slugs came, went or changed.
 
 import { EventEmitter } from 'node:events';
+import { relative, resolve, sep } from 'node:path';
+import { buildIndexes, type LibraryIndexes, type TagSummary } from './library-index.js';
 import { loadPosts } from './load.js';
 import type { Post, PostProblem } from './post.js';
+
+export type { TagSummary } from './library-index.js';
+export { tagKey } from './library-index.js';
 
 export interface PostChanges {
   readonly added: string[];
@@ -15,16 +20,31 @@ export interface PostLibraryOptions {
   readonly onProblem?: (problem: PostProblem) => void;
 }
 
+/** One current problem, as /healthz shows it: the file relative to the posts folder, never an absolute path. */
+export interface ContentProblem {
+  readonly file: string;
+  readonly reason: string;
+  /** `last-good`: an older version of this file is still served; `skipped`: the file is not served at all. */
+  readonly served: 'last-good' | 'skipped';
+}
+
 interface PostLibraryEvents {
   change: [changes: PostChanges];
 }
 
+/**
+ * What the web routes use:
+ * - `list()` posts (kind `post`) newest first, for the index, feeds and tag pages; `pages()` standalone pages;
+ *   `all()` both; `get(slug)` either kind (posts at `/post/<slug>`, pages at `/<slug>`: check `kind`).
+ * - `byAlias(path)` the post or page an old URL path (`aliases`, `redirect_from`, `permalink`) redirects to.
+ * - `tags()` every tag with its post count; `byTag(key)` that tag's posts; `tagKey(tag)` the URL key of a tag.
+ * - `problems()` / `contentProblems()` what the latest load could not use, for logs, /healthz and `readcount check`.
+ * Drafts are never in any of these.
+ */
 export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   readonly dir: string;
   readonly #onProblem: (problem: PostProblem) => void;
-  /** Published posts only: drafts never reach a URL, a feed or the counter. */
-  #bySlug = new Map<string, Post>();
-  #list: readonly Post[] = [];
+  #indexes: LibraryIndexes = buildIndexes([]);
   #problems: readonly PostProblem[] = [];
   #reported = new Set<string>();
   // Reloads run one after another so two quick file events cannot publish an older scan last.
@@ -43,22 +63,59 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     return library;
   }
 
-  /** Published posts, newest first; same-day posts by title so the order is stable. */
+  /** Published posts (not pages), newest first by instant; same-instant posts by title so the order is stable. */
   list(): readonly Post[] {
-    return this.#list;
+    return this.#indexes.posts;
   }
 
+  /** Published pages (`layout: page` / `type: page`), by title. */
+  pages(): readonly Post[] {
+    return this.#indexes.pages;
+  }
+
+  /** Posts then pages. */
+  all(): readonly Post[] {
+    return this.#indexes.all;
+  }
+
+  /** A published post or page by slug. */
   get(slug: string): Post | undefined {
-    return this.#bySlug.get(slug);
+    return this.#indexes.bySlug.get(slug);
   }
 
+  /** The post or page that an old URL path redirects to; a trailing `/` does not matter. */
+  byAlias(path: string): Post | undefined {
+    return this.#indexes.byAlias(path);
+  }
+
+  /** Every tag of a published post with its post count, most used first, then by name. */
+  tags(): readonly TagSummary[] {
+    return this.#indexes.tags;
+  }
+
+  /** Published posts with this tag (by `tagKey`), newest first. */
+  byTag(key: string): readonly Post[] {
+    return this.#indexes.byTag.get(key) ?? [];
+  }
+
+  /** Slugs of every published post and page: each has a counter. */
   slugs(): string[] {
-    return this.#list.map((post) => post.slug);
+    return this.#indexes.all.map((post) => post.slug);
   }
 
   /** The files the latest load skipped, and why. */
   problems(): readonly PostProblem[] {
     return this.#problems;
+  }
+
+  /** The latest load's problems for /healthz (`content_problems`): relative file names, whether a version is served. */
+  contentProblems(): ContentProblem[] {
+    const root = `${resolve(this.dir)}${sep}`;
+    return this.#problems.map((problem) => ({
+      file: relative(root, problem.file),
+      reason: problem.reason.replaceAll(root, ''),
+      served: problem.keptLastGood ? 'last-good' : 'skipped',
+    }));
   }
 
   reload(): Promise<PostChanges> {
@@ -69,21 +126,21 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
 
   async #reloadNow(): Promise<PostChanges> {
     // If the folder vanished the old posts stay up: serving yesterday's blog beats serving nothing.
-    const { posts, problems, fingerprints } = await loadPosts(this.dir);
+    const before = this.#indexes.bySlug;
+    const lastGood = new Map([...before.values()].map((post) => [post.file, post]));
+    const { posts, problems, fingerprints } = await loadPosts(this.dir, { lastGood });
 
-    const published = new Map<string, Post>();
-    for (const post of posts) if (!post.draft) published.set(post.slug, post);
-
+    const published = posts.filter((post) => !post.draft);
+    const indexes = buildIndexes(published);
     const changes: PostChanges = { added: [], removed: [], changed: [] };
-    for (const [slug, post] of published) {
-      const before = this.#bySlug.get(slug);
-      if (!before) changes.added.push(slug);
-      else if (!samePost(before, post)) changes.changed.push(slug);
+    for (const [slug, post] of indexes.bySlug) {
+      const old = before.get(slug);
+      if (!old) changes.added.push(slug);
+      else if (!samePost(old, post)) changes.changed.push(slug);
     }
-    for (const slug of this.#bySlug.keys()) if (!published.has(slug)) changes.removed.push(slug);
+    for (const slug of before.keys()) if (!indexes.bySlug.has(slug)) changes.removed.push(slug);
 
-    this.#bySlug = published;
-    this.#list = Object.freeze([...published.values()].sort(newestFirst));
+    this.#indexes = indexes;
     this.#problems = Object.freeze(problems);
     this.#reportProblems(problems, fingerprints);
 
@@ -105,19 +162,25 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   }
 }
 
-function newestFirst(a: Post, b: Post): number {
-  return b.date.getTime() - a.date.getTime() || a.title.localeCompare(b.title) || a.slug.localeCompare(b.slug);
-}
-
 function samePost(a: Post, b: Post): boolean {
   return (
-    a.title === b.title &&
-    a.date.getTime() === b.date.getTime() &&
-    a.description === b.description &&
-    a.markdown === b.markdown &&
-    a.file === b.file &&
-    a.draft === b.draft &&
-    a.tags.length === b.tags.length &&
-    a.tags.every((tag, index) => tag === b.tags[index])
+    a === b ||
+    (a.title === b.title &&
+      a.date.getTime() === b.date.getTime() &&
+      a.dateText === b.dateText &&
+      a.description === b.description &&
+      a.markdown === b.markdown &&
+      a.file === b.file &&
+      a.draft === b.draft &&
+      a.kind === b.kind &&
+      a.image === b.image &&
+      a.bundleDir === b.bundleDir &&
+      a.ghosts === b.ghosts &&
+      sameList(a.tags, b.tags) &&
+      sameList(a.aliases ?? [], b.aliases ?? []))
   );
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }

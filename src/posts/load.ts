@@ -3,9 +3,21 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isPostProblem, MAX_POST_BYTES, parsePostFile } from './parse.js';
 import type { Post, PostProblem } from './post.js';
+import { isPostFileName } from './slug.js';
+
+export interface LoadOptions {
+  /**
+   * The posts served before this load, by file. A file that no longer parses keeps its entry here (its problem
+   * says so), and a slug two files now claim stays with the file that already served it.
+   */
+  readonly lastGood?: ReadonlyMap<string, Post>;
+}
+
+/** A bundle's post file: `posts/<name>/index.md` (or `.markdown`, `.mdown`). */
+const BUNDLE_INDEX = ['index.md', 'index.markdown', 'index.mdown'];
 
 export interface LoadedPosts {
   readonly posts: Post[];
@@ -18,14 +30,17 @@ export interface LoadedPosts {
 }
 
 /** Throws only when the folder itself cannot be listed; every per-file failure becomes a PostProblem. */
-export async function loadPosts(dir: string): Promise<LoadedPosts> {
+export async function loadPosts(dir: string, options: LoadOptions = {}): Promise<LoadedPosts> {
   const root = resolve(dir);
   let names: string[];
   try {
     const entries = await readdir(root, { withFileTypes: true });
-    // Symlinked posts are allowed; they are checked with stat below.
     names = entries
-      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isPostFileName(entry.name))
+      .filter((entry) => !entry.name.startsWith('.'))
+      // Symlinked posts are allowed; they are checked with stat below. Folders may be page bundles.
+      .filter(
+        (entry) => entry.isDirectory() || ((entry.isFile() || entry.isSymbolicLink()) && isPostFileName(entry.name)),
+      )
       .map((entry) => entry.name)
       // Sorted so that which of two duplicate slugs "wins" does not depend on the file system's order.
       .sort();
@@ -37,28 +52,41 @@ export async function loadPosts(dir: string): Promise<LoadedPosts> {
   for (const [index, name] of names.entries()) {
     // Yield now and then so a reload of a large blog never holds up requests for long.
     if (index > 0 && index % YIELD_EVERY === 0) await new Promise<void>((done) => setImmediate(done));
-    results.push(loadOne(resolve(root, name)));
+    const path = resolve(root, name);
+    results.push(isPostFileName(name) ? loadOne(path) : loadBundle(path));
   }
 
-  const posts: Post[] = [];
+  const lastGood = options.lastGood ?? new Map<string, Post>();
+  const candidates: Post[] = [];
   const problems: PostProblem[] = [];
   const fingerprints = new Map<string, string>();
-  const owners = new Map<string, string>();
   for (const result of results) {
     if (result === null) continue;
     fingerprints.set(result.file, result.fingerprint);
     const { parsed } = result;
-    if (isPostProblem(parsed)) {
-      problems.push(parsed);
+    if (!isPostProblem(parsed)) {
+      candidates.push(parsed);
       continue;
     }
-    const owner = owners.get(parsed.slug);
-    if (owner !== undefined) {
-      problems.push({ file: parsed.file, reason: `slug "${parsed.slug}" already used by ${owner}` });
-      continue;
-    }
-    owners.set(parsed.slug, parsed.file);
-    posts.push(parsed);
+    const previous = lastGood.get(parsed.file);
+    problems.push(previous ? { ...parsed, keptLastGood: true } : parsed);
+    if (previous) candidates.push(previous);
+  }
+
+  // A slug claimed twice stays with the file that served it before, else with the first file by path.
+  const previousOwner = new Map([...lastGood.values()].map((post) => [post.slug, post.file]));
+  const claims = new Set(lastGood.size === 0 ? [] : candidates.map((post) => `${post.file}\0${post.slug}`));
+  const owners = new Map<string, string>();
+  for (const post of candidates) {
+    const before = previousOwner.get(post.slug);
+    if (before !== undefined && before !== post.file && claims.has(`${before}\0${post.slug}`)) continue;
+    if (!owners.has(post.slug)) owners.set(post.slug, post.file);
+  }
+  const posts: Post[] = [];
+  for (const post of candidates) {
+    const owner = owners.get(post.slug);
+    if (owner === post.file) posts.push(post);
+    else problems.push({ file: post.file, reason: `slug "${post.slug}" already used by ${owner}` });
   }
   return { posts, problems, fingerprints };
 }
@@ -69,17 +97,22 @@ export async function loadPosts(dir: string): Promise<LoadedPosts> {
  */
 const YIELD_EVERY = 250;
 
-export function isPostFileName(name: string): boolean {
-  return name.endsWith('.md') && !name.startsWith('.');
-}
-
 interface FileResult {
   readonly file: string;
   readonly fingerprint: string;
   readonly parsed: Post | PostProblem;
 }
 
-function loadOne(file: string): FileResult | null {
+/** A folder is a page bundle when it holds an index file; any other folder (say `drafts/`) is not looked into. */
+function loadBundle(folder: string): FileResult | null {
+  for (const name of BUNDLE_INDEX) {
+    const result = loadOne(join(folder, name), folder);
+    if (result !== null) return result;
+  }
+  return null;
+}
+
+function loadOne(file: string, bundleDir?: string): FileResult | null {
   try {
     const info = statSync(file);
     if (!info.isFile()) return null;
@@ -92,7 +125,7 @@ function loadOne(file: string): FileResult | null {
     }
     const source = readFileSync(file, 'utf8');
     const fingerprint = createHash('sha256').update(source).digest('hex');
-    return { file, fingerprint, parsed: parsePostFile(file, source) };
+    return { file, fingerprint, parsed: parsePostFile(file, source, bundleDir === undefined ? {} : { bundleDir }) };
   } catch (error) {
     // Deleted between listing and reading (an editor's atomic save, a git checkout): simply not there yet.
     if (isErrorCode(error, 'ENOENT')) return null;

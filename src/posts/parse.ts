@@ -6,6 +6,7 @@ import MarkdownIt from 'markdown-it';
 import { parseDate, readFrontMatter, splitFrontMatter, splitTags } from './front-matter.js';
 import type { Post, PostProblem } from './post.js';
 import { SLUG_PATTERN } from './post.js';
+import { postBaseName, slugify } from './slug.js';
 
 /** Larger files are refused by the loader before reading: a post that size is a mistake, not an essay. */
 export const MAX_POST_BYTES = 1024 * 1024;
@@ -20,6 +21,10 @@ const FENCE = /^ {0,3}(?:```|~~~)/;
 const TAGS_LINE = /^tags:[ \t]*(.*?)[ \t]*$/i;
 const BLANK = /^\s*$/;
 const FILE_DATE = /^(\d{4}-\d{2}-\d{2})(?:[_-]|$)/;
+/** Jekyll's `{% raw %}` only stops Liquid; readcount runs no Liquid, so the markers themselves go. */
+const LIQUID_RAW = /\{%-?\s*(?:raw|endraw)\s*-?%\}/g;
+/** Jekyll's and Hugo's excerpt separator. */
+const MORE = /<!--\s*more\s*-->/;
 
 // Only used to pull plain text out of headings and the first paragraph; html:true so inline tags can be dropped.
 const textParser = new MarkdownIt({ html: true, linkify: false, typographer: true });
@@ -28,23 +33,28 @@ export function isPostProblem(value: Post | PostProblem): value is PostProblem {
   return !('slug' in value);
 }
 
-export function parsePostFile(file: string, source: string): Post | PostProblem {
+export interface ParseOptions {
+  /** Set for a page bundle's `index.md`: the folder, whose name is the slug and whose files are served beside it. */
+  readonly bundleDir?: string;
+}
+
+export function parsePostFile(file: string, source: string, options: ParseOptions = {}): Post | PostProblem {
   try {
-    return parseOrExplain(file, source);
+    return parseOrExplain(file, source, options);
   } catch (error) {
     // Parsing is meant to be total; this only guards against a library surprise taking the whole blog down.
     return { file, reason: `could not parse: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
-function parseOrExplain(file: string, source: string): Post | PostProblem {
+function parseOrExplain(file: string, source: string, options: ParseOptions): Post | PostProblem {
   const problem = (reason: string): PostProblem => ({ file, reason });
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > MAX_POST_BYTES) return problem(`file is too large (${bytes} bytes, limit ${MAX_POST_BYTES})`);
   const text = source.replace(/^\uFEFF/, '');
   if (BLANK.test(text)) return problem('file is empty');
 
-  const name = basename(file).replace(/\.md$/i, '');
+  const name = options.bundleDir === undefined ? postBaseName(basename(file)) : basename(options.bundleDir);
   const nameDate = FILE_DATE.exec(name)?.[1];
 
   const split = splitFrontMatter(text);
@@ -54,13 +64,16 @@ function parseOrExplain(file: string, source: string): Post | PostProblem {
   if (front && !front.ok) return problem(front.reason);
   const meta = front?.value;
 
-  const slug = meta?.slug ?? name;
+  const slug = meta?.slug ?? slugify(name);
+  if (slug === undefined) {
+    return problem(`file name "${name}" has no letters or digits to make a URL from: set "slug" in the front matter`);
+  }
   if (!SLUG_PATTERN.test(slug)) {
-    const origin = meta?.slug ? 'front matter "slug"' : 'file name';
-    return problem(`slug "${slug}" (from the ${origin}) is not valid: use letters, digits, "-" and "_"`);
+    return problem(`slug "${slug}" (from the front matter "slug") is not valid: use letters, digits, "-" and "_"`);
   }
 
-  const body = split ? split.value.body : text;
+  const raw = split ? split.value.body : text;
+  const body = raw.includes('{%') ? raw.replace(LIQUID_RAW, '') : raw;
   let title = meta?.title;
   let tags = meta?.tags ?? [];
   // Splitting every body into lines cost most of a cold start; only posts whose title is a heading need it.
@@ -102,6 +115,7 @@ function parseOrExplain(file: string, source: string): Post | PostProblem {
   }
 
   if (BLANK.test(markdown)) return problem('post has no content');
+  const more = markdown.includes('<!--') ? MORE.exec(markdown) : null;
 
   return {
     slug,
@@ -113,6 +127,13 @@ function parseOrExplain(file: string, source: string): Post | PostProblem {
     markdown,
     readingMinutes: readingMinutes(markdown),
     file,
+    kind: meta?.kind ?? 'post',
+    aliases: meta?.aliases ?? [],
+    dateText: meta?.dateText ?? nameDate,
+    ...(meta?.image === undefined ? {} : { image: meta.image }),
+    ...(options.bundleDir === undefined ? {} : { bundleDir: options.bundleDir }),
+    ...(more ? { excerpt: `${markdown.slice(0, more.index).trimEnd()}\n` } : {}),
+    ...(meta?.ghosts === undefined ? {} : { ghosts: meta.ghosts }),
   };
 }
 

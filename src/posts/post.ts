@@ -1,7 +1,7 @@
 // The shape of a blog post once parsed, shared by loading, rendering, the views and the counter.
 
 export interface Post {
-  /** URL key: file name without `.md`, or front matter `slug`. Always matches SLUG_PATTERN. */
+  /** URL key: front matter `slug`, else the file (or bundle folder) name by slugify's rule. Always matches SLUG_PATTERN. */
   readonly slug: string;
   readonly title: string;
   /** Publication date, UTC midnight when only a day is known. */
@@ -35,6 +35,8 @@ export interface Post {
 export interface PostProblem {
   readonly file: string;
   readonly reason: string;
+  /** The file parsed before and its last good version is still served (a broken save, not a missing post). */
+  readonly keptLastGood?: boolean;
 }
 
 /** Slugs are ASCII letters and digits joined by `-` or `_`; nothing else reaches a URL, a topic or a store key. */

@@ -1,12 +1,15 @@
-// Renders post markdown to HTML once per content version, with code highlighted by a single shared shiki instance.
+// Renders post markdown to safe HTML once per content version; shiki grammars load when a post first needs them.
 
-import { createHash } from 'node:crypto';
-import MarkdownIt from 'markdown-it';
+import { createHash, randomBytes } from 'node:crypto';
+import MarkdownIt, { type PluginSimple } from 'markdown-it';
+import anchor from 'markdown-it-anchor';
+import footnote from 'markdown-it-footnote';
 import type { Highlighter } from 'shiki';
-import { escapeHtml } from '../escape-html.js';
+import { fenceLanguages, isPlainLanguage, plainBlock } from './languages.js';
 import type { Post } from './post.js';
+import { bundleBase, headingId, sanitizePostHtml } from './sanitize.js';
 
-/** Grammars loaded up front; aliases such as ts, js, bash, sh, shell, yml, md and py come with them. */
+/** Grammars loaded at warm-up (the common ones); any other shiki language loads when a post first uses it. */
 export const CODE_LANGUAGES = [
   'typescript',
   'javascript',
@@ -40,6 +43,13 @@ export interface RenderStats {
   /** Markdown-to-HTML conversions, i.e. cache misses. */
   readonly renders: number;
   readonly cacheHits: number;
+  /** Grammars loaded after warm-up because a post used them. */
+  readonly languagesLoaded: number;
+}
+
+export interface RendererOptions {
+  /** Told once per file and language when a fence names a language shiki does not know (rendered as plain code). */
+  readonly onUnknownLanguage?: (file: string, language: string) => void;
 }
 
 interface CachedHtml {
@@ -49,71 +59,173 @@ interface CachedHtml {
 
 export class PostRenderer {
   readonly #highlighter: Highlighter;
+  /** Every language shiki bundles (ids and aliases), each loadable on demand. */
+  readonly #bundled: ReadonlySet<string>;
   readonly #markdown: MarkdownIt;
-  readonly #languages: ReadonlySet<string>;
+  readonly #onUnknown: (file: string, language: string) => void;
+  readonly #reported = new Set<string>();
+  #languages: ReadonlySet<string>;
+  readonly #loading = new Map<string, Promise<void>>();
   readonly #cache = new Map<string, CachedHtml>();
-  #stats = { highlightCalls: 0, renders: 0, cacheHits: 0 };
+  // Post versions whose grammars are all loaded: serving them again costs no scan of the markdown.
+  readonly #prepared = new WeakSet<Post>();
+  #stats = { highlightCalls: 0, renders: 0, cacheHits: 0, languagesLoaded: 0 };
+  // Per render: the post being rendered, its code blocks, and whether one waited for a grammar (then: no caching).
+  #current: { post: Post; blocks: string[]; nonce: string; incomplete: boolean } | undefined;
 
-  private constructor(highlighter: Highlighter) {
+  private constructor(highlighter: Highlighter, bundled: ReadonlySet<string>, options: RendererOptions) {
     this.#highlighter = highlighter;
+    this.#bundled = bundled;
+    this.#onUnknown = options.onUnknownLanguage ?? (() => {});
     this.#languages = new Set(highlighter.getLoadedLanguages());
     this.#markdown = new MarkdownIt({
-      // Posts are trusted-ish text, but raw HTML would let one post break the page or smuggle in a <script>.
-      html: false,
+      // Raw HTML is allowed because real posts use <details>, <figure>, <video>…; sanitizePostHtml keeps it safe.
+      html: true,
       linkify: true,
       typographer: true,
       highlight: (code, info) => this.#highlight(code, info),
-    });
+    })
+      .use(anchor, { slugify: headingId, permalink: anchor.permalink.headerLink({ safariReaderFix: true }) })
+      // @types/markdown-it-footnote describes markdown-it's CommonJS types; the plugin itself is the same function.
+      .use(footnote as unknown as PluginSimple);
   }
 
-  /** Loading grammars and themes takes ~1 s, so do it once at start-up and share the instance. */
-  static async create(): Promise<PostRenderer> {
+  /** Loading the warm-up grammars and themes takes ~1 s, so do it once at start-up and share the instance. */
+  static async create(options: RendererOptions = {}): Promise<PostRenderer> {
     // Loaded here, not at the top: shiki is the heaviest import, and only post pages need it (cold start).
-    const { createHighlighter } = await import('shiki');
+    const { createHighlighter, bundledLanguages } = await import('shiki');
     const highlighter = await createHighlighter({
       themes: [THEMES.light, THEMES.dark],
       langs: [...CODE_LANGUAGES],
     });
-    return new PostRenderer(highlighter);
+    return new PostRenderer(highlighter, new Set(Object.keys(bundledLanguages)), options);
   }
 
   get stats(): RenderStats {
     return { ...this.#stats };
   }
 
-  /** The post body as HTML (title, date and tags are the views' business). */
-  render(post: Post): string {
-    const hash = createHash('sha256').update(post.markdown).digest('base64url');
-    const cached = this.#cache.get(post.slug);
-    if (cached?.hash === hash) {
-      this.#stats.cacheHits++;
-      return cached.html;
+  /**
+   * Loads the grammars this post's code fences need and returns a promise, or returns undefined when all are
+   * loaded already (the common case, so a warm page is served without a promise). Call it before `render`:
+   * a render that finds a grammar missing shows that block plain and is not cached.
+   */
+  prepare(post: Post): Promise<void> | undefined {
+    if (this.#prepared.has(post)) return undefined;
+    const missing = fenceLanguages(post.markdown).filter(
+      (lang) => !this.#languages.has(lang) && this.#bundled.has(lang),
+    );
+    if (missing.length === 0) {
+      this.#prepared.add(post);
+      return undefined;
     }
-    const html = this.#markdown.render(post.markdown);
-    this.#stats.renders++;
-    this.#cache.set(post.slug, { hash, html });
-    return html;
+    return Promise.all(missing.map((lang) => this.#load(lang))).then(() => undefined);
+  }
+
+  /** The post body as safe HTML (title, date and tags are the views' business). */
+  render(post: Post): string {
+    return this.#cached(post.slug, post.markdown, post);
+  }
+
+  /** The markdown before `<!--more-->` as safe HTML, or undefined when the post marks no excerpt. */
+  renderExcerpt(post: Post): string | undefined {
+    return post.excerpt === undefined ? undefined : this.#cached(`${post.slug}\0excerpt`, post.excerpt, post);
   }
 
   /** Drops a removed post's HTML; edited posts need no call since the hash no longer matches. */
   forget(slug: string): void {
     this.#cache.delete(slug);
+    this.#cache.delete(`${slug}\0excerpt`);
+  }
+
+  #cached(key: string, markdown: string, post: Post): string {
+    // The bundle folder changes where relative links point, so it is part of the version.
+    const hash = createHash('sha256')
+      .update(post.bundleDir === undefined ? '' : `${post.slug}\0`)
+      .update(markdown)
+      .digest('base64url');
+    const cached = this.#cache.get(key);
+    if (cached?.hash === hash) {
+      this.#stats.cacheHits++;
+      return cached.html;
+    }
+    const current = { post, blocks: [] as string[], nonce: randomBytes(9).toString('hex'), incomplete: false };
+    this.#current = current;
+    let html: string;
+    try {
+      const raw = this.#markdown.render(markdown, {});
+      html = sanitizePostHtml(raw, post.bundleDir === undefined ? undefined : bundleBase(post.slug));
+    } finally {
+      this.#current = undefined;
+    }
+    // Highlighted blocks skip the sanitizer (their inline styles are shiki's, and the code inside is escaped).
+    html = html.replace(
+      new RegExp(`<pre>${current.nonce}:(\\d+)</pre>`, 'g'),
+      (_, index: string) => current.blocks[Number(index)] ?? '',
+    );
+    this.#stats.renders++;
+    if (!current.incomplete) this.#cache.set(key, { hash, html });
+    return html;
+  }
+
+  #load(lang: string): Promise<void> {
+    let loading = this.#loading.get(lang);
+    if (!loading) {
+      loading = this.#highlighter
+        .loadLanguage(lang as Parameters<Highlighter['loadLanguage']>[0])
+        .then(() => {
+          this.#languages = new Set(this.#highlighter.getLoadedLanguages());
+          this.#stats.languagesLoaded++;
+        })
+        // A grammar that fails to load costs its blocks their colours; the next prepare tries again.
+        .catch(() => undefined)
+        .finally(() => this.#loading.delete(lang));
+      this.#loading.set(lang, loading);
+    }
+    return loading;
   }
 
   #highlight(code: string, info: string): string {
-    const lang = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-    if (lang === '' || !this.#languages.has(lang)) return plainBlock(code);
+    const current = this.#current;
+    const lang =
+      info
+        .trim()
+        .split(/[\s,{]/)[0]
+        ?.toLowerCase() ?? '';
+    if (lang === '' || isPlainLanguage(lang) || !this.#languages.has(lang)) {
+      if (lang !== '' && !isPlainLanguage(lang) && current) {
+        if (this.#bundled.has(lang)) {
+          current.incomplete = true;
+          void this.#load(lang);
+        } else this.#reportUnknown(current.post.file, lang);
+      }
+      return this.#block(plainBlock(code));
+    }
     this.#stats.highlightCalls++;
     try {
-      return this.#highlighter.codeToHtml(code, { lang, themes: THEMES, defaultColor: false });
+      return this.#block(this.#highlighter.codeToHtml(code, { lang, themes: THEMES, defaultColor: false }));
     } catch {
       // A grammar bug must cost one block its colours, not the whole post.
-      return plainBlock(code);
+      return this.#block(plainBlock(code));
     }
   }
-}
 
-/** Same outer shape as shiki's output so one stylesheet covers both; markdown-it keeps strings starting with <pre as-is. */
-function plainBlock(code: string): string {
-  return `<pre class="shiki plain"><code>${escapeHtml(code)}</code></pre>`;
+  /** Parks a finished code block outside the sanitizer behind a per-render token no post can guess. */
+  #block(html: string): string {
+    const current = this.#current;
+    if (!current) return html;
+    current.blocks.push(html);
+    return `<pre>${current.nonce}:${current.blocks.length - 1}</pre>`;
+  }
+
+  #reportUnknown(file: string, lang: string): void {
+    const key = `${file}\0${lang}`;
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    try {
+      this.#onUnknown(file, lang);
+    } catch {
+      // A logger that throws must not cost the reader the post.
+    }
+  }
 }

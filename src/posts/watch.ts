@@ -3,7 +3,7 @@
 import { basename, resolve } from 'node:path';
 import { watch } from 'chokidar';
 import type { PostLibrary } from './library.js';
-import { isPostFileName } from './load.js';
+import { isPostFileName } from './slug.js';
 
 export interface WatchOptions {
   /** Editors save in bursts (temp file, rename, chmod); wait this long after the last event before reloading. */
@@ -34,7 +34,8 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
   const root = resolve(dir);
   const watcher = watch(root, {
     ignoreInitial: true,
-    depth: 0,
+    // Depth 1 reaches page bundles (`posts/<name>/index.md`).
+    depth: 1,
     // Dotfiles include editors' swap files; everything else is filtered by name in the handler.
     ignored: (path) => resolve(path) !== root && basename(path).startsWith('.'),
   });
@@ -56,6 +57,13 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
   };
 
   watcher.on('add', onFileEvent).on('change', onFileEvent).on('unlink', onFileEvent);
+  // A bundle folder renamed or removed takes its index file with it without a file event for it.
+  const onDirEvent = (path: string): void => {
+    if (closed || resolve(path) === root) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(reload, debounceMs);
+  };
+  watcher.on('addDir', onDirEvent).on('unlinkDir', onDirEvent);
   watcher.on('error', report);
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 

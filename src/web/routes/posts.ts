@@ -45,7 +45,11 @@ export async function postsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     const post = library.get(request.params.slug);
     const count = post && counter.count(post.slug);
     if (!post || count === undefined) return reply.callNotFound();
-    if (warm) return sendPost(post, count, warm, reply);
-    return renderer.then((ready) => sendPost(post, counter.count(post.slug) ?? count, ready, reply));
+    // A post whose code needs a grammar not loaded yet waits for it once; every later request is synchronous.
+    if (warm && !warm.prepare(post)) return sendPost(post, count, warm, reply);
+    return renderer.then(async (ready) => {
+      await ready.prepare(post);
+      return sendPost(post, counter.count(post.slug) ?? count, ready, reply);
+    });
   });
 }

@@ -1,8 +1,9 @@
 // Server-rendered pages: layout, index, post, 404 and "how we count"; the live script only updates numbers.
 import { slugOfTopic } from '../../counting/topics.js';
+import { datetimeAttribute, displayDate } from '../../posts/date-text.js';
 import type { Post } from '../../posts/post.js';
 import type { SiteInfo } from '../site.js';
-import { formatCount, formatDate, html, type RawHtml, raw } from './html.js';
+import { formatCount, html, type RawHtml, raw } from './html.js';
 
 export interface PageMeta {
   readonly title: string;
@@ -77,7 +78,7 @@ export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, nu
   return html`<ol class="posts">${posts.map(
     (post) => html`<li class="post-summary">
   <h2><a href="/post/${post.slug}">${post.title}</a></h2>
-  <p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read ·
+  <p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read ·
   <span class="index-count" data-count-slug="${post.slug}" data-count="${counts.get(post.slug) ?? 0}">${formatCount(counts.get(post.slug) ?? 0)}</span> readers</p>
   ${tagList(post.tags)}
   ${post.description ? html`<p>${post.description}</p>` : ''}
@@ -88,7 +89,7 @@ export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, nu
 export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
   return html`<article class="post">
 <h1>${post.title}</h1>
-<p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read</p>
+<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span></p>
