@@ -11,6 +11,7 @@ import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
 import { ClusterPresence } from './live/cluster-presence.js';
 import { LiveServer } from './live/live-server.js';
+import { LongPollServer } from './live/long-poll.js';
 import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
 import { LocalPresence, type Presence } from './live/presence.js';
 import { TokenSigner } from './live/token.js';
@@ -211,12 +212,21 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       idleTimeoutMs: config.liveIdleTimeoutMs,
     },
   });
+  const longPoll = new LongPollServer({
+    live,
+    signer,
+    pubsub,
+    windowMs: Math.min(10_000, Math.floor(config.liveIdleTimeoutMs / 2)),
+    pubsubTimeoutMs: 2000,
+    maxFrameBytes: config.liveMaxFrameBytes,
+  });
   const app: FastifyInstance = await buildApp({
     config,
     library,
     renderer,
     counter,
     live,
+    longPoll,
     signer,
     receipts,
     store,
@@ -243,6 +253,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     (closing ??= (async () => {
       stopped = true;
       live.close();
+      longPoll.close();
       await watcher?.close();
       await app.close();
       await counter.close();

@@ -17,12 +17,14 @@ import type { Config } from '../config.js';
 import type { Receipts } from '../counting/receipts.js';
 import { HTTP_ERRORS } from '../errors.js';
 import type { LiveServer } from '../live/live-server.js';
+import type { LongPollServer } from '../live/long-poll.js';
 import type { TokenSigner } from '../live/token.js';
 import type { PostLibrary } from '../posts/library.js';
 import type { Post } from '../posts/post.js';
 import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
 import { registerFeed } from './feed.js';
+import { isSessionPoll, registerLongPoll } from './long-poll-route.js';
 import { SplicedPages } from './page-splice.js';
 import type { DashboardDeps } from './routes/deps.js';
 import { registerDashboard } from './routes/index.js';
@@ -38,6 +40,8 @@ export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'si
   readonly renderer: Promise<PostRenderer>;
   readonly counter: ReadCounter;
   readonly live: LiveServer;
+  /** Phoenix's LongPoll transport at /live/longpoll, for readers whose network refuses websockets. */
+  readonly longPoll?: LongPollServer;
   readonly signer: TokenSigner;
   readonly receipts: Receipts;
   readonly health: () => { status: 'ok' | 'degraded'; [detail: string]: unknown };
@@ -113,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       timeWindow: '1 minute',
       // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
       // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/'),
+      allowList: (request) => request.url.startsWith('/assets/') || isSessionPoll(request),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });
@@ -231,6 +235,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/assets/code.css', (_request, reply) => {
     void reply.header('cache-control', ASSET_CACHE).type('text/css; charset=utf-8').send(CODE_THEME_CSS);
   });
+
+  if (deps.longPoll) await registerLongPoll(app, deps.longPoll, config.liveMaxFrameBytes);
 
   app.register(async (scope) => {
     // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
