@@ -22,6 +22,9 @@ const nodeFetch = globalThis.fetch;
 globalThis.fetch = (input, init) =>
   nodeFetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'user-agent': BROWSER_UA } });
 
+/** The socket's current transport (phoenix's typings leave it out). */
+const usesLongPoll = (socket: Socket): boolean => (socket as unknown as { transport: unknown }).transport === LongPoll;
+
 type Answer = { status: number; token?: string; messages?: string[]; error?: string };
 
 async function lp(
@@ -62,7 +65,7 @@ describe('LongPoll transport with the official phoenix client', () => {
   test('transport LongPoll: join, live counts, a reader counted once', async () => {
     const token = await pageToken(server.base, 'hello');
     const client = await open(server.base, token, { transport: LongPoll });
-    assert.equal(client.socket.transportName(client.socket.transport), 'LongPoll');
+    assert.ok(usesLongPoll(client.socket));
     const channel = client.socket.channel('post:hello', {});
     const counts = collect<{ count: number }>(channel, 'count');
     const joined = await join(channel);
@@ -99,7 +102,7 @@ describe('LongPoll transport with the official phoenix client', () => {
       const channel = socket.channel('post:second-post', {});
       const joined = await join(channel);
       assert.equal(joined.status, 'ok', JSON.stringify(joined));
-      assert.equal(socket.transportName(socket.transport), 'LongPoll');
+      assert.ok(usesLongPoll(socket));
       assert.ok(proxy.refused() >= 1, 'the websocket upgrade was tried and refused');
       const before = joined.response.count as number;
       await until(async () => {

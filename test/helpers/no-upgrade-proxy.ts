@@ -6,15 +6,25 @@ export interface NoUpgradeProxy {
   readonly base: string;
   /** Upgrade attempts refused so far. */
   readonly refused: () => number;
+  /** Requests forwarded to each target so far. */
+  readonly forwarded: () => number[];
   close(): Promise<void>;
 }
 
-/** Forwards plain HTTP to `target` (http://host:port) and answers every `Upgrade:` request 403. */
-export async function startNoUpgradeProxy(target: string): Promise<NoUpgradeProxy> {
-  const upstream = new URL(target);
+/**
+ * Forwards plain HTTP to `targets` (http://host:port), round-robin per request with no stickiness, and answers every
+ * `Upgrade:` request 403.
+ */
+export async function startNoUpgradeProxy(targets: string | readonly string[]): Promise<NoUpgradeProxy> {
+  const upstreams = (typeof targets === 'string' ? [targets] : targets).map((target) => new URL(target));
+  const forwarded = upstreams.map(() => 0);
+  let next = 0;
   let refused = 0;
   const server: Server = createServer((request, response) => {
-    const forwarded = httpRequest(
+    const index = next++ % upstreams.length;
+    forwarded[index] = (forwarded[index] ?? 0) + 1;
+    const upstream = upstreams[index] as URL;
+    const relayed = httpRequest(
       {
         host: upstream.hostname,
         port: upstream.port,
@@ -27,9 +37,9 @@ export async function startNoUpgradeProxy(target: string): Promise<NoUpgradeProx
         answer.pipe(response);
       },
     );
-    forwarded.on('error', () => response.destroy());
-    response.on('close', () => forwarded.destroy());
-    request.pipe(forwarded);
+    relayed.on('error', () => response.destroy());
+    response.on('close', () => relayed.destroy());
+    request.pipe(relayed);
   });
   server.on('upgrade', (_request, socket) => {
     refused += 1;
@@ -40,6 +50,7 @@ export async function startNoUpgradeProxy(target: string): Promise<NoUpgradeProx
   return {
     base: `http://127.0.0.1:${port}`,
     refused: () => refused,
+    forwarded: () => [...forwarded],
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
