@@ -84,6 +84,7 @@ describe('embed on another origin', { skip: chromiumSkipReason() }, () => {
       timeout: 5000,
     });
     assert.equal(await page.locator('#note').getAttribute('data-state'), 'live');
+    assert.equal(await page.locator('#note').getAttribute('data-live'), 'live', 'the embed tells its connection state');
     assert.deepEqual(errors, []);
     await page.close();
   });
