@@ -168,7 +168,11 @@ describe('LongPoll transport with the official phoenix client', () => {
 describe('LongPoll limits', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ LIVE_MAX_CONNECTIONS_PER_IP: '1', LIVE_IDLE_TIMEOUT_MS: '1000' });
+    server = await startServer({
+      LIVE_MAX_CONNECTIONS_PER_IP: '1',
+      LIVE_IDLE_TIMEOUT_MS: '1000',
+      LIVE_MAX_MSGS_PER_SEC: '3',
+    });
   });
   after(() => server.close());
 
@@ -185,5 +189,50 @@ describe('LongPoll limits', () => {
       async () => (await lp(server.base, { _csrf_token: token })).answer.status === 410,
       'the slot freed for a new session',
     );
+  });
+
+  test('frames count against LIVE_MAX_MSGS_PER_SEC: past it rate_limited, past twice it the session ends', async () => {
+    await until(() => server.readcount.live.connectionCount() === 0, 'no session left from the previous test');
+    const token = await pageToken(server.base, 'hello');
+    const opened = await lp(server.base, { _csrf_token: token });
+    assert.equal(opened.answer.status, 410, JSON.stringify(opened.answer));
+    const session = opened.answer.token as string;
+    const beats = Array.from({ length: 7 }, (_, i) =>
+      JSON.stringify([null, String(i + 1), 'phoenix', 'heartbeat', {}]),
+    );
+    const headers = { 'content-type': 'application/x-ndjson' };
+    assert.deepEqual(
+      (await lp(server.base, { token: session }, { method: 'POST', body: beats.join('\n'), headers })).answer,
+      {
+        status: 200,
+      },
+    );
+    const polled = await lp(server.base, { token: session });
+    const replies = (polled.answer.messages ?? []).map(
+      (text) =>
+        (JSON.parse(text) as [null, string, string, string, { status: string; response: { reason?: string } }])[4],
+    );
+    assert.deepEqual(
+      replies.map((reply) => reply.response.reason ?? reply.status),
+      ['ok', 'ok', 'ok', 'rate_limited', 'rate_limited', 'rate_limited'],
+      'three answered, three refused, the seventh ends the session (flood)',
+    );
+    await until(() => server.readcount.live.connectionCount() === 0, 'the flooding session ended');
+    assert.deepEqual((await lp(server.base, { token: session })).answer, { status: 410 });
+  });
+
+  test('CORS preflight for a cross-origin POST (the embed on another site)', async () => {
+    const response = await fetch(`${server.base}/live/longpoll?token=x`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://static.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('access-control-allow-headers'), 'content-type');
+    assert.match(response.headers.get('access-control-allow-methods') ?? '', /post/);
   });
 });

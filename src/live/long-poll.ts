@@ -116,9 +116,10 @@ export class LongPollServer {
     const deliver = (lines: readonly string[]) => this.deliver(session, connection, lines);
     const stopServing = this.clustered ? this.relay.serve(session, deliver) : () => undefined;
     this.sessions.set(session.id, { session, connection, stopServing });
+    // A session ended by a limit (flood, frame size) keeps its last frames (the replies before the end) until a poll
+    // takes them, as a websocket delivers what it sent before its close frame; then polls get `gone`.
     session.once('close', () => {
-      stopServing();
-      this.sessions.delete(session.id);
+      if (!session.hasMessages()) this.forget(session.id);
     });
     return { status: 410, token, messages: [] };
   }
@@ -140,7 +141,10 @@ export class LongPollServer {
     // A poll whose client left must not take messages: the next poll gets them.
     if (signal.aborted) return { status: 204, token, messages: [] };
     if (session.hasMessages()) return { status: 200, token, messages: session.take() };
-    if (session.readyState !== session.OPEN) return { status: 410 };
+    if (session.readyState !== session.OPEN) {
+      this.forget(id);
+      return { status: 410 };
+    }
     session.take();
     return { status: 204, token, messages: [] };
   }
@@ -170,6 +174,7 @@ export class LongPollServer {
       if (!this.clustered) return { status: 410 };
       return (await this.relay.dispatch(id, lines)) ? { status: 200 } : { status: 410 };
     }
+    if (held.session.readyState !== held.session.OPEN) return { status: 410 };
     this.deliver(held.session, held.connection, lines);
     return { status: 200 };
   }
@@ -187,7 +192,15 @@ export class LongPollServer {
   /** Phoenix ends a session not polled for 1.5 windows: a closed tab leaves "reading now" as soon as that. */
   private sweep(): void {
     const deadline = Date.now() - this.options.windowMs * 1.5;
-    for (const { session, connection } of this.sessions.values())
-      if (!session.polling && session.lastPollAt < deadline) connection.close('idle_timeout');
+    for (const { session, connection } of this.sessions.values()) {
+      if (session.polling || session.lastPollAt >= deadline) continue;
+      if (session.readyState === session.OPEN) connection.close('idle_timeout');
+      else this.forget(session.id);
+    }
+  }
+
+  private forget(id: string): void {
+    this.sessions.get(id)?.stopServing();
+    this.sessions.delete(id);
   }
 }
