@@ -71,10 +71,6 @@ export class LongPollServer {
     this.sweeper.unref();
   }
 
-  sessionCount(): number {
-    return this.sessions.size;
-  }
-
   async handle(request: LongPollRequest): Promise<LongPollAnswer> {
     const token = this.token(request);
     if (request.method === 'GET' && token === undefined) return this.open(request);
