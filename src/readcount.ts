@@ -14,6 +14,7 @@ import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.
 import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
 import { LiveServer } from './live/live-server.js';
+import { LongPollServer } from './live/long-poll.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
 import { PostRenderer } from './posts/render.js';
@@ -221,12 +222,21 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       idleTimeoutMs: config.liveIdleTimeoutMs,
     },
   });
+  const longPoll = new LongPollServer({
+    live,
+    signer,
+    pubsub,
+    windowMs: Math.min(10_000, Math.floor(config.liveIdleTimeoutMs / 2)),
+    pubsubTimeoutMs: 2000,
+    maxFrameBytes: config.liveMaxFrameBytes,
+  });
   const app: FastifyInstance = await buildApp({
     config,
     library,
     renderer,
     counter,
     live,
+    longPoll,
     signer,
     receipts,
     store,
@@ -255,6 +265,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     (closing ??= (async () => {
       stopped = true;
       live.close();
+      longPoll.close();
       await watcher?.close();
       await siteWatcher?.close();
       await app.close();

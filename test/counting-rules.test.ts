@@ -202,6 +202,46 @@ describe('counting rules (ReadPolicy)', () => {
     );
   });
 
+  test('the dwell runs from the token issue: a reconnect to a fresh process (a late first join) is not made to wait again', async () => {
+    const { clock, signer, policy, socket, viewOf } = setup({ countMode: 'every-read' });
+    const token = signer.issue('post:hello');
+    const s = socket({ pageView: viewOf(token) });
+    // Issued, then 8 s of reading elsewhere; this process first sees the page view now (after a restart).
+    clock.advance(8000);
+    const rejoinedAt = clock.ms;
+    const early = await policy.decide({
+      slug: 'hello',
+      socket: s,
+      payload: { csrf_token: token },
+      firstJoinedAt: rejoinedAt,
+    });
+    assert.deepEqual(early, { ok: false, reason: 'too_early', retryAfterMs: 2000 }, 'READ_AFTER_MS since the issue');
+    clock.advance(2000);
+    assert.deepEqual(
+      await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt: rejoinedAt }),
+      { ok: true },
+      'counted 10 s after the issue, 2 s after the rejoin',
+    );
+  });
+
+  test('a first join soon after the issue starts the dwell there: a page that joined 3 s late reads 10 s from its join', async () => {
+    const { clock, signer, policy, socket, viewOf } = setup({ countMode: 'every-read' });
+    const token = signer.issue('post:hello');
+    const s = socket({ pageView: viewOf(token) });
+    clock.advance(3000);
+    const firstJoinedAt = clock.ms;
+    clock.advance(READ_AFTER_MS - 1);
+    assert.deepEqual(await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt }), {
+      ok: false,
+      reason: 'too_early',
+      retryAfterMs: 1,
+    });
+    clock.advance(1);
+    assert.deepEqual(await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt }), {
+      ok: true,
+    });
+  });
+
   test('tokens: for another post, forged, expired, missing or not a string are invalid_token', async () => {
     const { clock, signer, policy, socket } = setup();
     const firstJoinedAt = clock.ms - READ_AFTER_MS;

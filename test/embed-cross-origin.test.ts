@@ -84,8 +84,47 @@ describe('embed on another origin', { skip: chromiumSkipReason() }, () => {
       timeout: 5000,
     });
     assert.equal(await page.locator('#note').getAttribute('data-state'), 'live');
+    assert.equal(await page.locator('#note').getAttribute('data-live'), 'live', 'the embed tells its connection state');
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  test('where websockets never answer, the embed goes live over cross-origin LongPoll (CORS) and counts the read', async () => {
+    const before = {
+      note: blog.readcount.counter.count('ext-note') ?? 0,
+      hello: blog.readcount.counter.count('hello') ?? 0,
+    };
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const polls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/live/longpoll')) polls.push(request.method());
+    });
+    // The websocket "opens" but nothing ever reaches the server (a proxy that swallows it): phoenix's health check
+    // ping gets no answer within longPollFallbackMs, and the client falls back to LongPoll.
+    await page.routeWebSocket(/\/live\/websocket/, (ws) => ws.onMessage(() => undefined));
+    try {
+      await page.goto(`${allowed.origin}/notes/one.html`);
+      await page.waitForFunction(
+        () => document.querySelector('#note')?.getAttribute('data-live') === 'live',
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      );
+      await untilTotal(blog, 'ext-note', before.note + 1);
+      await untilTotal(blog, 'hello', before.hello + 1);
+      await page.waitForFunction(
+        (want) => document.querySelector('#note')?.getAttribute('data-count') === want,
+        String(before.note + 1),
+        { timeout: 10_000 },
+      );
+      assert.ok(polls.includes('GET') && polls.includes('POST'), `LongPoll requests: ${polls.join(' ')}`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await page.close();
+    }
   });
 
   test('a page from an origin not in EMBED_ORIGINS is refused and counts nothing', async () => {

@@ -4,9 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { LongPoll } from 'phoenix';
 import type { Browser } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { LiveClient, pageToken } from './helpers/live-socket.js';
+import { startNoUpgradeProxy } from './helpers/no-upgrade-proxy.js';
+import { collect, connectPhoenix, join as joinChannel, push } from './helpers/phoenix-client.js';
 import { readPost } from './helpers/reads.js';
 import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
 import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
@@ -135,6 +138,35 @@ describe('several instances on one Redis', { skip }, () => {
       assert.equal(joined.status, 'ok');
     } finally {
       client.close();
+    }
+  });
+
+  test('LongPoll round-robin over A and B (no sticky sessions): polls and POSTs reach the session through the pubsub', async () => {
+    const proxy = await startNoUpgradeProxy([a.base, b.base]);
+    const token = await pageToken(a.base, 'hello');
+    const client = await connectPhoenix(proxy.base, token, { transport: LongPoll, timeout: 15_000 });
+    try {
+      const channel = client.socket.channel('post:hello', {});
+      const counts = collect<{ count: number }>(channel, 'count');
+      const joined = await joinChannel(channel);
+      assert.equal(joined.status, 'ok', JSON.stringify(joined));
+      const before = joined.response.count as number;
+      await readPost(b, 'hello');
+      await until(() => counts.some(({ count }) => count === before + 1), 'a read on B heard over LongPoll', 10_000);
+      await until(async () => {
+        const reply = await push(channel, 'reader', { csrf_token: token, automated: false });
+        if (reply.status === 'ok') return true;
+        assert.equal(reply.response.reason, 'too_early', JSON.stringify(reply));
+        return false;
+      }, 'the LongPoll reader counted');
+      await until(() => counts.some(({ count }) => count === before + 2), 'its own read pushed back', 10_000);
+      const again = await push(channel, 'reader', { csrf_token: token, automated: false });
+      assert.deepEqual(again, { status: 'error', response: { reason: 'token_replayed' } });
+      const [toA, toB] = proxy.forwarded();
+      assert.ok((toA ?? 0) >= 3 && (toB ?? 0) >= 3, `both instances served the session: ${toA}/${toB}`);
+    } finally {
+      await client.disconnect();
+      await proxy.close();
     }
   });
 

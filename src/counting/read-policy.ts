@@ -26,7 +26,7 @@ export interface ReadAttempt {
   readonly slug: string;
   readonly socket: SocketInfo;
   readonly payload: Record<string, unknown>;
-  /** When this page view first joined the post's topic on this server (survives reconnects). */
+  /** When this page view first joined the post's topic on this process (survives reconnects, not restarts). */
   readonly firstJoinedAt: number;
 }
 
@@ -49,7 +49,7 @@ export class ReadPolicy {
     if (!check.ok || check.pageView.page !== postTopic(slug)) return { ok: false, reason: 'invalid_token' };
     // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
     if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
-    const waited = this.now() - attempt.firstJoinedAt;
+    const waited = this.now() - this.dwellStart(check.pageView.issuedAt, attempt.firstJoinedAt);
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };
     }
@@ -67,6 +67,17 @@ export class ReadPolicy {
     if (this.options.networkLimit && !(await this.options.networkLimit.take(slug, socket.ip)))
       return { ok: false, reason: 'network_limit' };
     return { ok: true };
+  }
+
+  /**
+   * The dwell runs from the token's issue (signed, on our clock), so a restart, a reconnect elsewhere or a LongPoll
+   * fallback does not start it again. A first join this process saw soon after the issue (within half of READ_AFTER_MS,
+   * as a page's script joins) is a page that began reading then: the dwell runs from that join. A later one is a
+   * reconnect (or a page that joined late), for which the issue time is what is known.
+   */
+  private dwellStart(issuedAt: number, firstJoinedAt: number): number {
+    const joinedSoon = firstJoinedAt - issuedAt <= this.options.readAfterMs / 2;
+    return joinedSoon ? Math.max(issuedAt, firstJoinedAt) : issuedAt;
   }
 
   /** A one-way hash with a salt that lives one day in memory: the same person today, nobody tomorrow. */

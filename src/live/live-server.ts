@@ -108,7 +108,7 @@ export class LiveServer {
   }
 
   /** `transport` is the one given to `checkUpgrade`; the per-IP slot taken there passes to the websocket. */
-  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView, transport: UpgradeTransport): void {
+  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView, transport: UpgradeTransport): LiveConnection {
     const { ip, headers } = request;
     const release = this.upgrading.get(transport);
     if (release) {
@@ -132,6 +132,7 @@ export class LiveServer {
     const connection = new LiveConnection(ws, info, channels, pubsub, limits, this.connectionClosed, this.socketClosed);
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
+    return connection;
   }
 
   /** Closes every socket with 1001 so clients reconnect elsewhere. */
@@ -153,7 +154,8 @@ export class LiveServer {
     for (const connection of this.connections) if (connection.lastSeen < deadline) connection.close('idle_timeout');
   }
 
-  private originAllowed(headers: IncomingHttpHeaders): boolean {
+  /** Also checked on every LongPoll request, as Phoenix checks the origin of each. */
+  originAllowed(headers: IncomingHttpHeaders): boolean {
     const origin = headers.origin;
     // Non-browser clients send no Origin; they cannot ride a visitor's session, so there is nothing to hijack.
     if (origin === undefined) return true;

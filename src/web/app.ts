@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { networkOf } from '../network-of.js';
 import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
 import { sendError } from './http-errors.js';
+import { isSessionPoll } from './long-poll-route.js';
 import { apiRoutes } from './routes/api.js';
 import { assetsRoutes } from './routes/assets.js';
 import type { WebDeps } from './routes/deps.js';
@@ -64,7 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       timeWindow: '1 minute',
       // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
       // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/'),
+      allowList: (request) => request.url.startsWith('/assets/') || isSessionPoll(request),
       // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
       keyGenerator: (request) => networkOf(request.ip),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).

@@ -14,7 +14,7 @@ export interface RawMessage {
 }
 
 /** `ws` sends no User-Agent; a browser does, and the read policy treats a missing one as a bot. */
-class BrowserLikeWebSocket extends WebSocket {
+export class BrowserLikeWebSocket extends WebSocket {
   constructor(url: string, protocols?: string | string[]) {
     super(url, protocols, { headers: { 'user-agent': BROWSER_UA } });
   }

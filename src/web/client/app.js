@@ -1,6 +1,8 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
+
+import { liveState, readReporter } from '/assets/live-read.js';
 import { Socket } from '/assets/phoenix.mjs';
-import { reportReadWhenVisible } from '/assets/visible-time.js';
+import { afterVisibleTime } from '/assets/visible-time.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const token = meta('csrf-token');
@@ -8,7 +10,8 @@ const live = meta('readcount-live');
 const readAfterMs = Number(meta('readcount-read-after-ms') ?? '10000');
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
 
-const socket = new Socket('/live', { params: { _csrf_token: token } });
+// Where websockets are refused (some proxies and networks), Phoenix's LongPoll takes over after 2.5 s.
+const socket = new Socket('/live', { params: { _csrf_token: token }, longPollFallbackMs: 2500 });
 socket.connect();
 
 /** Counts only go up, except when a (re)join reply says otherwise: that value is fresh from the server. */
@@ -20,34 +23,59 @@ function showCount(element, count, authoritative) {
   element.textContent = numberFormat.format(count);
 }
 
-function showReading(element, reading) {
-  if (!element || typeof reading !== 'number') return;
-  element.hidden = reading < 1;
-  element.textContent = ` · ${numberFormat.format(reading)} reading now`;
+/** The container's `data-live` says connecting | live | offline; its `.live-hint` is shown only while offline. */
+function trackLive(container, onChange = () => {}) {
+  const hint = container?.querySelector('.live-hint');
+  return liveState(socket, container, (state) => {
+    if (hint) hint.hidden = state !== 'offline';
+    onChange(state);
+  });
 }
 
 function joinPost(topic) {
+  const container = document.querySelector('#counter');
   const digits = document.querySelector('.counter-digits');
   const reading = document.querySelector('.reading-now');
+  let readingNow = 0;
+  // "Reading now" is only true while live: hidden otherwise, rather than frozen at a stale number.
+  const showReading = (value) => {
+    if (typeof value === 'number') readingNow = value;
+    if (!reading) return;
+    reading.hidden = readingNow < 1 || container?.dataset.live !== 'live';
+    reading.textContent = ` · ${numberFormat.format(readingNow)} reading now`;
+  };
+  const state = trackLive(container, () => showReading());
   const channel = socket.channel(topic, {});
+  channel.onError(state.lost);
   // On one instance, "reading now" rides on count pushes; it also comes on its own as `presence`.
   channel.on('count', ({ count, reading: now }) => {
     showCount(digits, count, false);
-    showReading(reading, now);
+    showReading(now);
   });
-  channel.on('presence', ({ reading: now }) => showReading(reading, now));
+  channel.on('presence', ({ reading: now }) => showReading(now));
+  const reader = readReporter(channel, { csrf_token: token, automated: navigator.webdriver === true }, readAfterMs);
+  let clockStarted = false;
   channel.join().receive('ok', ({ count, reading: now }) => {
+    state.joined();
     showCount(digits, count, true);
-    showReading(reading, now);
+    showReading(now);
+    // The visible-time clock starts at the first join, as the server's does: an honest read is never early.
+    if (!clockStarted) {
+      clockStarted = true;
+      afterVisibleTime(readAfterMs, reader.due);
+    }
+    reader.joined();
   });
-  reportReadWhenVisible(channel, token, readAfterMs);
 }
 
 function joinIndex() {
   const elements = new Map([...document.querySelectorAll('[data-count-slug]')].map((el) => [el.dataset.countSlug, el]));
+  const state = trackLive(document.querySelector('.live-posts'));
   const channel = socket.channel('posts', {});
+  channel.onError(state.lost);
   channel.on('count', ({ slug, count }) => showCount(elements.get(slug), count, false));
   channel.join().receive('ok', ({ counts }) => {
+    state.joined();
     for (const [slug, count] of Object.entries(counts ?? {})) showCount(elements.get(slug), count, true);
   });
 }

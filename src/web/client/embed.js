@@ -1,6 +1,6 @@
 // <read-counter slug="…"> for static sites: fetches a page-view token (CORS), shows the live count, reports a read like our own pages.
 // Served as /embed.js wrapped together with the phoenix client, which provides `Phoenix` here.
-/* global Phoenix, reportReadWhenVisible */
+/* global Phoenix, afterVisibleTime, liveState, readReporter */
 const script = document.currentScript;
 const base = new URL(script?.src ?? location.href).origin;
 const liveEndpoint = `${base.replace(/^http/, 'ws')}/live`;
@@ -8,16 +8,20 @@ const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
 
 const STYLE = `:host{display:inline-block;font:700 1rem "Courier New",ui-monospace,monospace}
 .digits{display:inline-block;padding:.1rem .5rem;background:#111;color:#39ff14;letter-spacing:.18em;border:2px inset #666;border-radius:3px}
-:host([data-state="refused"]) .digits{color:#888}`;
+:host([data-state="refused"]) .digits{color:#888}
+:host([data-live="offline"]) .digits{opacity:.45}
+.hint{font-weight:400;font-size:.85em;opacity:.8}`;
 
-// reportReadWhenVisible() comes from visible-time.js, inlined ahead of this file by the /embed.js route.
+// afterVisibleTime() comes from visible-time.js, liveState() and readReporter() from live-read.js, inlined ahead of
+// this file by the /embed.js route.
 
 class ReadCounterElement extends HTMLElement {
   connectedCallback() {
     if (this.shadowRoot) return;
     const root = this.attachShadow({ mode: 'open' });
-    root.innerHTML = `<style>${STYLE}</style><span class="digits" part="digits">…</span>`;
+    root.innerHTML = `<style>${STYLE}</style><span class="digits" part="digits">…</span><span class="hint" part="hint" role="status" hidden> offline</span>`;
     this.digits = root.querySelector('.digits');
+    this.hint = root.querySelector('.hint');
     this.count = -1;
     this.start().catch(() => this.refuse());
   }
@@ -46,16 +50,31 @@ class ReadCounterElement extends HTMLElement {
     const { token, count, readAfterMs } = await response.json();
     this.show(count, true);
     this.dataset.state = 'live';
-    const socket = new Phoenix.Socket(liveEndpoint, { params: { _csrf_token: token } });
+    // Where websockets are refused, Phoenix's LongPoll takes over after 2.5 s (CORS, as the token request).
+    const socket = new Phoenix.Socket(liveEndpoint, { params: { _csrf_token: token }, longPollFallbackMs: 2500 });
     this.socket = socket;
+    const state = liveState(socket, this, (now) => {
+      this.hint.hidden = now !== 'offline';
+    });
     socket.connect();
     const channel = socket.channel(`post:${slug}`, {});
+    channel.onError(state.lost);
     channel.on('count', ({ count: next }) => this.show(next, false));
+    const reader = readReporter(channel, { csrf_token: token, automated: navigator.webdriver === true }, readAfterMs);
+    let clockStarted = false;
     channel
       .join()
-      .receive('ok', ({ count: next }) => this.show(next, true))
+      .receive('ok', ({ count: next }) => {
+        state.joined();
+        this.show(next, true);
+        // The visible-time clock starts at the first join, as the server's does.
+        if (!clockStarted) {
+          clockStarted = true;
+          afterVisibleTime(readAfterMs, reader.due);
+        }
+        reader.joined();
+      })
       .receive('error', () => this.refuse());
-    reportReadWhenVisible(channel, token, readAfterMs);
   }
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { ReadCounter } from '../../counting/read-counter.js';
 import type { Receipts } from '../../counting/receipts.js';
 import type { LiveServer } from '../../live/live-server.js';
+import type { LongPollServer } from '../../live/long-poll.js';
 import type { TokenSigner } from '../../live/token.js';
 import type { PostLibrary } from '../../posts/library.js';
 import type { PostRenderer } from '../../posts/render.js';
@@ -25,6 +26,8 @@ export interface WebDeps extends DashboardDeps {
   /** Resolves once the highlighter is warm; only post pages wait for it. */
   readonly renderer: Promise<PostRenderer>;
   readonly live: LiveServer;
+  /** Phoenix's LongPoll transport at /live/longpoll, for readers whose network refuses websockets. */
+  readonly longPoll?: LongPollServer;
   readonly receipts: Receipts;
   readonly health: () => { status: 'ok' | 'degraded'; [detail: string]: unknown };
 }

@@ -10,12 +10,14 @@ const PHOENIX_IIFE = fileURLToPath(new URL('phoenix.js', import.meta.resolve('ph
 // Same layout trick as app.ts: from src/ or dist/, the browser sources live in src/web/client.
 const EMBED_SOURCE = fileURLToPath(new URL('../../../src/web/client/embed.js', import.meta.url));
 const VISIBLE_TIME_SOURCE = fileURLToPath(new URL('../../../src/web/client/visible-time.js', import.meta.url));
+const LIVE_READ_SOURCE = fileURLToPath(new URL('../../../src/web/client/live-read.js', import.meta.url));
 
 /** Wrapped in a function so the phoenix client's `var Phoenix` stays out of the host page's globals. */
 function bundle(): string {
-  // visible-time.js is an ES module for our own pages; inside this classic script its exports are plain functions.
+  // visible-time.js is an ES module for our own pages; inside this classic script its export is a plain function.
   const visibleTime = readFileSync(VISIBLE_TIME_SOURCE, 'utf8').replace(/^export function /gm, 'function ');
-  return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${visibleTime}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
+  const liveRead = readFileSync(LIVE_READ_SOURCE, 'utf8').replace(/^export function /gm, 'function ');
+  return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${visibleTime}\n${liveRead}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
 }
 
 export async function embedRoutes(app: FastifyInstance, options: WebPluginOptions): Promise<void> {

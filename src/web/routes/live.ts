@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { HTTP_ERRORS } from '../../errors.js';
 import type { PageView } from '../../live/token.js';
 import { sendError } from '../http-errors.js';
+import { registerLongPoll } from '../long-poll-route.js';
 import type { WebPluginOptions } from './deps.js';
 
 declare module 'fastify' {
@@ -33,6 +34,7 @@ function onLiveSocketError(error: Error, socket: WebSocket, log: FastifyBaseLogg
 
 export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, live } = deps;
+  if (deps.longPoll) await registerLongPoll(app, deps.longPoll, config.liveMaxFrameBytes);
   await app.register(fastifyWebsocket, {
     // No client tracking: LiveServer tracks and closes its sockets itself (before app.close), and ws's own set would
     // cost each idle viewer a set entry and a second 'close' listener.

@@ -75,7 +75,7 @@ function tagList(tags: readonly string[]): RawHtml {
 
 export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, number>): RawHtml {
   if (posts.length === 0) return html`<p>No posts yet.</p>`;
-  return html`<ol class="posts">${posts.map(
+  return html`<div class="live-posts" data-live="connecting"><p class="live-hint" role="status" hidden>Offline: these counts may be out of date.</p><ol class="posts">${posts.map(
     (post) => html`<li class="post-summary">
   <h2><a href="/post/${post.slug}">${post.title}</a></h2>
   <p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read ·
@@ -83,7 +83,7 @@ export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, nu
   ${tagList(post.tags)}
   ${post.description ? html`<p>${post.description}</p>` : ''}
 </li>`,
-  )}</ol>`;
+  )}</ol></div>`;
 }
 
 export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
@@ -92,7 +92,7 @@ export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
 <p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
-<p class="counter" id="counter" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span></p>
+<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span><span class="live-hint" hidden> · offline</span></p>
 <p class="counter-help"><a href="/how-we-count">How we count</a> · <a href="/how-we-count?post=${post.slug}#receipt">receipt</a></p>
 </article>`;
 }
