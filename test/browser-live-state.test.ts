@@ -43,7 +43,7 @@ describe('browser: connection state and reads that survive the connection', { sk
       DATA_DIR: join(root, 'data'),
       SECRET_KEY: 'live-state-test-secret-key-0123456789abcdef',
       // Chromium under playwright says navigator.webdriver; the pages report automated: true.
-      COUNT_BOTS: 'true',
+      READCOUNT_TEST_COUNT_BOTS: 'true',
       COUNT_MODE: 'every-read',
       READ_AFTER_MS: '1500',
       PORT: String(await freePort()),

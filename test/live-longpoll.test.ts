@@ -151,9 +151,18 @@ describe('LongPoll transport with the official phoenix client', () => {
     assert.deepEqual((await lp(server.base, { token: 'nonsense.token' })).answer, { status: 410 });
     const stray = await lp(server.base, { token: 'x.y' }, { method: 'POST', body: '[]' });
     assert.deepEqual(stray.answer, { status: 410 });
-    const foreign = await lp(server.base, { _csrf_token: token }, { headers: { origin: 'https://evil.example' } });
+    const foreign = await lp(
+      server.base,
+      { _csrf_token: token, vsn: '2.0.0' },
+      { headers: { origin: 'https://evil.example' } },
+    );
     assert.equal(foreign.answer.status, 403);
-    assert.equal((await lp(server.base, { _csrf_token: 'forged.token' })).answer.status, 403);
+    assert.equal((await lp(server.base, { _csrf_token: 'forged.token', vsn: '2.0.0' })).answer.status, 403);
+    // As Phoenix: a session opened without vsn is a V1 client, and V1 is not served.
+    assert.deepEqual((await lp(server.base, { _csrf_token: token })).answer, {
+      status: 403,
+      error: 'unsupported_version',
+    });
     // A frame over LIVE_MAX_FRAME_BYTES ends the session, as ws closes a websocket with 1009.
     const big = JSON.stringify(['1', '3', 'post:hello', 'reader', { pad: 'x'.repeat(2000) }]);
     await lp(
@@ -178,15 +187,15 @@ describe('LongPoll limits', () => {
 
   test('a session holds a per-IP slot; one not polled for 1.5 windows ends and frees it', async () => {
     const token = await pageToken(server.base, 'hello');
-    const first = await lp(server.base, { _csrf_token: token });
+    const first = await lp(server.base, { _csrf_token: token, vsn: '2.0.0' });
     assert.equal(first.answer.status, 410);
-    const second = await lp(server.base, { _csrf_token: token });
+    const second = await lp(server.base, { _csrf_token: token, vsn: '2.0.0' });
     assert.deepEqual(second.answer, { status: 500, error: 'too_many_connections' });
     // LIVE_IDLE_TIMEOUT_MS 1000: polls are held 500 ms, and a session not polled for 750 ms ends.
     await until(() => server.readcount.live.connectionCount() === 0, 'the unpolled session ended');
     assert.deepEqual((await lp(server.base, { token: first.answer.token as string })).answer, { status: 410 });
     await until(
-      async () => (await lp(server.base, { _csrf_token: token })).answer.status === 410,
+      async () => (await lp(server.base, { _csrf_token: token, vsn: '2.0.0' })).answer.status === 410,
       'the slot freed for a new session',
     );
   });
@@ -194,7 +203,7 @@ describe('LongPoll limits', () => {
   test('frames count against LIVE_MAX_MSGS_PER_SEC: past it rate_limited, past twice it the session ends', async () => {
     await until(() => server.readcount.live.connectionCount() === 0, 'no session left from the previous test');
     const token = await pageToken(server.base, 'hello');
-    const opened = await lp(server.base, { _csrf_token: token });
+    const opened = await lp(server.base, { _csrf_token: token, vsn: '2.0.0' });
     assert.equal(opened.answer.status, 410, JSON.stringify(opened.answer));
     const session = opened.answer.token as string;
     const beats = Array.from({ length: 7 }, (_, i) =>

@@ -69,7 +69,7 @@ describe('behind nginx with TLS, two instances round-robin', { skip }, () => {
       DATA_DIR: join(root, `data-${name}`),
       READ_AFTER_MS: '1000',
       COUNT_MODE: 'every-read',
-      COUNT_BOTS: 'true',
+      READCOUNT_TEST_COUNT_BOTS: 'true',
       PUSH_INTERVAL_MS: '20',
       TRUST_PROXY: '1',
       LIVE_MAX_CONNECTIONS_PER_IP: String(PER_IP),

@@ -45,6 +45,7 @@ export interface LongPollAnswer {
 const REFUSAL_STATUS: Record<string, 403 | 500> = {
   forbidden_origin: 403,
   invalid_token: 403,
+  unsupported_version: 403,
   too_many_connections: 500,
   shutting_down: 500,
 };
@@ -79,7 +80,7 @@ export class LongPollServer {
     // An unknown or ended session is `gone`; the client then opens a new one and rejoins its channels.
     if (!check.ok || check.pageView.page !== SESSION_PAGE) return { status: 410 };
     const id = check.pageView.view;
-    if (request.method === 'POST') return this.post(id, request);
+    if (request.method === 'POST') return this.send(id, request);
     return this.poll(id, token as string, request.signal);
   }
 
@@ -161,7 +162,7 @@ export class LongPollServer {
     });
   }
 
-  private async post(id: string, request: LongPollRequest): Promise<LongPollAnswer> {
+  private async send(id: string, request: LongPollRequest): Promise<LongPollAnswer> {
     const body = request.body ?? '';
     const ndjson = String(request.headers['content-type'] ?? '').startsWith('application/x-ndjson');
     const lines = (ndjson ? body.split(/\r?\n/) : [body]).slice(0, MAX_POLL_BATCH);

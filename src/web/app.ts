@@ -12,7 +12,7 @@ import type { WebDeps } from './routes/deps.js';
 import { embedRoutes } from './routes/embed.js';
 import { feedsRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
-import { isLiveUpgrade, liveRoutes } from './routes/live.js';
+import { isLiveUpgrade, liveRoutes, longPollRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notFoundHandler, pagesRoutes } from './routes/pages.js';
 import { postsRoutes } from './routes/posts.js';
@@ -92,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(statsRoutes, options);
   await app.register(apiRoutes, options);
   await app.register(liveRoutes, options);
+  await app.register(longPollRoutes, options);
   await app.register(embedRoutes, options);
   await app.register(assetsRoutes);
   await app.register(metricsRoutes, options);

@@ -34,7 +34,6 @@ function onLiveSocketError(error: Error, socket: WebSocket, log: FastifyBaseLogg
 
 export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, live } = deps;
-  if (deps.longPoll) await registerLongPoll(app, deps.longPoll, config.liveMaxFrameBytes);
   await app.register(fastifyWebsocket, {
     // No client tracking: LiveServer tracks and closes its sockets itself (before app.close), and ws's own set would
     // cost each idle viewer a set entry and a second 'close' listener.
@@ -83,4 +82,9 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
       request.raw.socket,
     );
   });
+}
+
+/** `/live/longpoll`, Phoenix's fallback transport: a sibling of the websocket route, outside its upgrade check. */
+export async function longPollRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
+  if (deps.longPoll) await registerLongPoll(app, deps.longPoll, deps.config.liveMaxFrameBytes);
 }
