@@ -9,6 +9,9 @@ import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
 import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
+import { GhostBoard, GHOSTS_PUSH_INTERVAL_MS } from './ghosts/board.js';
+import { ClusterGhostBoard } from './ghosts/cluster-board.js';
+import { PostGhosts } from './ghosts/ghosts-channel.js';
 import { ClusterPresence } from './live/cluster-presence.js';
 import { LiveServer } from './live/live-server.js';
 import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
@@ -19,7 +22,7 @@ import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis/backend.js';
-import { ReadCounter } from './store/read-counter.js';
+import { countPushInterval, postTopic, ReadCounter } from './store/read-counter.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
@@ -156,6 +159,23 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     // One instance: "reading now" rides on count pushes. In a cluster each process pushes its own (see ReadingNow).
     ...(localPresence ? { readingNow: localPresence } : {}),
   });
+  // Reader ghosts: pushed by their own per-post throttle, with the large-audience rule count pushes follow.
+  const ghostBoardOptions = {
+    pubsub,
+    push: (slug: string, frame: unknown) => pubsub.localBroadcast(postTopic(slug), 'ghosts', frame),
+    interval: (slug: string) =>
+      countPushInterval(
+        pubsub.subscriberCount(postTopic(slug)),
+        GHOSTS_PUSH_INTERVAL_MS,
+        config.pushViewersPerInterval,
+      ),
+  };
+  const ghostBoard = config.ghosts
+    ? redis
+      ? new ClusterGhostBoard(ghostBoardOptions)
+      : new GhostBoard(ghostBoardOptions)
+    : undefined;
+  await ghostBoard?.start();
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);
@@ -196,6 +216,16 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
         telemetry,
         viewMemoryMs: config.tokenMaxAgeMs,
         presence,
+        ...(ghostBoard
+          ? {
+              ghosts: new PostGhosts({
+                board: ghostBoard,
+                // Posts only: an embedded external page (SITES) loads no ghosts script.
+                enabled: (slug) => (library.get(slug)?.ghosts ?? true) && library.get(slug) !== undefined,
+                respectDnt: config.respectDnt,
+              }),
+            }
+          : {}),
       }),
       new IndexChannelRoute({
         counter,
@@ -247,6 +277,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await app.close();
       await counter.close();
       receipts.close();
+      await ghostBoard?.close();
       await presence.close();
       await pubsub.close();
       await claims.close();

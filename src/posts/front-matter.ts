@@ -11,6 +11,8 @@ export interface FrontMatter {
   readonly tags: readonly string[] | undefined;
   readonly draft: boolean | undefined;
   readonly slug: string | undefined;
+  /** `ghosts: false` turns reader ghosts off for the post. */
+  readonly ghosts: boolean | undefined;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -63,6 +65,11 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
     return fail('front matter: "draft" must be true or false');
   }
 
+  const ghosts = fields.ghosts;
+  if (ghosts !== undefined && ghosts !== null && typeof ghosts !== 'boolean') {
+    return fail('front matter: "ghosts" must be true or false');
+  }
+
   const tags = readTags(fields.tags);
   if (!tags.ok) return tags;
 
@@ -75,6 +82,7 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
       tags: tags.value,
       draft: typeof draft === 'boolean' ? draft : undefined,
       slug: slug.value,
+      ghosts: typeof ghosts === 'boolean' ? ghosts : undefined,
     },
   };
 }

@@ -117,6 +117,7 @@ function samePost(a: Post, b: Post): boolean {
     a.markdown === b.markdown &&
     a.file === b.file &&
     a.draft === b.draft &&
+    a.ghosts === b.ghosts &&
     a.tags.length === b.tags.length &&
     a.tags.every((tag, index) => tag === b.tags[index])
   );

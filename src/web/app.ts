@@ -173,6 +173,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         token,
         live: `post:${post.slug}`,
         readAfterMs: config.readAfterMs,
+        ghosts: config.ghosts && post.ghosts !== false,
       }),
     );
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);

@@ -1,0 +1,142 @@
+// Reader ghosts of this process: positions per post in memory, merged into one frame per post, pushed at most 4 times a second.
+import { randomBytes } from 'node:crypto';
+import { type GhostEntry, type GhostFrame, type GhostSummary, hueOf, histogram, merge } from './aggregate.js';
+import type { Position } from './position.js';
+
+/** At most one `ghosts` push per post per interval (4 a second); a post with a big audience waits longer (see below). */
+export const GHOSTS_PUSH_INTERVAL_MS = 250;
+
+export interface GhostBoardOptions {
+  /** Sends the frame to this process's viewers of the post (encoded once for all of them). */
+  readonly push: (slug: string, frame: GhostFrame) => void;
+  /**
+   * The wait before the next push to a post with this many viewers here: the rule count pushes follow, so a crowd
+   * of 10,000 gets fewer frames rather than starving the event loop.
+   */
+  readonly interval?: (slug: string) => number;
+  readonly now?: () => number;
+}
+
+interface LocalGhost {
+  p: number;
+  hidden: 0 | 1;
+  readonly hue: number;
+}
+
+interface PostGhosts {
+  readonly local: Map<string, LocalGhost>;
+  lastSentAt: number;
+  timer?: NodeJS.Timeout | undefined;
+  /** The last frame pushed, as JSON: an unchanged frame is not pushed again. */
+  sentKey: string;
+  frame: GhostFrame;
+  /** Ids in the last frame, kept in the next one when the crowd is sampled. */
+  shown: Set<string>;
+}
+
+const EMPTY: GhostFrame = { ghosts: [], total: 0 };
+
+/**
+ * Nothing here is written anywhere: a ghost lives in this Map from its first position until its channel ends. Ids are
+ * random per join (the join reply tells the page its own, so it can leave itself out), colours come from the page
+ * view's random id; neither links two page views.
+ */
+export class GhostBoard {
+  protected readonly posts = new Map<string, PostGhosts>();
+  protected readonly now: () => number;
+  private closed = false;
+
+  constructor(private readonly options: GhostBoardOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {}
+
+  /** A fresh id for a joining viewer (8 characters, 48 random bits). */
+  newId(): string {
+    return randomBytes(6).toString('base64url');
+  }
+
+  /** The frame last pushed to the post's viewers, for a join reply. */
+  frame(slug: string): GhostFrame {
+    return this.posts.get(slug)?.frame ?? EMPTY;
+  }
+
+  move(slug: string, id: string, view: string, position: Position): void {
+    const post = this.post(slug);
+    const hidden = position.hidden ? 1 : 0;
+    const ghost = post.local.get(id);
+    if (ghost) {
+      if (ghost.p === position.p && ghost.hidden === hidden) return;
+      ghost.p = position.p;
+      ghost.hidden = hidden;
+    } else post.local.set(id, { p: position.p, hidden, hue: hueOf(view) });
+    this.changed(slug);
+  }
+
+  leave(slug: string, id: string): void {
+    if (this.posts.get(slug)?.local.delete(id)) this.changed(slug);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const post of this.posts.values()) clearTimeout(post.timer);
+    this.posts.clear();
+  }
+
+  /** This process's readers of the post: every one of them, with their histogram. */
+  protected localSummary(slug: string): GhostSummary {
+    const local = this.posts.get(slug)?.local;
+    const ghosts: GhostEntry[] = [];
+    if (local) for (const [id, ghost] of local) ghosts.push([id, ghost.p, ghost.hue, ghost.hidden]);
+    return { ghosts, total: ghosts.length, density: histogram(ghosts) };
+  }
+
+  /** What other processes said about the post (none here; the cluster board adds theirs). */
+  protected remoteSummaries(_slug: string): GhostSummary[] {
+    return [];
+  }
+
+  protected hasAny(slug: string): boolean {
+    return (this.posts.get(slug)?.local.size ?? 0) > 0;
+  }
+
+  /** Something about the post changed: push a new frame once its interval allows (never synchronously). */
+  protected changed(slug: string): void {
+    if (this.closed) return;
+    const post = this.post(slug);
+    if (post.timer) return;
+    const interval = this.options.interval?.(slug) ?? GHOSTS_PUSH_INTERVAL_MS;
+    const wait = Math.max(0, post.lastSentAt + interval - this.now());
+    post.timer = setTimeout(() => this.flush(slug, post), wait);
+    post.timer.unref();
+  }
+
+  /** Called after each flush of the post (the cluster board publishes this process's part then). */
+  protected flushed(_slug: string): void {}
+
+  private flush(slug: string, post: PostGhosts): void {
+    post.timer = undefined;
+    if (this.closed) return;
+    const frame = merge([this.localSummary(slug), ...this.remoteSummaries(slug)], post.shown);
+    const key = JSON.stringify(frame);
+    if (key !== post.sentKey) {
+      post.sentKey = key;
+      post.frame = frame;
+      post.shown = new Set(frame.ghosts.map((ghost) => ghost[0]));
+      post.lastSentAt = this.now();
+      this.options.push(slug, frame);
+    }
+    if (frame.total === 0 && !this.hasAny(slug)) this.posts.delete(slug);
+    this.flushed(slug);
+  }
+
+  private post(slug: string): PostGhosts {
+    let post = this.posts.get(slug);
+    if (!post) {
+      post = { local: new Map(), lastSentAt: -Infinity, sentKey: JSON.stringify(EMPTY), frame: EMPTY, shown: new Set() };
+      this.posts.set(slug, post);
+    }
+    return post;
+  }
+}
