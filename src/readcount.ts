@@ -9,7 +9,7 @@ import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
 import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
-import { GhostBoard, GHOSTS_PUSH_INTERVAL_MS } from './ghosts/board.js';
+import { GHOSTS_PUSH_INTERVAL_MS, GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
 import { PostGhosts } from './ghosts/ghosts-channel.js';
 import { ClusterPresence } from './live/cluster-presence.js';

@@ -1,6 +1,6 @@
 // Reader ghosts of this process: positions per post in memory, merged into one frame per post, pushed at most 4 times a second.
 import { randomBytes } from 'node:crypto';
-import { type GhostEntry, type GhostFrame, type GhostSummary, hueOf, histogram, merge } from './aggregate.js';
+import { type GhostEntry, type GhostFrame, type GhostSummary, histogram, hueOf, merge } from './aggregate.js';
 import type { Position } from './position.js';
 
 /** At most one `ghosts` push per post per interval (4 a second); a post with a big audience waits longer (see below). */
@@ -134,7 +134,13 @@ export class GhostBoard {
   private post(slug: string): PostGhosts {
     let post = this.posts.get(slug);
     if (!post) {
-      post = { local: new Map(), lastSentAt: -Infinity, sentKey: JSON.stringify(EMPTY), frame: EMPTY, shown: new Set() };
+      post = {
+        local: new Map(),
+        lastSentAt: -Infinity,
+        sentKey: JSON.stringify(EMPTY),
+        frame: EMPTY,
+        shown: new Set(),
+      };
       this.posts.set(slug, post);
     }
     return post;

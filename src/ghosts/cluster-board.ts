@@ -1,13 +1,7 @@
 // Reader ghosts across instances: each process publishes its own readers' summary per post over PubSub, the others merge it.
 import { randomUUID } from 'node:crypto';
 import type { PubSub } from '../pubsub/pubsub.js';
-import {
-  DENSITY_BINS,
-  FRAME_GHOSTS,
-  type GhostEntry,
-  type GhostSummary,
-  select,
-} from './aggregate.js';
+import { DENSITY_BINS, FRAME_GHOSTS, type GhostEntry, type GhostSummary, select } from './aggregate.js';
 import { GhostBoard, type GhostBoardOptions } from './board.js';
 
 /** Internal topic; no channel route matches it, so browsers cannot join or spoof it. */
@@ -21,9 +15,7 @@ export interface ClusterGhostBoardOptions extends GhostBoardOptions {
   readonly pubsub: PubSub;
 }
 
-type SyncMessage =
-  | ({ kind: 'state'; node: string; slug: string } & GhostSummary)
-  | { kind: 'bye'; node: string };
+type SyncMessage = ({ kind: 'state'; node: string; slug: string } & GhostSummary) | { kind: 'bye'; node: string };
 
 interface Remote {
   readonly summary: GhostSummary;
@@ -69,7 +61,8 @@ export class ClusterGhostBoard extends GhostBoard {
   protected override remoteSummaries(slug: string): GhostSummary[] {
     const now = this.now();
     const summaries: GhostSummary[] = [];
-    for (const remote of this.remotes.get(slug)?.values() ?? []) if (remote.expiresAt > now) summaries.push(remote.summary);
+    for (const remote of this.remotes.get(slug)?.values() ?? [])
+      if (remote.expiresAt > now) summaries.push(remote.summary);
     return summaries;
   }
 

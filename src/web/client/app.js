@@ -1,4 +1,5 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
+import { startGhosts } from '/assets/ghosts.js';
 import { Socket } from '/assets/phoenix.mjs';
 import { afterVisibleTime } from '/assets/visible-time.js';
 
@@ -37,9 +38,11 @@ function joinPost(topic) {
     showReading(reading, now);
   });
   channel.on('presence', ({ reading: now }) => showReading(reading, now));
-  channel.join().receive('ok', ({ count, reading: now }) => {
-    showCount(digits, count, true);
-    showReading(reading, now);
+  const ghosts = meta('readcount-ghosts') === 'on' ? startGhosts(channel) : undefined;
+  channel.join().receive('ok', (reply) => {
+    showCount(digits, reply.count, true);
+    showReading(reading, reply.reading);
+    ghosts?.joined(reply);
   });
   let retries = 0;
   const report = () => {
