@@ -128,3 +128,22 @@ test('the board pushes at most once per interval, never synchronously, and ends 
   assert.deepEqual(board.frame('post'), { ghosts: [], total: 0 });
   await board.close();
 });
+
+test('under a per-post pusher: the board only says a post changed, and hands over a frame when asked', async () => {
+  const changed: string[] = [];
+  const board = new GhostBoard({ onChange: (slug) => changed.push(slug) });
+  const id = board.newId();
+  board.move('post', id, 'view', { p: 0.4, hidden: false });
+  board.move('post', id, 'view', { p: 0.5, hidden: false });
+  assert.deepEqual(changed, ['post', 'post']);
+  const frame = board.takeFrame('post');
+  assert.deepEqual(
+    frame?.ghosts.map((g) => [g[0], g[1]]),
+    [[id, 0.5]],
+  );
+  assert.equal(board.takeFrame('post'), undefined, 'nothing new');
+  assert.equal(board.frame('post'), frame, 'the join reply gets the frame last handed over');
+  board.leave('post', id);
+  assert.deepEqual(board.takeFrame('post'), { ghosts: [], total: 0 });
+  await board.close();
+});

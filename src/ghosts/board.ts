@@ -6,9 +6,16 @@ import type { Position } from './position.js';
 /** At most one `ghosts` push per post per interval (4 a second); a post with a big audience waits longer (see below). */
 export const GHOSTS_PUSH_INTERVAL_MS = 250;
 
+/**
+ * Two ways to drive the board. On its own: `push` (and `interval`), and it throttles each post itself. Under a per-post
+ * pusher that owns every push to a post's viewers: `onChange`, and that pusher calls `takeFrame` when its one throttle
+ * lets it push (it must call it after every `onChange`, even to push nothing, so the board can let go of empty posts).
+ */
 export interface GhostBoardOptions {
   /** Sends the frame to this process's viewers of the post (encoded once for all of them). */
-  readonly push: (slug: string, frame: GhostFrame) => void;
+  readonly push?: (slug: string, frame: GhostFrame) => void;
+  /** The post's ghosts changed: a new frame is ready for `takeFrame`. Replaces the board's own throttle. */
+  readonly onChange?: (slug: string) => void;
   /**
    * The wait before the next push to a post with this many viewers here: the rule count pushes follow, so a crowd
    * of 10,000 gets fewer frames rather than starving the event loop.
@@ -114,6 +121,7 @@ export class GhostBoard {
   /** Something about the post changed: push a new frame once its interval allows (never synchronously). */
   protected changed(slug: string): void {
     if (this.closed) return;
+    if (this.options.onChange) return this.options.onChange(slug);
     const post = this.post(slug);
     if (post.timer) return;
     const interval = this.options.interval?.(slug) ?? GHOSTS_PUSH_INTERVAL_MS;
@@ -125,20 +133,28 @@ export class GhostBoard {
   /** Called after each flush of the post (the cluster board publishes this process's part then). */
   protected flushed(_slug: string): void {}
 
-  private flush(slug: string, post: PostGhosts): void {
-    post.timer = undefined;
-    if (this.closed) return;
+  /** The post's frame if it differs from the one taken last (undefined: nothing new to push). */
+  takeFrame(slug: string): GhostFrame | undefined {
+    if (this.closed) return undefined;
+    const post = this.post(slug);
     const frame = merge([this.localSummary(slug), ...this.remoteSummaries(slug)], post.shown);
     const key = JSON.stringify(frame);
-    if (key !== post.sentKey) {
+    const fresh = key !== post.sentKey;
+    if (fresh) {
       post.sentKey = key;
       post.frame = frame;
       post.shown = new Set(frame.ghosts.map((ghost) => ghost[0]));
       post.lastSentAt = this.now();
-      this.options.push(slug, frame);
     }
     if (frame.total === 0 && !this.hasAny(slug)) this.posts.delete(slug);
     this.flushed(slug);
+    return fresh ? frame : undefined;
+  }
+
+  private flush(slug: string, post: PostGhosts): void {
+    post.timer = undefined;
+    const frame = this.takeFrame(slug);
+    if (frame) this.options.push?.(slug, frame);
   }
 
   private post(slug: string): PostGhosts {
