@@ -147,3 +147,30 @@ test('under a per-post pusher: the board only says a post changed, and hands ove
   assert.deepEqual(board.takeFrame('post'), { ghosts: [], total: 0 });
   await board.close();
 });
+
+test('a visible ghost that stops repeating its position is dropped; a hidden one waits for its socket', async () => {
+  const frames: GhostFrame[] = [];
+  const board = new GhostBoard({ push: (_slug, frame) => frames.push(frame), staleMs: 300 });
+  await board.start();
+  const [quiet, talking, hidden] = [board.newId(), board.newId(), board.newId()];
+  board.move('post', quiet, 'q', { p: 0.2, hidden: false });
+  board.move('post', talking, 't', { p: 0.4, hidden: false });
+  board.move('post', hidden, 'h', { p: 0.6, hidden: true });
+  const keepalive = setInterval(() => board.move('post', talking, 't', { p: 0.4, hidden: false }), 100);
+  try {
+    await until(() => frames.at(-1)?.total === 3, 'all three shown');
+    const shownAt = Date.now();
+    await until(() => frames.at(-1)?.total === 2, 'the silent visible ghost dropped', 3000);
+    assert.ok(Date.now() - shownAt >= 200, 'not before it went stale');
+    assert.deepEqual(
+      frames
+        .at(-1)
+        ?.ghosts.map((g) => g[0])
+        .sort(),
+      [talking, hidden].sort(),
+    );
+  } finally {
+    clearInterval(keepalive);
+    await board.close();
+  }
+});

@@ -5,6 +5,13 @@ import type { Position } from './position.js';
 
 /** At most one `ghosts` push per post per interval (4 a second); a post with a big audience waits longer (see below). */
 export const GHOSTS_PUSH_INTERVAL_MS = 250;
+/**
+ * A visible page repeats its position every 10 s even when it did not move (ghosts.js); a visible ghost silent for
+ * this long is dropped. A connection lost without a close (a phone leaving coverage) would otherwise keep its ghost
+ * until the socket's idle timeout, next to the new ghost its reconnect makes. Hidden tabs' timers are throttled by
+ * browsers, so a hidden ghost waits for its socket instead.
+ */
+export const GHOSTS_STALE_MS = 25_000;
 
 /**
  * Two ways to drive the board. On its own: `push` (and `interval`), and it throttles each post itself. Under a per-post
@@ -21,6 +28,8 @@ export interface GhostBoardOptions {
    * of 10,000 gets fewer frames rather than starving the event loop.
    */
   readonly interval?: (slug: string) => number;
+  /** Default GHOSTS_STALE_MS. */
+  readonly staleMs?: number;
   readonly now?: () => number;
 }
 
@@ -28,6 +37,7 @@ interface LocalGhost {
   p: number;
   hidden: 0 | 1;
   readonly hue: number;
+  seenAt: number;
 }
 
 interface PostGhosts {
@@ -56,13 +66,19 @@ let idOffset = idPool.length;
 export class GhostBoard {
   protected readonly posts = new Map<string, PostGhosts>();
   protected readonly now: () => number;
+  private readonly staleMs: number;
+  private sweeper: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: GhostBoardOptions) {
     this.now = options.now ?? Date.now;
+    this.staleMs = options.staleMs ?? GHOSTS_STALE_MS;
   }
 
-  async start(): Promise<void> {}
+  async start(): Promise<void> {
+    this.sweeper = setInterval(() => this.sweep(), Math.max(10, this.staleMs / 5));
+    this.sweeper.unref();
+  }
 
   /** A fresh id for a joining viewer (8 characters, 48 random bits). */
   newId(): string {
@@ -83,11 +99,13 @@ export class GhostBoard {
     const post = this.post(slug);
     const hidden = position.hidden ? 1 : 0;
     const ghost = post.local.get(id);
+    const now = this.now();
     if (ghost) {
+      ghost.seenAt = now;
       if (ghost.p === position.p && ghost.hidden === hidden) return;
       ghost.p = position.p;
       ghost.hidden = hidden;
-    } else post.local.set(id, { p: position.p, hidden, hue: hueOf(view) });
+    } else post.local.set(id, { p: position.p, hidden, hue: hueOf(view), seenAt: now });
     this.changed(slug);
   }
 
@@ -97,6 +115,7 @@ export class GhostBoard {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweeper);
     for (const post of this.posts.values()) clearTimeout(post.timer);
     this.posts.clear();
   }
@@ -155,6 +174,16 @@ export class GhostBoard {
     post.timer = undefined;
     const frame = this.takeFrame(slug);
     if (frame) this.options.push?.(slug, frame);
+  }
+
+  private sweep(): void {
+    const deadline = this.now() - this.staleMs;
+    for (const [slug, post] of this.posts) {
+      let dropped = false;
+      for (const [id, ghost] of post.local)
+        if (ghost.hidden === 0 && ghost.seenAt < deadline) dropped = post.local.delete(id) || dropped;
+      if (dropped) this.changed(slug);
+    }
   }
 
   private post(slug: string): PostGhosts {

@@ -42,6 +42,7 @@ export class ClusterGhostBoard extends GhostBoard {
   }
 
   override async start(): Promise<void> {
+    await super.start();
     this.unsubscribe = this.cluster.pubsub.subscribe(GHOSTS_SYNC_TOPIC, ({ event, payload }) => {
       if (event === 'sync') this.receive(payload);
     });

@@ -5,6 +5,8 @@ export const READING_LINE = 0.3;
 /** Positions go out at most this often, and only when they moved by at least 1 %. */
 const SEND_EVERY_MS = 500;
 const MIN_STEP = 0.01;
+/** A visible page repeats an unchanged position this often, so the server can drop ghosts of connections lost silently. */
+const KEEPALIVE_MS = 10_000;
 /** The server sends one ghost more than this (each page drops its own). */
 const MAX_SHOWN = 50;
 
@@ -165,6 +167,11 @@ export function startGhosts(channel, body = document.querySelector('.post-body')
     schedule();
   });
   document.addEventListener('visibilitychange', schedule);
+  setInterval(() => {
+    const due = performance.now() - lastSentAt >= KEEPALIVE_MS;
+    if (due && own !== undefined && sent !== undefined && !sentHidden && document.visibilityState === 'visible')
+      send(sent, false);
+  }, KEEPALIVE_MS / 2);
   channel.on('ghosts', render);
 
   return {
