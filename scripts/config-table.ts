@@ -1,21 +1,49 @@
-// Builds the README's configuration table from src/config.ts, so docs cannot drift from code.
-import { OPTIONS } from '../src/config.js';
+// Builds the README's configuration tables from src/config.ts (grouped; tuning apart), so docs cannot drift from code.
+import { GROUPS, type Group, OPTIONS } from '../src/config.js';
 
 export const START = '<!-- config-table:start -->';
 export const END = '<!-- config-table:end -->';
+export const TUNING_START = '<!-- tuning-table:start -->';
+export const TUNING_END = '<!-- tuning-table:end -->';
 
+const shownDefault = (value: unknown): string => {
+  const text = Array.isArray(value)
+    ? value.every((item) => typeof item === 'string')
+      ? value.join(',')
+      : JSON.stringify(value)
+    : value;
+  return text === undefined || text === '' || text === '[]' ? '(unset)' : `\`${String(text)}\``;
+};
+
+function table(group: Group): string {
+  const rows = Object.values(OPTIONS)
+    .filter((spec) => spec.group === group)
+    .map(
+      (spec) =>
+        `| \`${spec.key}\` | \`${spec.env}\` | \`--${spec.flag}\` | ${shownDefault(spec.default)} | ${spec.description} |`,
+    );
+  return ['| readcount.yml | env var | `serve` flag | default | meaning |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
+}
+
+/** Every group a blogger sets, each under its own heading. */
 export function configTable(): string {
-  const rows = Object.values(OPTIONS).map((spec) => {
-    const value = Array.isArray(spec.default) ? spec.default.join(',') : spec.default;
-    const shown = value === undefined || value === '' ? '(unset)' : `\`${String(value)}\``;
-    return `| \`${spec.env}\` | \`--${spec.flag}\` | ${shown} | ${spec.description} |`;
-  });
-  return ['| env var | `serve` flag | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  return (Object.keys(GROUPS) as Group[])
+    .filter((group) => group !== 'tuning')
+    .map((group) => `**${GROUPS[group]}**\n\n${table(group)}`)
+    .join('\n\n');
+}
+
+export const tuningTable = (): string => table('tuning');
+
+function between(text: string, start: string, end: string, content: string): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md needs ${start} and ${end} markers`);
+  return `${text.slice(0, from + start.length)}\n${content}\n${text.slice(to)}`;
 }
 
 export function withConfigTable(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md needs ${START} and ${END} markers`);
-  return `${readme.slice(0, start + START.length)}\n${configTable()}\n${readme.slice(end)}`;
+  return between(between(readme, START, END, configTable()), TUNING_START, TUNING_END, tuningTable());
 }

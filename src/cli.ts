@@ -20,8 +20,14 @@ for (const spec of Object.values(OPTIONS)) {
     ),
   );
 }
+serveCommand.addOption(
+  new Option('--config <file>', 'Site file to read settings from [env READCOUNT_CONFIG]').default(
+    undefined,
+    './readcount.yml when present',
+  ),
+);
 serveCommand.action(async (flags: Record<string, string | undefined>) => {
-  await serve(readConfig(process.env, flags));
+  await serve(readConfig(process.env, flags), () => readConfig(process.env, flags));
 });
 
 program
@@ -29,15 +35,18 @@ program
   .description('Copy totals and per-day counts between stores (idempotent), then verify them.')
   .requiredOption('--from <store>', 'SQLite file path or redis:// URL to copy from')
   .requiredOption('--to <store>', 'SQLite file path or redis:// URL to copy to (posts there are replaced, others kept)')
-  .option(
-    '--prefix <prefix>',
-    'Redis key prefix [env REDIS_PREFIX]',
-    process.env.REDIS_PREFIX || OPTIONS.redisPrefix.default,
-  )
-  .action(async (flags: { from: string; to: string; prefix: string }) => {
+  .option('--prefix <prefix>', `Redis key prefix [env REDIS_PREFIX, default ${OPTIONS.redisPrefix.default}]`)
+  .option('--config <file>', 'Site file to read settings from [env READCOUNT_CONFIG, default ./readcount.yml]')
+  .action(async (flags: { from: string; to: string; prefix?: string; config?: string }) => {
     const { migrate } = await import('./store/migrate.js');
+    const { redisPrefix } = readConfig(process.env, { redisPrefix: flags.prefix, config: flags.config });
     try {
-      await migrate({ ...flags, progress: (line) => process.stderr.write(`migrate: ${line}\n`) });
+      await migrate({
+        from: flags.from,
+        to: flags.to,
+        prefix: redisPrefix,
+        progress: (line) => process.stderr.write(`migrate: ${line}\n`),
+      });
     } catch (error) {
       process.stderr.write(`readcount migrate: ${(error as Error).message}\n`);
       process.exitCode = 1;

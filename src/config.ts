@@ -1,246 +1,320 @@
-// Settings: one table of every option (env var, `serve` flag, default, check), read once at start.
-import { isIP } from 'node:net';
+// Settings: one table of every option (env var, `serve` flag, site-file key, default, check, group), read once at start.
+import { readSiteFile, siteFileValue } from './config-file.js';
+import {
+  baseUrl,
+  boolean,
+  integer,
+  language,
+  list,
+  type NavLink,
+  nav,
+  navValue,
+  oneOf,
+  optionalText,
+  origins,
+  type Parser,
+  type ProxyTrust,
+  proxyTrust,
+  text,
+} from './config-parsers.js';
 import { ConfigError } from './errors.js';
 
-type Parser<T> = (raw: string) => T;
+export type { NavLink, ProxyTrust };
+
+/** How the docs group settings; only `tuning` is left out of the README's main table. */
+export const GROUPS = {
+  site: 'Site',
+  server: 'Server',
+  content: 'Content and embeds',
+  counting: 'Counting',
+  limits: 'Live and HTTP limits',
+  scale: 'Scale-out (Redis)',
+  tuning: 'Tuning (benchmarks)',
+} as const;
+export type Group = keyof typeof GROUPS;
 
 export interface OptionSpec<T> {
   readonly env: string;
   readonly flag: string;
+  /** The key in readcount.yml: the env var in lower snake case. */
+  readonly key: string;
+  readonly group: Group;
   readonly description: string;
   readonly default: T;
   readonly parse: Parser<T>;
+  /** For values a YAML file holds as structures (lists of objects); scalars go through `parse`. */
+  readonly parseValue?: (value: unknown) => T;
+  /** Old env var names still read (merged into this setting) with a warning. */
+  readonly deprecatedEnv?: string;
 }
 
-const integer =
-  (min: number, max: number = Number.MAX_SAFE_INTEGER): Parser<number> =>
-  (raw) => {
-    if (!/^\d+$/.test(raw.trim())) throw new Error(`"${raw}" is not a whole number`);
-    const value = Number(raw);
-    if (value < min || value > max) throw new Error(`${value} is outside ${min}..${max}`);
-    return value;
-  };
-const text: Parser<string> = (raw) => raw;
-const optionalText: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
-const boolean: Parser<boolean> = (raw) => {
-  if (/^(1|true|yes|on)$/i.test(raw)) return true;
-  if (/^(0|false|no|off)$/i.test(raw)) return false;
-  throw new Error(`"${raw}" is not true/false`);
-};
-const oneOf =
-  <T extends string>(...values: T[]): Parser<T> =>
-  (raw) => {
-    if ((values as string[]).includes(raw)) return raw as T;
-    throw new Error(`"${raw}" is not one of ${values.join(', ')}`);
-  };
-const list: Parser<string[]> = (raw) =>
-  raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-const origins: Parser<string[]> = (raw) =>
-  list(raw).map((item) => {
-    let origin: string;
-    try {
-      origin = new URL(item).origin;
-    } catch {
-      throw new Error(`"${item}" is not a URL`);
-    }
-    if (origin !== item.replace(/\/$/, ''))
-      throw new Error(`"${item}" is not a bare origin like https://static.example`);
-    return origin;
-  });
-
-/**
- * Which X-Forwarded-For entries to believe. `true` means one hop, never "all": behind a proxy that appends the
- * address it saw, the leftmost entries are whatever the client sent, and believing them would let anyone pick
- * the address that per-IP limits and visitor hashes see.
- */
-export type ProxyTrust = false | number | string[];
-const proxyTrust: Parser<ProxyTrust> = (raw) => {
-  if (/^(0|false|no|off)$/i.test(raw.trim())) return false;
-  if (/^(true|yes|on)$/i.test(raw.trim())) return 1;
-  if (/^\d+$/.test(raw.trim())) return integer(1, 100)(raw);
-  const proxies = list(raw);
-  for (const proxy of proxies) {
-    const [address = '', bits] = proxy.split('/');
-    if (isIP(address) === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits)))
-      throw new Error(`"${proxy}" is not true/false, a hop count or a proxy address/CIDR`);
-  }
-  return proxies;
-};
-
-function option<T>(env: string, def: T, parse: Parser<T>, description: string): OptionSpec<T> {
+function option<T>(
+  group: Group,
+  env: string,
+  def: T,
+  parse: Parser<T>,
+  description: string,
+  extra: Pick<OptionSpec<T>, 'parseValue' | 'deprecatedEnv'> = {},
+): OptionSpec<T> {
   const flag = env.toLowerCase().replace(/_/g, '-');
-  return { env, flag, default: def, parse, description };
+  return { env, flag, key: env.toLowerCase(), group, default: def, parse, description, ...extra };
 }
 
 /** Every setting. The README's config table and `readcount serve --help` are generated from this. */
 export const OPTIONS = {
-  port: option('PORT', 4000, integer(0, 65535), 'TCP port to listen on (0 picks a free one).'),
-  host: option('HOST', '0.0.0.0', text, 'Address to listen on.'),
-  postsDir: option('POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),
-  dataDir: option('DATA_DIR', './data', text, 'Folder for readcount.db and the generated secret key.'),
+  siteTitle: option(
+    'site',
+    'SITE_TITLE',
+    'readcount',
+    text,
+    "The blog's name: header, page titles, feeds, sitemap and OpenGraph.",
+  ),
+  siteDescription: option(
+    'site',
+    'SITE_DESCRIPTION',
+    undefined,
+    optionalText,
+    "One sentence about the blog: the index page's description and the feeds' subtitle.",
+  ),
+  siteAuthor: option('site', 'SITE_AUTHOR', undefined, optionalText, 'Author named in feeds and page metadata.'),
+  siteLanguage: option('site', 'SITE_LANGUAGE', 'en', language, 'Language of the blog (`<html lang>`, feeds).'),
+  siteUrl: option(
+    'site',
+    'SITE_URL',
+    undefined as string | undefined,
+    baseUrl,
+    'Canonical base URL (https://blog.example): the only source of absolute URLs in feeds, sitemap, OpenGraph and embed snippets. Unset: taken from each request (not publicly cacheable); set it in production.',
+  ),
+  nav: option('site', 'NAV', [] as NavLink[], nav, 'Header links: a list of {title, url} (JSON in the env var).', {
+    parseValue: navValue,
+  }),
+  footer: option('site', 'FOOTER', undefined, optionalText, 'Footer text in markdown (links allowed, raw HTML not).'),
+
+  port: option('server', 'PORT', 4000, integer(0, 65535), 'TCP port to listen on (0 picks a free one).'),
+  host: option('server', 'HOST', '0.0.0.0', text, 'Address to listen on.'),
+  postsDir: option('content', 'POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),
+  dataDir: option('server', 'DATA_DIR', './data', text, 'Folder for readcount.db and the generated secret key.'),
   readAfterMs: option(
+    'counting',
     'READ_AFTER_MS',
     10_000,
     integer(0, 3_600_000),
     'Visible time before a page view counts as a read.',
   ),
   secretKey: option(
+    'server',
     'SECRET_KEY',
     undefined,
     optionalText,
     'Key that signs page-view tokens (≥ 32 chars). Generated and kept in DATA_DIR when unset.',
   ),
-  tokenMaxAgeMs: option('TOKEN_MAX_AGE_MS', 12 * 3_600_000, integer(1000), 'How long a page-view token stays valid.'),
+  tokenMaxAgeMs: option(
+    'counting',
+    'TOKEN_MAX_AGE_MS',
+    12 * 3_600_000,
+    integer(1000),
+    'How long a page-view token stays valid.',
+  ),
   logLevel: option(
+    'server',
     'LOG_LEVEL',
     'info',
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     'Log verbosity.',
   ),
   countMode: option(
+    'counting',
     'COUNT_MODE',
     'unique-daily',
     oneOf('unique-daily', 'every-read'),
     'unique-daily: a visitor counts once per post per UTC day; every-read: every qualifying page view counts.',
   ),
   trustProxy: option(
+    'server',
     'TRUST_PROXY',
     false as ProxyTrust,
     proxyTrust,
     'Believe X-Forwarded-For from your own proxies: `true` (the nearest one), a number of proxy hops, or proxy addresses/CIDRs.',
   ),
-  respectDnt: option('RESPECT_DNT', false, boolean, 'Do not count visitors who send DNT: 1 or Sec-GPC: 1.'),
+  respectDnt: option('counting', 'RESPECT_DNT', false, boolean, 'Do not count visitors who send DNT: 1 or Sec-GPC: 1.'),
   ghosts: option(
+    'content',
     'GHOSTS',
     true,
     boolean,
     'Reader ghosts: each reader of a post sees where the other readers are, as anonymous markers in the margin. `off`: nothing sent, nothing shown.',
   ),
-  countBots: option(
-    'COUNT_BOTS',
-    false,
-    boolean,
-    'Count bots and automated browsers too (for tests; never in production).',
-  ),
-  allowedOrigins: option(
-    'ALLOWED_ORIGINS',
-    [] as string[],
-    list,
-    "Extra origins allowed to open the live socket (the server's own origin always is).",
-  ),
   liveMaxFrameBytes: option(
+    'limits',
     'LIVE_MAX_FRAME_BYTES',
     4096,
     integer(256, 1_048_576),
     'Largest websocket frame accepted; bigger closes with 1009.',
   ),
-  liveMaxChannels: option('LIVE_MAX_CHANNELS', 100, integer(1, 10_000), 'Topics one socket may join at once.'),
+  liveMaxChannels: option(
+    'limits',
+    'LIVE_MAX_CHANNELS',
+    100,
+    integer(1, 10_000),
+    'Topics one socket may join at once.',
+  ),
   liveMaxMsgsPerSec: option(
+    'limits',
     'LIVE_MAX_MSGS_PER_SEC',
     50,
     integer(1, 1_000_000),
     'Messages per second one socket may send.',
   ),
   liveMaxConnectionsPerIp: option(
+    'limits',
     'LIVE_MAX_CONNECTIONS_PER_IP',
     256,
     integer(1, 10_000_000),
     'Live sockets one IP may hold (offices and carriers share IPs).',
   ),
   liveMaxBufferedBytes: option(
+    'limits',
     'LIVE_MAX_BUFFERED_BYTES',
     1_048_576,
     integer(4096),
     'Bytes waiting to be sent to one socket before it is closed as a slow consumer (4507).',
   ),
   liveIdleTimeoutMs: option(
+    'limits',
     'LIVE_IDLE_TIMEOUT_MS',
     60_000,
     integer(1000),
     'A socket that sends nothing (not even a heartbeat) for this long is closed.',
   ),
   httpRateLimit: option(
+    'limits',
     'HTTP_RATE_LIMIT',
     600,
     integer(0),
     'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/ files are not counted); 0 turns the limit off.',
   ),
+  maxReadsPerNetwork: option(
+    'counting',
+    'MAX_READS_PER_NETWORK',
+    20,
+    integer(0),
+    'Reads one network (an IPv4 address or an IPv6 /64) may add to one post per UTC day (every-read: per hour): the allowance for an office or carrier NAT; 0 turns the cap off.',
+  ),
+  httpMaxConnectionsPerIp: option(
+    'limits',
+    'HTTP_MAX_CONNECTIONS_PER_IP',
+    256,
+    integer(0),
+    'Open TCP connections (pages, APIs and live sockets alike) one TCP peer may hold, an IPv6 /64 counting as one; more are closed as they are accepted. Proxies named by TRUST_PROXY are exempt (a hop count exempts every peer); 0 turns the cap off.',
+  ),
+  httpHeadersTimeoutMs: option(
+    'limits',
+    'HTTP_HEADERS_TIMEOUT_MS',
+    10_000,
+    integer(1000, 600_000),
+    "A connection that has not sent a request's full headers this long after it began is closed (408).",
+  ),
+  httpRequestTimeoutMs: option(
+    'limits',
+    'HTTP_REQUEST_TIMEOUT_MS',
+    30_000,
+    integer(1000, 3_600_000),
+    'A request whose headers and body have not all arrived this long after it began is closed (408).',
+  ),
+  httpKeepAliveTimeoutMs: option(
+    'limits',
+    'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    5000,
+    integer(100, 600_000),
+    'An idle keep-alive connection is closed after this long without a new request.',
+  ),
   pushViewersPerInterval: option(
+    'tuning',
     'PUSH_VIEWERS_PER_INTERVAL',
     5000,
     integer(1),
     'A post with more live viewers than this waits one PUSH_INTERVAL_MS per such group between count pushes (10,000 viewers: one push per 200 ms), so fan-out cannot starve the server.',
   ),
   commitDelayMs: option(
+    'tuning',
     'COMMIT_DELAY_MS',
     5,
     integer(0, 1000),
     'Reads wait up to this long after the previous commit so more of them share one fsync (group commit); adds at most this much to a count push.',
   ),
   fanoutSlice: option(
+    'tuning',
     'FANOUT_SLICE',
     250,
     integer(1, 1_000_000),
     'A push to a post with more live viewers than this is sent in slices of this many sockets, one per event-loop turn, so heartbeats, pages and reads are answered in between.',
   ),
   pushIntervalMs: option(
+    'tuning',
     'PUSH_INTERVAL_MS',
     100,
     integer(0, 10_000),
     'Count pushes per post are coalesced to at most one per interval (always ending on the exact value).',
   ),
   embedOrigins: option(
+    'content',
     'EMBED_ORIGINS',
     [] as string[],
     origins,
-    'Origins (https://static.example) whose pages may embed the counter: CORS on /api, and the live socket.',
+    'Other origins (https://static.example) trusted to embed the counter: they may open the live socket, get embed tokens and read /api with CORS. The old name ALLOWED_ORIGINS still works (merged, with a warning).',
+    { deprecatedEnv: 'ALLOWED_ORIGINS' },
   ),
   sites: option(
+    'content',
     'SITES',
     [] as string[],
     list,
     'External pages that may be counted: `slug=https://site/path` entries, or a .json file of [{slug, url, title}].',
   ),
   statsToken: option(
+    'server',
     'STATS_TOKEN',
     undefined,
     optionalText,
-    'When set, /stats needs `?token=` or `Authorization: Bearer` with this value.',
+    'When set, /stats, its charts and the per-day series of /api/posts/:slug?days= need `?token=` or `Authorization: Bearer` with this value (totals and today stay public).',
   ),
   metricsToken: option(
+    'server',
     'METRICS_TOKEN',
     undefined,
     optionalText,
     'When set, /metrics needs `Authorization: Bearer` with this value.',
   ),
   redisUrl: option(
+    'scale',
     'REDIS_URL',
     undefined,
     optionalText,
     'redis://host:port: run several instances sharing counts, live updates and "reading now" through Redis. Unset: one instance on SQLite.',
   ),
   redisCommandTimeoutMs: option(
+    'scale',
     'REDIS_COMMAND_TIMEOUT_MS',
     2000,
     integer(50, 60_000),
     'How long a Redis command may take before it fails (reads stay buffered, claims fall back to memory), so a Redis host that vanished without a reset cannot stall page views or shutdown.',
   ),
   redisPrefix: option(
+    'scale',
     'REDIS_PREFIX',
     'readcount:',
     text,
     'Prefix of every Redis key and of the pubsub channel, so several blogs can share one Redis.',
   ),
   presenceTimeoutMs: option(
+    'scale',
     'PRESENCE_TIMEOUT_MS',
     30_000,
     integer(200, 3_600_000),
     'An instance not heard from for this long no longer counts towards "reading now" (it died).',
   ),
   pendingReadsMax: option(
+    'scale',
     'PENDING_READS_MAX',
     100_000,
     integer(1, 100_000_000),
@@ -249,29 +323,64 @@ export const OPTIONS = {
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
-export type Config = { -readonly [K in OptionName]: (typeof OPTIONS)[K]['default'] };
+type OptionValues = { -readonly [K in OptionName]: (typeof OPTIONS)[K]['default'] };
+export type Config = OptionValues & {
+  /** The site file these settings were read from, if any. */
+  configFile?: string;
+  /** Deprecation warnings to log once at start. */
+  notices?: readonly string[];
+  /** Test hook (env READCOUNT_TEST_COUNT_BOTS): headless test browsers set navigator.webdriver. Never a setting. */
+  countBots?: boolean;
+};
 
-/** Reads settings from flags first, then the environment, then defaults; throws ConfigError naming the setting. */
+/** The settings `serve` applies without a restart when the site file changes; any other change is logged as needing one. */
+export const LIVE_SETTINGS: readonly OptionName[] = [
+  'siteTitle',
+  'siteDescription',
+  'siteAuthor',
+  'siteLanguage',
+  'siteUrl',
+  'nav',
+  'footer',
+];
+
+/**
+ * Reads settings: flags first, then the environment, then the site file (readcount.yml, --config or
+ * READCOUNT_CONFIG), then defaults. Throws ConfigError naming the setting (and the file, for file values).
+ */
 export function readConfig(
   env: NodeJS.ProcessEnv = process.env,
   flags: Record<string, string | undefined> = {},
 ): Config {
+  const file = readSiteFile(flags.config ?? env.READCOUNT_CONFIG, OPTIONS);
   const config = {} as Record<string, unknown>;
+  const notices: string[] = [];
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]) {
     const raw = flags[name] ?? env[spec.env];
-    if (raw === undefined) {
-      config[name] = spec.default;
-      continue;
-    }
     try {
-      config[name] = spec.parse(raw);
+      if (raw !== undefined) config[name] = spec.parse(raw);
+      else if (file?.values.has(spec.key)) config[name] = siteFileValue(spec, file.values.get(spec.key));
+      else config[name] = spec.default;
     } catch (error) {
+      if (raw === undefined && file) throw new ConfigError(spec.key, `${(error as Error).message} (in ${file.path})`);
       throw new ConfigError(spec.env, (error as Error).message);
+    }
+    const old = spec.deprecatedEnv;
+    if (old !== undefined && env[old] !== undefined) {
+      try {
+        config[name] = [...new Set([...(config[name] as string[]), ...(spec.parse(env[old] ?? '') as string[])])];
+      } catch (error) {
+        throw new ConfigError(old, (error as Error).message);
+      }
+      notices.push(`${old} is deprecated: use ${spec.env} (the two are merged for now)`);
     }
   }
   const result = config as Config;
   if (result.secretKey !== undefined && result.secretKey.length < 32) {
     throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
   }
+  if (file) result.configFile = file.path;
+  if (notices.length > 0) result.notices = notices;
+  if (env.READCOUNT_TEST_COUNT_BOTS !== undefined) result.countBots = boolean(env.READCOUNT_TEST_COUNT_BOTS);
   return result;
 }

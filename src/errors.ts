@@ -1,23 +1,19 @@
 // Every error code readcount can emit, in one place, so docs and behaviour cannot drift apart.
 
-export interface ErrorInfo {
-  readonly code: string;
-  readonly message: string;
-  /** Websocket close code when the error ends a live connection. */
-  readonly closeCode?: number;
-}
-
 /** Reasons sent in `phx_reply` `{status: "error", response: {reason}}` on the live socket. */
 export const LIVE_REPLY_ERRORS = {
-  unmatched_topic: 'The topic is not one the server knows, or the push came before a join.',
+  // Phoenix's own wording (a Phoenix client may match on it); the reply's join_ref is null.
+  'unmatched topic': 'The topic is not one the server knows, or the push came before a join.',
   unknown_post: 'The topic names a post that does not exist (no counter is created for it).',
   invalid_token: 'The page-view token is missing, malformed, forged, expired or for another post.',
   token_replayed: 'This page view has already been counted.',
   too_early: 'The reader arrived before READ_AFTER_MS passed on the server clock since the join.',
   repeat_visitor: 'This visitor was already counted for this post today (COUNT_MODE=unique-daily).',
+  network_limit:
+    "The reader's network (IPv4 address or IPv6 /64) already gave this post MAX_READS_PER_NETWORK reads today (every-read: this hour).",
   bot: 'The client identified itself as a bot or as an automated browser.',
   dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
-  too_many_channels: 'The socket already joined LIVE_MAX_CHANNELS topics.',
+  'too many channels joined': "The socket already joined LIVE_MAX_CHANNELS topics (Phoenix's wording).",
   rate_limited: 'The socket sent more than LIVE_MAX_MSGS_PER_SEC messages in one second.',
   unknown_event: 'The channel does not handle this event.',
   bad_position: 'A `position` push whose `p` is not a number from 0 to 1, or whose `hidden` is not true/false.',
@@ -51,15 +47,27 @@ export type LiveCloseReason = keyof typeof LIVE_CLOSE_CODES;
 
 /** HTTP-level refusals, with the status they use. */
 export const HTTP_ERRORS = {
+  bad_request: { status: 400, message: 'A query parameter has a value the route does not accept (e.g. `days`).' },
   not_found: { status: 404, message: 'No such page or post.' },
+  payload_too_large: { status: 413, message: 'A request body was larger than 64 KiB.' },
   forbidden_origin: {
     status: 403,
     message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.',
   },
   invalid_token: { status: 403, message: 'Websocket upgrade without a valid `_csrf_token` connect param.' },
-  too_many_connections: { status: 429, message: 'This IP already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.' },
+  unsupported_version: {
+    status: 403,
+    message: 'Websocket upgrade whose `vsn` (1.0.0 when missing) is not 2.0.x: only the V2 JSON serializer is served.',
+  },
+  too_many_connections: {
+    status: 429,
+    message: 'This IP (an IPv6 /64 counts as one) already holds LIVE_MAX_CONNECTIONS_PER_IP live sockets.',
+  },
   shutting_down: { status: 503, message: 'The server is shutting down; the client reconnects to another instance.' },
-  rate_limited: { status: 429, message: 'More than HTTP_RATE_LIMIT requests per minute from this IP.' },
+  rate_limited: {
+    status: 429,
+    message: 'More than HTTP_RATE_LIMIT requests per minute from this IP (an IPv6 /64 counts as one).',
+  },
   unauthorized: {
     status: 401,
     message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.',

@@ -1,32 +1,36 @@
 // Wires the parts together (store, telemetry, pubsub, posts, counting, live, web) and takes them apart again.
-import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
+import { CountingService } from './counting/counting-service.js';
+import { MemoryNetworkCounter, NetworkLimit } from './counting/network.js';
+import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
+import { PostPusher } from './counting/post-pusher.js';
+import { ReadCounter } from './counting/read-counter.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
+import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
-import { GHOSTS_PUSH_INTERVAL_MS, GhostBoard } from './ghosts/board.js';
+import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
 import { PostGhosts } from './ghosts/ghosts-channel.js';
-import { ClusterPresence } from './live/cluster-presence.js';
 import { LiveServer } from './live/live-server.js';
-import { IndexChannelRoute, PostChannelRoute } from './live/post-channel.js';
-import { LocalPresence, type Presence } from './live/presence.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
 import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
+import { ClusterPresence } from './presence/cluster-presence.js';
+import { LocalPresence, type Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
-import type { RedisBackend } from './redis/backend.js';
-import { countPushInterval, postTopic, ReadCounter } from './store/read-counter.js';
-import { SqliteStore } from './store/sqlite-store.js';
+import type { RedisBackend } from './redis-backend.js';
+import { watchSiteFile } from './site-file-watch.js';
+import { loadSecretKey, openSqlite, prepareDataDir } from './store/data-dir.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
+import { Site } from './web/site.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
 /** Creating counters for new posts is retried with doubling waits up to this (a Redis outage can last). */
@@ -41,6 +45,7 @@ export interface Readcount {
   readonly pubsub: PubSub;
   readonly library: PostLibrary;
   readonly live: LiveServer;
+  readonly site: Site;
   /** Closes sockets (1001), commits pending reads, closes the store; safe to call twice. */
   close(): Promise<void>;
 }
@@ -49,43 +54,8 @@ export interface ReadcountOptions {
   readonly logger?: FastifyServerOptions['logger'];
   readonly watch?: boolean;
   readonly telemetry?: Telemetry;
-}
-
-export function prepareDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK | constants.R_OK);
-  } catch (error) {
-    throw new ConfigError(
-      'DATA_DIR',
-      `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-}
-
-/** The configured key, or one generated once and kept (mode 0600) in DATA_DIR so restarts keep open pages valid. */
-export function loadSecretKey(config: Config): string {
-  if (config.secretKey) return config.secretKey;
-  const file = join(config.dataDir, 'secret.key');
-  try {
-    const existing = readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-    throw new ConfigError('SECRET_KEY', `${file} holds fewer than 32 characters; delete it to generate a new key`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const key = randomBytes(48).toString('base64url');
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  return key;
-}
-
-export function openSqlite(config: Config): SqliteStore {
-  const file = join(config.dataDir, 'readcount.db');
-  try {
-    return new SqliteStore(file);
-  } catch (error) {
-    throw new ConfigError('DATA_DIR', `${file} cannot be opened as a readcount database (${(error as Error).message})`);
-  }
+  /** Reads the settings again (flags, env, site file); given, readcount.yml is watched and the site identity reloaded. */
+  readonly rereadConfig?: () => Config;
 }
 
 export async function createReadcount(config: Config, options: ReadcountOptions = {}): Promise<Readcount> {
@@ -109,13 +79,14 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   // With REDIS_URL, counts, once-only claims, the signing key and pubsub live in Redis, shared by every instance.
   // The Redis client is loaded only when used: a single-instance blog should not pay its import at start.
   const redis: RedisBackend | undefined = config.redisUrl
-    ? await (await import('./redis/backend.js')).RedisBackend.open(config, log)
+    ? await (await import('./redis-backend.js')).RedisBackend.open(config, log)
     : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
   const store = redis?.store ?? openSqlite(config);
   const telemetry = options.telemetry ?? new Telemetry();
   redis?.watchDrops(telemetry);
-  // :telemetry's contract: a handler that throws is detached and reported; a detached counter must be loud.
+  // :telemetry's contract: a handler that throws is detached and reported. Counting never rides on a handler (it is
+  // called directly), so this only tells the operator that an observer (metrics, receipts, their own) went quiet.
   telemetry.attach(
     'readcount.handler-failures',
     HANDLER_FAILURE_EVENT,
@@ -140,42 +111,38 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
   // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
-  const presenceOptions = {
-    pubsub,
-    pushIntervalMs: Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS),
-    timeoutMs: config.presenceTimeoutMs,
-  };
-  const localPresence = redis ? undefined : new LocalPresence(presenceOptions);
-  const presence: Presence = localPresence ?? new ClusterPresence(presenceOptions);
-  await presence.start();
-  const counter = new ReadCounter({
-    store,
+  const readingIntervalMs = Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS);
+  // The one pusher per post: counts and "reading now" (cluster-wide with Redis) to this process's viewers.
+  const pusher = new PostPusher({
     pubsub,
     telemetry,
     pushIntervalMs: config.pushIntervalMs,
+    readingIntervalMs,
     viewersPerPushInterval: config.pushViewersPerInterval,
-    commitDelayMs: config.commitDelayMs,
-    maxPendingReads: config.pendingReadsMax,
-    // One instance: "reading now" rides on count pushes. In a cluster each process pushes its own (see ReadingNow).
-    ...(localPresence ? { readingNow: localPresence } : {}),
+    reading: (slug) => presence.reading(slug),
+    ...(config.ghosts ? { ghosts: { take: (slug: string) => ghostBoard?.takeFrame(slug) } } : {}),
   });
-  // Reader ghosts: pushed by their own per-post throttle, with the large-audience rule count pushes follow.
-  const ghostBoardOptions = {
-    pubsub,
-    push: (slug: string, frame: unknown) => pubsub.localBroadcast(postTopic(slug), 'ghosts', frame),
-    interval: (slug: string) =>
-      countPushInterval(
-        pubsub.subscriberCount(postTopic(slug)),
-        GHOSTS_PUSH_INTERVAL_MS,
-        config.pushViewersPerInterval,
-      ),
-  };
+  // Reader ghosts: the board keeps positions and says when a post's changed; the pusher sends its frame.
+  const ghostBoardOptions = { pubsub, onChange: (slug: string) => pusher.ghostsChanged(slug) };
   const ghostBoard = config.ghosts
     ? redis
       ? new ClusterGhostBoard(ghostBoardOptions)
       : new GhostBoard(ghostBoardOptions)
     : undefined;
   await ghostBoard?.start();
+  const onChange = (slug: string) => pusher.readingChanged(slug);
+  const presence: Presence = redis
+    ? new ClusterPresence({ pubsub, syncIntervalMs: readingIntervalMs, timeoutMs: config.presenceTimeoutMs, onChange })
+    : new LocalPresence({ onChange });
+  await presence.start();
+  const counter = new ReadCounter({
+    store,
+    pubsub,
+    telemetry,
+    pusher,
+    commitDelayMs: config.commitDelayMs,
+    maxPendingReads: config.pendingReadsMax,
+  });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);
@@ -198,41 +165,69 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     );
     if (changes.added.length > 0) addPosts(changes.added);
   });
-  const watcher = options.watch === false ? undefined : watchPosts(library, config.postsDir, {});
+  const watcher =
+    options.watch === false
+      ? undefined
+      : watchPosts(library, config.postsDir, {
+          onError: (error) => log('error', `reloading posts failed: ${error.message}`),
+        });
+  const site = new Site(config);
+  const siteWatcher =
+    options.watch === false || !options.rereadConfig || !config.configFile
+      ? undefined
+      : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const policy = new ReadPolicy({ signer, claims, ...config });
+  const networkLimit = new NetworkLimit({
+    counter: redis?.networks ?? new MemoryNetworkCounter(),
+    saltFor: (day) => claims.saltFor(day),
+    maxReads: config.maxReadsPerNetwork,
+    countMode: config.countMode,
+  });
+  const policy = new ReadPolicy({ signer, claims, networkLimit, ...config, countBots: config.countBots === true });
   const receipts = new Receipts(telemetry);
+  const counting = new CountingService({ policy, counter, telemetry });
   const live = new LiveServer({
     signer,
     pubsub,
     telemetry,
-    allowedOrigins: [...config.allowedOrigins, ...config.embedOrigins],
-    routes: [
-      new PostChannelRoute({
-        library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
-        counter,
-        policy,
-        telemetry,
-        viewMemoryMs: config.tokenMaxAgeMs,
-        presence,
-        ...(ghostBoard
-          ? {
-              ghosts: new PostGhosts({
-                board: ghostBoard,
-                // Posts only: an embedded external page (SITES) loads no ghosts script.
-                enabled: (slug) => (library.get(slug)?.ghosts ?? true) && library.get(slug) !== undefined,
-                respectDnt: config.respectDnt,
-              }),
-            }
-          : {}),
-      }),
-      new IndexChannelRoute({
-        counter,
-        telemetry,
-        listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined,
-      }),
+    allowedOrigins: config.embedOrigins,
+    channels: [
+      {
+        pattern: POST_TOPIC_PATTERN,
+        route: new PostChannelRoute({
+          library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
+          counter,
+          counting,
+          telemetry,
+          viewMemoryMs: config.tokenMaxAgeMs,
+          presence,
+          ...(ghostBoard
+            ? {
+                ghosts: new PostGhosts({
+                  board: ghostBoard,
+                  // Posts only: an embedded external page (SITES) loads no ghosts script.
+                  enabled: (slug) => (library.get(slug)?.ghosts ?? true) && library.get(slug) !== undefined,
+                  respectDnt: config.respectDnt,
+                }),
+              }
+            : {}),
+        }),
+      },
+      {
+        pattern: POSTS_TOPIC,
+        route: new IndexChannelRoute({
+          counter,
+          telemetry,
+          listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined,
+        }),
+      },
     ],
+    onRefusedUpgrade: (pageView, code) => {
+      const slug = slugOfTopic(pageView.page);
+      // The token is genuine, so the post's receipt shows a reader turned away.
+      if (slug !== undefined) counting.refused(slug, code);
+    },
     limits: {
       maxChannels: config.liveMaxChannels,
       maxMsgsPerSec: config.liveMaxMsgsPerSec,
@@ -252,6 +247,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     store,
     telemetry,
     sites,
+    site,
     reading: (slug) => presence.reading(slug),
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({
@@ -274,8 +270,10 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       stopped = true;
       live.close();
       await watcher?.close();
+      await siteWatcher?.close();
       await app.close();
       await counter.close();
+      pusher.close();
       receipts.close();
       await ghostBoard?.close();
       await presence.close();
@@ -285,5 +283,5 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await redis?.close(telemetry);
     })());
 
-  return { app, config, store, counter, telemetry, pubsub, library, live, close };
+  return { app, config, store, counter, telemetry, pubsub, library, live, site, close };
 }

@@ -1,13 +1,35 @@
 // Listens on the configured port and shuts down cleanly on SIGINT/SIGTERM (sockets closed, reads committed).
 import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
 import { createReadcount, type Readcount } from './readcount.js';
 
 const SHUTDOWN_DEADLINE_MS = 5000;
+/**
+ * Connections the kernel may hold before we accept them (capped by net.core.somaxconn). Node's 511 overflows under a burst
+ * of connections from one host, and a reader's connection arriving then waits a SYN retry (1 s, then 3 s).
+ */
+const LISTEN_BACKLOG = 4096;
 
-export async function serve(config: Config): Promise<Readcount> {
-  const readcount = await createReadcount(config, { logger: true });
+export async function serve(config: Config, rereadConfig?: () => Config): Promise<Readcount> {
+  const readcount = await createReadcount(config, { logger: true, ...(rereadConfig ? { rereadConfig } : {}) });
   const { app } = readcount;
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    await readcount.close();
+    if (code === 'EADDRINUSE') throw new ConfigError('PORT', `${config.port} is already in use on ${config.host}`);
+    if (code === 'EACCES') throw new ConfigError('PORT', `${config.port} needs privileges this process lacks`);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError('HOST', `${config.host} is not an address of this machine`);
+    throw error;
+  }
+  for (const notice of config.notices ?? []) app.log.warn(notice);
+  if (config.configFile) app.log.info(`settings from ${config.configFile} (watched: the site identity reloads)`);
+  if (config.siteUrl === undefined) {
+    app.log.warn(
+      'SITE_URL (site_url) is not set: feeds and the sitemap take absolute URLs from each request and are not publicly cacheable; set it for production',
+    );
+  }
   app.log.info(
     `readcount serving ${readcount.library.list().length} posts from ${config.postsDir}, data in ${config.dataDir}`,
   );

@@ -1,4 +1,4 @@
-// JSON API over real HTTP: list and detail with daily series, ?days validation, ETag/304, CORS only for EMBED_ORIGINS.
+// JSON API over real HTTP: list, detail with daily series and receipt, ?days validation, ETag/304, CORS only for EMBED_ORIGINS.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { utcDay } from '../src/store/store.js';
@@ -117,6 +117,23 @@ describe('JSON API', () => {
     assert.equal(preflight.headers.get('access-control-allow-origin'), EMBED);
   });
 
+  test('a post receipt is part of the API: CORS for EMBED_ORIGINS, ETag and 304, {"error":"not_found"} for no post', async () => {
+    const url = `${server.base}/api/posts/hello/receipt`;
+    const first = await fetch(url, { headers: { origin: EMBED } });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers.get('access-control-allow-origin'), EMBED);
+    assert.equal(first.headers.get('cache-control'), 'no-cache');
+    const etag = first.headers.get('etag');
+    assert.ok(etag);
+    assert.equal((await fetch(url, { headers: { 'if-none-match': etag } })).status, 304);
+    const missing = await fetch(`${server.base}/api/posts/no-such-post/receipt`);
+    assert.equal(missing.status, 404);
+    assert.deepEqual(await missing.json(), { error: 'not_found' });
+    const badDays = await fetch(`${server.base}/api/posts/hello?days=7`);
+    assert.equal(badDays.status, 400);
+    assert.equal(((await badDays.json()) as { error: string }).error, 'bad_request');
+  });
+
   test('embed tokens: only for EMBED_ORIGINS, and a registered page only from its own origin and path', async () => {
     const token = (origin: string | undefined, query: string) =>
       fetch(`${server.base}/api/embed/token?${query}`, { headers: origin ? { origin } : {} });
@@ -130,5 +147,45 @@ describe('JSON API', () => {
     assert.equal((await token('https://evil.example', 'slug=ext-page')).status, 403);
     assert.equal((await token(EMBED, 'slug=ext-page&path=/other/')).status, 403);
     assert.equal((await token(EMBED, 'slug=unregistered')).status, 404);
+  });
+});
+
+describe('JSON API with STATS_TOKEN', () => {
+  const STATS_TOKEN = 'stats-secret-for-api';
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ COUNT_MODE: 'every-read', STATS_TOKEN });
+    await readPost(server, 'hello');
+    await untilTotal(server, 'hello', 1);
+  });
+  after(() => server.close());
+
+  test('the per-day series needs the token; total and today stay public', async () => {
+    const open = await fetch(`${server.base}/api/posts/hello`);
+    assert.equal(open.status, 200);
+    const summary = (await open.json()) as Record<string, unknown>;
+    assert.equal(summary.total, 1);
+    assert.equal(summary.today, 1);
+    assert.equal('daily' in summary, false, 'no series without the token');
+    for (const days of [30, 90, 365]) {
+      const refused = await fetch(`${server.base}/api/posts/hello?days=${days}`);
+      assert.equal(refused.status, 401, `days=${days}`);
+      assert.deepEqual(await refused.json(), { error: 'unauthorized' });
+    }
+    assert.equal((await fetch(`${server.base}/api/posts/hello?days=365&token=wrong`)).status, 401);
+    const list = (await (await fetch(`${server.base}/api/posts`)).json()) as {
+      posts: { slug: string; total: number }[];
+    };
+    assert.equal(list.posts.find((post) => post.slug === 'hello')?.total, 1, 'the list stays public');
+
+    const bearer = await fetch(`${server.base}/api/posts/hello?days=365`, {
+      headers: { authorization: `Bearer ${STATS_TOKEN}` },
+    });
+    assert.equal(bearer.status, 200);
+    assert.equal(((await bearer.json()) as { daily: unknown[] }).daily.length, 365);
+    const query = (await (await fetch(`${server.base}/api/posts/hello?token=${STATS_TOKEN}`)).json()) as {
+      daily: unknown[];
+    };
+    assert.equal(query.daily.length, 30);
   });
 });

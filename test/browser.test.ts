@@ -81,7 +81,7 @@ describe('browser: live counter in Chromium', { skip }, () => {
       POSTS_DIR: join(REPO, 'posts'),
       DATA_DIR: dataDir,
       READ_AFTER_MS: String(READ_AFTER_MS),
-      COUNT_BOTS: 'true',
+      READCOUNT_TEST_COUNT_BOTS: 'true',
       COUNT_MODE: 'every-read',
       LOG_LEVEL: 'silent',
     });

@@ -1,40 +1,19 @@
 // The CLI as users run it (a child process on a real SQLite DATA_DIR): stats, export → import round trips, GoatCounter CSV, bad rows, idempotence.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { cli } from './helpers/cli.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
+import { dataDirSnapshot } from './helpers/snapshot.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'silent', ...env };
-    delete childEnv.REDIS_URL;
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { env: childEnv }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function snapshot(dataDir: string) {
-  const store = new SqliteStore(join(dataDir, 'readcount.db'));
-  try {
-    return await store.exportAll();
-  } finally {
-    await store.close();
-  }
-}
+const snapshot = dataDirSnapshot;
+const redisSkip = await redisSkipReason();
 
 describe('CLI stats, export and import', () => {
   let root: string;
@@ -108,6 +87,7 @@ describe('CLI stats, export and import', () => {
   test('GoatCounter CSV: pageviews per post and UTC day; events, bots and non-post paths skipped; --dry-run writes nothing', async () => {
     const target = await fresh('goat');
     const fixture = join(FIXTURES, 'goatcounter-v2.csv');
+    assert.deepEqual(await snapshot(target), [], 'an empty database (a dry run needs one: it never creates it)');
     const dry = await cli(['import', fixture, '--dry-run'], { DATA_DIR: target, POSTS_DIR: postsDir });
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /hello: total 0 → 3/);
@@ -169,5 +149,36 @@ describe('CLI stats, export and import', () => {
     assert.match(badJson.stderr, /posts\[0\] \(hello\): total/);
     assert.match(badJson.stderr, /posts\[1\]: invalid slug/);
     assert.deepEqual(await snapshot(target), state);
+  });
+
+  test('stats, export and import --dry-run never create a data folder or database: a missing one is an error naming DATA_DIR', async () => {
+    const missing = join(root, 'no-data-here');
+    const empty = await fresh('empty-data');
+    const fixture = join(FIXTURES, 'goatcounter-v2.csv');
+    for (const args of [['stats'], ['export'], ['import', fixture, '--dry-run']]) {
+      for (const dataDir of [missing, empty]) {
+        const run = await cli(args, { DATA_DIR: dataDir, POSTS_DIR: postsDir });
+        assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+        assert.match(run.stderr, /^readcount: invalid configuration: DATA_DIR: .*readcount\.db does not exist/);
+        assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+      }
+    }
+    assert.equal(existsSync(missing), false, 'no folder was created');
+    assert.deepEqual(await readdir(empty), [], 'no database was created');
+  });
+
+  test('with REDIS_URL, stats and export exit cleanly without a false "unreachable" warning', {
+    skip: redisSkip,
+  }, async () => {
+    const prefix = testPrefix('cli');
+    try {
+      for (const args of [['stats'], ['export']]) {
+        const run = await cli(args, { REDIS_URL, REDIS_PREFIX: prefix });
+        assert.equal(run.code, 0, run.stderr);
+        assert.doesNotMatch(run.stderr, /unreachable|warn/i);
+      }
+    } finally {
+      await deletePrefix(prefix);
+    }
   });
 });

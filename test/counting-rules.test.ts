@@ -153,7 +153,7 @@ describe('counting rules (ReadPolicy)', () => {
     );
   });
 
-  test('COUNT_BOTS=true counts bots and automated browsers (for our own browser tests)', async () => {
+  test('the countBots test hook counts bots and automated browsers (for our own browser tests)', async () => {
     const { read, socket } = setup({ countBots: true });
     assert.deepEqual(await read('hello', { socket: socket({ userAgent: GOOGLEBOT }) }), { ok: true });
     assert.deepEqual(await read('hello', { payload: { automated: true } }), { ok: true });

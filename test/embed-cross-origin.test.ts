@@ -37,7 +37,7 @@ describe('embed on another origin', { skip: chromiumSkipReason() }, () => {
     other = await staticSite(() => blog.base);
     blog = await startServer({
       COUNT_MODE: 'every-read',
-      COUNT_BOTS: 'true',
+      READCOUNT_TEST_COUNT_BOTS: 'true',
       EMBED_ORIGINS: allowed.origin,
       SITES: `ext-note=${allowed.origin}/notes/one.html`,
     });

@@ -62,3 +62,24 @@ test('every setting (env var) appears in README.md', async () => {
     .filter((env) => !readme.includes(`\`${env}\``));
   assert.deepEqual(missing, [], 'add these settings to the README config table (npm run docs:config)');
 });
+
+test('web routes send errors only through sendError, so every code they can send is in HTTP_ERRORS (and documented)', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const dir = new URL('src/web/', root);
+  const files = (await readdir(dir, { recursive: true })).filter(
+    (file) => file.endsWith('.ts') && !file.endsWith('http-errors.ts'),
+  );
+  assert.ok(files.length >= 10);
+  const offenders: string[] = [];
+  for (const file of files) {
+    const source = await readFile(new URL(file, dir), 'utf8');
+    for (const [pattern, what] of [
+      [/\.code\(\s*\d/, 'a literal status'],
+      [/\berror:\s*['"`]/, 'a literal error code'],
+      [/\.code\(\s*HTTP_ERRORS\.(?!not_found\b)/, 'a status from the table without its code'],
+    ] as const) {
+      if (pattern.test(source)) offenders.push(`${file}: ${what}`);
+    }
+  }
+  assert.deepEqual(offenders, [], 'answer errors with sendError(reply, code) from src/web/http-errors.ts');
+});

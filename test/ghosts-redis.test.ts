@@ -103,7 +103,7 @@ describe('ghost summaries between processes', { skip }, () => {
     const [crowd, watcher] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
     const sizes: number[] = [];
     watcher.pubsub.subscribe(GHOSTS_SYNC_TOPIC, (message) => {
-      if (message.wire) sizes.push(Buffer.byteLength(message.wire));
+      sizes.push(Buffer.byteLength(JSON.stringify(message.payload)));
     });
     try {
       for (let i = 0; i < 300; i += 1)

@@ -128,6 +128,24 @@ describe('HTTP rate limit, body limit, errors', () => {
     }
   });
 
+  test('HTTP_RATE_LIMIT groups IPv6 by /64 (and IPv4-mapped IPv6 with its IPv4); another /64 has its own budget', async () => {
+    const server = await start({ HTTP_RATE_LIMIT: '3' });
+    try {
+      const get = async (remoteAddress: string) =>
+        (await server.readcount.app.inject({ url: '/api/posts/hello/receipt', remoteAddress })).statusCode;
+      assert.deepEqual(
+        [await get('2001:db8:4:4::1'), await get('2001:db8:4:4:1::2'), await get('2001:db8:4:4:ffff::3')],
+        [200, 200, 200],
+      );
+      assert.equal(await get('2001:db8:4:4::99'), 429, 'a fresh address in the same /64 is the same budget');
+      assert.equal(await get('2001:db8:4:5::1'), 200, 'the next /64 is another network');
+      for (let i = 0; i < 3; i += 1) assert.equal(await get('198.51.100.20'), 200);
+      assert.equal(await get('::ffff:198.51.100.20'), 429, 'IPv4-mapped IPv6 is its IPv4 address');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('HTTP_RATE_LIMIT=0 turns the limit off', async () => {
     const server = await start({ HTTP_RATE_LIMIT: '0' });
     try {

@@ -43,7 +43,7 @@ describe('LiveConnection', () => {
         new LiveConnection(
           ws,
           info,
-          [route],
+          [{ pattern: 'post:*', route }],
           pubsub,
           { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
           () => {},

@@ -1,7 +1,8 @@
 // Phoenix V2 frame decoding/encoding edge cases and page-view tokens (forged, expired, malformed, other page).
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
 import {
   decodeFrame,
   encodeFrame,
@@ -11,6 +12,8 @@ import {
   MAX_TOPIC_LENGTH,
 } from '../src/live/protocol.js';
 import { TokenSigner } from '../src/live/token.js';
+import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
+import { until } from './helpers/wait.js';
 
 const KEY = 'k'.repeat(48);
 
@@ -149,6 +152,22 @@ describe('TokenSigner', () => {
     assert.deepEqual(signer.verify(`${body}.`), { ok: false, reason: 'forged' });
   });
 
+  test("non-canonical: the signature's last character changed only in its unused bits is forged", () => {
+    const token = signer.issue('post:hello');
+    const [body, sig] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // 32 bytes are 43 characters: the last carries 2 bits of the MAC and 4 unused ones.
+    const last = alphabet.indexOf(sig.at(-1) ?? '');
+    const altered = `${sig.slice(0, -1)}${alphabet[last ^ 0b0001]}`;
+    assert.deepEqual(
+      Buffer.from(altered, 'base64url'),
+      Buffer.from(sig, 'base64url'),
+      'both spellings decode to the same bytes',
+    );
+    assert.deepEqual(signer.verify(`${body}.${altered}`), { ok: false, reason: 'forged' });
+    assert.ok(signer.verify(token).ok, 'the canonical spelling still verifies');
+  });
+
   test('expired: older than the max age, or issued more than a minute in the future', () => {
     const start = clock;
     const token = signer.issue('post:hello');
@@ -185,5 +204,124 @@ describe('TokenSigner', () => {
         JSON.stringify(fields),
       );
     }
+  });
+});
+
+// Each case is written against Phoenix's own answers (phoenixframework/phoenix lib/phoenix/socket.ex, handle_in/4 and
+// __connect__/3), frame by frame on the wire.
+describe('Phoenix-exact replies on the wire', () => {
+  let server: TestServer;
+  let token: string;
+  before(async () => {
+    server = await startServer({ LIVE_MAX_CHANNELS: '2' });
+    token = await pageToken(server.base, 'hello');
+  });
+  after(() => server.close());
+
+  /**
+   * Sends frames, then a heartbeat, and resolves with every frame the server sent in answer before the heartbeat's
+   * reply (frames of one socket are answered in order). Broadcasts (`count`, `presence`: both refs null) are left out.
+   */
+  async function exchange(client: LiveClient, frames: unknown[][]): Promise<unknown[][]> {
+    const from = client.messages.length;
+    for (const frame of frames) client.send(JSON.stringify(frame));
+    await client.request('phoenix', 'heartbeat');
+    const sent = client.messages.slice(from);
+    const end = sent.findIndex((message) => message[2] === 'phoenix');
+    return sent.slice(0, end).filter((message) => message[1] !== null);
+  }
+
+  test('a push to a topic not joined: join_ref null and reason "unmatched topic"', async () => {
+    const client = await LiveClient.open(server.wsUrl, token);
+    assert.deepEqual(await exchange(client, [['9', '1', 'post:hello', 'reader', {}]]), [
+      [null, '1', 'post:hello', 'phx_reply', { status: 'error', response: { reason: 'unmatched topic' } }],
+    ]);
+    client.close();
+  });
+
+  test('a join of a topic no channel is registered for: join_ref null and reason "unmatched topic"', async () => {
+    const client = await LiveClient.open(server.wsUrl, token);
+    assert.deepEqual(await exchange(client, [['3', '3', 'room:lobby', 'phx_join', {}]]), [
+      [null, '3', 'room:lobby', 'phx_reply', { status: 'error', response: { reason: 'unmatched topic' } }],
+    ]);
+    client.close();
+  });
+
+  test('phx_leave on a topic not joined: ok, echoing join_ref, and no phx_close', async () => {
+    const client = await LiveClient.open(server.wsUrl, token);
+    assert.deepEqual(await exchange(client, [['4', '5', 'post:hello', 'phx_leave', {}]]), [
+      ['4', '5', 'post:hello', 'phx_reply', { status: 'ok', response: {} }],
+    ]);
+    client.close();
+  });
+
+  test('a push or leave carrying a stale join_ref is ignored: no reply at all', async () => {
+    const client = await LiveClient.open(server.wsUrl, token);
+    assert.equal((await client.request('post:hello', 'phx_join', {}, 'A')).status, 'ok');
+    assert.equal((await client.request('post:hello', 'phx_join', {}, 'B')).status, 'ok');
+    const frames = await exchange(client, [
+      ['A', '10', 'post:hello', 'reader', { csrf_token: token }],
+      ['A', '11', 'post:hello', 'phx_leave', {}],
+    ]);
+    assert.deepEqual(frames, []);
+    assert.equal((await client.request('post:hello', 'phx_leave', {}, 'B')).status, 'ok', 'the current join is intact');
+    client.close();
+  });
+
+  test('a duplicate join: the new join is answered first, then phx_close on the old join_ref', async () => {
+    const client = await LiveClient.open(server.wsUrl, token);
+    assert.equal((await client.request('post:hello', 'phx_join', {}, 'A')).status, 'ok');
+    const frames = await exchange(client, [['B', '21', 'post:hello', 'phx_join', {}]]);
+    assert.deepEqual(
+      frames.map((frame) => [frame[0], frame[1], frame[3]]),
+      [
+        ['B', '21', 'phx_reply'],
+        ['A', 'A', 'phx_close'],
+      ],
+    );
+    assert.deepEqual(frames[0]?.[4], { status: 'ok', response: { count: 0, reading: 1 } });
+    client.close();
+  });
+
+  test('the channel limit: join_ref echoed and reason "too many channels joined"', async () => {
+    const client = await LiveClient.open(server.wsUrl, token);
+    assert.equal((await client.join('posts')).status, 'ok');
+    assert.equal((await client.join('post:hello')).status, 'ok');
+    assert.deepEqual(await exchange(client, [['30', '31', 'post:second-post', 'phx_join', {}]]), [
+      [
+        '30',
+        '31',
+        'post:second-post',
+        'phx_reply',
+        { status: 'error', response: { reason: 'too many channels joined' } },
+      ],
+    ]);
+    client.close();
+  });
+
+  /** The HTTP status of an upgrade with `query`, or 101 when it opens. */
+  async function upgradeStatus(query: string): Promise<number> {
+    const ws = new WebSocket(`${server.wsUrl}?_csrf_token=${encodeURIComponent(token)}${query}`);
+    let status = 0;
+    ws.once('open', () => {
+      status = 101;
+      ws.close();
+    });
+    ws.once('unexpected-response', (_request, response) => {
+      status = response.statusCode ?? -1;
+      response.resume();
+      ws.terminate();
+    });
+    ws.on('error', () => undefined);
+    await until(() => status !== 0, `the answer to ${query || 'no vsn'}`);
+    return status;
+  }
+
+  test('vsn: 2.0.x is served; missing (read as 1.0.0, the V1 serializer), 1.0.0, 3.0.0 or garbage get 403', async () => {
+    assert.equal(await upgradeStatus('&vsn=2.0.0'), 101);
+    assert.equal(await upgradeStatus(''), 403);
+    assert.equal(await upgradeStatus('&vsn=1.0.0'), 403);
+    assert.equal(await upgradeStatus('&vsn=3.0.0'), 403);
+    assert.equal(await upgradeStatus('&vsn=abc'), 403);
   });
 });

@@ -81,17 +81,14 @@ describe('live socket security', () => {
     }
   });
 
-  test('pushes before join and unknown topics get unmatched_topic; the socket stays open', async () => {
+  test('pushes before join and unknown topics get "unmatched topic"; a leave of an unjoined topic is ok', async () => {
     const client = await open();
     assert.deepEqual(await client.request('post:hello', 'reader', { csrf_token: token }), {
       status: 'error',
-      response: { reason: 'unmatched_topic' },
+      response: { reason: 'unmatched topic' },
     });
-    assert.deepEqual(await client.request('post:hello', 'phx_leave'), {
-      status: 'error',
-      response: { reason: 'unmatched_topic' },
-    });
-    assert.deepEqual(await client.join('room:lobby'), { status: 'error', response: { reason: 'unmatched_topic' } });
+    assert.deepEqual(await client.request('post:hello', 'phx_leave'), { status: 'ok', response: {} });
+    assert.deepEqual(await client.join('room:lobby'), { status: 'error', response: { reason: 'unmatched topic' } });
     assert.deepEqual(await client.request('phoenix', 'nope'), {
       status: 'error',
       response: { reason: 'unknown_event' },
@@ -100,8 +97,8 @@ describe('live socket security', () => {
     const reply = client.messages.find((m) => m[2] === 'room:lobby');
     assert.deepEqual(
       reply?.slice(0, 4),
-      ['3', '3', 'room:lobby', 'phx_reply'],
-      'Phoenix-correct reply frame: join_ref and ref echoed',
+      [null, '3', 'room:lobby', 'phx_reply'],
+      'Phoenix-correct reply frame: ref echoed, join_ref null (encode_ignore in socket.ex)',
     );
     client.close();
   });
@@ -155,14 +152,14 @@ describe('live socket security', () => {
     client.close();
   });
 
-  test('LIVE_MAX_CHANNELS: a further join gets too_many_channels; a rejoin of a joined topic does not count twice', async () => {
+  test('LIVE_MAX_CHANNELS: a further join gets "too many channels joined"; a rejoin of a joined topic does not count twice', async () => {
     const client = await open();
     assert.equal((await client.join('posts')).status, 'ok');
     assert.equal((await client.join('post:hello')).status, 'ok');
     assert.equal((await client.join('post:hello')).status, 'ok', 'rejoin replaces the old membership');
     assert.deepEqual(await client.join('post:second-post'), {
       status: 'error',
-      response: { reason: 'too_many_channels' },
+      response: { reason: 'too many channels joined' },
     });
     assert.equal((await client.request('post:hello', 'phx_leave')).status, 'ok');
     assert.equal((await client.join('post:second-post')).status, 'ok', 'a leave frees the slot');
@@ -171,10 +168,10 @@ describe('live socket security', () => {
 
   test('every reason and close code seen is documented in src/errors.ts', () => {
     for (const reason of [
-      'unmatched_topic',
+      'unmatched topic',
       'unknown_post',
       'unknown_event',
-      'too_many_channels',
+      'too many channels joined',
       'invalid_token',
       'rate_limited',
     ]) {
@@ -242,6 +239,26 @@ describe('live socket per-IP connection limit', () => {
         "entries a client put before the proxy's are not believed",
       );
       clients.push(await as('198.51.100.3'));
+      for (const client of clients) client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('live socket per-network connection limit', () => {
+  test('LIVE_MAX_CONNECTIONS_PER_IP counts an IPv6 /64 as one address', async () => {
+    const server = await startServer({ LIVE_MAX_CONNECTIONS_PER_IP: '2', TRUST_PROXY: 'true' });
+    try {
+      const token = await pageToken(server.base, 'hello');
+      const as = (ip: string) => LiveClient.open(server.wsUrl, token, { headers: { 'x-forwarded-for': ip } });
+      const clients = [await as('2001:db8:8:8::1'), await as('2001:db8:8:8:abcd::2')];
+      assert.equal(await refusedStatus(as('2001:db8:8:8::3')), 429, 'a third address of the same /64');
+      clients.push(await as('2001:db8:8:9::1'));
+      clients[0]?.close();
+      await until(() => server.readcount.live.connectionCount() === 2, 'the closed socket to be released');
+      clients.push(await as('2001:db8:8:8::4'));
+      assert.equal(await refusedStatus(as('2001:db8:8:8::5')), 429);
       for (const client of clients) client.close();
     } finally {
       await server.close();

@@ -1,13 +1,15 @@
-// ReadCounter: group commit, totals announced only after the store committed them, retries, coalesced pushes, drain on close.
+// ReadCounter and its PostPusher: group commit, totals announced only after commit, retries, coalesced pushes, drain on close.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { LocalPresence } from '../src/live/presence.js';
+import { PostPusher, type PostPusherOptions } from '../src/counting/post-pusher.js';
+import { ReadCounter, type ReadCounterOptions } from '../src/counting/read-counter.js';
+import { POSTS_TOPIC, postTopic } from '../src/counting/topics.js';
+import { LocalPresence } from '../src/presence/presence.js';
 import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import { POSTS_TOPIC, postTopic, ReadCounter, type ReadCounterOptions } from '../src/store/read-counter.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import type { CounterStore, Increment, PostCounts } from '../src/store/store.js';
 import { EVENTS, type Measurements, type Metadata, Telemetry } from '../src/telemetry/telemetry.js';
@@ -75,23 +77,35 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function rig(store: CounterStore, options: Partial<ReadCounterOptions> = {}, slugs = ['a', 'b']): Promise<Rig> {
+type RigOptions = Partial<Omit<ReadCounterOptions, 'pusher'>> &
+  Partial<Pick<PostPusherOptions, 'pushIntervalMs' | 'viewersPerPushInterval'>>;
+
+async function rig(store: CounterStore, options: RigOptions = {}, slugs = ['a', 'b']): Promise<Rig> {
   const telemetry = new Telemetry();
   const pubsub = new PubSub();
-  const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: 0, retryMs: 20, ...options });
+  const { pushIntervalMs = 0, viewersPerPushInterval, ...counterOptions } = options;
+  const pusher = new PostPusher({
+    pubsub,
+    telemetry,
+    pushIntervalMs,
+    readingIntervalMs: pushIntervalMs,
+    ...(viewersPerPushInterval === undefined ? {} : { viewersPerPushInterval }),
+  });
+  const counter = new ReadCounter({ store, pubsub, telemetry, pusher, retryMs: 20, ...counterOptions });
   const result: Rig = { counter, telemetry, pubsub, posts: [], index: [], commits: [], errors: [] };
   pubsub.subscribe(postTopic('a'), (m: Broadcast) => result.posts.push((m.payload as { count: number }).count));
   pubsub.subscribe(POSTS_TOPIC, (m: Broadcast) => result.index.push(m.payload as { slug: string; count: number }));
   telemetry.attach('test.commits', EVENTS.storeCommit, (_e, measurements) => result.commits.push(measurements), null);
   telemetry.attach(
     'test.errors',
-    EVENTS.storeError,
+    [EVENTS.commitFailed, EVENTS.readsDropped],
     (_e, measurements, metadata) => result.errors.push({ measurements, metadata }),
     null,
   );
   await counter.start(slugs);
   cleanups.push(async () => {
     await counter.close();
+    pusher.close();
     telemetry.detachAll();
     await pubsub.close();
     await store.close();
@@ -103,26 +117,29 @@ async function rig(store: CounterStore, options: Partial<ReadCounterOptions> = {
 async function readingNowRig(presenceIntervalMs: number) {
   const telemetry = new Telemetry();
   const pubsub = new PubSub();
-  const presence = new LocalPresence({ pubsub, pushIntervalMs: presenceIntervalMs });
-  const counter = new ReadCounter({
-    store: new MemoryStore(),
+  const pusher: PostPusher = new PostPusher({
     pubsub,
     telemetry,
     pushIntervalMs: 0,
-    readingNow: presence,
+    readingIntervalMs: presenceIntervalMs,
+    reading: (slug) => presence.reading(slug),
   });
+  const presence = new LocalPresence({ onChange: (slug) => pusher.readingChanged(slug) });
+  const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pusher });
   const frames: { event: string; payload: unknown; at: number }[] = [];
   pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: performance.now() }));
   await counter.start(['a']);
   cleanups.push(async () => {
     await counter.close();
+    pusher.close();
     await presence.close();
     await pubsub.close();
   });
-  return { telemetry, presence, frames };
+  return { counter, presence, frames };
 }
 
-const read = (r: Rig, slug = 'a'): void => r.telemetry.execute(EVENTS.read, { count: 1 }, { slug });
+/** What the counting service does with a read the policy accepted. */
+const read = (r: Rig, slug = 'a'): void => r.counter.record(slug);
 
 describe('ReadCounter', () => {
   test('group commit: many reads in one tick make one commit (real SQLite file)', async () => {
@@ -227,10 +244,10 @@ describe('ReadCounter', () => {
   });
 
   test('one instance: "reading now" rides on the count push, and presence then sends no duplicate', async () => {
-    const { telemetry, presence, frames } = await readingNowRig(50);
+    const { counter, presence, frames } = await readingNowRig(50);
     presence.track('a');
     presence.track('a');
-    telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'a' });
+    counter.record('a');
     await until(() => frames.some((frame) => frame.event === 'count'), 'the count push');
     assert.deepEqual(frames.find((frame) => frame.event === 'count')?.payload, { count: 1, reading: 2 });
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -248,13 +265,13 @@ describe('ReadCounter', () => {
   });
 
   test('one instance: a presence push waits a whole interval after the last count push that carried the number', async () => {
-    const { telemetry, presence, frames } = await readingNowRig(300);
+    const { counter, presence, frames } = await readingNowRig(300);
     presence.track('a');
     await until(() => frames.some((frame) => frame.event === 'presence'), 'the first presence push');
     // Late in the interval, so a timer set now would fire soon after the count push if nothing held it back.
     await new Promise((resolve) => setTimeout(resolve, 200));
     presence.track('a');
-    telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'a' });
+    counter.record('a');
     await until(() => frames.some((frame) => frame.event === 'count'), 'the count push carrying 2');
     presence.track('a');
     await until(
@@ -392,6 +409,23 @@ describe('ReadCounter', () => {
     );
   });
 
+  test('a failed commit and dropped reads are two different events, each meaning one thing', async () => {
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { retryMs: 60_000, maxPendingReads: 1 });
+    const events: string[] = [];
+    r.telemetry.attach(
+      'test.kinds',
+      [EVENTS.commitFailed, EVENTS.readsDropped],
+      (event, measurements) => events.push(`${event.join('.')} ${JSON.stringify(measurements)}`),
+      null,
+    );
+    store.failNext = 1;
+    read(r);
+    await until(() => events.length === 1, 'the failed commit');
+    read(r);
+    assert.deepEqual(events, ['readcount.store.error {"pending":1}', 'readcount.read.dropped {"dropped":1}']);
+  });
+
   test('the buffer bound holds with a store that has no discard hook (SQLite, memory)', async () => {
     const store = new MemoryStore();
     assert.equal('discard' in store, false, 'this test is about stores without the hook');
@@ -406,9 +440,9 @@ describe('ReadCounter', () => {
   test('invalid read events are ignored and never stall counting', async () => {
     const store = new MemoryStore();
     const r = await rig(store);
-    r.telemetry.execute(EVENTS.read, { count: 1.5 }, { slug: 'a' });
-    r.telemetry.execute(EVENTS.read, { count: -1 }, { slug: 'a' });
-    r.telemetry.execute(EVENTS.read, { count: 1 }, { slug: '' });
+    r.counter.record('a', 1.5);
+    r.counter.record('a', -1);
+    r.counter.record('', 1);
     assert.equal(r.counter.pendingReads(), 0);
     read(r);
     await r.counter.drain();

@@ -1,42 +1,19 @@
 // `readcount migrate`: SQLite → Redis → SQLite round trip through the real CLI, idempotent, with progress and verification.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { connectRedis } from '../src/redis/connection.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { CounterStore, PostCounts } from '../src/store/store.js';
+import { cli } from './helpers/cli.js';
 import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
+import { snapshot } from './helpers/snapshot.js';
 
 const skip = await redisSkipReason();
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-async function cli(...args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-      cwd: ROOT,
-      timeout: 60_000,
-    });
-    return { code: 0, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stderr?: string };
-    return { code: failed.code ?? -1, stderr: failed.stderr ?? '' };
-  }
-}
-
-async function exported(open: () => CounterStore | Promise<CounterStore>): Promise<PostCounts[]> {
-  const store = await open();
-  try {
-    return await store.exportAll();
-  } finally {
-    await store.close();
-  }
-}
+const exported = snapshot;
 
 describe('readcount migrate', { skip }, () => {
   const prefix = testPrefix('migrate');
@@ -61,25 +38,25 @@ describe('readcount migrate', { skip }, () => {
     await seed.close();
     const redis = () => connectRedis(REDIS_URL).then((client) => new RedisStore(client, { prefix, ownsClient: true }));
 
-    const first = await cli('migrate', '--from', original, '--to', REDIS_URL, '--prefix', prefix);
+    const first = await cli(['migrate', '--from', original, '--to', REDIS_URL, '--prefix', prefix]);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, /3\/3 posts \(100%\)/, 'progress on stderr');
     assert.match(first.stderr, /verified: 3 posts, 8 reads/);
     assert.deepEqual(await exported(redis), expected);
 
-    const again = await cli('migrate', '--from', original, '--to', REDIS_URL, '--prefix', prefix);
+    const again = await cli(['migrate', '--from', original, '--to', REDIS_URL, '--prefix', prefix]);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(await exported(redis), expected, 'a second run changes nothing');
 
     for (let run = 0; run < 2; run += 1) {
-      const home = await cli('migrate', '--from', REDIS_URL, '--to', back, '--prefix', prefix);
+      const home = await cli(['migrate', '--from', REDIS_URL, '--to', back, '--prefix', prefix]);
       assert.equal(home.code, 0, home.stderr);
       assert.deepEqual(await exported(() => new SqliteStore(back)), expected);
     }
   });
 
   test('a missing source or the same store twice fails with a message and a non-zero exit', async () => {
-    const missing = await cli(
+    const missing = await cli([
       'migrate',
       '--from',
       join(tmpdir(), 'no-such-readcount.db'),
@@ -87,10 +64,10 @@ describe('readcount migrate', { skip }, () => {
       REDIS_URL,
       '--prefix',
       prefix,
-    );
+    ]);
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /no such SQLite file/);
-    const same = await cli('migrate', '--from', REDIS_URL, '--to', REDIS_URL);
+    const same = await cli(['migrate', '--from', REDIS_URL, '--to', REDIS_URL]);
     assert.notEqual(same.code, 0);
     assert.match(same.stderr, /same store/);
   });

@@ -47,7 +47,7 @@ describe('several instances on one Redis', { skip }, () => {
       DATA_DIR: join(root, `data-${name}`),
       READ_AFTER_MS: '100',
       COUNT_MODE: 'every-read',
-      COUNT_BOTS: 'true',
+      READCOUNT_TEST_COUNT_BOTS: 'true',
       PRESENCE_TIMEOUT_MS: String(PRESENCE_TIMEOUT_MS),
       PUSH_INTERVAL_MS: '20',
     });

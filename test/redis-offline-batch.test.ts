@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { PostPusher } from '../src/counting/post-pusher.js';
+import { ReadCounter } from '../src/counting/read-counter.js';
 import { PubSub } from '../src/pubsub/pubsub.js';
 import { closeRedis, connectRedis, type RedisClient } from '../src/redis/connection.js';
-import { ReadCounter } from '../src/store/read-counter.js';
 import { RedisStore } from '../src/store/redis-store.js';
 import { utcDay } from '../src/store/store.js';
-import { EVENTS, Telemetry } from '../src/telemetry/telemetry.js';
+import { Telemetry } from '../src/telemetry/telemetry.js';
 import { redisSkipReason, ThrowawayRedis, testClient, testPrefix } from './helpers/redis.js';
 import { delay, until } from './helpers/wait.js';
 
@@ -104,9 +105,10 @@ describe('a batch issued while the Redis connection is re-establishing', { skip 
     const store = new RedisStore(client, { prefix, commandTimeoutMs });
     const telemetry = new Telemetry();
     const pubsub = new PubSub();
-    const counter = new ReadCounter({ store, pubsub, telemetry, pushIntervalMs: 0, maxPendingReads: 2, retryMs: 20 });
+    const pusher = new PostPusher({ pubsub, telemetry, pushIntervalMs: 0, readingIntervalMs: 0 });
+    const counter = new ReadCounter({ store, pubsub, telemetry, pusher, maxPendingReads: 2, retryMs: 20 });
     await counter.start(slugs);
-    const read = (slug: string) => telemetry.execute(EVENTS.read, { count: 1 }, { slug });
+    const read = (slug: string) => counter.record(slug);
     /** Cuts the connection and waits until the client's reconnect attempt is parked in its handshake. */
     const outage = async () => {
       gate.cut();
@@ -128,6 +130,7 @@ describe('a batch issued while the Redis connection is re-establishing', { skip 
     };
     const close = async () => {
       await counter.close();
+      pusher.close();
       telemetry.detachAll();
       await pubsub.close();
       await closeRedis(client);

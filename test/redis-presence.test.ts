@@ -1,11 +1,31 @@
 // "Reading now": the shared Presence contract for the one-process presence and for several instances on a real Redis.
-import { ClusterPresence } from '../src/live/cluster-presence.js';
-import { LocalPresence } from '../src/live/presence.js';
+import { PostPusher } from '../src/counting/post-pusher.js';
+import { ClusterPresence } from '../src/presence/cluster-presence.js';
+import { LocalPresence, type Presence } from '../src/presence/presence.js';
 import { PubSub } from '../src/pubsub/pubsub.js';
 import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
 import { closeRedis, connectRedis } from '../src/redis/connection.js';
+import { Telemetry } from '../src/telemetry/telemetry.js';
 import { type PresenceNode, presenceContract } from './helpers/presence-contract.js';
 import { REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
+
+/** Presence pushes nothing itself: each node's post pusher turns its changes into `presence` pushes, as serve wires it. */
+function withPusher(pubsub: PubSub, make: (onChange: (key: string) => void) => Presence): Presence {
+  const pusher: PostPusher = new PostPusher({
+    pubsub,
+    telemetry: new Telemetry(),
+    pushIntervalMs: PUSH_INTERVAL_MS,
+    readingIntervalMs: PUSH_INTERVAL_MS,
+    reading: (slug) => presence.reading(slug),
+  });
+  const presence = make((key) => pusher.readingChanged(key));
+  const close = presence.close.bind(presence);
+  presence.close = async () => {
+    pusher.close();
+    await close();
+  };
+  return presence;
+}
 
 const PUSH_INTERVAL_MS = 30;
 const TIMEOUT_MS = 800;
@@ -16,7 +36,7 @@ presenceContract(
     const nodes = await Promise.all(
       Array.from({ length: n }, async (): Promise<PresenceNode> => {
         const pubsub = new PubSub();
-        const presence = new LocalPresence({ pubsub, pushIntervalMs: PUSH_INTERVAL_MS });
+        const presence = withPusher(pubsub, (onChange) => new LocalPresence({ onChange }));
         await presence.start();
         return { presence, pubsub };
       }),
@@ -42,7 +62,11 @@ if (!skip) {
         const client = await connectRedis(REDIS_URL);
         const pubsub = new PubSub(new RedisPubSubAdapter(client, { prefix }));
         await pubsub.start();
-        const presence = new ClusterPresence({ pubsub, pushIntervalMs: PUSH_INTERVAL_MS, timeoutMs: TIMEOUT_MS });
+        const presence = withPusher(
+          pubsub,
+          (onChange) =>
+            new ClusterPresence({ pubsub, syncIntervalMs: PUSH_INTERVAL_MS, timeoutMs: TIMEOUT_MS, onChange }),
+        );
         await presence.start();
         cleanups.push(async () => {
           await presence.close();

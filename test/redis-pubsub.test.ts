@@ -1,7 +1,7 @@
 // The Redis PubSub adapter: the shared PubSub contract with two "processes" on one Redis, one subscription each, resubscribe after a restart.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
+import { type Broadcast, PubSub, payloadJson } from '../src/pubsub/pubsub.js';
 import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
 import { closeRedis, connectRedis, type RedisClient } from '../src/redis/connection.js';
 import { pubsubContract } from './helpers/pubsub-contract.js';
@@ -82,11 +82,16 @@ describe('Redis pubsub adapter', { skip }, () => {
     const probe = await testClient();
     try {
       await probe.publish(`${prefix}pubsub`, 'not json');
-      await probe.publish(`${prefix}pubsub`, 'x\n[null,null,"t"]');
-      await probe.publish(`${prefix}pubsub`, 'x\n[null,null,"t","e",1]');
+      await probe.publish(`${prefix}pubsub`, 'x\n["t"]\n1');
+      await probe.publish(`${prefix}pubsub`, 'x\n["t","e"]\n{ "n": 1 }');
       await until(() => seen.length === 1, 'the valid message');
-      assert.deepEqual(bad, ['not json', 'x\n[null,null,"t"]']);
-      assert.equal(seen[0]?.wire, '[null,null,"t","e",1]', 'the relayed frame is reused, not re-encoded');
+      assert.deepEqual(bad, ['not json', 'x\n["t"]\n1']);
+      assert.deepEqual(seen[0]?.payload, { n: 1 });
+      assert.equal(
+        payloadJson(seen[0] as Broadcast),
+        '{ "n": 1 }',
+        'the relayed payload text is reused, not re-encoded',
+      );
     } finally {
       await probe.close();
       await pubsub.close();

@@ -12,8 +12,12 @@ const SECURITY_SETTINGS = [
   'TOKEN_MAX_AGE_MS',
   'READ_AFTER_MS',
   'TRUST_PROXY',
-  'ALLOWED_ORIGINS',
   'EMBED_ORIGINS',
+  'MAX_READS_PER_NETWORK',
+  'HTTP_MAX_CONNECTIONS_PER_IP',
+  'HTTP_HEADERS_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'HTTP_KEEP_ALIVE_TIMEOUT_MS',
 ];
 
 const shown = (value: unknown): string =>
@@ -41,7 +45,7 @@ test('SECURITY.md names every live close code and reply error of src/errors.ts',
 
 test('docs/counting.md explains the counting settings and every receipt reason', async () => {
   const doc = await readFile(new URL('docs/counting.md', root), 'utf8');
-  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'COUNT_BOTS', 'TRUST_PROXY', 'READ_AFTER_MS'])
+  for (const env of ['COUNT_MODE', 'RESPECT_DNT', 'TRUST_PROXY', 'READ_AFTER_MS', 'MAX_READS_PER_NETWORK'])
     assert.ok(doc.includes(`\`${env}`), env);
   for (const reason of Object.keys(RECEIPT_REASONS)) assert.ok(doc.includes(`\`${reason}\``), reason);
   assert.ok(doc.includes('/api/posts/:slug/receipt') && doc.includes('/how-we-count'));

@@ -14,7 +14,7 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
   let server: TestServer;
   let browser: Browser;
   before(async () => {
-    server = await startServer({ COUNT_MODE: 'every-read', COUNT_BOTS: 'true', STATS_TOKEN });
+    server = await startServer({ COUNT_MODE: 'every-read', READCOUNT_TEST_COUNT_BOTS: 'true', STATS_TOKEN });
     await readPost(server, 'hello');
     await untilTotal(server, 'hello', 1);
     browser = await launchChromium();

@@ -106,9 +106,11 @@ export const BENCH_ENV: Record<string, string> = {
   LIVE_MAX_MSGS_PER_SEC: '1000000',
   LIVE_IDLE_TIMEOUT_MS: '600000',
   HTTP_RATE_LIMIT: '0',
+  MAX_READS_PER_NETWORK: '0',
+  HTTP_MAX_CONNECTIONS_PER_IP: '0',
   READ_AFTER_MS: '0',
   COUNT_MODE: 'every-read',
-  COUNT_BOTS: 'true',
+  READCOUNT_TEST_COUNT_BOTS: 'true',
   LOG_LEVEL: 'warn',
 };
 

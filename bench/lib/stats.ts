@@ -6,6 +6,4 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[index] as number;
 }
 
-export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
-
 export const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);

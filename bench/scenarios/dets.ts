@@ -5,10 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OPTIONS } from '../../src/config.js';
+import { PostPusher } from '../../src/counting/post-pusher.js';
+import { ReadCounter } from '../../src/counting/read-counter.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
-import { ReadCounter } from '../../src/store/read-counter.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { EVENTS, Telemetry } from '../../src/telemetry/telemetry.js';
+import { Telemetry } from '../../src/telemetry/telemetry.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
 import { type Row, ratioRow } from '../lib/report.js';
 
@@ -52,27 +53,28 @@ export function detsRate(increments: number, timeoutMs = 60_000): Promise<number
 }
 
 /**
- * Increments per second through readcount's path, in process: one `read` telemetry event per event-loop turn (as reads
- * arrive from sockets), recorded by the ReadCounter and group-committed to SQLite (WAL, synchronous=FULL, the default
+ * Increments per second through readcount's path, in process: one read per event-loop turn (as reads arrive from
+ * sockets and the counting service records them), recorded by the ReadCounter and group-committed to SQLite (WAL, synchronous=FULL, the default
  * COMMIT_DELAY_MS), until the final total is committed: every one of them survives a crash.
  */
 export async function readCounterRate(increments: number, timeoutMs = 60_000): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'readcount-bench-counter-'));
   const store = new SqliteStore(join(dir, 'readcount.db'));
   const telemetry = new Telemetry();
-  const counter = new ReadCounter({
-    store,
-    pubsub: new PubSub(),
+  const pubsub = new PubSub();
+  const pusher = new PostPusher({
+    pubsub,
     telemetry,
     pushIntervalMs: OPTIONS.pushIntervalMs.default,
-    commitDelayMs: OPTIONS.commitDelayMs.default,
+    readingIntervalMs: OPTIONS.pushIntervalMs.default,
   });
+  const counter = new ReadCounter({ store, pubsub, telemetry, pusher, commitDelayMs: OPTIONS.commitDelayMs.default });
   try {
     await counter.start(['post']);
     const started = performance.now();
     const deadline = started + timeoutMs;
     for (let i = 0; i < increments; i += 1) {
-      telemetry.execute(EVENTS.read, { count: 1 }, { slug: 'post' });
+      counter.record('post');
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (counter.count('post') !== increments) {
@@ -83,6 +85,7 @@ export async function readCounterRate(increments: number, timeoutMs = 60_000): P
     return (increments / (performance.now() - started)) * 1000;
   } finally {
     await counter.close();
+    pusher.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

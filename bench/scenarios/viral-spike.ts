@@ -1,6 +1,6 @@
 // Scenario 3: a post goes viral — steady reads on one post with every viewer watching; counts exact, heartbeats prompt, pushes coalesced.
 import { OPTIONS } from '../../src/config.js';
-import { countPushInterval } from '../../src/store/read-counter.js';
+import { countPushInterval } from '../../src/counting/post-pusher.js';
 import { startBare } from '../lib/bare.js';
 import { ClientPool, type PushResult, type ReadsResult, share } from '../lib/client-pool.js';
 import type { BenchContext, Scenario } from '../lib/context.js';

@@ -16,11 +16,24 @@ function withStoreFlags(command: Command): Command {
   return command
     .addOption(new Option('--data-dir <dir>', 'Folder of readcount.db [env DATA_DIR]'))
     .addOption(new Option('--redis-url <url>', 'Use the Redis store instead [env REDIS_URL]'))
-    .addOption(new Option('--posts-dir <dir>', 'Folder of posts, to map imported paths to posts [env POSTS_DIR]'));
+    .addOption(new Option('--posts-dir <dir>', 'Folder of posts, to map imported paths to posts [env POSTS_DIR]'))
+    .addOption(new Option('--config <file>', 'Site file to read settings from [env READCOUNT_CONFIG]'));
 }
 
-const configFrom = (flags: { dataDir?: string; redisUrl?: string; postsDir?: string }) =>
-  readConfig(process.env, { dataDir: flags.dataDir, redisUrl: flags.redisUrl, postsDir: flags.postsDir });
+interface StoreFlags {
+  dataDir?: string;
+  redisUrl?: string;
+  postsDir?: string;
+  config?: string;
+}
+
+const configFrom = (flags: StoreFlags) =>
+  readConfig(process.env, {
+    dataDir: flags.dataDir,
+    redisUrl: flags.redisUrl,
+    postsDir: flags.postsDir,
+    config: flags.config,
+  });
 
 /** GoatCounter paths → our slugs: a registered site's path, `/post/<slug>`, or a last path segment that is a post. */
 async function pathMapper(config: ReturnType<typeof readConfig>): Promise<(path: string) => string | undefined> {
@@ -44,20 +57,20 @@ async function pathMapper(config: ReturnType<typeof readConfig>): Promise<(path:
 export function registerDataCommands(program: Command): void {
   withStoreFlags(program.command('stats').description('Show reads per post as a table.'))
     .addOption(new Option('--sort <key>', 'Sort by').choices(STATS_SORTS).default('total'))
-    .action(async (flags: { sort: StatsSort; dataDir?: string; redisUrl?: string }) => {
-      const { store, close } = await openStore(configFrom(flags));
+    .action(async (flags: StoreFlags & { sort: StatsSort }) => {
+      const store = await openStore(configFrom(flags), { create: false });
       try {
         process.stdout.write(formatStatsTable(await collectStats(store, flags.sort)));
       } finally {
-        await close();
+        await store.close();
       }
     });
 
   withStoreFlags(program.command('export').description('Export totals and per-day counts (to stdout unless --output).'))
     .addOption(new Option('--format <format>', 'Output format').choices(['json', 'csv']).default('json'))
     .option('--output <file>', 'Write to this file instead of stdout')
-    .action(async (flags: { format: 'json' | 'csv'; output?: string; dataDir?: string; redisUrl?: string }) => {
-      const { store, close } = await openStore(configFrom(flags));
+    .action(async (flags: StoreFlags & { format: 'json' | 'csv'; output?: string }) => {
+      const store = await openStore(configFrom(flags), { create: false });
       try {
         const counts = await store.exportAll();
         const text = flags.format === 'csv' ? exportCsv(counts) : exportJson(counts);
@@ -65,7 +78,7 @@ export function registerDataCommands(program: Command): void {
         else process.stdout.write(text);
         if (flags.output) process.stderr.write(`exported ${counts.length} posts to ${flags.output}\n`);
       } finally {
-        await close();
+        await store.close();
       }
     });
 
@@ -76,40 +89,38 @@ export function registerDataCommands(program: Command): void {
   )
     .argument('<file>', 'File to import')
     .option('--dry-run', 'Show what would change, write nothing')
-    .action(
-      async (file: string, flags: { dryRun?: boolean; dataDir?: string; redisUrl?: string; postsDir?: string }) => {
-        try {
-          accessSync(file, constants.R_OK);
-        } catch (error) {
-          process.stderr.write(
-            `readcount import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`,
-          );
-          process.exitCode = 2;
-          return;
-        }
-        const config = configFrom(flags);
-        const onProgress = (rows: number, fraction: number) =>
-          process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
-        const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });
-        if (parsed.rows >= 50_000) process.stderr.write('\n');
-        if (parsed.problems.length > 0) {
-          process.stderr.write(
-            `${file}: ${parsed.problems.length} bad row(s); nothing was imported:\n${parsed.problems
-              .slice(0, 50)
-              .map((p) => `  ${p}\n`)
-              .join('')}`,
-          );
-          if (parsed.problems.length > 50) process.stderr.write(`  … and ${parsed.problems.length - 50} more\n`);
-          process.exitCode = 1;
-          return;
-        }
-        const { store, close } = await openStore(config);
-        try {
-          const dryRun = flags.dryRun === true;
-          process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
-        } finally {
-          await close();
-        }
-      },
-    );
+    .action(async (file: string, flags: StoreFlags & { dryRun?: boolean }) => {
+      try {
+        accessSync(file, constants.R_OK);
+      } catch (error) {
+        process.stderr.write(
+          `readcount import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const config = configFrom(flags);
+      const onProgress = (rows: number, fraction: number) =>
+        process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
+      const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });
+      if (parsed.rows >= 50_000) process.stderr.write('\n');
+      if (parsed.problems.length > 0) {
+        process.stderr.write(
+          `${file}: ${parsed.problems.length} bad row(s); nothing was imported:\n${parsed.problems
+            .slice(0, 50)
+            .map((p) => `  ${p}\n`)
+            .join('')}`,
+        );
+        if (parsed.problems.length > 50) process.stderr.write(`  … and ${parsed.problems.length - 50} more\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const dryRun = flags.dryRun === true;
+      const store = await openStore(config, { create: !dryRun });
+      try {
+        process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
+      } finally {
+        await store.close();
+      }
+    });
 }

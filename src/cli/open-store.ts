@@ -1,22 +1,13 @@
-// Opens the same counter store `serve` uses (REDIS_URL, else DATA_DIR/readcount.db) for the offline commands.
+// Opens the store `serve` uses (REDIS_URL, else DATA_DIR/readcount.db) for the offline commands, as `migrate` opens its ends.
 import type { Config } from '../config.js';
-import { openSqlite, prepareDataDir } from '../readcount.js';
-import { RedisBackend } from '../redis/backend.js';
+import { openExistingSqlite, openSqlite, prepareDataDir } from '../store/data-dir.js';
+import { openStoreAt } from '../store/open-store-at.js';
 import type { CounterStore } from '../store/store.js';
 
-export interface OpenedStore {
-  readonly store: CounterStore;
-  close(): Promise<void>;
-}
-
-export async function openStore(config: Config): Promise<OpenedStore> {
-  if (config.redisUrl) {
-    const backend = await RedisBackend.open(config, (level, message) =>
-      process.stderr.write(`readcount: ${level}: ${message}\n`),
-    );
-    return { store: backend.store, close: () => backend.close() };
-  }
+/** `create: false` (stats, export, a dry run) never makes a folder or a database: a missing one is a ConfigError. */
+export async function openStore(config: Config, { create }: { create: boolean }): Promise<CounterStore> {
+  if (config.redisUrl) return openStoreAt(config.redisUrl, { prefix: config.redisPrefix, mustExist: false });
+  if (!create) return openExistingSqlite(config);
   prepareDataDir(config.dataDir);
-  const store = openSqlite(config);
-  return { store, close: () => store.close() };
+  return openSqlite(config);
 }

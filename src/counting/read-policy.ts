@@ -4,8 +4,10 @@ import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
 import type { SocketInfo } from '../live/channel.js';
 import type { TokenSigner } from '../live/token.js';
-import { utcDay } from '../store/store.js';
+import { DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
+import type { NetworkLimit } from './network.js';
+import { postTopic } from './topics.js';
 
 export interface ReadPolicyOptions {
   readonly signer: TokenSigner;
@@ -15,6 +17,8 @@ export interface ReadPolicyOptions {
   readonly countMode: 'unique-daily' | 'every-read';
   readonly countBots: boolean;
   readonly respectDnt: boolean;
+  /** MAX_READS_PER_NETWORK: taken last, so only reads that would count spend a network's allowance. */
+  readonly networkLimit?: NetworkLimit;
   readonly now?: () => number;
 }
 
@@ -27,8 +31,6 @@ export interface ReadAttempt {
 }
 
 export type ReadDecision = { ok: true } | { ok: false; reason: LiveReplyError; retryAfterMs?: number };
-
-const DAY_MS = 86_400_000;
 
 /** isbot's list, plus no User-Agent at all: every browser sends one, bare scripts (curl -H, ws) often do not. */
 export const isAutomatedAgent = (userAgent: string): boolean => userAgent.trim() === '' || isbot(userAgent);
@@ -44,7 +46,7 @@ export class ReadPolicy {
   async decide(attempt: ReadAttempt): Promise<ReadDecision> {
     const { slug, socket, payload } = attempt;
     const check = this.options.signer.verify(payload.csrf_token);
-    if (!check.ok || check.pageView.page !== `post:${slug}`) return { ok: false, reason: 'invalid_token' };
+    if (!check.ok || check.pageView.page !== postTopic(slug)) return { ok: false, reason: 'invalid_token' };
     // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
     if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
     const waited = this.now() - attempt.firstJoinedAt;
@@ -62,6 +64,8 @@ export class ReadPolicy {
       if (!(await this.options.claims.claim(visitor, this.msLeftToday())))
         return { ok: false, reason: 'repeat_visitor' };
     }
+    if (this.options.networkLimit && !(await this.options.networkLimit.take(slug, socket.ip)))
+      return { ok: false, reason: 'network_limit' };
     return { ok: true };
   }
 

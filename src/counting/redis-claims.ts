@@ -1,9 +1,8 @@
 // ClaimRegistry on Redis (SET NX PX) so once-only holds across instances; the daily salt lives in Redis with a TTL.
 import { randomBytes } from 'node:crypto';
 import { type RedisClient, withTimeout } from '../redis/connection.js';
+import { DAY_MS } from '../store/store.js';
 import { type ClaimRegistry, MemoryClaims } from './claims.js';
-
-const DAY_MS = 86_400_000;
 
 /**
  * While Redis is unreachable, claims fall back to this process's memory: reads keep being counted

@@ -50,7 +50,7 @@ function readFile(file: string): SiteEntry[] {
   return data as SiteEntry[];
 }
 
-/** The registered external pages; a slug may not also be a post's (checked by `conflicts`). */
+/** The registered external pages; a slug may not also be a post's (checked by `assertNoClash`). */
 export class SiteRegistry {
   private readonly bySlug = new Map<string, Site>();
 

@@ -26,6 +26,8 @@ export type Reply =
 
 export interface JoinedChannel {
   handleIn(event: string, payload: Record<string, unknown>): Reply | Promise<Reply>;
+  /** Told of a push the socket refused before `handleIn` saw it (e.g. `rate_limited`). */
+  refused?(event: string, reason: LiveReplyError): void;
   /** Called once when the channel leaves, is replaced by a rejoin, or the socket closes. */
   terminate?(): void;
 }
@@ -35,12 +37,22 @@ export type JoinResult =
   | Extract<Reply, { status: 'error' }>;
 
 export interface ChannelRoute {
-  /** Returns undefined when the topic is not this route's; the socket then answers `unmatched_topic`. */
-  join(
-    topic: string,
-    payload: Record<string, unknown>,
-    context: ChannelContext,
-  ): JoinResult | Promise<JoinResult> | undefined;
+  /** Called for topics matching the pattern the route was registered under. */
+  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult | Promise<JoinResult>;
+}
+
+/** A route registered by topic pattern, as Phoenix's `channel "room:*", RoomChannel`: exact, or a prefix ending in `*`. */
+export interface ChannelSpec {
+  readonly pattern: string;
+  readonly route: ChannelRoute;
+}
+
+/** The route for `topic`: the first spec whose pattern matches, as Phoenix tries its `channel` lines in order. */
+export function routeFor(channels: readonly ChannelSpec[], topic: string): ChannelRoute | undefined {
+  for (const { pattern, route } of channels) {
+    if (pattern.endsWith('*') ? topic.startsWith(pattern.slice(0, -1)) : topic === pattern) return route;
+  }
+  return undefined;
 }
 
 export const ok = (response: Record<string, unknown> = {}): Reply => ({ status: 'ok', response });

@@ -1,10 +1,12 @@
 // One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
 import type { WebSocket } from 'ws';
-import { LIVE_CLOSE_CODES, type LiveCloseReason, type LiveReplyError } from '../errors.js';
+import { LIVE_CLOSE_CODES, type LiveCloseReason } from '../errors.js';
 import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
-import type { ChannelContext, ChannelRoute, JoinedChannel, JoinResult, Reply, SocketInfo } from './channel.js';
-import { refuse } from './channel.js';
+import type { ChannelContext, ChannelSpec, JoinedChannel, JoinResult, Reply, SocketInfo } from './channel.js';
+import { refuse, routeFor } from './channel.js';
+import { broadcastBytes } from './dispatch.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
+import { intern, liveClock } from './small-values.js';
 
 export interface ConnectionLimits {
   readonly maxChannels: number;
@@ -25,36 +27,9 @@ interface Membership {
 }
 
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
+const UNMATCHED = { status: 'error', response: { reason: 'unmatched topic' } } as const;
 const ignoreError = (): void => undefined;
 const TEXT = { binary: false } as const;
-
-// A broadcast reaches every subscriber of its topic in one loop, so remembering the last one's bytes
-// turns a UTF-8 encode per viewer into one per broadcast.
-let lastBroadcast: Broadcast | undefined;
-let lastBytes = Buffer.alloc(0);
-
-/**
- * Times are kept as whole ms since this module loaded: V8 stores a small integer inside the object, while a
- * Date.now() value (or a plain difference of two) is a separately allocated number, 16 bytes per such field of each
- * idle viewer. Math.floor is what makes it a small integer (for the first 12 days of uptime; after that it is
- * a boxed number again, still correct).
- */
-const EPOCH = Date.now();
-export const liveClock = (): number => Math.floor(Date.now() - EPOCH);
-
-/**
- * Joined topics are one of a few hundred post topics, but each socket's frame carries its own copy of the string;
- * sockets keep one shared copy instead. Only topics a route accepted (and page names from tokens we signed) get here;
- * the bound is a safety net.
- */
-const interned = new Map<string, string>();
-export function intern(text: string): string {
-  const known = interned.get(text);
-  if (known !== undefined) return known;
-  if (interned.size >= 4096) interned.clear();
-  interned.set(text, text);
-  return text;
-}
 
 export class LiveConnection {
   /** When a frame last arrived, on the `liveClock`. */
@@ -67,18 +42,16 @@ export class LiveConnection {
   private queue: Promise<void> | undefined;
   private inFlight = 0;
   private closed = false;
-  /** Broadcast frames carry null refs, so one encoding serves every socket on the topic. */
+  /** Broadcast frames carry null refs, so one encoding serves every socket on the topic (see dispatch.ts). */
   private readonly forward: (message: Broadcast) => void;
 
   constructor(
     private readonly ws: WebSocket,
     readonly info: SocketInfo,
-    private readonly routes: readonly ChannelRoute[],
+    private readonly channels: readonly ChannelSpec[],
     private readonly pubsub: PubSub,
     private readonly limits: ConnectionLimits,
     private readonly onClose: (connection: LiveConnection) => void,
-    /** Told when a `reader` push on a joined topic is refused here, before any channel sees it (for receipts). */
-    private readonly onReaderRefused: (topic: string, reason: LiveReplyError) => void = () => undefined,
     /** Told when the websocket itself has closed (its TCP connection is gone), which may be after `onClose`. */
     private readonly onSocketClosed?: (connection: LiveConnection) => void,
   ) {
@@ -92,12 +65,7 @@ export class LiveConnection {
       this.onSocketClosed?.(this);
     });
     this.forward = (message) => {
-      if (message !== lastBroadcast) {
-        message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
-        lastBytes = Buffer.from(message.wire);
-        lastBroadcast = message;
-      }
-      if (this.writable()) this.ws.send(lastBytes, TEXT);
+      if (this.writable()) this.ws.send(broadcastBytes(message), TEXT);
     };
   }
 
@@ -126,7 +94,7 @@ export class LiveConnection {
     const frame = decodeFrame(data.toString('utf8'));
     if (!frame) return this.close('bad_frame');
     if (this.windowCount > this.limits.maxMsgsPerSec) {
-      if (frame.event === 'reader' && this.membership(frame.topic)) this.onReaderRefused(frame.topic, 'rate_limited');
+      this.membership(frame.topic)?.channel.refused?.(frame.event, 'rate_limited');
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
     // Nothing queued ahead of it: answer a heartbeat now instead of allocating a promise step for it.
@@ -153,14 +121,16 @@ export class LiveConnection {
       if (frame.event === 'heartbeat') return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
       return this.reply(frame, refuse('unknown_event'));
     }
-    if (frame.event === 'phx_join') return this.join(frame);
     const membership = this.membership(frame.topic);
-    if (!membership) return this.reply(frame, refuse('unmatched_topic'));
-    // A push for an earlier join of the topic (the client raced a close it has not seen yet) must not reach the
-    // current channel: it is refused like any push to a topic not joined. A push without join_ref means the current join.
-    if (frame.joinRef !== null && membership.joinRef !== null && frame.joinRef !== membership.joinRef) {
-      return this.reply(frame, refuse('unmatched_topic'));
+    if (frame.event === 'phx_join') return this.join(frame, membership);
+    if (!membership) {
+      // As Phoenix: leaving a topic not joined is fine; anything else is answered as not routed.
+      if (frame.event === 'phx_leave') return this.reply(frame, HEARTBEAT_OK);
+      return this.unmatched(frame);
     }
+    // A push for an earlier join of the topic (the client raced a close it has already been sent) is ignored, as
+    // Phoenix does. A push without join_ref means the current join.
+    if (frame.joinRef !== null && membership.joinRef !== null && frame.joinRef !== membership.joinRef) return;
     if (frame.event === 'phx_leave') {
       this.leave(frame.topic);
       this.reply(frame, { status: 'ok', response: {} });
@@ -177,14 +147,19 @@ export class LiveConnection {
     this.reply(frame, reply);
   }
 
-  private async join(frame: Frame): Promise<void> {
-    const existing = this.membership(frame.topic);
-    if (existing) {
-      // Phoenix closes the old channel when the same topic is joined again (a client rejoin after a glitch).
-      this.leave(frame.topic);
-      this.send(encodeFrame(existing.joinRef, existing.joinRef, frame.topic, 'phx_close', {}));
+  private async join(frame: Frame, existing: Membership | undefined): Promise<void> {
+    const route = routeFor(this.channels, frame.topic);
+    if (!route) return this.unmatched(frame);
+    // Phoenix closes the old channel when the same topic is joined again (a client rejoin after a glitch), and its
+    // phx_close goes out after the new join's reply.
+    if (existing) this.leave(frame.topic);
+    const closeOld = existing
+      ? () => this.send(encodeFrame(existing.joinRef, existing.joinRef, frame.topic, 'phx_close', {}))
+      : undefined;
+    if (this.channelCount() >= this.limits.maxChannels) {
+      this.reply(frame, refuse('too many channels joined'));
+      return closeOld?.();
     }
-    if (this.channelCount() >= this.limits.maxChannels) return this.reply(frame, refuse('too_many_channels'));
     const subscribed: string[] = [];
     const context: ChannelContext = {
       socket: this.info,
@@ -194,17 +169,13 @@ export class LiveConnection {
         subscribed.push(intern(topic));
       },
     };
-    let result: JoinResult | undefined;
-    for (const route of this.routes) {
-      result = await route.join(frame.topic, frame.payload, context);
-      if (result) break;
-    }
-    if (!result) return this.reply(frame, refuse('unmatched_topic'));
+    const result: JoinResult = await route.join(frame.topic, frame.payload, context);
     if (result.status === 'error' || this.closed) {
       this.unsubscribe(subscribed);
-      // Closed while the join was answered: the channel was made (and counted in "reading now"), so end it.
+      // Closed while the join was answered: the channel was made (and may hold state for this socket), so end it.
       if (result.status === 'ok') result.channel.terminate?.();
-      return this.reply(frame, result.status === 'error' ? result : refuse('unmatched_topic'));
+      if (result.status === 'error') this.reply(frame, result);
+      return closeOld?.();
     }
     // slice(): an exact-length copy; a list grown by push keeps room for 16 more entries.
     const kept = subscribed.length === 0 ? undefined : subscribed.length === 1 ? subscribed[0] : subscribed.slice();
@@ -215,6 +186,12 @@ export class LiveConnection {
       subscribed: kept,
     });
     this.reply(frame, { status: 'ok', response: result.response });
+    closeOld?.();
+  }
+
+  /** Phoenix's answer to a topic no channel holds: join_ref null, reason "unmatched topic". */
+  private unmatched(frame: Frame): void {
+    this.send(encodeFrame(null, frame.ref, frame.topic, 'phx_reply', UNMATCHED));
   }
 
   private membership(topic: string): Membership | undefined {

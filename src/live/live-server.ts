@@ -1,11 +1,13 @@
 // Accepts live websockets: checks origin, token and per-IP limits at upgrade, then tracks and sweeps connections.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { HttpErrorCode, LiveReplyError } from '../errors.js';
+import type { HttpErrorCode } from '../errors.js';
+import { networkOf } from '../network-of.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import type { ChannelRoute } from './channel.js';
-import { intern, LiveConnection, liveClock } from './connection.js';
+import type { ChannelSpec } from './channel.js';
+import { LiveConnection } from './connection.js';
+import { intern, liveClock } from './small-values.js';
 import type { PageView, TokenSigner } from './token.js';
 
 export interface LiveLimits {
@@ -35,13 +37,19 @@ export type UpgradeCheck = { ok: true; pageView: PageView } | { ok: false; code:
 
 export interface LiveServerOptions {
   readonly signer: TokenSigner;
-  readonly routes: readonly ChannelRoute[];
+  /** Channels by topic pattern, tried in order (Phoenix's `channel "topic:*", Module` lines). */
+  readonly channels: readonly ChannelSpec[];
   readonly pubsub: PubSub;
   readonly telemetry: Telemetry;
   readonly limits: LiveLimits;
   /** Origins besides the request's own host that may open the socket (e.g. embeds). */
   readonly allowedOrigins: readonly string[];
+  /** Told when a genuine token's upgrade is refused by a limit (its page is one the app served, so it may record it). */
+  readonly onRefusedUpgrade?: (pageView: PageView, code: HttpErrorCode) => void;
 }
+
+/** The V2 JSON serializer is the only one served; Phoenix reads a missing `vsn` as 1.0.0. */
+const SUPPORTED_VSN = /^2\.0\.\d+$/;
 
 export class LiveServer {
   private readonly connections = new Set<LiveConnection>();
@@ -57,7 +65,6 @@ export class LiveServer {
     this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
   };
   private readonly socketClosed = (closed: LiveConnection): void => this.releaseIp(closed.info.ip);
-  private readonly readerRefused = (topic: string, reason: LiveReplyError): void => this.refusedRead(topic, reason);
 
   constructor(private readonly options: LiveServerOptions) {
     // One timer for all sockets: idle detection costs nothing per message.
@@ -75,16 +82,21 @@ export class LiveServer {
     // While shutting down, clients told to reconnect must go to another instance, not back in here.
     if (this.closing) return { ok: false, code: 'shutting_down' };
     if (!this.originAllowed(request.headers)) return { ok: false, code: 'forbidden_origin' };
-    const token = (request.query as Record<string, unknown> | undefined)?._csrf_token;
-    // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; its `reader` is refused as expired.
+    const query = request.query as Record<string, unknown> | undefined;
+    // As Phoenix's negotiate_serializer: an unsupported version is refused at connect (its transports answer 403).
+    const vsn = query?.vsn ?? '1.0.0';
+    if (typeof vsn !== 'string' || !SUPPORTED_VSN.test(vsn)) return { ok: false, code: 'unsupported_version' };
+    const token = query?._csrf_token;
+    // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; channels decide what an expired token may not do.
     const check = this.options.signer.verify(token, { allowExpired: true });
     if (!check.ok) return { ok: false, code: 'invalid_token' };
-    if ((this.perIp.get(request.ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
-      // The token is genuine, so its page is one we served: the post's receipt shows readers turned away.
-      this.refusedRead(check.pageView.page, 'too_many_connections');
+    // Per network, not per address: a host picks any address of its IPv6 /64 at will.
+    const ip = networkOf(request.ip);
+    if ((this.perIp.get(ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
+      // The token is genuine, so its page is one we served: the app may show the refusal.
+      this.options.onRefusedUpgrade?.(check.pageView, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
-    const { ip } = request;
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     const release = () => {
       this.upgrading.delete(transport);
@@ -105,27 +117,19 @@ export class LiveServer {
     } else {
       // Not from checkUpgrade, or its transport already closed (ws does not complete such upgrades): the slot is taken
       // here, so the websocket's close frees exactly one.
-      this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+      const network = networkOf(ip);
+      this.perIp.set(network, (this.perIp.get(network) ?? 0) + 1);
     }
     const info = {
       id: this.nextId++,
-      // The same page string for every viewer of a post, not one copy per token.
+      // The same page string for every viewer of a page, not one copy per token.
       pageView: { page: intern(pageView.page), view: pageView.view, issuedAt: pageView.issuedAt },
       ip,
       userAgent: String(headers['user-agent'] ?? ''),
       doNotTrack: headers.dnt === '1' || headers['sec-gpc'] === '1',
     };
-    const { routes, pubsub, limits } = this.options;
-    const connection = new LiveConnection(
-      ws,
-      info,
-      routes,
-      pubsub,
-      limits,
-      this.connectionClosed,
-      this.readerRefused,
-      this.socketClosed,
-    );
+    const { channels, pubsub, limits } = this.options;
+    const connection = new LiveConnection(ws, info, channels, pubsub, limits, this.connectionClosed, this.socketClosed);
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
   }
@@ -137,15 +141,11 @@ export class LiveServer {
     for (const connection of [...this.connections]) connection.close('going_away');
   }
 
-  private releaseIp(ip: string): void {
+  private releaseIp(address: string): void {
+    const ip = networkOf(address);
     const left = (this.perIp.get(ip) ?? 1) - 1;
     if (left > 0) this.perIp.set(ip, left);
     else this.perIp.delete(ip);
-  }
-
-  private refusedRead(topic: string, reason: string): void {
-    if (topic.startsWith('post:'))
-      this.options.telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug: topic.slice('post:'.length), reason });
   }
 
   private sweep(): void {

@@ -2,9 +2,9 @@
 import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 export interface PageView {
-  /** What the token was issued for: `post:<slug>` or `index`. */
+  /** What the token was issued for (a topic or page name the app chooses). */
   readonly page: string;
-  /** Random id of this page load; a read is counted at most once per view. */
+  /** Random id of this page load. */
   readonly view: string;
   /** Server clock when the page was rendered (ms). */
   readonly issuedAt: number;
@@ -46,8 +46,10 @@ export class TokenSigner {
     const dot = token.indexOf('.');
     if (dot <= 0) return { ok: false, reason: 'malformed' };
     const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.mac(body), 'base64url');
+    // The signature's text is compared, not its decoded bytes: base64url's last character has unused bits, so
+    // several spellings decode alike, and only the one we issued may count as that token.
+    const given = Buffer.from(token.slice(dot + 1), 'latin1');
+    const expected = Buffer.from(this.mac(body), 'latin1');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
     let fields: unknown;
     try {

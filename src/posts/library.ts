@@ -56,7 +56,7 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     return this.#list.map((post) => post.slug);
   }
 
-  /** Problems found by the latest load, for health checks and the CLI. */
+  /** The files the latest load skipped, and why. */
   problems(): readonly PostProblem[] {
     return this.#problems;
   }

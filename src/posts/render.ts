@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import type { Highlighter } from 'shiki';
+import { escapeHtml } from '../escape-html.js';
 import type { Post } from './post.js';
 
 /** Grammars loaded up front; aliases such as ts, js, bash, sh, shell, yml, md and py come with them. */
@@ -115,8 +116,4 @@ export class PostRenderer {
 /** Same outer shape as shiki's output so one stylesheet covers both; markdown-it keeps strings starting with <pre as-is. */
 function plainBlock(code: string): string {
   return `<pre class="shiki plain"><code>${escapeHtml(code)}</code></pre>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

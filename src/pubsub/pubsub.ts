@@ -4,8 +4,6 @@ export interface Broadcast {
   readonly topic: string;
   readonly event: string;
   readonly payload: unknown;
-  /** The encoded wire frame, filled by the first socket that sends it so every other socket reuses it. */
-  wire?: string;
   /**
    * Events this broadcast makes redundant on its topic (it carries their latest state): a sliced delivery of one of them
    * that this process made, still going out or waiting, stops for the subscribers it has not reached yet. Broadcasts
@@ -22,6 +20,28 @@ interface Drain {
 }
 
 export type Subscriber = (message: Broadcast) => void;
+
+const encodedPayloads = new WeakMap<Broadcast, string>();
+
+/**
+ * The payload's JSON text, made once per broadcast for everyone who needs it (the relay to other processes, local
+ * subscribers that pass it on), so a broadcast is JSON-encoded once in the whole cluster.
+ */
+export function payloadJson(message: Broadcast): string {
+  let json = encodedPayloads.get(message);
+  if (json === undefined) {
+    json = JSON.stringify(message.payload) ?? 'null';
+    encodedPayloads.set(message, json);
+  }
+  return json;
+}
+
+/** A broadcast received as JSON text from another process; the text is kept so it is never encoded again. */
+export function decodedBroadcast(topic: string, event: string, json: string): Broadcast {
+  const message: Broadcast = { topic, event, payload: JSON.parse(json) as unknown };
+  encodedPayloads.set(message, json);
+  return message;
+}
 
 /**
  * Carries broadcasts between processes. Contract (as Phoenix.PubSub adapters):
@@ -101,7 +121,7 @@ export class PubSub {
 
   /** Delivers to local subscribers now and relays to other processes through the adapter. */
   broadcast(topic: string, event: string, payload: unknown, options: { supersedes?: readonly string[] } = {}): void {
-    // One object for both, so the wire frame encoded for local sockets is the one relayed (supersedes stays local).
+    // One object for both, so the payload encoded for local sockets is the one relayed (supersedes stays local).
     const message: Broadcast = options.supersedes
       ? { topic, event, payload, supersedes: options.supersedes }
       : { topic, event, payload };
@@ -110,8 +130,15 @@ export class PubSub {
   }
 
   /** Delivers to this process only. */
-  localBroadcast(topic: string, event: string, payload: unknown): void {
-    this.deliver({ topic, event, payload });
+  localBroadcast(
+    topic: string,
+    event: string,
+    payload: unknown,
+    options: { supersedes?: readonly string[] } = {},
+  ): void {
+    this.deliver(
+      options.supersedes ? { topic, event, payload, supersedes: options.supersedes } : { topic, event, payload },
+    );
   }
 
   subscriberCount(topic: string): number {

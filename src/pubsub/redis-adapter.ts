@@ -1,10 +1,12 @@
 // PubSubAdapter over Redis as Phoenix.PubSub.Redis does it: one channel, one subscription per process, own messages ignored.
 import { randomUUID } from 'node:crypto';
-import { encodeFrame } from '../live/protocol.js';
 import { closeRedis, duplicateRedis, type RedisClient, type RedisConnectOptions } from '../redis/connection.js';
-import type { Broadcast, PubSubAdapter } from './pubsub.js';
+import { type Broadcast, decodedBroadcast, type PubSubAdapter, payloadJson } from './pubsub.js';
 
-/** What travels on the channel: `<node id>\n<the Phoenix wire frame>`, so a broadcast is JSON-encoded once in the whole cluster. */
+/**
+ * What travels on the channel: `<node id>\n<JSON [topic, event]>\n<payload JSON>` (JSON text holds no raw newline), the
+ * payload's text being the one local delivery uses, so a broadcast is JSON-encoded once in the whole cluster.
+ */
 interface Envelope {
   readonly node: string;
   readonly message: Broadcast;
@@ -56,9 +58,8 @@ export class RedisPubSubAdapter implements PubSubAdapter {
 
   publish(message: Broadcast): void {
     if (!this.publisher.isReady) return;
-    // Local sockets already encoded the frame (PubSub delivers locally first); reuse it, or encode it for everyone.
-    message.wire ??= encodeFrame(null, null, message.topic, message.event, message.payload);
-    this.publisher.publish(this.channel, `${this.node}\n${message.wire}`).catch(() => {
+    const head = JSON.stringify([message.topic, message.event]);
+    this.publisher.publish(this.channel, `${this.node}\n${head}\n${payloadJson(message)}`).catch(() => {
       // Redis went away between the check and the write; the connection's state change is logged once elsewhere.
     });
   }
@@ -76,15 +77,15 @@ export class RedisPubSubAdapter implements PubSubAdapter {
 }
 
 function parse(raw: string): Envelope | undefined {
-  const newline = raw.indexOf('\n');
-  if (newline < 1) return undefined;
-  const wire = raw.slice(newline + 1);
+  const first = raw.indexOf('\n');
+  const second = first < 1 ? -1 : raw.indexOf('\n', first + 1);
+  if (second < 0) return undefined;
   try {
-    const frame = JSON.parse(wire) as unknown;
-    if (!Array.isArray(frame) || frame.length !== 5) return undefined;
-    const [, , topic, event, payload] = frame as unknown[];
+    const head = JSON.parse(raw.slice(first + 1, second)) as unknown;
+    if (!Array.isArray(head) || head.length !== 2) return undefined;
+    const [topic, event] = head as unknown[];
     if (typeof topic !== 'string' || typeof event !== 'string') return undefined;
-    return { node: raw.slice(0, newline), message: { topic, event, payload, wire } };
+    return { node: raw.slice(0, first), message: decodedBroadcast(topic, event, raw.slice(second + 1)) };
   } catch {
     return undefined;
   }

@@ -1,14 +1,13 @@
 // What the API, the dashboard, the badge and the CLI report per counted page: totals, today, and daily series.
+
+import type { ReadCounter } from '../counting/read-counter.js';
 import type { SiteRegistry } from '../embed/sites.js';
 import type { PostLibrary } from '../posts/library.js';
-import type { ReadCounter } from '../store/read-counter.js';
-import { type CounterStore, type DailyCount, utcDay } from '../store/store.js';
+import { type CounterStore, DAY_MS, type DailyCount, utcDay } from '../store/store.js';
 
 export const PERIODS = [30, 90, 365] as const;
 export type Period = (typeof PERIODS)[number];
 export const DEFAULT_PERIOD: Period = 30;
-
-const DAY_MS = 86_400_000;
 
 export interface CountedPage {
   readonly slug: string;

@@ -1,8 +1,5 @@
 // `readcount migrate`: copies totals and per-day counts between stores (SQLite file or Redis URL), idempotently, then verifies.
-import { existsSync } from 'node:fs';
-import { connectRedis, isRedisUrl, redactUrl } from '../redis/connection.js';
-import { RedisStore } from './redis-store.js';
-import { SqliteStore } from './sqlite-store.js';
+import { describeStore, openStoreAt } from './open-store-at.js';
 import type { CounterStore, PostCounts } from './store.js';
 
 export interface MigrateOptions {
@@ -29,16 +26,6 @@ export class MigrationMismatch extends Error {
   }
 }
 
-/** Opens a store by its spec: `redis://…`/`rediss://…` or a SQLite file path (which must exist when `mustExist`). */
-export async function openStoreAt(spec: string, prefix: string, mustExist: boolean): Promise<CounterStore> {
-  if (isRedisUrl(spec))
-    return new RedisStore(await connectRedis(spec, { startupTimeoutMs: 5000 }), { prefix, ownsClient: true });
-  if (mustExist && !existsSync(spec)) throw new Error(`${spec}: no such SQLite file`);
-  return new SqliteStore(spec);
-}
-
-export const describeStore = (spec: string): string => (isRedisUrl(spec) ? redactUrl(spec) : spec);
-
 /**
  * Replace semantics make a second run a no-op: every copied post gets exactly the source's total and
  * days. Posts that exist only in the target are left alone. Reads counted on either side while the
@@ -48,10 +35,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   if (options.from === options.to) throw new Error('--from and --to name the same store');
   const progress = options.progress ?? (() => {});
   const chunkSize = options.chunkSize ?? 200;
-  const source = await openStoreAt(options.from, options.prefix, true);
+  const source = await openStoreAt(options.from, { prefix: options.prefix, mustExist: true });
   let target: CounterStore | undefined;
   try {
-    target = await openStoreAt(options.to, options.prefix, false);
+    target = await openStoreAt(options.to, { prefix: options.prefix, mustExist: false });
     progress(`reading ${describeStore(options.from)} (${source.kind})`);
     const posts = await source.exportAll();
     const reads = posts.reduce((sum, post) => sum + post.total, 0);

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
 import {
   type CounterStore,
+  checkIncrements,
   type DailyCount,
   type Increment,
   type MergeChange,
@@ -95,6 +96,7 @@ export class RedisStore implements CounterStore {
   }
 
   async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+    checkIncrements(increments);
     const merged = mergeIncrements(increments);
     if (merged.length === 0) return new Map();
     await this.settleDoubt();

@@ -18,7 +18,10 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
-/** One IMMEDIATE transaction per batch: per-day rows and totals, returning each touched post's new total. */
+/**
+ * One IMMEDIATE transaction per batch: per-day rows and totals, returning each touched post's new total. The batch was
+ * checked where it entered the store (SqliteStore.apply), not again here or in the worker thread.
+ */
 export function prepareApply(db: Database.Database): (increments: readonly Increment[]) => Map<string, number> {
   const addTotal = db.prepare(
     'INSERT INTO counters (slug, total) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET total = total + excluded.total RETURNING total',

@@ -1,7 +1,7 @@
 // CounterStore on one SQLite file (WAL, synchronous=FULL): the crash-safe DETS of the reference design.
 import type Database from 'better-sqlite3';
 import { openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
-import { SqliteWriterThread } from './sqlite-writer-thread.js';
+import { SqliteWriterThread } from './sqlite-writer-handle.js';
 import type { CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
 import { checkIncrements, mergePost } from './store.js';
 

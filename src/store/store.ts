@@ -49,13 +49,18 @@ export interface CounterStore {
   close(): Promise<void>;
 }
 
+export const DAY_MS = 86_400_000;
+
 export function utcDay(at: Date | number): string {
   return new Date(at).toISOString().slice(0, 10);
 }
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Throws when an increment could corrupt a count: empty slug, a day not YYYY-MM-DD, a count not a positive integer. */
+/**
+ * Throws when an increment could corrupt a count: empty slug, a day not YYYY-MM-DD, a count not a positive integer.
+ * Called once per batch, where it enters a store (`apply`); the worker thread and the transaction trust it.
+ */
 export function checkIncrements(increments: readonly Increment[]): void {
   for (const { slug, day, count } of increments) {
     if (
@@ -71,9 +76,8 @@ export function checkIncrements(increments: readonly Increment[]): void {
   }
 }
 
-/** Sums increments per (slug, day) so a batch of N reads of one post costs one row write; checks them first. */
+/** Sums increments per (slug, day) so a batch of N reads of one post costs one row write (checked by the caller). */
 export function mergeIncrements(increments: readonly Increment[]): Increment[] {
-  checkIncrements(increments);
   const merged = new Map<string, { slug: string; day: string; count: number }>();
   for (const { slug, day, count } of increments) {
     const key = `${slug}\u0000${day}`;

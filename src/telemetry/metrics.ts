@@ -62,9 +62,8 @@ export class Metrics {
       help: 'Reads dropped, oldest first, because PENDING_READS_MAX reads were already waiting for the store.',
       registers,
     });
-    // Topic names carry slugs; only the kind becomes a label so the series count stays bounded.
-    const kind = (topic: unknown) =>
-      String(topic).startsWith('post:') ? 'post' : String(topic) === 'posts' ? 'posts' : 'other';
+    // Topic names carry slugs; only the channel kind its join names becomes a label, so the series count stays bounded.
+    const kind = (channel: unknown) => (channel === 'post' || channel === 'posts' ? channel : 'other');
 
     telemetry.attach(
       HANDLER_ID,
@@ -81,19 +80,19 @@ export class Metrics {
           case EVENTS.socketClose:
             return connections.set(measurements.connections ?? 0);
           case EVENTS.channelJoin:
-            joins.inc({ kind: kind(metadata.topic) });
-            return joined.inc({ kind: kind(metadata.topic) });
+            joins.inc({ kind: kind(metadata.channel) });
+            return joined.inc({ kind: kind(metadata.channel) });
           case EVENTS.channelLeave:
-            return joined.dec({ kind: kind(metadata.topic) });
+            return joined.dec({ kind: kind(metadata.channel) });
           case EVENTS.broadcast:
             return broadcasts.inc();
           case EVENTS.storeCommit:
             commits.observe({ store: String(metadata.store ?? 'unknown') }, (measurements.duration_ms ?? 0) / 1000);
             return committed.inc(measurements.reads ?? 0);
-          case EVENTS.storeError:
-            // The same event reports a full buffer (measurements.dropped), which is lost reads, not a failed commit.
-            if (measurements.dropped !== undefined) return dropped.inc(measurements.dropped);
+          case EVENTS.commitFailed:
             return storeErrors.inc();
+          case EVENTS.readsDropped:
+            return dropped.inc(measurements.dropped ?? 0);
         }
       },
       null,

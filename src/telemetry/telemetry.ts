@@ -99,7 +99,10 @@ export const EVENTS = {
   read: ['readcount', 'read'],
   readRefused: ['readcount', 'read', 'refused'],
   storeCommit: ['readcount', 'store', 'commit'],
-  storeError: ['readcount', 'store', 'error'],
+  /** A commit failed; the reads wait for a retry (one event per outage). */
+  commitFailed: ['readcount', 'store', 'error'],
+  /** Reads dropped, oldest first, because the buffer of reads waiting for the store was full. */
+  readsDropped: ['readcount', 'read', 'dropped'],
   broadcast: ['readcount', 'pubsub', 'broadcast'],
   socketOpen: ['readcount', 'live', 'connect'],
   socketClose: ['readcount', 'live', 'disconnect'],

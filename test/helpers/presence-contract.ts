@@ -1,7 +1,7 @@
 // The shared Presence suite ("reading now"): the same assertions for the one-process and the multi-instance implementation.
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import type { Presence } from '../../src/live/presence.js';
+import type { Presence } from '../../src/presence/presence.js';
 import type { Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 import { delay, until } from './wait.js';
 
@@ -25,7 +25,7 @@ export interface PresenceContractOptions {
   readonly timeoutMs: number;
 }
 
-/** The `presence` pushes a node delivers to its own subscribers of `post:<slug>`. */
+/** The `presence` pushes a node's post pusher delivers to its own subscribers of `post:<slug>`. */
 function pushesOn(node: PresenceNode, slug: string): number[] {
   const seen: number[] = [];
   node.pubsub.subscribe(`post:${slug}`, (message: Broadcast) => {
@@ -47,19 +47,18 @@ export function presenceContract(
       group = undefined;
     });
 
-    test('track counts a viewer at once; the returned leave removes it at once, and only once', async () => {
+    test('track counts a viewer at once; untrack removes it at once', async () => {
       const { nodes } = await start(1);
       const { presence } = nodes[0] as PresenceNode;
-      const leave = presence.track('a');
+      presence.track('a');
       presence.track('a');
       assert.equal(presence.reading('a'), 2);
       assert.equal(presence.reading('b'), 0, 'posts are counted separately');
-      leave();
-      leave();
+      presence.untrack('a');
       assert.equal(presence.reading('a'), 1);
     });
 
-    test('untrack removes one viewer of the post at once, as the returned leave does', async () => {
+    test('untrack removes one viewer of the named post at once', async () => {
       const { nodes } = await start(1);
       const { presence } = nodes[0] as PresenceNode;
       presence.track('a');
@@ -76,10 +75,10 @@ export function presenceContract(
       const { nodes } = await start(1);
       const node = nodes[0] as PresenceNode;
       const seen = pushesOn(node, 'a');
-      const leaves = Array.from({ length: 10 }, () => node.presence.track('a'));
+      for (let i = 0; i < 10; i += 1) node.presence.track('a');
       assert.deepEqual(seen, [], 'never pushed synchronously (the join reply goes first)');
       await until(() => seen.at(-1) === 10, 'the push of 10');
-      for (const leave of leaves.slice(0, 7)) leave();
+      for (let i = 0; i < 7; i += 1) node.presence.untrack('a');
       await until(() => seen.at(-1) === 3, 'the push of 3');
       await delay(options.pushIntervalMs * 3);
       assert.ok(seen.length <= 4, `coalesced: ${JSON.stringify(seen)}`);
@@ -90,7 +89,8 @@ export function presenceContract(
       const { nodes } = await start(1);
       const node = nodes[0] as PresenceNode;
       const seen = pushesOn(node, 'a');
-      node.presence.track('a')();
+      node.presence.track('a');
+      node.presence.untrack('a');
       await delay(options.pushIntervalMs * 4);
       assert.deepEqual(seen, []);
     });
@@ -100,14 +100,14 @@ export function presenceContract(
         const { nodes } = await start(2);
         const [one, two] = nodes as [PresenceNode, PresenceNode];
         const seenOnTwo = pushesOn(two, 'a');
-        const leave = one.presence.track('a');
+        one.presence.track('a');
         two.presence.track('a');
         one.presence.track('b');
         await until(() => two.presence.reading('a') === 2 && one.presence.reading('a') === 2, 'both to count 2');
         assert.equal(two.presence.reading('b'), 1);
         await until(() => seenOnTwo.at(-1) === 2, 'a push of 2 on the other instance');
         const leftAt = Date.now();
-        leave();
+        one.presence.untrack('a');
         await until(() => two.presence.reading('a') === 1, 'the leave on the other instance', 2000, 5);
         assert.ok(Date.now() - leftAt < 1000, 'at once, not after a timeout');
         await until(() => seenOnTwo.at(-1) === 1, 'a push of 1 on the other instance');

@@ -200,7 +200,7 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
     new LiveConnection(
       ws,
       info,
-      [route],
+      [{ pattern: '*', route }],
       pubsub,
       { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
       () => {},

@@ -1,14 +1,13 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
 import { startGhosts } from '/assets/ghosts.js';
 import { Socket } from '/assets/phoenix.mjs';
-import { afterVisibleTime } from '/assets/visible-time.js';
+import { reportReadWhenVisible } from '/assets/visible-time.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const token = meta('csrf-token');
 const live = meta('readcount-live');
 const readAfterMs = Number(meta('readcount-read-after-ms') ?? '10000');
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
-const MAX_TOO_EARLY_RETRIES = 3;
 
 const socket = new Socket('/live', { params: { _csrf_token: token } });
 socket.connect();
@@ -44,19 +43,7 @@ function joinPost(topic) {
     showReading(reading, reply.reading);
     ghosts?.joined(reply);
   });
-  let retries = 0;
-  const report = () => {
-    channel
-      .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
-      .receive('error', ({ reason, retry_after_ms: retryAfter }) => {
-        // The server's clock is the judge; if ours ran fast, wait the difference and ask once more.
-        if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
-          retries += 1;
-          setTimeout(report, Math.min(Number(retryAfter) || 1000, readAfterMs) + 50);
-        }
-      });
-  };
-  afterVisibleTime(readAfterMs, report);
+  reportReadWhenVisible(channel, token, readAfterMs);
 }
 
 function joinIndex() {

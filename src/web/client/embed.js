@@ -1,17 +1,16 @@
 // <read-counter slug="…"> for static sites: fetches a page-view token (CORS), shows the live count, reports a read like our own pages.
 // Served as /embed.js wrapped together with the phoenix client, which provides `Phoenix` here.
-/* global Phoenix, afterVisibleTime */
+/* global Phoenix, reportReadWhenVisible */
 const script = document.currentScript;
 const base = new URL(script?.src ?? location.href).origin;
 const liveEndpoint = `${base.replace(/^http/, 'ws')}/live`;
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
-const MAX_TOO_EARLY_RETRIES = 3;
 
 const STYLE = `:host{display:inline-block;font:700 1rem "Courier New",ui-monospace,monospace}
 .digits{display:inline-block;padding:.1rem .5rem;background:#111;color:#39ff14;letter-spacing:.18em;border:2px inset #666;border-radius:3px}
 :host([data-state="refused"]) .digits{color:#888}`;
 
-// afterVisibleTime() comes from visible-time.js, inlined ahead of this file by the /embed.js route.
+// reportReadWhenVisible() comes from visible-time.js, inlined ahead of this file by the /embed.js route.
 
 class ReadCounterElement extends HTMLElement {
   connectedCallback() {
@@ -56,18 +55,7 @@ class ReadCounterElement extends HTMLElement {
       .join()
       .receive('ok', ({ count: next }) => this.show(next, true))
       .receive('error', () => this.refuse());
-    let retries = 0;
-    const report = () => {
-      channel
-        .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
-        .receive('error', ({ reason, retry_after_ms: wait }) => {
-          if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
-            retries += 1;
-            setTimeout(report, Math.min(Number(wait) || 1000, readAfterMs) + 50);
-          }
-        });
-    };
-    afterVisibleTime(readAfterMs, report);
+    reportReadWhenVisible(channel, token, readAfterMs);
   }
 }
 

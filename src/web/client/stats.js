@@ -35,7 +35,7 @@ async function refreshRow(slug) {
   const row = rows.get(slug);
   if (!row) return;
   const [api, chart] = await Promise.all([
-    fetch(`/api/posts/${encodeURIComponent(slug)}?days=${days}`).then((r) => (r.ok ? r.json() : undefined)),
+    fetch(`/api/posts/${encodeURIComponent(slug)}`).then((r) => (r.ok ? r.json() : undefined)),
     fetch(`/stats/chart/${encodeURIComponent(slug)}.svg?days=${days}${tokenQuery}`).then((r) =>
       r.ok ? r.text() : undefined,
     ),

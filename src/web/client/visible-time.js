@@ -1,4 +1,4 @@
-// Visible reading time (Page Visibility API), shared by our pages (as a module) and by /embed.js (inlined).
+// Visible reading time (Page Visibility API) and the read report after it, shared by our pages (as a module) and /embed.js (inlined).
 
 /** Calls `done` once the page has been visible for `ms` in total (hidden time does not count). */
 export function afterVisibleTime(ms, done) {
@@ -27,4 +27,25 @@ export function afterVisibleTime(ms, done) {
   };
   document.addEventListener('visibilitychange', onChange);
   arm();
+}
+
+const MAX_TOO_EARLY_RETRIES = 3;
+
+/**
+ * Once the page was visible for `readAfterMs`, pushes `reader` on the post's channel. The server's clock is the judge:
+ * if ours ran fast, the `too_early` reply says how long to wait, and the report is sent again (a few times at most).
+ */
+export function reportReadWhenVisible(channel, token, readAfterMs) {
+  let retries = 0;
+  const report = () => {
+    channel
+      .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
+      .receive('error', ({ reason, retry_after_ms: wait }) => {
+        if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
+          retries += 1;
+          setTimeout(report, Math.min(Number(wait) || 1000, readAfterMs) + 50);
+        }
+      });
+  };
+  afterVisibleTime(readAfterMs, report);
 }

@@ -1,7 +1,9 @@
-// JSON API: /api/posts and /api/posts/:slug (with daily series), plus page-view tokens for embeds; CORS for EMBED_ORIGINS, ETags.
+// JSON API: /api/posts, /api/posts/:slug (with daily series) and its receipt, plus page-view tokens for embeds; CORS for EMBED_ORIGINS, ETags.
+
 import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
 import type { FastifyInstance } from 'fastify';
+import { postTopic } from '../../counting/topics.js';
 import { isValidSlug } from '../../posts/post.js';
 import {
   DEFAULT_PERIOD,
@@ -12,9 +14,10 @@ import {
   summarize,
   summarizeAll,
 } from '../../stats/summary.js';
-import type { DashboardDeps } from './deps.js';
+import { sendError } from '../http-errors.js';
+import { authorized, type WebPluginOptions } from './deps.js';
 
-export async function apiRoutes(app: FastifyInstance, { deps }: { deps: DashboardDeps }): Promise<void> {
+export async function apiRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, signer } = deps;
   await app.register(fastifyCors, {
     origin: config.embedOrigins.length > 0 ? [...config.embedOrigins] : false,
@@ -29,13 +32,18 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
 
   app.get('/api/posts', async () => ({ posts: await summarizeAll(deps) }));
 
-  app.get<{ Params: { slug: string }; Querystring: { days?: string } }>('/api/posts/:slug', async (request, reply) => {
+  type DetailRequest = { Params: { slug: string }; Querystring: { days?: string; token?: string } };
+  app.get<DetailRequest>('/api/posts/:slug', async (request, reply) => {
     const { slug } = request.params;
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return reply.code(404).send({ error: 'not_found' });
+    if (!page) return sendError(reply, 'not_found');
+    // STATS_TOKEN keeps the per-day series private; total and today stay public like the badge and the post pages.
+    if (!authorized(config.statsToken, request.headers, request.query.token)) {
+      if (request.query.days !== undefined) return sendError(reply, 'unauthorized');
+      return summarize(deps, page);
+    }
     const days = parsePeriod(request.query.days);
-    if (days === null)
-      return reply.code(400).send({ error: 'bad_request', message: `days must be one of ${PERIODS.join(', ')}` });
+    if (days === null) return sendError(reply, 'bad_request', { message: `days must be one of ${PERIODS.join(', ')}` });
     const period = days ?? DEFAULT_PERIOD;
     return { ...(await summarize(deps, page)), days: period, daily: await dailySeries(deps.store, slug, period) };
   });
@@ -48,19 +56,31 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
     void reply.header('cache-control', 'no-store');
     const origin = request.headers.origin;
     const { slug = '', path } = request.query;
-    if (origin === undefined || !config.embedOrigins.includes(origin))
-      return reply.code(403).send({ error: 'forbidden_origin' });
+    if (origin === undefined || !config.embedOrigins.includes(origin)) return sendError(reply, 'forbidden_origin');
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return reply.code(404).send({ error: 'not_found' });
+    if (!page) return sendError(reply, 'not_found');
     const site = deps.sites.get(slug);
     if (site && (site.origin !== origin || (typeof path === 'string' && path !== site.path))) {
-      return reply.code(403).send({ error: 'forbidden_origin' });
+      return sendError(reply, 'forbidden_origin');
     }
     return {
       slug,
-      token: signer.issue(`post:${slug}`),
+      token: signer.issue(postTopic(slug)),
       readAfterMs: config.readAfterMs,
       count: deps.counter.count(slug) ?? 0,
+    };
+  });
+
+  /** A post's receipt: reads counted and refused (by reason) since this process started, next to its total. */
+  app.get<{ Params: { slug: string } }>('/api/posts/:slug/receipt', (request, reply) => {
+    const post = deps.library.get(request.params.slug);
+    if (!post) return sendError(reply, 'not_found');
+    return {
+      slug: post.slug,
+      total: deps.counter.count(post.slug) ?? 0,
+      since: deps.receipts.since.toISOString(),
+      countMode: config.countMode,
+      ...deps.receipts.get(post.slug),
     };
   });
 }

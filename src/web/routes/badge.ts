@@ -2,13 +2,14 @@
 import type { FastifyInstance } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
 import { findPage } from '../../stats/summary.js';
+import { sendError } from '../http-errors.js';
 import { BADGE_STYLES, type BadgeStyle, badgeSvg } from '../views/badge-svg.js';
-import type { DashboardDeps } from './deps.js';
+import type { WebPluginOptions } from './deps.js';
 
 /** Short enough that a README shows a fresh number soon, long enough that an image proxy is not a firehose. */
 const BADGE_CACHE = 'public, max-age=60';
 
-export async function badgeRoutes(app: FastifyInstance, { deps }: { deps: DashboardDeps }): Promise<void> {
+export async function badgeRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   app.get<{ Params: { slug: string }; Querystring: { style?: string; label?: string; digits?: string } }>(
     '/counter/:slug.svg',
     (request, reply) => {
@@ -16,11 +17,10 @@ export async function badgeRoutes(app: FastifyInstance, { deps }: { deps: Dashbo
       const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
       const count = page && deps.counter.count(slug);
       if (!page || count === undefined) {
-        return reply
-          .code(404)
-          .type('text/plain; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .send('no such post');
+        return sendError(reply.header('cache-control', 'no-store'), 'not_found', {
+          as: 'text',
+          message: 'no such post',
+        });
       }
       const { style: rawStyle, label, digits } = request.query;
       const style: BadgeStyle = (BADGE_STYLES as readonly string[]).includes(rawStyle ?? '')

@@ -1,10 +1,15 @@
-// What the dashboard, API, badge, metrics and embed routes need from the composition root.
+// What the web plugins need from the composition root (WebDeps), and the bearer-token check they share.
 import type { Config } from '../../config.js';
+import type { ReadCounter } from '../../counting/read-counter.js';
+import type { Receipts } from '../../counting/receipts.js';
+import type { LiveServer } from '../../live/live-server.js';
 import type { TokenSigner } from '../../live/token.js';
+import type { PostLibrary } from '../../posts/library.js';
+import type { PostRenderer } from '../../posts/render.js';
 import type { SummarySources } from '../../stats/summary.js';
-import type { ReadCounter } from '../../store/read-counter.js';
 import type { CounterStore } from '../../store/store.js';
 import type { Telemetry } from '../../telemetry/telemetry.js';
+import type { Site } from '../site.js';
 
 export interface DashboardDeps extends SummarySources {
   readonly config: Config;
@@ -12,6 +17,21 @@ export interface DashboardDeps extends SummarySources {
   readonly telemetry: Telemetry;
   readonly counter: ReadCounter;
   readonly store: CounterStore;
+}
+
+export interface WebDeps extends DashboardDeps {
+  readonly library: PostLibrary;
+  readonly site: Site;
+  /** Resolves once the highlighter is warm; only post pages wait for it. */
+  readonly renderer: Promise<PostRenderer>;
+  readonly live: LiveServer;
+  readonly receipts: Receipts;
+  readonly health: () => { status: 'ok' | 'degraded'; [detail: string]: unknown };
+}
+
+/** Every web plugin is registered with `{ deps }`. */
+export interface WebPluginOptions {
+  readonly deps: WebDeps;
 }
 
 /** Constant-time-enough check of `Authorization: Bearer <token>` (or `?token=` when allowed); true when no token is set. */

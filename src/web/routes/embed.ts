@@ -1,7 +1,9 @@
-// `/embed.js`: the phoenix client and the <read-counter> element in one classic script other sites can load.
+// What other sites embed: `/embed.js` (the phoenix client and the <read-counter> element in one classic script) and the counter badge.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { badgeRoutes } from './badge.js';
+import type { WebPluginOptions } from './deps.js';
 
 // The package exports only the module builds; the classic (IIFE) build sits next to them.
 const PHOENIX_IIFE = fileURLToPath(new URL('phoenix.js', import.meta.resolve('phoenix')));
@@ -11,12 +13,13 @@ const VISIBLE_TIME_SOURCE = fileURLToPath(new URL('../../../src/web/client/visib
 
 /** Wrapped in a function so the phoenix client's `var Phoenix` stays out of the host page's globals. */
 function bundle(): string {
-  // visible-time.js is an ES module for our own pages; inside this classic script its export is a plain function.
-  const visibleTime = readFileSync(VISIBLE_TIME_SOURCE, 'utf8').replace(/^export function /m, 'function ');
+  // visible-time.js is an ES module for our own pages; inside this classic script its exports are plain functions.
+  const visibleTime = readFileSync(VISIBLE_TIME_SOURCE, 'utf8').replace(/^export function /gm, 'function ');
   return `/*! readcount embed: phoenix (MIT) + <read-counter> */\n(function () {\n${readFileSync(PHOENIX_IIFE, 'utf8')}\n${visibleTime}\n${readFileSync(EMBED_SOURCE, 'utf8')}\n})();\n`;
 }
 
-export async function embedRoutes(app: FastifyInstance): Promise<void> {
+export async function embedRoutes(app: FastifyInstance, options: WebPluginOptions): Promise<void> {
+  await app.register(badgeRoutes, options);
   const source = bundle();
   app.get('/embed.js', (_request, reply) => {
     void reply

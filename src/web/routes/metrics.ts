@@ -1,18 +1,15 @@
 // `/metrics` for Prometheus; METRICS_TOKEN (when set) is required as a bearer token.
 import type { FastifyInstance } from 'fastify';
-import { HTTP_ERRORS } from '../../errors.js';
 import { Metrics } from '../../telemetry/metrics.js';
-import { authorized, type DashboardDeps } from './deps.js';
+import { sendError } from '../http-errors.js';
+import { authorized, type WebPluginOptions } from './deps.js';
 
-export async function metricsRoutes(app: FastifyInstance, { deps }: { deps: DashboardDeps }): Promise<void> {
+export async function metricsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const metrics = new Metrics(deps.telemetry);
   app.addHook('onClose', async () => metrics.close());
   app.get('/metrics', async (request, reply) => {
     if (!authorized(deps.config.metricsToken, request.headers)) {
-      return reply
-        .code(HTTP_ERRORS.unauthorized.status)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'unauthorized' });
+      return sendError(reply.header('www-authenticate', 'Bearer'), 'unauthorized');
     }
     return reply
       .type(metrics.contentType())

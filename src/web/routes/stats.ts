@@ -1,33 +1,28 @@
 // `/stats`: the dashboard (optionally behind STATS_TOKEN), and each chart alone for the live script to refresh.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HTTP_ERRORS } from '../../errors.js';
 import { isValidSlug } from '../../posts/post.js';
 import { DEFAULT_PERIOD, dailySeries, findPage, type Period, parsePeriod, summarizeAll } from '../../stats/summary.js';
+import { sendError } from '../http-errors.js';
 import { layout } from '../views/pages.js';
 import { dailyChartSvg } from '../views/stats-chart.js';
 import { statsPage } from '../views/stats-page.js';
-import { authorized, type DashboardDeps } from './deps.js';
+import { authorized, type WebPluginOptions } from './deps.js';
+import { siteMeta } from './page-meta.js';
 
 type StatsRequest = FastifyRequest<{ Querystring: { days?: string; token?: string } }>;
 
-export async function statsRoutes(
-  app: FastifyInstance,
-  { deps, siteTitle }: { deps: DashboardDeps; siteTitle: string },
-): Promise<void> {
+export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, signer, store } = deps;
 
   /** The period asked for, or undefined after answering 401/400 itself. */
-  function gate(request: StatsRequest, reply: FastifyReply): Period | undefined {
+  function gate(request: Pick<StatsRequest, 'headers' | 'query'>, reply: FastifyReply): Period | undefined {
     if (!authorized(config.statsToken, request.headers, request.query.token)) {
-      void reply
-        .code(HTTP_ERRORS.unauthorized.status)
-        .type('text/plain; charset=utf-8')
-        .send('This dashboard needs ?token= (STATS_TOKEN).');
+      sendError(reply, 'unauthorized', { as: 'text', message: 'This dashboard needs ?token= (STATS_TOKEN).' });
       return undefined;
     }
     const period = parsePeriod(request.query.days);
     if (period === null) {
-      void reply.code(400).type('text/plain; charset=utf-8').send('days must be 30, 90 or 365');
+      sendError(reply, 'bad_request', { as: 'text', message: 'days must be 30, 90 or 365' });
       return undefined;
     }
     void reply.header('cache-control', 'no-store');
@@ -49,24 +44,31 @@ export async function statsRoutes(
         ? `&token=${encodeURIComponent(request.query.token)}`
         : '';
     const body = statsPage(rows, period, tokenQuery);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        layout(
-          { title: 'Stats', siteTitle, token: signer.issue('stats'), live: 'posts', script: '/assets/stats.js' },
-          body,
-        ),
-      );
+    return reply.type('text/html; charset=utf-8').send(
+      layout(
+        {
+          title: 'Stats',
+          ...siteMeta(deps),
+          token: signer.issue('stats'),
+          live: 'posts',
+          script: '/assets/stats.js',
+        },
+        body,
+      ),
+    );
   });
 
-  app.get<{ Params: { slug: string } }>('/stats/chart/:slug.svg', async (request, reply) => {
-    const period = gate(request as unknown as StatsRequest, reply);
-    if (period === undefined) return reply;
-    const { slug } = request.params;
-    const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return reply.code(404).type('text/plain; charset=utf-8').send('no such post');
-    return reply
-      .type('image/svg+xml; charset=utf-8')
-      .send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));
-  });
+  app.get<{ Params: { slug: string }; Querystring: StatsRequest['query'] }>(
+    '/stats/chart/:slug.svg',
+    async (request, reply) => {
+      const period = gate(request, reply);
+      if (period === undefined) return reply;
+      const { slug } = request.params;
+      const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
+      if (!page) return sendError(reply, 'not_found', { as: 'text', message: 'no such post' });
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));
+    },
+  );
 }

@@ -1,10 +1,8 @@
 // Tagged template for HTML: interpolated values are escaped unless wrapped in `raw()`.
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml } from '../../escape-html.js';
 
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
-}
+export { escapeHtml };
 
 export class RawHtml {
   constructor(readonly value: string) {}

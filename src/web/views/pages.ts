@@ -1,5 +1,7 @@
 // Server-rendered pages: layout, index, post, 404 and "how we count"; the live script only updates numbers.
+import { slugOfTopic } from '../../counting/topics.js';
 import type { Post } from '../../posts/post.js';
+import type { SiteInfo } from '../site.js';
 import { formatCount, formatDate, html, type RawHtml, raw } from './html.js';
 
 export interface PageMeta {
@@ -15,19 +17,33 @@ export interface PageMeta {
   /** Module script that drives the live parts (default /assets/app.js). */
   readonly script?: string;
   readonly siteTitle: string;
+  /** Language, nav, footer and author from readcount.yml; absent, the layout shows the title only. */
+  readonly site?: SiteInfo;
+  /** Absolute URL of this page (only from SITE_URL): canonical link and og:url. */
+  readonly canonical?: string;
+}
+
+function navLinks(site: SiteInfo | undefined): RawHtml {
+  if (!site || site.nav.length === 0) return html``;
+  return html`<nav class="site-nav" aria-label="Site"><ul>${site.nav.map(
+    (link) => html`<li><a href="${link.url}">${link.title}</a></li>`,
+  )}</ul></nav>`;
 }
 
 export function layout(meta: PageMeta, body: RawHtml): string {
   return `<!doctype html>${
-    html`<html lang="en">
+    html`<html lang="${meta.site?.language ?? 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${meta.title === meta.siteTitle ? meta.title : `${meta.title} · ${meta.siteTitle}`}</title>
 ${meta.description ? html`<meta name="description" content="${meta.description}">` : ''}
+${meta.site?.author ? html`<meta name="author" content="${meta.site.author}">` : ''}
+${meta.canonical ? html`<link rel="canonical" href="${meta.canonical}">` : ''}
 <meta property="og:site_name" content="${meta.siteTitle}">
+${meta.canonical ? html`<meta property="og:url" content="${meta.canonical}">` : ''}
 <meta property="og:title" content="${meta.title}">
-<meta property="og:type" content="${meta.live?.startsWith('post:') ? 'article' : 'website'}">
+<meta property="og:type" content="${meta.live !== undefined && slugOfTopic(meta.live) !== undefined ? 'article' : 'website'}">
 ${meta.description ? html`<meta property="og:description" content="${meta.description}">` : ''}
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${meta.title}">
@@ -44,11 +60,11 @@ ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
 </head>
 <body>
-<header class="site"><a href="/" class="brand">${meta.siteTitle}</a></header>
+<header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}</header>
 <main>
 ${body}
 </main>
-<footer class="site"><a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/how-we-count">How we count readers</a></footer>
+<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}<a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/how-we-count">How we count readers</a></footer>
 </body>
 </html>`.value
   }`;

@@ -6,6 +6,7 @@ import { formatCount, html, type RawHtml } from './html.js';
 /** Plain words for each refusal reason a receipt can hold (codes are in src/errors.ts). */
 export const RECEIPT_REASONS: Readonly<Record<string, string>> = {
   repeat_visitor: 'Repeat visits (already counted today)',
+  network_limit: 'Over the allowance for one network (MAX_READS_PER_NETWORK)',
   too_early: 'Too early (before the reading time had passed)',
   bot: 'Bots and automated browsers',
   invalid_token: 'Bad or expired page token',

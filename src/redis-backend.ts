@@ -1,10 +1,11 @@
 // Everything readcount keeps in Redis when REDIS_URL is set, opened together, watched together (healthz, logs), closed together.
-import type { Config } from '../config.js';
-import { RedisClaims, sharedSecretKey } from '../counting/redis-claims.js';
-import { RedisPubSubAdapter } from '../pubsub/redis-adapter.js';
-import { RedisStore } from '../store/redis-store.js';
-import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { closeRedis, connectRedis, type RedisClient, redactUrl } from './connection.js';
+import type { Config } from './config.js';
+import { RedisClaims, sharedSecretKey } from './counting/redis-claims.js';
+import { RedisNetworkCounter } from './counting/redis-network.js';
+import { RedisPubSubAdapter } from './pubsub/redis-adapter.js';
+import { closeRedis, connectRedis, type RedisClient, redactUrl } from './redis/connection.js';
+import { RedisStore } from './store/redis-store.js';
+import { EVENTS, type Telemetry } from './telemetry/telemetry.js';
 
 export type BackendLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 
@@ -15,6 +16,7 @@ export class RedisBackend {
   readonly store: RedisStore;
   readonly adapter: RedisPubSubAdapter;
   readonly claims: RedisClaims;
+  readonly networks: RedisNetworkCounter;
   /** Per connection (commands, subscriber): whether it is up now. */
   private readonly up = new Map<string, boolean>([
     ['commands', true],
@@ -23,6 +25,8 @@ export class RedisBackend {
   private wasUp = true;
   private lastDropLog = 0;
   private droppedSinceLog = 0;
+  /** Our own close drops the connections too; that is not an outage to report. */
+  private closing = false;
 
   private constructor(
     readonly client: RedisClient,
@@ -33,6 +37,7 @@ export class RedisBackend {
     const { redisPrefix: prefix, redisCommandTimeoutMs: commandTimeoutMs } = config;
     this.store = new RedisStore(client, { prefix, commandTimeoutMs });
     this.claims = new RedisClaims(client, prefix, Date.now, commandTimeoutMs);
+    this.networks = new RedisNetworkCounter(client, prefix, Date.now, commandTimeoutMs);
     this.adapter = new RedisPubSubAdapter(client, {
       prefix,
       onStateChange: (up, error) => this.setState('pubsub', up, error),
@@ -65,7 +70,7 @@ export class RedisBackend {
   watchDrops(telemetry: Telemetry): void {
     telemetry.attach(
       'readcount.redis-backend',
-      EVENTS.storeError,
+      EVENTS.readsDropped,
       (_event, measurements) => {
         const dropped = measurements.dropped ?? 0;
         if (dropped === 0) return;
@@ -85,13 +90,16 @@ export class RedisBackend {
   }
 
   async close(telemetry?: Telemetry): Promise<void> {
+    this.closing = true;
     telemetry?.detach('readcount.redis-backend');
     await this.claims.close();
+    await this.networks.close();
     await closeRedis(this.client);
   }
 
   private setState(connection: string, up: boolean, error?: Error): void {
     this.up.set(connection, up);
+    if (this.closing) return;
     const now = this.isUp();
     if (now === this.wasUp) return;
     this.wasUp = now;

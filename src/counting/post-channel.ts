@@ -1,11 +1,8 @@
-// Topic `post:<slug>`: join returns the committed count; a `reader` push that passes the policy executes the read event.
-import type { ReadPolicy } from '../counting/read-policy.js';
+// The app's channels: `post:<slug>` (join returns the committed count; a `reader` push goes to counting) and `posts`.
+import type { LiveReplyError } from '../errors.js';
 import type { PostGhosts } from '../ghosts/ghosts-channel.js';
-import type { PostLibrary } from '../posts/library.js';
-import { isValidSlug } from '../posts/post.js';
-import { POSTS_TOPIC, postTopic, type ReadCounter } from '../store/read-counter.js';
-import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import {
+  type ChannelContext,
   type ChannelRoute,
   type JoinedChannel,
   type JoinResult,
@@ -13,13 +10,19 @@ import {
   type Reply,
   refuse,
   type SocketInfo,
-} from './channel.js';
-import type { Presence } from './presence.js';
+} from '../live/channel.js';
+import type { PostLibrary } from '../posts/library.js';
+import { isValidSlug } from '../posts/post.js';
+import type { Presence } from '../presence/presence.js';
+import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import type { CountingService } from './counting-service.js';
+import type { ReadCounter } from './read-counter.js';
+import { POSTS_TOPIC, postTopic, slugOfTopic } from './topics.js';
 
 export interface PostChannelOptions {
   readonly library: Pick<PostLibrary, 'get'>;
-  readonly counter: ReadCounter;
-  readonly policy: ReadPolicy;
+  readonly counter: Pick<ReadCounter, 'count'>;
+  readonly counting: CountingService;
   readonly telemetry: Telemetry;
   /** How long the first join of a page view is remembered (the token's lifetime). */
   readonly viewMemoryMs: number;
@@ -46,13 +49,8 @@ export class PostChannelRoute implements ChannelRoute {
     this.epoch = this.now();
   }
 
-  join(
-    topic: string,
-    _payload: Record<string, unknown>,
-    context: Parameters<ChannelRoute['join']>[2],
-  ): JoinResult | undefined {
-    if (!topic.startsWith('post:')) return undefined;
-    const requested = topic.slice('post:'.length);
+  join(topic: string, _payload: Record<string, unknown>, context: ChannelContext): JoinResult {
+    const requested = slugOfTopic(topic) ?? '';
     const post = isValidSlug(requested) ? this.options.library.get(requested) : undefined;
     if (!post) return refuse('unknown_post');
     // The post's own slug string: the one cut from this frame's topic would keep the frame's copy alive for the channel's life.
@@ -62,7 +60,7 @@ export class PostChannelRoute implements ChannelRoute {
     const { socket } = context;
     const firstJoinedAt = socket.pageView.page === topic ? this.rememberJoin(socket.pageView.view) : this.sinceEpoch();
     context.subscribe(topic);
-    this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic });
+    this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic, channel: 'post' });
     const { presence } = this.options;
     // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
     presence?.track(slug);
@@ -75,24 +73,29 @@ export class PostChannelRoute implements ChannelRoute {
     };
   }
 
-  /** A `reader` push on a joined post; `firstJoinedAt` is on this route's epoch. */
+  /** A `reader` push on a joined post, handed to counting; `firstJoinedAt` is on this route's epoch. */
   async reader(
     slug: string,
     socket: SocketInfo,
     payload: Record<string, unknown>,
     firstJoinedAt: number,
   ): Promise<Reply> {
-    const { policy, telemetry } = this.options;
-    const decision = await policy.decide({ slug, socket, payload, firstJoinedAt: firstJoinedAt + this.epoch });
-    if (!decision.ok) {
-      telemetry.execute(EVENTS.readRefused, { count: 1 }, { slug, reason: decision.reason });
-      return refuse(
-        decision.reason,
-        decision.retryAfterMs === undefined ? {} : { retry_after_ms: decision.retryAfterMs },
-      );
-    }
-    telemetry.execute(EVENTS.read, { count: 1 }, { slug });
-    return ok({});
+    const decision = await this.options.counting.read({
+      slug,
+      socket,
+      payload,
+      firstJoinedAt: firstJoinedAt + this.epoch,
+    });
+    if (decision.ok) return ok({});
+    return refuse(
+      decision.reason,
+      decision.retryAfterMs === undefined ? {} : { retry_after_ms: decision.retryAfterMs },
+    );
+  }
+
+  /** A push the socket refused before the channel saw it (rate limit): a `reader` among them shows on the receipt. */
+  refused(slug: string, event: string, reason: LiveReplyError): void {
+    if (event === 'reader') this.options.counting.refused(slug, reason);
   }
 
   /** A `position` push (reader ghosts) on a joined post. */
@@ -104,7 +107,7 @@ export class PostChannelRoute implements ChannelRoute {
   left(slug: string, ghost?: string): void {
     this.options.ghosts?.leave(slug, ghost);
     this.options.presence?.untrack(slug);
-    this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug) });
+    this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug), channel: 'post' });
   }
 
   /** Math.floor: a small integer V8 keeps inline, where a plain difference would be a boxed number (16 bytes each). */
@@ -146,6 +149,10 @@ class PostChannel implements JoinedChannel {
     return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
   }
 
+  refused(event: string, reason: LiveReplyError): void {
+    this.route.refused(this.slug, event, reason);
+  }
+
   /** Called once (the JoinedChannel contract), so the viewer is untracked once. */
   terminate(): void {
     this.route.left(this.slug, this.ghost);
@@ -153,9 +160,9 @@ class PostChannel implements JoinedChannel {
 }
 
 export interface IndexChannelOptions {
-  readonly counter: ReadCounter;
+  readonly counter: Pick<ReadCounter, 'counts'>;
   readonly telemetry: Telemetry;
-  /** Whether a slug may be shown: a published post or a registered site (the lookup `post:<slug>` joins use). */
+  /** Whether a slug may be shown: a published post or a registered site (the lookup post joins use). */
   readonly listed: (slug: string) => boolean;
 }
 
@@ -168,21 +175,16 @@ export class IndexChannelRoute implements ChannelRoute {
     const { telemetry } = options;
     this.channel = {
       handleIn: () => refuse('unknown_event'),
-      terminate: () => telemetry.execute(EVENTS.channelLeave, {}, { topic: POSTS_TOPIC }),
+      terminate: () => telemetry.execute(EVENTS.channelLeave, {}, { topic: POSTS_TOPIC, channel: 'posts' }),
     };
   }
 
-  join(
-    topic: string,
-    _payload: Record<string, unknown>,
-    context: Parameters<ChannelRoute['join']>[2],
-  ): JoinResult | undefined {
-    if (topic !== POSTS_TOPIC) return undefined;
+  join(topic: string, _payload: Record<string, unknown>, context: ChannelContext): JoinResult {
     const { counter, telemetry, listed } = this.options;
     // The counter keeps counts of drafts and removed posts too (a post may come back); their slugs must not leak.
     const counts = Object.fromEntries([...counter.counts()].filter(([slug]) => listed(slug)));
     context.subscribe(POSTS_TOPIC);
-    telemetry.execute(EVENTS.channelJoin, {}, { topic });
+    telemetry.execute(EVENTS.channelJoin, {}, { topic, channel: 'posts' });
     return { status: 'ok', response: { counts }, channel: this.channel };
   }
 }

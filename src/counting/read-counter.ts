@@ -1,56 +1,22 @@
 // The single owner of counting (the reference's GenServer): queues reads, group-commits them, then announces totals.
 import type { PubSub } from '../pubsub/pubsub.js';
+import { type CounterStore, type Increment, utcDay } from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { type CounterStore, type Increment, utcDay } from './store.js';
-
-export const POSTS_TOPIC = 'posts';
-export const postTopic = (slug: string): string => `post:${slug}`;
+import type { PostPusher } from './post-pusher.js';
+import { POSTS_TOPIC } from './topics.js';
 
 export interface ReadCounterOptions {
   readonly store: CounterStore;
   readonly pubsub: PubSub;
   readonly telemetry: Telemetry;
-  /** Count pushes per post are sent at most once per interval; the last one always carries the exact total. */
-  readonly pushIntervalMs: number;
-  /**
-   * Viewers of one post per PUSH_INTERVAL_MS step: a post with more viewers than this gets proportionally fewer
-   * pushes (e.g. 10,000 viewers at 5,000 → one push per 2 intervals), so fan-out cannot starve the event loop.
-   */
-  readonly viewersPerPushInterval?: number;
+  /** Announces committed totals to viewers (and, through the index topic, to other processes). */
+  readonly pusher: PostPusher;
   /** Reads wait up to this long after the previous commit so that more of them share one fsync (group commit). */
   readonly commitDelayMs?: number;
   /** Reads waiting for the store when it is unreachable; past this the oldest are dropped (and counted). */
   readonly maxPendingReads?: number;
   readonly retryMs?: number;
   readonly now?: () => number;
-  /**
-   * "Reading now", carried on each count push to a post (`count {count, reading}`), so a busy post sends one frame to
-   * each viewer where it sent two, and a presence push never holds a count push up behind a 10,000-socket fan-out.
-   * Only where this process's number is the one every viewer should see (one instance): in a cluster each process
-   * pushes its own presence, and a count relayed from another process must not overwrite it.
-   */
-  readonly readingNow?: ReadingNow;
-}
-
-export interface ReadingNow {
-  reading(slug: string): number;
-  /** The number went out with a count push; a presence push with the same number is not needed. */
-  reported(slug: string, reading: number): void;
-}
-
-/** The wait between count pushes to a post with `viewers` live viewers: one interval per `viewersPerInterval` of them. */
-export function countPushInterval(viewers: number, intervalMs: number, viewersPerInterval = Infinity): number {
-  return intervalMs * Math.max(1, Math.ceil(viewers / viewersPerInterval));
-}
-
-/** A count push carries the latest total (and, with `readingNow`, the latest "reading now"): older ones still going out to a big post can stop. */
-const SUPERSEDED = ['count'] as const;
-const SUPERSEDED_WITH_READING = ['count', 'presence'] as const;
-
-interface PushState {
-  lastSentAt: number;
-  timer?: NodeJS.Timeout;
-  latest: number;
 }
 
 /**
@@ -63,7 +29,6 @@ export class ReadCounter {
   private queue: Increment[] = [];
   private committing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly pushes = new Map<string, PushState>();
   private readonly now: () => number;
   private unsubscribe: (() => void) | undefined;
   private failing = false;
@@ -74,7 +39,7 @@ export class ReadCounter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Creates missing counters, loads totals, and starts counting `read` telemetry events. */
+  /** Creates missing counters, loads totals, and starts hearing totals other processes committed. */
   async start(slugs: Iterable<string>): Promise<void> {
     await this.options.store.ensureCounters(slugs);
     for (const [slug, total] of await this.options.store.totals()) this.cache.set(slug, total);
@@ -84,16 +49,10 @@ export class ReadCounter {
       const { slug, count } = payload as { slug?: unknown; count?: unknown };
       // Only known posts and whole numbers: a malformed message from another process must not poison the cache.
       if (typeof slug !== 'string' || !this.cache.has(slug) || !Number.isSafeInteger(count)) return;
-      if ((count as number) > (this.cache.get(slug) ?? 0)) this.cache.set(slug, count as number);
+      if ((count as number) <= (this.cache.get(slug) ?? 0)) return;
+      this.cache.set(slug, count as number);
+      this.options.pusher.relayed(slug, count as number);
     });
-    this.options.telemetry.attach(
-      'readcount.read-counter',
-      EVENTS.read,
-      (_event, measurements, metadata) => {
-        this.record(String(metadata.slug), measurements.count ?? 1);
-      },
-      null,
-    );
   }
 
   /** Counters for posts that appeared while running; existing counts are never touched. */
@@ -121,8 +80,11 @@ export class ReadCounter {
     return this.failing;
   }
 
+  /**
+   * Queues a read for the next commit. The one check of a read on its way to the store (the boundary where reads
+   * enter counting): one bad increment would make the store refuse every batch it lands in, stalling all counting.
+   */
   record(slug: string, count = 1): void {
-    // One bad increment would make the store refuse every batch it lands in, stalling all counting.
     if (slug === '' || !Number.isSafeInteger(count) || count < 1) return;
     this.queue.push({ slug, day: utcDay(this.now()), count });
     this.keepWithinLimit();
@@ -138,7 +100,7 @@ export class ReadCounter {
     const dropped = this.queue.splice(0, over);
     this.options.store.discard?.(dropped);
     this.dropped += over;
-    this.options.telemetry.execute(EVENTS.storeError, { dropped: over }, { reason: 'buffer_full' });
+    this.options.telemetry.execute(EVENTS.readsDropped, { dropped: over }, { reason: 'buffer_full' });
   }
 
   /** Resolves once every read recorded so far is committed and announced (or the store keeps failing). */
@@ -148,11 +110,10 @@ export class ReadCounter {
       else if (this.queue.length === 0 || this.failing) break;
       else this.scheduleCommit();
     }
-    for (const [slug, state] of this.pushes) if (state.timer) this.flushPush(slug, state);
+    this.options.pusher.flushAll();
   }
 
   async close(): Promise<void> {
-    this.options.telemetry.detach('readcount.read-counter');
     this.unsubscribe?.();
     // One last attempt even if the store was failing: shutdown must commit what it can.
     clearTimeout(this.retryTimer);
@@ -160,7 +121,6 @@ export class ReadCounter {
     this.failing = false;
     await this.drain();
     clearTimeout(this.retryTimer);
-    for (const state of this.pushes.values()) clearTimeout(state.timer);
   }
 
   private scheduleCommit(): void {
@@ -185,7 +145,7 @@ export class ReadCounter {
     } catch (error) {
       this.queue = batch.concat(this.queue);
       this.keepWithinLimit();
-      if (!this.failing) this.options.telemetry.execute(EVENTS.storeError, { pending: this.queue.length }, { error });
+      if (!this.failing) this.options.telemetry.execute(EVENTS.commitFailed, { pending: this.queue.length }, { error });
       this.failing = true;
       this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined;
@@ -207,44 +167,6 @@ export class ReadCounter {
 
   private announce(slug: string, total: number): void {
     if (total > (this.cache.get(slug) ?? 0)) this.cache.set(slug, total);
-    const state = this.pushes.get(slug) ?? { lastSentAt: -Infinity, latest: total };
-    this.pushes.set(slug, state);
-    state.latest = Math.max(state.latest, total);
-    if (state.timer) return;
-    const wait = state.lastSentAt + this.pushInterval(slug) - this.now();
-    if (wait <= 0) this.flushPush(slug, state);
-    else state.timer = setTimeout(() => this.flushPush(slug, state), wait);
-  }
-
-  private pushInterval(slug: string): number {
-    return countPushInterval(
-      this.options.pubsub.subscriberCount(postTopic(slug)),
-      this.options.pushIntervalMs,
-      this.options.viewersPerPushInterval,
-    );
-  }
-
-  private flushPush(slug: string, state: PushState): void {
-    clearTimeout(state.timer);
-    state.timer = undefined;
-    state.lastSentAt = this.now();
-    // Never below a total another instance committed and relayed meanwhile (the cache holds only committed totals):
-    // this push may cut short the delivery of that higher one (supersedes), and pages ignore a count that goes down.
-    state.latest = Math.max(state.latest, this.cache.get(slug) ?? 0);
-    const { readingNow } = this.options;
-    if (readingNow) {
-      const reading = readingNow.reading(slug);
-      this.options.pubsub.broadcast(
-        postTopic(slug),
-        'count',
-        { count: state.latest, reading },
-        { supersedes: SUPERSEDED_WITH_READING },
-      );
-      readingNow.reported(slug, reading);
-    } else {
-      this.options.pubsub.broadcast(postTopic(slug), 'count', { count: state.latest }, { supersedes: SUPERSEDED });
-    }
-    this.options.pubsub.broadcast(POSTS_TOPIC, 'count', { slug, count: state.latest });
-    this.options.telemetry.execute(EVENTS.broadcast, { count: state.latest }, { slug });
+    this.options.pusher.committed(slug, total);
   }
 }

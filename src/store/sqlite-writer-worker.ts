@@ -12,7 +12,7 @@ export type ApplyReply =
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
-if (!port) throw new Error('sqlite-writer runs as a worker thread');
+if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 const db = openDatabase((workerData as { file: string }).file);
 const apply = prepareApply(db);
 

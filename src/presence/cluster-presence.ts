@@ -1,11 +1,15 @@
 // "Reading now" across instances the way Phoenix.Tracker does it: each process owns its viewers and gossips them with heartbeats over PubSub.
 import { randomUUID } from 'node:crypto';
+import type { PubSub } from '../pubsub/pubsub.js';
 import { LocalPresence, type PresenceOptions } from './presence.js';
 
 /** Internal topic; no channel route matches it, so browsers cannot join or spoof it. */
 export const PRESENCE_SYNC_TOPIC = 'readcount:presence';
 
 export interface ClusterPresenceOptions extends PresenceOptions {
+  readonly pubsub: PubSub;
+  /** Changes of this process's viewers are sent to the others at most once per interval. */
+  readonly syncIntervalMs: number;
   /** A process not heard from for this long is considered dead and its viewers are dropped. */
   readonly timeoutMs: number;
 }
@@ -48,15 +52,10 @@ export class ClusterPresence extends LocalPresence {
     this.heartbeat.unref();
   }
 
-  override reading(slug: string): number {
-    let sum = super.reading(slug);
-    for (const remote of this.remotes.values()) sum += remote.counts.get(slug) ?? 0;
+  override reading(key: string): number {
+    let sum = super.reading(key);
+    for (const remote of this.remotes.values()) sum += remote.counts.get(key) ?? 0;
     return sum;
-  }
-
-  /** Processes this one currently hears from (not counting itself). */
-  peers(): number {
-    return this.remotes.size;
   }
 
   override async close(): Promise<void> {
@@ -68,16 +67,16 @@ export class ClusterPresence extends LocalPresence {
     await super.close();
   }
 
-  protected override localChanged(slug: string): void {
-    super.localChanged(slug);
-    this.dirty.add(slug);
+  protected override localChanged(key: string): void {
+    super.localChanged(key);
+    this.dirty.add(key);
     if (this.sendTimer) return;
     this.sendTimer = setTimeout(() => {
       this.sendTimer = undefined;
       const counts = Object.fromEntries([...this.dirty].map((changed) => [changed, this.local.get(changed) ?? 0]));
       this.dirty.clear();
       this.send({ kind: 'state', node: this.node, counts, full: false });
-    }, this.cluster.pushIntervalMs);
+    }, this.cluster.syncIntervalMs);
     this.sendTimer.unref();
   }
 
@@ -112,13 +111,13 @@ export class ClusterPresence extends LocalPresence {
       ),
     );
     const touched = new Set(Object.keys(message.counts));
-    if (message.full) for (const slug of remote.counts.keys()) touched.add(slug);
-    for (const slug of touched) {
-      const before = remote.counts.get(slug) ?? 0;
-      const after = incoming.get(slug) ?? 0;
-      if (after > 0) remote.counts.set(slug, after);
-      else remote.counts.delete(slug);
-      if (before !== after) this.changed(slug);
+    if (message.full) for (const key of remote.counts.keys()) touched.add(key);
+    for (const key of touched) {
+      const before = remote.counts.get(key) ?? 0;
+      const after = incoming.get(key) ?? 0;
+      if (after > 0) remote.counts.set(key, after);
+      else remote.counts.delete(key);
+      if (before !== after) this.changed(key);
     }
   }
 
@@ -126,6 +125,6 @@ export class ClusterPresence extends LocalPresence {
     const remote = this.remotes.get(node);
     if (!remote) return;
     this.remotes.delete(node);
-    for (const slug of remote.counts.keys()) this.changed(slug);
+    for (const key of remote.counts.keys()) this.changed(key);
   }
 }

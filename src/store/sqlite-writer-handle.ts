@@ -1,6 +1,6 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
-import type { ApplyReply, WriterRequest } from './sqlite-writer.js';
+import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import type { Increment } from './store.js';
 
 interface Waiter {
@@ -11,7 +11,7 @@ interface Waiter {
 /** Run from source (tsx, as the tests do), the thread must load tsx itself: workers do not inherit `--import` hooks. */
 function startWorker(file: string): Worker {
   const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(fromSource ? './sqlite-writer.ts' : './sqlite-writer.js', import.meta.url);
+  const entry = new URL(fromSource ? './sqlite-writer-worker.ts' : './sqlite-writer-worker.js', import.meta.url);
   if (!fromSource) return new Worker(entry, { workerData: { file } });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry.href)}); });`;

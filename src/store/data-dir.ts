@@ -1,0 +1,55 @@
+// DATA_DIR: the folder that holds readcount.db and the generated signing key; opened for `serve` and the offline commands.
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { SqliteStore } from './sqlite-store.js';
+
+export function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK | constants.R_OK);
+  } catch (error) {
+    throw new ConfigError(
+      'DATA_DIR',
+      `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** The configured key, or one generated once and kept (mode 0600) in DATA_DIR so restarts keep open pages valid. */
+export function loadSecretKey(config: Config): string {
+  if (config.secretKey) return config.secretKey;
+  const file = join(config.dataDir, 'secret.key');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+    throw new ConfigError('SECRET_KEY', `${file} holds fewer than 32 characters; delete it to generate a new key`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
+export function openSqlite(config: Config): SqliteStore {
+  const file = join(config.dataDir, 'readcount.db');
+  try {
+    return new SqliteStore(file);
+  } catch (error) {
+    throw new ConfigError('DATA_DIR', `${file} cannot be opened as a readcount database (${(error as Error).message})`);
+  }
+}
+
+/** For commands that only read (stats, export, a dry run): a missing DATA_DIR or database is an error, never created. */
+export function openExistingSqlite(config: Config): SqliteStore {
+  const file = join(config.dataDir, 'readcount.db');
+  if (!existsSync(file))
+    throw new ConfigError(
+      'DATA_DIR',
+      `${file} does not exist: nothing was counted in ${config.dataDir} (is DATA_DIR right?)`,
+    );
+  return openSqlite(config);
+}

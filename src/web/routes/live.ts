@@ -1,0 +1,84 @@
+// `/live/websocket`: the Phoenix-protocol socket; the upgrade is checked (origin, token, limits) before ws takes over.
+import type { ServerResponse } from 'node:http';
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { HTTP_ERRORS } from '../../errors.js';
+import type { PageView } from '../../live/token.js';
+import { sendError } from '../http-errors.js';
+import type { WebPluginOptions } from './deps.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The page view the upgrade's token named (set by the upgrade check). */
+    pageView: PageView | undefined;
+    /** The upgrade's unused HTTP response, detached from the socket once ws owns it. */
+    upgradeResponse: ServerResponse | undefined;
+  }
+}
+
+export const LIVE_PATH = '/live/websocket';
+
+export const isLiveUpgrade = (request: { url: string; headers: { upgrade?: string } }): boolean =>
+  request.headers.upgrade?.toLowerCase() === 'websocket' &&
+  (request.url === LIVE_PATH || request.url.startsWith(`${LIVE_PATH}?`));
+
+function onLiveSocketError(error: Error, socket: WebSocket, log: FastifyBaseLogger): void {
+  const code = (error as NodeJS.ErrnoException).code ?? '';
+  if (code.startsWith('WS_ERR_') || code === 'ECONNRESET' || code === 'EPIPE')
+    return log.debug({ code }, 'live socket protocol error');
+  log.error({ err: error }, 'live socket failed');
+  socket.terminate();
+}
+
+export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
+  const { config, live } = deps;
+  await app.register(fastifyWebsocket, {
+    // No client tracking: LiveServer tracks and closes its sockets itself (before app.close), and ws's own set would
+    // cost each idle viewer a set entry and a second 'close' listener.
+    options: { maxPayload: config.liveMaxFrameBytes, clientTracking: false },
+    // A client's bad frame (too big, bad UTF-8, reset) is its fault, not ours: ws already closed with the
+    // documented code; logging each at error level with a stack would let anyone flood the log.
+    errorHandler: (error, socket, request) => onLiveSocketError(error, socket, request.log),
+  });
+  app.decorateRequest('pageView', undefined);
+  app.decorateRequest('upgradeResponse', undefined);
+  // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
+  app.addHook('preValidation', (request, reply, done) => {
+    const check = live.checkUpgrade(
+      { headers: request.headers, query: request.query, ip: request.ip },
+      request.raw.socket,
+    );
+    if (!check.ok) {
+      sendError(reply, check.code, { message: HTTP_ERRORS[check.code].message });
+      return;
+    }
+    request.pageView = check.pageView;
+    request.upgradeResponse = reply.raw;
+    done();
+  });
+  // One listener function for every live socket (ws calls it with the socket as `this`): a closure per socket
+  // would be held for the socket's whole life.
+  const log = app.log;
+  function onEstablishedSocketError(this: WebSocket, error: Error): void {
+    onLiveSocketError(error, this, log);
+  }
+  app.get(LIVE_PATH, { websocket: true }, (socket, request) => {
+    const { pageView } = request;
+    if (pageView === undefined) return socket.terminate();
+    // The plugin's own per-socket error listener closes over this request and its reply (logger, response headers)
+    // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds nothing per socket.
+    socket.removeAllListeners('error');
+    socket.on('error', onEstablishedSocketError);
+    // Likewise the TCP socket still points at the upgrade's unused HTTP response (and through it the request).
+    request.upgradeResponse?.detachSocket(request.raw.socket);
+    request.upgradeResponse = undefined;
+    request.pageView = undefined;
+    live.accept(
+      socket,
+      { headers: request.headers, query: request.query, ip: request.ip },
+      pageView,
+      request.raw.socket,
+    );
+  });
+}

@@ -1,0 +1,58 @@
+// The index, "how we count" and the 404 page: server-rendered HTML around the live numbers.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HTTP_ERRORS } from '../../errors.js';
+import { raw } from '../views/html.js';
+import { howWeCountPage, indexPage, layout, notFoundPage } from '../views/pages.js';
+import { receiptLinks, receiptSection } from '../views/receipt.js';
+import type { WebDeps, WebPluginOptions } from './deps.js';
+import { siteMeta } from './page-meta.js';
+
+/** The app-wide 404 (registered by buildApp: a plugin's own would only cover its routes). */
+export const notFoundHandler =
+  (deps: Pick<WebDeps, 'site'>) =>
+  (_request: FastifyRequest, reply: FastifyReply): void => {
+    void reply
+      .code(HTTP_ERRORS.not_found.status)
+      .type('text/html; charset=utf-8')
+      .send(layout({ title: 'Not found', ...siteMeta(deps) }, notFoundPage()));
+  };
+
+export async function pagesRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
+  const { config, library, counter, signer } = deps;
+
+  app.get('/', (_request, reply) => {
+    const meta = siteMeta(deps, '/');
+    const body = indexPage(library.list(), counter.counts());
+    void reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        layout(
+          {
+            title: meta.siteTitle,
+            ...meta,
+            ...(deps.site.current.description ? { description: deps.site.current.description } : {}),
+            token: signer.issue('index'),
+            live: 'index',
+          },
+          body,
+        ),
+      );
+  });
+
+  app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
+    const post = typeof request.query.post === 'string' ? library.get(request.query.post) : undefined;
+    const receipt = post
+      ? receiptSection(post, {
+          ...deps.receipts.get(post.slug),
+          total: counter.count(post.slug) ?? 0,
+          since: deps.receipts.since,
+        })
+      : receiptLinks(library.list());
+    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value);
+    void reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(layout({ title: 'How we count', ...siteMeta(deps, '/how-we-count') }, body));
+  });
+}
