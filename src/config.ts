@@ -137,6 +137,13 @@ export const OPTIONS = {
     'Believe X-Forwarded-For from your own proxies: `true` (the nearest one), a number of proxy hops, or proxy addresses/CIDRs.',
   ),
   respectDnt: option('counting', 'RESPECT_DNT', false, boolean, 'Do not count visitors who send DNT: 1 or Sec-GPC: 1.'),
+  ghosts: option(
+    'content',
+    'GHOSTS',
+    true,
+    boolean,
+    'Reader ghosts: each reader of a post sees where the other readers are, as anonymous markers in the margin. `off`: nothing sent, nothing shown.',
+  ),
   liveMaxFrameBytes: option(
     'limits',
     'LIVE_MAX_FRAME_BYTES',

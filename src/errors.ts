@@ -16,6 +16,9 @@ export const LIVE_REPLY_ERRORS = {
   'too many channels joined': "The socket already joined LIVE_MAX_CHANNELS topics (Phoenix's wording).",
   rate_limited: 'The socket sent more than LIVE_MAX_MSGS_PER_SEC messages in one second.',
   unknown_event: 'The channel does not handle this event.',
+  bad_position: 'A `position` push whose `p` is not a number from 0 to 1, or whose `hidden` is not true/false.',
+  ghosts_off:
+    'Reader ghosts are off here (GHOSTS=off, or the post has `ghosts: false`), so `position` is not accepted.',
 } as const satisfies Record<string, string>;
 
 export type LiveReplyError = keyof typeof LIVE_REPLY_ERRORS;

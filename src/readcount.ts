@@ -13,6 +13,9 @@ import { Receipts } from './counting/receipts.js';
 import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
 import { ConfigError } from './errors.js';
+import { GhostBoard } from './ghosts/board.js';
+import { ClusterGhostBoard } from './ghosts/cluster-board.js';
+import { PostGhosts } from './ghosts/ghosts-channel.js';
 import { LiveServer } from './live/live-server.js';
 import { LongPollServer } from './live/long-poll.js';
 import { TokenSigner } from './live/token.js';
@@ -125,7 +128,16 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     readingIntervalMs,
     viewersPerPushInterval: config.pushViewersPerInterval,
     reading: (slug) => presence.reading(slug),
+    ...(config.ghosts ? { ghosts: { take: (slug: string) => ghostBoard?.takeFrame(slug) } } : {}),
   });
+  // Reader ghosts: the board keeps positions and says when a post's changed; the pusher sends its frame.
+  const ghostBoardOptions = { pubsub, onChange: (slug: string) => pusher.ghostsChanged(slug) };
+  const ghostBoard = config.ghosts
+    ? redis
+      ? new ClusterGhostBoard(ghostBoardOptions)
+      : new GhostBoard(ghostBoardOptions)
+    : undefined;
+  await ghostBoard?.start();
   const onChange = (slug: string) => pusher.readingChanged(slug);
   const presence: Presence = redis
     ? new ClusterPresence({ pubsub, syncIntervalMs: readingIntervalMs, timeoutMs: config.presenceTimeoutMs, onChange })
@@ -198,6 +210,16 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
           telemetry,
           viewMemoryMs: config.tokenMaxAgeMs,
           presence,
+          ...(ghostBoard
+            ? {
+                ghosts: new PostGhosts({
+                  board: ghostBoard,
+                  // Posts only: an embedded external page (SITES) loads no ghosts script.
+                  enabled: (slug) => (library.get(slug)?.ghosts ?? true) && library.get(slug) !== undefined,
+                  respectDnt: config.respectDnt,
+                }),
+              }
+            : {}),
         }),
       },
       {
@@ -272,6 +294,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await counter.close();
       pusher.close();
       receipts.close();
+      await ghostBoard?.close();
       await presence.close();
       await pubsub.close();
       await claims.close();

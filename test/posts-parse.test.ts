@@ -114,6 +114,12 @@ describe('front matter format', () => {
     assert.match(p.markdown, /^# Body heading stays/);
   });
 
+  test('front matter ghosts: false opts the post out of reader ghosts; absent or true leaves them on', () => {
+    assert.equal(post('x.md', '---\ntitle: T\ndate: 2024-03-04\nghosts: false\n---\nBody.\n').ghosts, false);
+    assert.equal(post('x.md', '---\ntitle: T\ndate: 2024-03-04\nghosts: true\n---\nBody.\n').ghosts, undefined);
+    assert.equal(post('x.md', '---\ntitle: T\ndate: 2024-03-04\n---\nBody.\n').ghosts, undefined);
+  });
+
   test('tags may be a comma string; date may carry a time', () => {
     const p = post('x.md', '---\ntitle: T\ndate: 2024-03-04T10:30:00+02:00\ntags: one, two\n---\nBody.\n');
     assert.deepEqual(p.tags, ['one', 'two']);
@@ -161,6 +167,7 @@ describe('front matter format', () => {
     ['tags as number', 'title: T\ndate: 2024-01-01\ntags: 5', /"tags" must be a list of strings/],
     ['tags list with a mapping', 'title: T\ndate: 2024-01-01\ntags: [a, {b: c}]', /"tags" must be a list of strings/],
     ['draft as string', 'title: T\ndate: 2024-01-01\ndraft: "maybe"', /"draft" must be true or false/],
+    ['ghosts as string', 'title: T\ndate: 2024-01-01\nghosts: "no"', /"ghosts" must be true or false/],
     ['title as list', 'title: [a]\ndate: 2024-01-01', /"title" must be a string/],
     ['description as number', 'title: T\ndate: 2024-01-01\ndescription: 3', /"description" must be a string/],
     ['bad YAML', 'title: [unclosed\ndate: 2024-01-01', /front matter: invalid YAML/],

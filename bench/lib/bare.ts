@@ -10,11 +10,15 @@ export interface BareTarget extends Target {
 }
 
 /** `pushEveryMs`: also count `reader` frames and push the count to every connection at that cadence (the spike baseline). */
-export async function startBare(slug = 'counting-reads-honestly', pushEveryMs?: number): Promise<BareTarget> {
-  const bare = await forkServer(
-    'bench/servers/bare-ws.ts',
-    pushEveryMs === undefined ? [] : ['--push-every', String(pushEveryMs)],
-  );
+export async function startBare(
+  slug = 'counting-reads-honestly',
+  pushEveryMs?: number,
+  extraArgs: readonly string[] = [],
+): Promise<BareTarget> {
+  const bare = await forkServer('bench/servers/bare-ws.ts', [
+    ...(pushEveryMs === undefined ? [] : ['--push-every', String(pushEveryMs)]),
+    ...extraArgs,
+  ]);
   return {
     http: '',
     ws: `ws://127.0.0.1:${bare.port}/`,

@@ -20,6 +20,7 @@ export type WorkerCommand =
   | { cmd: 'target'; value: number }
   | { cmd: 'waitTarget'; timeoutMs: number }
   | { cmd: 'trackPushes'; on: boolean }
+  | { cmd: 'positions'; topic: string; perSecond: number; durationMs: number }
   | { cmd: 'gc' }
   | { cmd: 'close' };
 
@@ -53,6 +54,9 @@ export interface PushResult {
   maxPerSecond: number;
   total: number;
   clients: number;
+  /** `ghosts` frames received while tracking, and their bytes. */
+  ghostFrames: number;
+  ghostBytes: number;
 }
 
 /** Open files are capped per process, so 10,000 clients are spread over several of these. */

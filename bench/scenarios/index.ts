@@ -3,6 +3,7 @@ import type { Scenario } from '../lib/context.js';
 import { coldStart } from './cold-start.js';
 import { dets } from './dets.js';
 import { fanOut } from './fan-out.js';
+import { ghosts } from './ghosts.js';
 import { idleViewers } from './idle-viewers.js';
 import { ingestRedis } from './ingest-redis.js';
 import { ingestSqlite } from './ingest-sqlite.js';
@@ -17,5 +18,6 @@ export const SCENARIOS: readonly Scenario[] = [
   ingestRedis,
   pageServing,
   coldStart,
+  ghosts,
   dets,
 ];

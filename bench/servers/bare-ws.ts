@@ -16,6 +16,9 @@ const pushEvery = process.argv.includes('--push-every')
   ? Number(process.argv[process.argv.indexOf('--push-every') + 1])
   : undefined;
 const PRESENCE_EVERY_MS = 1000;
+/** `--relay` (the ghosts baseline): every `position` frame goes straight to every connection, encoded once. */
+const relay = process.argv.includes('--relay');
+let nextClient = 1;
 let count = 0;
 let _countTimer: NodeJS.Timeout | undefined;
 let _presenceTimer: NodeJS.Timeout | undefined;
@@ -37,14 +40,16 @@ const schedulePushes = (topic: string) => {
 
 wss.on('connection', (ws) => {
   tally.connections += 1;
+  const id = String(nextClient++);
   ws.on('message', (data: Buffer) => {
     tally.frames += 1;
     // The same work a channel server cannot avoid: parse the frame, answer its ref.
-    const [joinRef, ref, topic, event] = JSON.parse(data.toString('utf8')) as [
+    const [joinRef, ref, topic, event, payload] = JSON.parse(data.toString('utf8')) as [
       string | null,
       string | null,
       string,
       string,
+      Record<string, unknown>,
     ];
     if (ref !== null)
       ws.send(
@@ -56,6 +61,11 @@ wss.on('connection', (ws) => {
           { status: 'ok', response: event === 'phx_join' ? { count } : {} },
         ]),
       );
+    if (relay && event === 'position') {
+      // Encoded to bytes once for all connections, as readcount does: the baseline is naive in what, not in how.
+      const bytes = Buffer.from(JSON.stringify([null, null, topic, 'ghosts', { ghosts: [[id, payload.p, 0, 0]] }]));
+      for (const client of wss.clients) if (client.readyState === WebSocket.OPEN) client.send(bytes, { binary: false });
+    }
     if (event === 'reader') {
       count += 1;
       schedulePushes(topic);

@@ -18,7 +18,7 @@ interface Client {
 
 const clients: Client[] = [];
 let nextRef = 1;
-const push = { tracking: false, start: 0, maxPerSecond: 0, total: 0 };
+const push = { tracking: false, start: 0, maxPerSecond: 0, total: 0, ghostFrames: 0, ghostBytes: 0 };
 const target = { value: Infinity, reached: 0, at: 0 };
 
 function onMessage(client: Client, data: Buffer): void {
@@ -36,9 +36,14 @@ function onMessage(client: Client, data: Buffer): void {
     waiter?.(frame);
     return;
   }
-  if (event !== 'count' && event !== 'presence') return;
+  if (event !== 'count' && event !== 'presence' && event !== 'ghosts') return;
   const at = now();
   if (push.tracking) trackPush(client, at);
+  if (event === 'ghosts') {
+    push.ghostFrames += 1;
+    push.ghostBytes += data.length;
+    return;
+  }
   if (event !== 'count') return;
   const count = payload.count as number;
   client.lastCount = count;
@@ -233,6 +238,30 @@ async function heartbeats(command: Extract<WorkerCommand, { cmd: 'heartbeats' }>
   return { rtts, missing };
 }
 
+/**
+ * Every client reports a reading position `perSecond` times a second for `durationMs` (spread over the second), as a
+ * page does while its reader scrolls: a walk through the article in 1 % steps or more. Replies are not awaited.
+ */
+async function positions(command: Extract<WorkerCommand, { cmd: 'positions' }>) {
+  const every = 1000 / command.perSecond;
+  const until = now() + command.durationMs;
+  let sent = 0;
+  const walk = async (client: Client, index: number) => {
+    let p = (index * 0.37) % 1;
+    await sleep((index * every) / Math.max(1, clients.length));
+    while (now() < until) {
+      p = (p + 0.01 + ((index + sent) % 5) / 100) % 1;
+      client.ws.send(
+        JSON.stringify(['1', `p${nextRef++}`, command.topic, 'position', { p: Math.round(p * 100) / 100 }]),
+      );
+      sent += 1;
+      await sleep(every);
+    }
+  };
+  await Promise.all(clients.map((client, i) => walk(client, i)));
+  return { sent };
+}
+
 async function handle(command: WorkerCommand): Promise<unknown> {
   switch (command.cmd) {
     case 'connect':
@@ -281,11 +310,20 @@ async function handle(command: WorkerCommand): Promise<unknown> {
         max: Math.max(...counts),
       };
     }
+    case 'positions':
+      return positions(command);
     case 'trackPushes':
-      if (command.on) Object.assign(push, { tracking: true, start: now(), maxPerSecond: 0, total: 0 });
+      if (command.on)
+        Object.assign(push, { tracking: true, start: now(), maxPerSecond: 0, total: 0, ghostFrames: 0, ghostBytes: 0 });
       else push.tracking = false;
       for (const client of clients) Object.assign(client, { bucket: -1, bucketCount: 0 });
-      return { maxPerSecond: push.maxPerSecond, total: push.total, clients: clients.length };
+      return {
+        maxPerSecond: push.maxPerSecond,
+        total: push.total,
+        clients: clients.length,
+        ghostFrames: push.ghostFrames,
+        ghostBytes: push.ghostBytes,
+      };
     case 'gc':
       // Forked with --expose-gc (client-pool.ts) so a scenario can settle the generators' heaps before measuring.
       (globalThis as { gc?: () => void }).gc?.();

@@ -1,5 +1,6 @@
 // The app's channels: `post:<slug>` (join returns the committed count; a `reader` push goes to counting) and `posts`.
 import type { LiveReplyError } from '../errors.js';
+import type { PostGhosts } from '../ghosts/ghosts-channel.js';
 import {
   type ChannelContext,
   type ChannelRoute,
@@ -27,6 +28,8 @@ export interface PostChannelOptions {
   readonly viewMemoryMs: number;
   /** Counts this socket as "reading now" from join until the channel terminates. */
   readonly presence?: Presence;
+  /** Reader ghosts: `position` pushes, and the viewer's ghost id in the join reply. */
+  readonly ghosts?: PostGhosts;
   readonly now?: () => number;
 }
 
@@ -61,10 +64,12 @@ export class PostChannelRoute implements ChannelRoute {
     const { presence } = this.options;
     // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
     presence?.track(slug);
+    const ghost = this.options.ghosts?.join(slug, socket);
+    const response = presence ? { count, reading: presence.reading(slug) } : { count };
     return {
       status: 'ok',
-      response: presence ? { count, reading: presence.reading(slug) } : { count },
-      channel: new PostChannel(this, socket, slug, firstJoinedAt),
+      response: ghost ? { ...response, ...ghost.response } : response,
+      channel: new PostChannel(this, socket, slug, firstJoinedAt, ghost?.id),
     };
   }
 
@@ -93,7 +98,14 @@ export class PostChannelRoute implements ChannelRoute {
     if (event === 'reader') this.options.counting.refused(slug, reason);
   }
 
-  left(slug: string): void {
+  /** A `position` push (reader ghosts) on a joined post. */
+  position(slug: string, socket: SocketInfo, ghost: string | undefined, payload: Record<string, unknown>): Reply {
+    const { ghosts } = this.options;
+    return ghosts ? ghosts.position(slug, socket, ghost, payload) : refuse('ghosts_off');
+  }
+
+  left(slug: string, ghost?: string): void {
+    this.options.ghosts?.leave(slug, ghost);
     this.options.presence?.untrack(slug);
     this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug), channel: 'post' });
   }
@@ -127,9 +139,12 @@ class PostChannel implements JoinedChannel {
     private readonly socket: SocketInfo,
     private readonly slug: string,
     private readonly firstJoinedAt: number,
+    /** This viewer's ghost id; undefined when it sends no positions (ghosts off, or DNT respected). */
+    private readonly ghost: string | undefined,
   ) {}
 
   async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
+    if (event === 'position') return this.route.position(this.slug, this.socket, this.ghost, payload);
     if (event !== 'reader') return refuse('unknown_event');
     return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
   }
@@ -140,7 +155,7 @@ class PostChannel implements JoinedChannel {
 
   /** Called once (the JoinedChannel contract), so the viewer is untracked once. */
   terminate(): void {
-    this.route.left(this.slug);
+    this.route.left(this.slug, this.ghost);
   }
 }
 

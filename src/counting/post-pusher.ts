@@ -1,4 +1,5 @@
 // The one pusher per post: everything this process pushes to a post's viewers (count, "reading now") goes out here.
+import { GHOSTS_PUSH_INTERVAL_MS } from '../ghosts/board.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import { POSTS_TOPIC, postTopic } from './topics.js';
@@ -17,6 +18,8 @@ export interface PostPusherOptions {
   readonly viewersPerPushInterval?: number;
   /** "Reading now" for a post, across every process; without it pushes carry the count alone. */
   readonly reading?: (slug: string) => number;
+  /** Reader ghosts: the post's new `ghosts` frame, or undefined when nothing changed since the last one taken. */
+  readonly ghosts?: { take(slug: string): object | undefined };
   readonly now?: () => number;
 }
 
@@ -39,6 +42,9 @@ interface PostState {
   /** "Reading now" may have changed since the last push. */
   readingChanged: boolean;
   sentReading: number;
+  /** Reader ghosts moved since the last `ghosts` push. */
+  ghostsChanged: boolean;
+  ghostsSentAt: number;
   lastSentAt: number;
   dueAt: number;
   timer: NodeJS.Timeout | undefined;
@@ -47,6 +53,7 @@ interface PostState {
 /** Every push to a post's topic carries its whole latest state, so an older one still going out can stop. */
 const SUPERSEDED = ['count', 'presence'] as const;
 const SUPERSEDED_BY_PRESENCE = ['presence'] as const;
+const SUPERSEDED_BY_GHOSTS = ['ghosts'] as const;
 
 /**
  * Guarantees: a total is pushed only once committed (callers pass committed totals only); a post's pushes never go
@@ -84,6 +91,14 @@ export class PostPusher {
     this.schedule(slug, state, state.lastSentAt + Math.max(this.options.readingIntervalMs, this.interval(slug)));
   }
 
+  /** Reader ghosts of `slug` changed (here or on another process): a `ghosts` push follows within its interval. */
+  ghostsChanged(slug: string): void {
+    if (this.closed) return;
+    const state = this.state(slug);
+    state.ghostsChanged = true;
+    this.schedule(slug, state, state.ghostsSentAt + this.ghostsInterval(slug));
+  }
+
   /** Sends every push that is waiting for its interval now (shutdown, tests). */
   flushAll(): void {
     for (const [slug, state] of this.posts) if (state.timer) this.flush(slug, state);
@@ -105,6 +120,8 @@ export class PostPusher {
         sentOwnCount: 0,
         readingChanged: false,
         sentReading: 0,
+        ghostsChanged: false,
+        ghostsSentAt: -Infinity,
         lastSentAt: -Infinity,
         dueAt: Infinity,
         timer: undefined,
@@ -147,6 +164,22 @@ export class PostPusher {
     state.timer = timer;
   }
 
+  private ghostsInterval(slug: string): number {
+    const viewers = this.options.pubsub.subscriberCount(postTopic(slug));
+    return countPushInterval(viewers, GHOSTS_PUSH_INTERVAL_MS, this.options.viewersPerPushInterval);
+  }
+
+  /** Ghosts have their own due time under the post's one timer: a count push may come sooner, never a ghosts one. */
+  private flushGhosts(slug: string, state: PostState): void {
+    const dueAt = state.ghostsSentAt + this.ghostsInterval(slug);
+    if (this.now() < dueAt) return this.schedule(slug, state, dueAt);
+    state.ghostsChanged = false;
+    const frame = this.options.ghosts?.take(slug);
+    if (!frame) return;
+    this.options.pubsub.localBroadcast(postTopic(slug), 'ghosts', frame, { supersedes: SUPERSEDED_BY_GHOSTS });
+    state.ghostsSentAt = this.now();
+  }
+
   private flush(slug: string, state: PostState): void {
     clearTimeout(state.timer);
     state.timer = undefined;
@@ -170,6 +203,7 @@ export class PostPusher {
       state.lastSentAt = this.now();
     }
     state.readingChanged = false;
+    if (state.ghostsChanged) this.flushGhosts(slug, state);
     if (state.ownCount > state.sentOwnCount) {
       // Other processes' pushers and caches learn this total here, throttled with the post's own pushes.
       state.sentOwnCount = state.ownCount;

@@ -124,6 +124,7 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     description: meta?.description ?? firstParagraph(markdown),
     tags: Object.freeze([...tags]),
     draft: meta?.draft ?? false,
+    ...(meta?.ghosts === false ? { ghosts: false } : {}),
     markdown,
     readingMinutes: readingMinutes(markdown),
     file,

@@ -1,5 +1,6 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
 
+import { startGhosts } from '/assets/ghosts.js';
 import { liveState, readReporter } from '/assets/live-read.js';
 import { Socket } from '/assets/phoenix.mjs';
 import { afterVisibleTime } from '/assets/visible-time.js';
@@ -53,12 +54,14 @@ function joinPost(topic) {
     showReading(now);
   });
   channel.on('presence', ({ reading: now }) => showReading(now));
+  const ghosts = meta('readcount-ghosts') === 'on' ? startGhosts(channel) : undefined;
   const reader = readReporter(channel, { csrf_token: token, automated: navigator.webdriver === true }, readAfterMs);
   let clockStarted = false;
-  channel.join().receive('ok', ({ count, reading: now }) => {
+  channel.join().receive('ok', (reply) => {
     state.joined();
-    showCount(digits, count, true);
-    showReading(now);
+    showCount(digits, reply.count, true);
+    showReading(reply.reading);
+    ghosts?.joined(reply);
     // The visible-time clock starts at the first join, as the server's does: an honest read is never early.
     if (!clockStarted) {
       clockStarted = true;

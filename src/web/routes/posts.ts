@@ -35,6 +35,7 @@ export async function postsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
           token,
           live: postTopic(post.slug),
           readAfterMs: config.readAfterMs,
+          ghosts: config.ghosts && post.ghosts !== false,
         },
         postPage(post, ready.render(post), shown),
       ),

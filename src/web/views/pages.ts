@@ -13,6 +13,8 @@ export interface PageMeta {
   /** `post:<slug>` or `index`: what the live script joins. */
   readonly live?: string;
   readonly readAfterMs?: number;
+  /** Reader ghosts on this page (GHOSTS on and the post does not opt out). */
+  readonly ghosts?: boolean;
   /** Module script that drives the live parts (default /assets/app.js). */
   readonly script?: string;
   readonly siteTitle: string;
@@ -50,6 +52,7 @@ ${meta.description ? html`<meta name="twitter:description" content="${meta.descr
 ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
 ${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
 ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
+${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/code.css">

@@ -1,0 +1,47 @@
+// What a post channel does for reader ghosts: a ghost id in the join reply, `position` pushes checked and applied, removal on leave.
+import { ok, type Reply, refuse, type SocketInfo } from '../live/channel.js';
+import type { GhostFrame } from './aggregate.js';
+import type { GhostBoard } from './board.js';
+import { parsePosition } from './position.js';
+
+export interface PostGhostsOptions {
+  readonly board: GhostBoard;
+  /** Whether the post shows ghosts (GHOSTS on and no `ghosts: false` in its front matter). */
+  readonly enabled: (slug: string) => boolean;
+  /** RESPECT_DNT: a visitor sending DNT or GPC is shown others' ghosts but sends no position. */
+  readonly respectDnt: boolean;
+}
+
+export interface GhostJoin {
+  /** Kept by the channel; undefined when this viewer may not send positions. */
+  readonly id: string | undefined;
+  /** Added to the join reply: `ghost` (the viewer's own id, to leave itself out) and `ghosts` (the current frame). */
+  readonly response: { ghost?: string; ghosts: GhostFrame };
+}
+
+export class PostGhosts {
+  constructor(private readonly options: PostGhostsOptions) {}
+
+  /** Undefined when the post shows no ghosts: the join reply then says nothing about them. */
+  join(slug: string, socket: SocketInfo): GhostJoin | undefined {
+    const { board, enabled, respectDnt } = this.options;
+    if (!enabled(slug)) return undefined;
+    const ghosts = board.frame(slug);
+    if (respectDnt && socket.doNotTrack) return { id: undefined, response: { ghosts } };
+    const id = board.newId();
+    return { id, response: { ghost: id, ghosts } };
+  }
+
+  /** A `position` push; `id` is what `join` gave the channel. */
+  position(slug: string, socket: SocketInfo, id: string | undefined, payload: Record<string, unknown>): Reply {
+    if (id === undefined) return refuse(this.options.enabled(slug) ? 'dnt' : 'ghosts_off');
+    const position = parsePosition(payload);
+    if (!position) return refuse('bad_position');
+    this.options.board.move(slug, id, socket.pageView.view, position);
+    return ok();
+  }
+
+  leave(slug: string, id: string | undefined): void {
+    if (id !== undefined) this.options.board.leave(slug, id);
+  }
+}
