@@ -45,7 +45,10 @@ function rig(countMode: 'unique-daily' | 'every-read', startAt = Date.UTC(2025, 
   /** A fresh page view from `ip` with a User-Agent never seen before (the rotation attack). */
   const read = async (ip: string, slug = 'hello', userAgent?: string) => {
     n += 1;
+    // The page was served READ_AFTER_MS ago: the dwell counts from the token's issue time on the server's clock.
+    now -= READ_AFTER_MS;
     const token = signer.issue(`post:${slug}`);
+    now += READ_AFTER_MS;
     const verified = signer.verify(token);
     assert.ok(verified.ok);
     const socket: SocketInfo = {
