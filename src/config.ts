@@ -81,6 +81,18 @@ export const OPTIONS = {
   host: option('HOST', '0.0.0.0', text, 'Address to listen on.'),
   postsDir: option('POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),
   dataDir: option('DATA_DIR', './data', text, 'Folder for readcount.db and the generated secret key.'),
+  staticDir: option(
+    'STATIC_DIR',
+    './static',
+    text,
+    'Folder served at the site root (static/images/a.png is /images/a.png); app routes win over a file of the same path.',
+  ),
+  externalMedia: option(
+    'EXTERNAL_MEDIA',
+    true,
+    boolean,
+    "Let posts show images, video and audio from any https:// site (CSP img-src/media-src); false: only the site's own.",
+  ),
   readAfterMs: option(
     'READ_AFTER_MS',
     10_000,

@@ -8,7 +8,6 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
-  type FastifyReply,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
@@ -19,16 +18,19 @@ import { HTTP_ERRORS } from '../errors.js';
 import type { LiveServer } from '../live/live-server.js';
 import type { TokenSigner } from '../live/token.js';
 import type { PostLibrary } from '../posts/library.js';
-import type { Post } from '../posts/post.js';
 import { CODE_THEME_CSS, type PostRenderer } from '../posts/render.js';
 import type { ReadCounter } from '../store/read-counter.js';
-import { registerFeed } from './feed.js';
-import { SplicedPages } from './page-splice.js';
+import { contentIndex, isPage } from './content-index.js';
+import { feedRoutes } from './feed.js';
+import { PostResponder } from './post-view.js';
 import type { DashboardDeps } from './routes/deps.js';
 import { registerDashboard } from './routes/index.js';
+import { redirectRoutes } from './routes/redirects.js';
+import { pageLocation, siteRootRoutes } from './routes/site-root.js';
+import { tagRoutes } from './routes/tags.js';
 import { addSecurityHeaders } from './security-headers.js';
 import { raw } from './views/html.js';
-import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
+import { howWeCountPage, indexPage, layout, notFoundPage } from './views/pages.js';
 import { receiptLinks, receiptSection } from './views/receipt.js';
 
 export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'sites' | 'reading'> {
@@ -94,7 +96,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           scriptSrc: ["'self'"],
           // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
+          // Posts link images and media hosted elsewhere; EXTERNAL_MEDIA=false keeps readers' browsers on this site.
+          imgSrc: config.externalMedia ? ["'self'", 'data:', 'https:'] : ["'self'", 'data:'],
+          mediaSrc: config.externalMedia ? ["'self'", 'data:', 'https:'] : ["'self'", 'data:'],
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
@@ -150,39 +154,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       .send(page('Not found', notFoundPage()));
   });
 
+  await app.register(redirectRoutes, { library });
+
   app.get('/', (_request, reply) => {
-    const body = indexPage(library.list(), counter.counts());
+    const body = indexPage(contentIndex(library.list()).posts, counter.counts());
     void reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .send(page(SITE_TITLE, body, { token: signer.issue('index'), live: 'index' }));
   });
 
-  const postPages = new SplicedPages<Post>();
-  // Once the highlighter is warm, post pages are answered synchronously: no promise per request.
-  let warm: PostRenderer | undefined;
-  renderer.then(
-    (ready) => (warm = ready),
-    () => undefined,
-  );
-  const sendPost = (post: Post, count: number, ready: PostRenderer, reply: FastifyReply) => {
-    // The page is built once per post version; each request only splices in its token and the committed count.
-    const html = postPages.page(post, signer.issue(`post:${post.slug}`), count, (token, shown) =>
-      page(post.title, postPage(post, ready.render(post), shown), {
-        description: post.description,
-        token,
-        live: `post:${post.slug}`,
-        readAfterMs: config.readAfterMs,
-      }),
-    );
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-  };
+  const responder = new PostResponder(config, renderer, signer, page);
   app.get<{ Params: { slug: string } }>('/post/:slug', (request, reply) => {
     const post = library.get(request.params.slug);
-    const count = post && counter.count(post.slug);
-    if (!post || count === undefined) return reply.callNotFound();
-    if (warm) return sendPost(post, count, warm, reply);
-    return renderer.then((ready) => sendPost(post, counter.count(post.slug) ?? count, ready, reply));
+    if (!post) return reply.callNotFound();
+    if (isPage(post)) {
+      const location = pageLocation(app, post.slug);
+      return location ? reply.redirect(location, 301) : reply.callNotFound();
+    }
+    return responder.send(post, () => counter.count(post.slug), request, reply);
   });
 
   app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
@@ -215,7 +205,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.code(200).header('cache-control', 'no-store').send(health);
   });
 
-  registerFeed(app, library, SITE_TITLE);
+  await app.register(feedRoutes, { deps: { config, library, renderer }, siteTitle: SITE_TITLE });
+  await app.register(tagRoutes, {
+    deps: { config, library, renderer, counter, signer, layout: page },
+    siteTitle: SITE_TITLE,
+  });
+  await app.register(siteRootRoutes, { deps: { config, library, counter, responder } });
   await registerDashboard(app, deps, SITE_TITLE);
 
   await app.register(fastifyStatic, {

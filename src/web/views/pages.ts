@@ -1,5 +1,6 @@
 // Server-rendered pages: layout, index, post, 404 and "how we count"; the live script only updates numbers.
 import type { Post } from '../../posts/post.js';
+import { tagUrl } from '../content-index.js';
 import { formatCount, formatDate, html, type RawHtml, raw } from './html.js';
 
 export interface PageMeta {
@@ -13,6 +14,8 @@ export interface PageMeta {
   /** Module script that drives the live parts (default /assets/app.js). */
   readonly script?: string;
   readonly siteTitle: string;
+  /** Absolute URL of the post's front matter image, for og:image. */
+  readonly image?: string;
 }
 
 export function layout(meta: PageMeta, body: RawHtml): string {
@@ -27,7 +30,8 @@ ${meta.description ? html`<meta name="description" content="${meta.description}"
 <meta property="og:title" content="${meta.title}">
 <meta property="og:type" content="${meta.live?.startsWith('post:') ? 'article' : 'website'}">
 ${meta.description ? html`<meta property="og:description" content="${meta.description}">` : ''}
-<meta name="twitter:card" content="summary">
+${meta.image ? html`<meta property="og:image" content="${meta.image}">` : ''}
+<meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${meta.title}">
 ${meta.description ? html`<meta name="twitter:description" content="${meta.description}">` : ''}
 ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
@@ -36,6 +40,7 @@ ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" con
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/code.css">
+<link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
@@ -53,12 +58,17 @@ ${body}
 
 function tagList(tags: readonly string[]): RawHtml {
   if (tags.length === 0) return html``;
-  return html`<ul class="tags">${tags.map((tag) => html`<li>${tag}</li>`)}</ul>`;
+  return html`<ul class="tags" aria-label="Tags">${tags.map((tag) => html`<li><a href="${tagUrl(tag)}">${tag}</a></li>`)}</ul>`;
 }
 
-export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, number>): RawHtml {
-  if (posts.length === 0) return html`<p>No posts yet.</p>`;
-  return html`<ol class="posts">${posts.map(
+/** `heading` is the page's h1 (the index's is there for screen readers; a tag page shows its own). */
+export function indexPage(
+  posts: readonly Post[],
+  counts: ReadonlyMap<string, number>,
+  heading: RawHtml = html`<h1 class="visually-hidden">Posts</h1>`,
+): RawHtml {
+  if (posts.length === 0) return html`${heading}<p>No posts yet.</p>`;
+  return html`${heading}<ol class="posts">${posts.map(
     (post) => html`<li class="post-summary">
   <h2><a href="/post/${post.slug}">${post.title}</a></h2>
   <p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read ·
@@ -72,7 +82,7 @@ export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, nu
 export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
   return html`<article class="post">
 <h1>${post.title}</h1>
-<p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read</p>
+${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${post.date.toISOString()}">${formatDate(post.date)}</time> · ${post.readingMinutes} min read</p>`}
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span></p>

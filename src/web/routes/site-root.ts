@@ -1,0 +1,106 @@
+// Everything at the site root that no app route claims: pages (`/<slug>`), STATIC_DIR's files, page-bundle files.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Config } from '../../config.js';
+import type { PostLibrary } from '../../posts/library.js';
+import type { ReadCounter } from '../../store/read-counter.js';
+import { contentIndex, isPage } from '../content-index.js';
+import type { PostResponder } from '../post-view.js';
+import {
+  appRouteOwns,
+  isBundleAsset,
+  listStaticFiles,
+  rawPath,
+  STATIC_CACHE_SECONDS,
+  safeFilePath,
+} from '../static-files.js';
+
+export interface SiteRootDeps {
+  readonly config: Config;
+  readonly library: PostLibrary;
+  readonly counter: ReadCounter;
+  readonly responder: PostResponder;
+}
+
+/** Always linked after the built-in stylesheet; empty until the blogger puts one in STATIC_DIR. */
+const CUSTOM_CSS = 'custom.css';
+
+export async function siteRootRoutes(app: FastifyInstance, { deps }: { deps: SiteRootDeps }): Promise<void> {
+  const { config, library, counter, responder } = deps;
+  const staticRoot = resolve(config.staticDir);
+  await app.register(fastifyStatic, {
+    // Every sendFile below names its own root; this one only has to exist (POSTS_DIR does, STATIC_DIR may not).
+    root: resolve(config.postsDir),
+    serve: false,
+    index: false,
+    list: false,
+    redirect: false,
+    dotfiles: 'ignore',
+    etag: true,
+    lastModified: true,
+    maxAge: STATIC_CACHE_SECONDS * 1000,
+  });
+
+  const notFound = (reply: FastifyReply) => reply.callNotFound();
+
+  app.get('/*', async (request, reply) => {
+    const path = safeFilePath(rawPath(request.url));
+    if (path === undefined) return notFound(reply);
+    const page = contentIndex(library.list()).pages.get(path);
+    if (page) return responder.send(page, () => counter.count(page.slug), request, reply);
+    if (path === CUSTOM_CSS && !(await isFile(resolve(staticRoot, CUSTOM_CSS)))) {
+      return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send('');
+    }
+    return reply.sendFile(path, staticRoot);
+  });
+
+  app.get<{ Params: { slug: string } }>('/post/:slug/*', (request, reply) => {
+    const post = library.get(request.params.slug);
+    if (!post?.bundleDir) return notFound(reply);
+    const prefix = `/post/${request.params.slug}/`;
+    const raw = rawPath(request.url);
+    if (raw === prefix) return reply.redirect(prefix.slice(0, -1), 301);
+    const path = raw.startsWith(prefix) ? safeFilePath(raw.slice(prefix.length)) : undefined;
+    if (path === undefined || !isBundleAsset(path)) return notFound(reply);
+    return reply.sendFile(path, post.bundleDir);
+  });
+
+  // Said once at start (and for pages again when posts change), so a blogger learns why a file or page never shows.
+  const warned = new Set<string>();
+  const warnShadowedPages = () => {
+    for (const page of library.list().filter(isPage)) {
+      const key = `${page.file}\0${page.slug}`;
+      if (!warned.has(key) && appRouteOwns(app, `/${page.slug}`) && warned.add(key))
+        app.log.warn(`page not served: ${page.file}: /${page.slug} is an app route (give the page another slug)`);
+    }
+  };
+  app.addHook('onReady', async () => {
+    const pages = contentIndex(library.list()).pages;
+    for (const file of listStaticFiles(staticRoot)) {
+      if (appRouteOwns(app, file))
+        app.log.warn(`static file not served: ${resolve(staticRoot, `.${file}`)} is shadowed by the app route ${file}`);
+      else if (pages.has(file.slice(1)))
+        app.log.warn(`static file not served: ${resolve(staticRoot, `.${file}`)} is shadowed by a page`);
+    }
+    warnShadowedPages();
+    library.on('change', warnShadowedPages);
+  });
+  app.addHook('onClose', async () => {
+    library.off('change', warnShadowedPages);
+  });
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Where `/post/<slug>` of a page goes: its own URL, or nowhere when an app route owns that path. */
+export function pageLocation(app: FastifyInstance, slug: string): string | undefined {
+  return appRouteOwns(app, `/${slug}`) ? undefined : `/${slug}`;
+}
