@@ -24,11 +24,7 @@ export function rewriteUrls(html: string, relativeTo: string, origin?: string): 
   return html.replace(URL_ATTRIBUTE, (whole, open: string, value: string, close: string) => {
     const text = decodeEntities(value);
     if (text === '' || text.startsWith('#') || HAS_SCHEME.test(text) || text.startsWith('//')) return whole;
-    let path = text;
-    if (!text.startsWith('/')) {
-      const resolved = new URL(text, `http://x${relativeTo}`);
-      path = resolved.pathname + resolved.search + resolved.hash;
-    }
+    const path = resolvePath(text, relativeTo);
     return `${open}${escapeAttribute(origin ? `${origin}${path}` : path)}${close}`;
   });
 }
@@ -37,7 +33,14 @@ export function rewriteUrls(html: string, relativeTo: string, origin?: string): 
 export function absoluteUrl(value: string, relativeTo: string, origin: string): string {
   if (HAS_SCHEME.test(value)) return value;
   if (value.startsWith('//')) return `https:${value}`;
-  return new URL(value, `${origin}${relativeTo}`).href;
+  return `${origin}${resolvePath(value, relativeTo)}`;
+}
+
+/** `value` as a root-relative path, resolved against the folder URL `relativeTo` as a browser would. */
+function resolvePath(value: string, relativeTo: string): string {
+  if (value.startsWith('/')) return value;
+  const resolved = new URL(value, `http://x${relativeTo}`);
+  return resolved.pathname + resolved.search + resolved.hash;
 }
 
 const decodeEntities = (value: string): string =>
