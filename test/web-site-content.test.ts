@@ -234,7 +234,7 @@ describe('site content over HTTP', () => {
       ['/old/hello/?utm=x', '/post/hello'],
       ['/post/old-hello', '/post/hello'],
       ['/about-me', '/about'],
-    ]) {
+    ] as const) {
       const response = await get(from);
       assert.equal(response.statusCode, 301, from);
       assert.equal(response.headers.location, to, from);
