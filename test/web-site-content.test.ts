@@ -4,105 +4,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readConfig } from '../src/config.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { withContentFields } from './helpers/content-fields.js';
+import { createReadcount } from '../src/readcount.js';
+import { type Blog, PNG, post, SECRET, startBlog } from './helpers/site-blog.js';
 import { until } from './helpers/wait.js';
-
-// A 1×1 PNG: real image bytes, so content types and lengths are those of a real file.
-export const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-  'base64',
-);
-const SECRET = 'SECRET-MARKER-do-not-serve';
-
-const post = (front: string, body: string) => `---\n${front}\n---\n\n${body}\n`;
-
-/** The fixture blog: posts (one a bundle, one a page, one a page that collides with /stats), static files, a secret. */
-async function writeBlog(root: string): Promise<void> {
-  const posts = join(root, 'posts');
-  await mkdir(join(posts, 'trip'), { recursive: true });
-  await mkdir(join(root, 'static', 'images', '.hidden'), { recursive: true });
-  await mkdir(join(root, 'static', '.git'), { recursive: true });
-  await writeFile(
-    join(posts, 'hello.md'),
-    post(
-      'title: "Why <div> & friends"\ndate: 2024-03-01\ntags: [rust, web, open source]\nimage: /images/cover.png\naliases:\n  - /2013/05/12/hello.html\n  - /old/hello/\n  - /post/old-hello',
-      `Intro with ![one](/images/img1.png), [second](/post/second), [away](https://example.org/x) and [anchor](#top).\n\nText ${SECRET.slice(0, 3)}.`,
-    ),
-  );
-  await writeFile(join(posts, 'second.md'), post('title: Second\ndate: 2024-02-01\ntags: [web]', 'Second post.'));
-  await writeFile(
-    join(posts, 'about.md'),
-    post('title: About me\ndate: 2024-01-01\nlayout: page\ntags: [web]\naliases:\n  - /about-me', 'I write.'),
-  );
-  await writeFile(join(posts, 'stats.md'), post('title: Stats page\ndate: 2024-01-01\nlayout: page', 'Clash.'));
-  await writeFile(
-    join(posts, 'trip', 'index.md'),
-    post('title: Trip\ndate: 2024-04-01\nimage: photo.png', '![photo](photo.png)'),
-  );
-  await writeFile(join(posts, 'trip', 'photo.png'), PNG);
-  await writeFile(join(posts, 'trip', '.secret'), SECRET);
-  await writeFile(join(root, 'static', 'images', 'img1.png'), PNG);
-  await writeFile(join(root, 'static', 'images', 'cover.png'), PNG);
-  await writeFile(join(root, 'static', 'images', '.hidden', 'x.png'), PNG);
-  await writeFile(join(root, 'static', '.env'), SECRET);
-  await writeFile(join(root, 'static', '.git', 'config'), SECRET);
-  await writeFile(join(root, 'static', 'robots.txt'), 'User-agent: *\n');
-  await writeFile(join(root, 'static', 'feed.xml'), `<shadowed>${SECRET}</shadowed>`);
-  await writeFile(join(root, 'static', 'custom.css'), ':root { --accent: #c00; }\n');
-  await writeFile(join(root, 'outside.txt'), SECRET);
-}
-
-interface Blog {
-  readonly readcount: Readcount;
-  readonly root: string;
-  readonly logs: string[];
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-async function startBlog(env: Record<string, string> = {}): Promise<Blog> {
-  const root = await mkdtemp(join(tmpdir(), 'readcount-site-'));
-  await writeBlog(root);
-  const logs: string[] = [];
-  const stream = new Writable({
-    write: (chunk, _encoding, done) => (logs.push(...String(chunk).split('\n').filter(Boolean)), done()),
-  });
-  const readcount = await createReadcount(
-    readConfig({
-      POSTS_DIR: join(root, 'posts'),
-      DATA_DIR: join(root, 'data'),
-      STATIC_DIR: join(root, 'static'),
-      LOG_LEVEL: 'info',
-      ...env,
-    }),
-    { watch: false, logger: { stream } },
-  );
-  await withContentFields(
-    readcount,
-    {
-      hello: { image: '/images/cover.png', aliases: ['/2013/05/12/hello.html', '/old/hello/', '/post/old-hello'] },
-      about: { kind: 'page', aliases: ['/about-me'] },
-      stats: { kind: 'page' },
-      trip: { image: 'photo.png' },
-    },
-    { trip: join(root, 'posts', 'trip') },
-  );
-  await readcount.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = readcount.app.server.address();
-  assert.ok(address && typeof address === 'object');
-  return {
-    readcount,
-    root,
-    logs,
-    port: address.port,
-    close: async () => (await readcount.close(), await rm(root, { recursive: true, force: true })),
-  };
-}
 
 /** A request exactly as written, bypassing any client-side URL normalisation. */
 function rawGet(port: number, path: string): Promise<{ status: number; text: string }> {
@@ -223,7 +130,7 @@ describe('site content over HTTP', () => {
     assert.ok(builtIn > 0 && custom > builtIn, 'custom.css comes after site.css');
     const css = await get('/custom.css');
     assert.equal(css.headers['content-type'], 'text/css; charset=utf-8');
-    assert.match(css.body, /--accent: #c00/);
+    assert.match(css.body, /--width: 44rem/);
   });
 
   test('aliases answer 301 to the post or page; live URLs and app routes are never taken over', async () => {
