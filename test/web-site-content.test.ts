@@ -164,6 +164,7 @@ describe('site content over HTTP', () => {
       assert.ok(!body.includes('About me'), `${url} lists the page`);
     }
     assert.match((await get('/tags')).body, /href="\/tags\/web">web<\/a> <span class="meta">2 posts<\/span>/);
+    assert.match((await get('/sitemap.xml')).body, /<loc>http:\/\/localhost:80\/about<\/loc>/);
   });
 
   test('a page whose slug is an app route is not served and the log says so', async () => {
@@ -265,6 +266,22 @@ describe('site content over HTTP', () => {
 });
 
 describe('site content: defaults and EXTERNAL_MEDIA=false', () => {
+  test('images and bundle files do not spend the HTTP_RATE_LIMIT budget; pages still do', async () => {
+    const blog = await startBlog({ HTTP_RATE_LIMIT: '3', LOG_LEVEL: 'silent' });
+    try {
+      const get = (url: string) => blog.readcount.app.inject({ url, remoteAddress: '203.0.113.9' });
+      for (let i = 0; i < 10; i += 1) {
+        assert.equal((await get('/images/img1.png')).statusCode, 200);
+        assert.equal((await get('/post/trip/photo.png')).statusCode, 200);
+      }
+      const pages = [];
+      for (const url of ['/about', '/post/hello', '/tags', '/about']) pages.push((await get(url)).statusCode);
+      assert.deepEqual(pages, [200, 200, 200, 429]);
+    } finally {
+      await blog.close();
+    }
+  });
+
   test('no STATIC_DIR folder: the server starts, custom.css is an empty stylesheet; EXTERNAL_MEDIA=false keeps media on the site', async () => {
     const root = await mkdtemp(join(tmpdir(), 'readcount-site-bare-'));
     await mkdir(join(root, 'posts'));

@@ -29,6 +29,7 @@ import { redirectRoutes } from './routes/redirects.js';
 import { pageLocation, siteRootRoutes } from './routes/site-root.js';
 import { tagRoutes } from './routes/tags.js';
 import { addSecurityHeaders } from './security-headers.js';
+import { isFileRequest } from './static-files.js';
 import { raw } from './views/html.js';
 import { howWeCountPage, indexPage, layout, notFoundPage } from './views/pages.js';
 import { receiptLinks, receiptSection } from './views/receipt.js';
@@ -117,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       timeWindow: '1 minute',
       // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
       // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/'),
+      allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });

@@ -1,7 +1,7 @@
 // Safe file paths from raw request URLs, and the start-up scan that names static files an app route hides.
 import { type Dirent, readdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Static files are revalidated cheaply (ETag, Last-Modified) after an hour, like /assets/. */
 export const STATIC_CACHE_SECONDS = 3600;
@@ -66,4 +66,14 @@ export function appRouteOwns(app: FastifyInstance, path: string): boolean {
   if (route === null) return false;
   const params = route.params as Record<string, string | undefined>;
   return params['*'] !== path.slice(1);
+}
+
+/**
+ * A request for a file of STATIC_DIR or a page bundle (a post's images: dozens per page view, so they are kept out of
+ * HTTP_RATE_LIMIT like /assets/). Pages share the root route but their slugs never hold a dot; files' names do.
+ */
+export function isFileRequest(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  if (route === '/post/:slug/*') return true;
+  return route === '/*' && /\.[^/]*$/.test(rawPath(request.url));
 }

@@ -1,5 +1,6 @@
 // Things readers' tools expect from a blog: favicon, sitemap.xml and an RSS feed next to the Atom one.
 import type { FastifyInstance } from 'fastify';
+import { postUrl } from '../content-index.js';
 import { escapeHtml } from '../views/html.js';
 import type { DashboardDeps } from './deps.js';
 
@@ -21,7 +22,7 @@ export async function siteExtrasRoutes(
     const urls = [
       url('/', posts[0]?.date),
       url('/how-we-count'),
-      ...posts.map((post) => url(`/post/${post.slug}`, post.date)),
+      ...posts.map((post) => url(postUrl(post), post.date)),
     ];
     void reply
       .type('application/xml; charset=utf-8')
