@@ -172,7 +172,7 @@ export const OPTIONS = {
     'HTTP_RATE_LIMIT',
     600,
     integer(0),
-    'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/ files are not counted); 0 turns the limit off.',
+    'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
   ),
   pushViewersPerInterval: option(
     'PUSH_VIEWERS_PER_INTERVAL',
