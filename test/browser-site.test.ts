@@ -141,8 +141,8 @@ describe('browser: a blog’s images, scripts and accessibility', { skip }, () =
             })) as AxeViolation[];
             for (const violation of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
               const where = violation.nodes.map((n) => n.target.join(' ')).slice(0, 3);
-              found.push(`${path}: ${violation.id} (${violation.impact}) ${violation.help} at ${where.join(', ')}`);
-              if (process.env.AXE_DEBUG) console.log(JSON.stringify(violation.nodes.map((n) => n.failureSummary)));
+              const why = violation.nodes[0]?.failureSummary?.split('\n')[1]?.trim() ?? '';
+              found.push(`${path}: ${violation.id} (${violation.impact}) at ${where.join(', ')}: ${why}`);
             }
             if (viewport.width === 360) {
               const [scrollWidth, innerWidth] = await view.page.evaluate(() => [

@@ -35,7 +35,7 @@ const IMAGE_TYPES: Readonly<Record<string, string>> = {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML forbids is the point.
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 
-export function escapeXml(value: string): string {
+function escapeXml(value: string): string {
   return value.replace(INVALID_XML, '').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
