@@ -2,13 +2,13 @@
 // at 360 px and desktop in light and dark mode, and no page scrolls sideways on a phone.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
 import { type Blog, startBlog } from './helpers/site-blog.js';
 
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE_SOURCE = fileURLToPath(import.meta.resolve('axe-core/axe.min.js'));
 const PAGES = [
   '/',
   '/post/hello',

@@ -124,7 +124,11 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     const key = tagKey(request.params.tag);
     const tag = deps.library.tags().find((summary) => summary.key === key);
     if (!tag) return reply.callNotFound();
-    const feed = { title: `${deps.site.current.title}: ${tag.name}`, pagePath: tagUrl(key), posts: deps.library.byTag(key) };
+    const feed = {
+      title: `${deps.site.current.title}: ${tag.name}`,
+      pagePath: tagUrl(key),
+      posts: deps.library.byTag(key),
+    };
     return send(request, reply, 'application/atom+xml', (base) => atom(deps, feed, base));
   });
 }
