@@ -16,6 +16,9 @@ export function absoluteUrls(html: string, pagePath: string, base: string): stri
   });
 }
 
+/** True for `https://…`, `data:…` and `//host/…`: nothing to make absolute. */
+export const isAbsoluteUrl = (url: string): boolean => HAS_SCHEME.test(url) || url.startsWith('//');
+
 /** A site path (`/images/a.png`) or URL made absolute against `base`; URLs with a scheme are unchanged. */
 export function absoluteUrl(pathOrUrl: string, base: string): string {
   if (HAS_SCHEME.test(pathOrUrl)) return pathOrUrl;

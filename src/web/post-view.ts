@@ -4,14 +4,14 @@ import { postTopic } from '../counting/topics.js';
 import type { Post } from '../posts/post.js';
 import type { PostRenderer } from '../posts/render.js';
 import { postImagePath } from '../posts/sanitize.js';
-import { absoluteUrl } from './absolute-urls.js';
+import { absoluteUrl, isAbsoluteUrl } from './absolute-urls.js';
 import { SplicedPages } from './page-splice.js';
 import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
 import { postUrl } from './urls.js';
 import { layout, postPage } from './views/pages.js';
 
-/** Without SITE_URL, og:image is absolute per request origin; a few origins (localhost, LAN name, domain) get a cache each. */
+/** Without SITE_URL, og:image is absolute per request origin: a few origins (localhost, LAN name) get a cache each. */
 const MAX_CACHED_ORIGINS = 4;
 
 export class PostResponder {
@@ -46,8 +46,9 @@ export class PostResponder {
   #send(post: Post, count: number, ready: PostRenderer, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const { config, signer, site } = this.#deps;
     const imagePath = postImagePath(post);
-    // Only og:image needs the request's origin, and only when SITE_URL is unset; every other URL on the page is relative.
-    const origin = imagePath !== undefined && site.current.url === undefined ? site.base(request).base : '';
+    // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
+    const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
+    const origin = needsOrigin ? site.base(request).base : '';
     const render = (token: string, shown: number) =>
       layout(
         {

@@ -9,7 +9,7 @@ const YIELDING_ROUTES = new Set(['/*', '/post/:slug', '/post/:slug/*']);
 
 export async function redirectRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { library } = deps;
-  // A hook on the whole app (see skip-override below), not a route: an alias can be any path, including /post/<old-slug>.
+  // A hook on the whole app (see skip-override below), not a route: an alias can be any path, /post/<old-slug> too.
   app.addHook('onRequest', (request, reply, done) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return done();
     // Live content and app routes win over an alias: it only fills paths that would otherwise be missing.

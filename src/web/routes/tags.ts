@@ -1,4 +1,4 @@
-// `/tags` (every tag and its post count) and `/tags/<tag>` (its posts, counts live like the index); feeds.ts has its feed.
+// `/tags` (every tag and its post count) and `/tags/<tag>` (its posts, counts live like the index); feeds.ts: its feed.
 import type { FastifyInstance } from 'fastify';
 import { tagKey } from '../../posts/library.js';
 import { indexPage, layout } from '../views/pages.js';
