@@ -164,7 +164,9 @@ describe('site content over HTTP', () => {
       assert.ok(!body.includes('About me'), `${url} lists the page`);
     }
     assert.match((await get('/tags')).body, /href="\/tags\/web">web<\/a> <span class="meta">2 posts<\/span>/);
-    assert.match((await get('/sitemap.xml')).body, /<loc>http:\/\/localhost:80\/about<\/loc>/);
+    const sitemap = (await get('/sitemap.xml')).body;
+    assert.match(sitemap, /<loc>http:\/\/localhost:80\/about<\/loc>/);
+    assert.ok(!sitemap.includes('/stats<'), 'a page an app route shadows is not in the sitemap');
   });
 
   test('a page whose slug is an app route is not served and the log says so', async () => {
