@@ -89,10 +89,24 @@ export const OPTIONS = {
     parseValue: navValue,
   }),
   footer: option('site', 'FOOTER', undefined, optionalText, 'Footer text in markdown (links allowed, raw HTML not).'),
+  externalMedia: option(
+    'site',
+    'EXTERNAL_MEDIA',
+    true,
+    boolean,
+    "Let posts show images, video and audio from any https:// site (CSP img-src/media-src); false: only the site's own.",
+  ),
 
   port: option('server', 'PORT', 4000, integer(0, 65535), 'TCP port to listen on (0 picks a free one).'),
   host: option('server', 'HOST', '0.0.0.0', text, 'Address to listen on.'),
   postsDir: option('content', 'POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),
+  staticDir: option(
+    'content',
+    'STATIC_DIR',
+    './static',
+    text,
+    'Folder served at the site root (static/images/a.png is /images/a.png); app routes win over a file of the same path.',
+  ),
   dataDir: option('server', 'DATA_DIR', './data', text, 'Folder for readcount.db and the generated secret key.'),
   readAfterMs: option(
     'counting',
@@ -191,7 +205,7 @@ export const OPTIONS = {
     'HTTP_RATE_LIMIT',
     600,
     integer(0),
-    'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/ files are not counted); 0 turns the limit off.',
+    'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
   ),
   maxReadsPerNetwork: option(
     'counting',

@@ -133,7 +133,7 @@ describe('code languages on demand', () => {
     const strange = await load('unknown-language.md');
     assert.equal(renderer.prepare(strange), undefined);
     const plain = renderer.render(strange);
-    assert.match(plain, /<pre class="shiki plain"><code>\+\+\+\[&#62;\+\+&#60;-\]/);
+    assert.match(plain, /<pre class="shiki plain"><code>\+\+\+\[&gt;\+\+&lt;-\]/);
     renderer.render({ ...strange, markdown: `${strange.markdown}\nmore\n` });
     assert.deepEqual(unknown, [`${strange.file} brainfudge`]);
     assert.equal(renderer.stats.languagesLoaded, 2, 'nothing else was loaded');

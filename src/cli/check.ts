@@ -1,10 +1,8 @@
 // `readcount check`: prints what `serve` would skip, rename or warn about in a content folder; exit 1 when a file is skipped.
 
 import type { Command } from 'commander';
+import { OPTIONS } from '../config.js';
 import { checkContent, formatCheckReport } from '../posts/check.js';
-
-/** Where Hugo keeps files served at the site root; the web layer serves the same folder. */
-const DEFAULT_STATIC_DIR = './static';
 
 export function registerCheckCommand(program: Command, defaultPostsDir: string): void {
   program
@@ -14,7 +12,7 @@ export function registerCheckCommand(program: Command, defaultPostsDir: string):
     .option(
       '--static-dir <dir>',
       'Folder served at the site root [env STATIC_DIR]',
-      process.env.STATIC_DIR || DEFAULT_STATIC_DIR,
+      process.env.STATIC_DIR || OPTIONS.staticDir.default,
     )
     .action(async (flags: { postsDir: string; staticDir: string }) => {
       try {

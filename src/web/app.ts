@@ -16,8 +16,12 @@ import { isLiveUpgrade, liveRoutes, longPollRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notFoundHandler, pagesRoutes } from './routes/pages.js';
 import { postsRoutes } from './routes/posts.js';
+import { redirectRoutes } from './routes/redirects.js';
+import { siteRootRoutes } from './routes/site-root.js';
 import { statsRoutes } from './routes/stats.js';
-import { addSecurityHeaders, CONTENT_SECURITY_POLICY } from './security-headers.js';
+import { tagsRoutes } from './routes/tags.js';
+import { addSecurityHeaders, contentSecurityPolicy } from './security-headers.js';
+import { isFileRequest } from './static-files.js';
 
 export interface AppDeps extends WebDeps {
   readonly logger?: FastifyServerOptions['logger'];
@@ -58,14 +62,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   limitConnections(app.server, deps.config.httpMaxConnectionsPerIp, trustedPeer(deps.config.trustProxy));
   // Not on live upgrades: their 101 is written by ws, never from this response (skipping them was ~3 % of CPU in bench
   // scenario 4); a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
-  addSecurityHeaders(app, { contentSecurityPolicy: CONTENT_SECURITY_POLICY }, isLiveUpgrade);
+  addSecurityHeaders(app, { contentSecurityPolicy: contentSecurityPolicy(deps.config) }, isLiveUpgrade);
   if (deps.config.httpRateLimit > 0) {
     await app.register(fastifyRateLimit, {
       max: deps.config.httpRateLimit,
       timeWindow: '1 minute',
-      // Static assets do not spend a reader's budget: a page load pulls several, browsers cache them for an hour,
-      // and serving them is cheaper than a 429 would be. Pages, APIs and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/') || isSessionPoll(request),
+      // Static assets, STATIC_DIR and page-bundle files (a post's images) do not spend a reader's budget: a page load
+      // pulls several, browsers cache them for an hour, and serving them is cheaper than a 429 would be. Pages, APIs
+      // and live upgrades still count.
+      allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request) || isSessionPoll(request),
       // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
       keyGenerator: (request) => networkOf(request.ip),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
@@ -86,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler(deps));
 
   const options = { deps };
+  await app.register(redirectRoutes, options);
   await app.register(pagesRoutes, options);
   await app.register(postsRoutes, options);
   await app.register(feedsRoutes, options);
@@ -97,5 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(assetsRoutes);
   await app.register(metricsRoutes, options);
   await app.register(healthRoutes, options);
+  await app.register(tagsRoutes, options);
+  await app.register(siteRootRoutes, options);
   return app;
 }

@@ -1,24 +1,30 @@
 // Security headers (CSP, HSTS, frame and sniffing rules) from helmet, on every response.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import type { Config } from '../config.js';
 
-/** The page policy: only our own scripts and sockets; images from the site and data: URLs. */
-export const CONTENT_SECURITY_POLICY = {
-  directives: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
-    styleSrc: ["'self'", "'unsafe-inline'"],
-    imgSrc: ["'self'", 'data:'],
-    connectSrc: ["'self'"],
-    objectSrc: ["'none'"],
-    baseUri: ["'self'"],
-    frameAncestors: ["'self'"],
-    // Helmet's default would turn ws:// and http:// into wss:// and https://, breaking plain-HTTP installs (LAN, dev);
-    // every URL we emit is relative, so behind TLS it adds nothing.
-    upgradeInsecureRequests: null,
-  },
-} satisfies HelmetOptions['contentSecurityPolicy'];
+/** The page policy: scripts and sockets only from the site; images and media also from data: (and https:). */
+export function contentSecurityPolicy(config: Pick<Config, 'externalMedia'>) {
+  // Posts link images and media hosted elsewhere; EXTERNAL_MEDIA=false keeps readers' browsers on this site.
+  const media = config.externalMedia ? ["'self'", 'data:', 'https:'] : ["'self'", 'data:'];
+  return {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: media,
+      mediaSrc: media,
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      frameAncestors: ["'self'"],
+      // Helmet's default would turn ws:// and http:// into wss:// and https://, breaking plain-HTTP installs (LAN,
+      // dev); every URL we emit is relative, so behind TLS it adds nothing.
+      upgradeInsecureRequests: null,
+    },
+  } satisfies HelmetOptions['contentSecurityPolicy'];
+}
 
 /**
  * Our helmet options carry no per-request parts (no nonces), so its headers are computed once by running the middleware

@@ -1,15 +1,69 @@
-// Atom (/feed.xml), RSS (/rss.xml) and /sitemap.xml: absolute URLs from SITE_URL, else from the request (then not publicly cacheable).
-import type { FastifyInstance } from 'fastify';
+// Atom (/feed.xml, /tags/<tag>/feed.xml), RSS (/rss.xml) carrying whole posts, and /sitemap.xml; absolute URLs from
+// SITE_URL, else from the request (then not publicly cacheable).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
+import { tagKey } from '../../posts/library.js';
+import type { Post } from '../../posts/post.js';
+import { postImagePath } from '../../posts/sanitize.js';
+import { absoluteUrl, absoluteUrls } from '../absolute-urls.js';
+import { atomXml, type FeedEntry } from '../atom.js';
+import { appRouteOwns } from '../static-files.js';
+import { postUrl, tagUrl } from '../urls.js';
 import { escapeHtml } from '../views/html.js';
 import type { WebDeps, WebPluginOptions } from './deps.js';
 
 const FEED_SIZE = 20;
 const MAX_AGE_S = 300;
 
-function buildFeed({ library, site }: Pick<WebDeps, 'library' | 'site'>, base: string): Feed {
-  const posts = library.list().slice(0, FEED_SIZE);
-  const { title, description, author, language } = site.current;
+type FeedSources = Pick<WebDeps, 'renderer' | 'site'>;
+
+/** The newest posts in full: every link and image absolute, since feed readers show them away from the site. */
+async function feedEntries({ renderer, site }: FeedSources, posts: readonly Post[], base: string) {
+  const ready = await renderer;
+  const listed = posts.slice(0, FEED_SIZE);
+  // Grammars load on demand; a render before its grammar is loaded would show that code block plain.
+  await Promise.all(listed.map((post) => ready.prepare(post)));
+  const { author } = site.current;
+  return listed.map((post): FeedEntry => {
+    const path = postUrl(post);
+    const image = postImagePath(post);
+    return {
+      title: post.title,
+      url: `${base}${path}`,
+      date: post.date,
+      summary: post.description,
+      html: absoluteUrls(ready.render(post), path, base),
+      tags: post.tags,
+      ...(author ? { author } : {}),
+      ...(image !== undefined ? { image: absoluteUrl(image, base) } : {}),
+    };
+  });
+}
+
+interface AtomRequest {
+  readonly title: string;
+  /** Path of the page the feed mirrors (`/` or `/tags/x`). */
+  readonly pagePath: string;
+  readonly posts: readonly Post[];
+}
+
+async function atom(deps: FeedSources, { title, pagePath, posts }: AtomRequest, base: string): Promise<string> {
+  const { author, description, language } = deps.site.current;
+  return atomXml({
+    title,
+    ...(description ? { subtitle: description } : {}),
+    language,
+    id: `${base}${pagePath}`,
+    self: `${base}${pagePath === '/' ? '' : pagePath}/feed.xml`,
+    // Atom wants an author on the feed or on every entry; the site's title stands in when no author is set.
+    author: author ?? deps.site.current.title,
+    entries: await feedEntries(deps, posts, base),
+  });
+}
+
+async function rss(deps: FeedSources & Pick<WebDeps, 'library'>, base: string): Promise<string> {
+  const posts = deps.library.list();
+  const { title, description, author, language } = deps.site.current;
   const feed = new Feed({
     title,
     ...(description ? { description } : {}),
@@ -21,36 +75,60 @@ function buildFeed({ library, site }: Pick<WebDeps, 'library' | 'site'>, base: s
     updated: posts[0]?.date ?? new Date(0),
     feedLinks: { atom: `${base}/feed.xml`, rss: `${base}/rss.xml` },
   });
-  for (const post of posts) {
+  for (const entry of await feedEntries(deps, posts, base)) {
     feed.addItem({
-      title: post.title,
-      id: `${base}/post/${post.slug}`,
-      link: `${base}/post/${post.slug}`,
-      description: post.description,
-      date: post.date,
+      title: entry.title,
+      id: entry.url,
+      link: entry.url,
+      description: entry.summary,
+      content: entry.html,
+      date: entry.date,
+      category: entry.tags.map((tag) => ({ name: tag })),
+      ...(entry.author ? { author: [{ name: entry.author }] } : {}),
+      ...(entry.image ? { image: entry.image } : {}),
     });
   }
-  return feed;
+  return feed.rss2();
 }
 
-function sitemap({ library }: Pick<WebDeps, 'library'>, base: string): string {
+/** Posts and the pages that are served (a page an app route shadows is not). */
+function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, base: string): string {
   const posts = library.list();
+  const pages = library.pages().filter((page) => !appRouteOwns(app, postUrl(page)));
   const url = (loc: string, lastmod?: Date) =>
     `<url><loc>${escapeHtml(`${base}${loc}`)}</loc>${lastmod ? `<lastmod>${lastmod.toISOString().slice(0, 10)}</lastmod>` : ''}</url>`;
-  const urls = [url('/', posts[0]?.date), url('/how-we-count'), ...posts.map((p) => url(`/post/${p.slug}`, p.date))];
+  const urls = [
+    url('/', posts[0]?.date),
+    url('/how-we-count'),
+    ...[...posts, ...pages].map((post) => url(postUrl(post), post.date)),
+  ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }
 
 export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  const documents = {
-    '/feed.xml': { type: 'application/atom+xml', build: (base: string) => buildFeed(deps, base).atom1() },
-    '/rss.xml': { type: 'application/rss+xml', build: (base: string) => buildFeed(deps, base).rss2() },
-    '/sitemap.xml': { type: 'application/xml', build: (base: string) => sitemap(deps, base) },
+  const send = async (request: FastifyRequest, reply: FastifyReply, type: string, build: (base: string) => unknown) => {
+    const { base, cacheControl } = deps.site.base(request);
+    const body = await build(base);
+    return reply.type(`${type}; charset=utf-8`).header('cache-control', cacheControl(MAX_AGE_S)).send(body);
   };
-  for (const [path, { type, build }] of Object.entries(documents)) {
-    app.get(path, (request, reply) => {
-      const { base, cacheControl } = deps.site.base(request);
-      void reply.type(`${type}; charset=utf-8`).header('cache-control', cacheControl(MAX_AGE_S)).send(build(base));
-    });
-  }
+  app.get('/feed.xml', (request, reply) =>
+    send(request, reply, 'application/atom+xml', (base) =>
+      atom(deps, { title: deps.site.current.title, pagePath: '/', posts: deps.library.list() }, base),
+    ),
+  );
+  app.get('/rss.xml', (request, reply) => send(request, reply, 'application/rss+xml', (base) => rss(deps, base)));
+  app.get('/sitemap.xml', (request, reply) =>
+    send(request, reply, 'application/xml', (base) => sitemap(app, deps, base)),
+  );
+  app.get<{ Params: { tag: string } }>('/tags/:tag/feed.xml', (request, reply) => {
+    const key = tagKey(request.params.tag);
+    const tag = deps.library.tags().find((summary) => summary.key === key);
+    if (!tag) return reply.callNotFound();
+    const feed = {
+      title: `${deps.site.current.title}: ${tag.name}`,
+      pagePath: tagUrl(key),
+      posts: deps.library.byTag(key),
+    };
+    return send(request, reply, 'application/atom+xml', (base) => atom(deps, feed, base));
+  });
 }

@@ -30,15 +30,7 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): RawHtml
   return new RawHtml(out);
 }
 
-// One formatter each, built once: toLocale*String builds a new one per call, which dominated page rendering.
+// Built once: toLocaleString builds a new formatter per call, which dominated page rendering.
 const COUNT_FORMAT = new Intl.NumberFormat('en-US');
-const DATE_FORMAT = new Intl.DateTimeFormat('en-GB', {
-  year: 'numeric',
-  month: 'long',
-  day: 'numeric',
-  timeZone: 'UTC',
-});
 
 export const formatCount = (count: number): string => COUNT_FORMAT.format(count);
-
-export const formatDate = (date: Date): string => DATE_FORMAT.format(date);

@@ -3,6 +3,7 @@ import { slugOfTopic } from '../../counting/topics.js';
 import { datetimeAttribute, displayDate } from '../../posts/date-text.js';
 import type { Post } from '../../posts/post.js';
 import type { SiteInfo } from '../site.js';
+import { tagUrl } from '../urls.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
 
 export interface PageMeta {
@@ -22,6 +23,8 @@ export interface PageMeta {
   readonly site?: SiteInfo;
   /** Absolute URL of this page (only from SITE_URL): canonical link and og:url. */
   readonly canonical?: string;
+  /** Absolute URL of the post's front matter image, for og:image. */
+  readonly image?: string;
 }
 
 function navLinks(site: SiteInfo | undefined): RawHtml {
@@ -46,7 +49,8 @@ ${meta.canonical ? html`<meta property="og:url" content="${meta.canonical}">` : 
 <meta property="og:title" content="${meta.title}">
 <meta property="og:type" content="${meta.live !== undefined && slugOfTopic(meta.live) !== undefined ? 'article' : 'website'}">
 ${meta.description ? html`<meta property="og:description" content="${meta.description}">` : ''}
-<meta name="twitter:card" content="summary">
+${meta.image ? html`<meta property="og:image" content="${meta.image}">` : ''}
+<meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${meta.title}">
 ${meta.description ? html`<meta name="twitter:description" content="${meta.description}">` : ''}
 ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
@@ -56,6 +60,7 @@ ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/code.css">
+<link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
@@ -73,12 +78,17 @@ ${body}
 
 function tagList(tags: readonly string[]): RawHtml {
   if (tags.length === 0) return html``;
-  return html`<ul class="tags">${tags.map((tag) => html`<li>${tag}</li>`)}</ul>`;
+  return html`<ul class="tags" aria-label="Tags">${tags.map((tag) => html`<li><a href="${tagUrl(tag)}">${tag}</a></li>`)}</ul>`;
 }
 
-export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, number>): RawHtml {
-  if (posts.length === 0) return html`<p>No posts yet.</p>`;
-  return html`<div class="live-posts" data-live="connecting"><p class="live-hint" role="status" hidden>Offline: these counts may be out of date.</p><ol class="posts">${posts.map(
+/** `heading` is the page's h1 (the index's is there for screen readers; a tag page shows its own). */
+export function indexPage(
+  posts: readonly Post[],
+  counts: ReadonlyMap<string, number>,
+  heading: RawHtml = html`<h1 class="visually-hidden">Posts</h1>`,
+): RawHtml {
+  if (posts.length === 0) return html`${heading}<p>No posts yet.</p>`;
+  return html`${heading}<div class="live-posts" data-live="connecting"><p class="live-hint" role="status" hidden>Offline: these counts may be out of date.</p><ol class="posts">${posts.map(
     (post) => html`<li class="post-summary">
   <h2><a href="/post/${post.slug}">${post.title}</a></h2>
   <p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read ·
@@ -92,7 +102,7 @@ export function indexPage(posts: readonly Post[], counts: ReadonlyMap<string, nu
 export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
   return html`<article class="post">
 <h1>${post.title}</h1>
-<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>
+${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>`}
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span><span class="live-hint" hidden> · offline</span></p>

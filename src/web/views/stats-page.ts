@@ -27,9 +27,9 @@ export function statsPage(rows: readonly StatsRow[], period: Period, tokenQuery:
 ${rows.map(
   ({ summary, chartSvg }) => html`<tr data-slug="${summary.slug}">
 <th scope="row"><a href="${summary.url}">${summary.title}</a>${summary.external ? html` <span class="meta">(external)</span>` : ''}</th>
-<td class="num stat-total" data-count="${summary.total}">${formatCount(summary.total)}</td>
-<td class="num stat-today" data-count="${summary.today}">${formatCount(summary.today)}</td>
-${showReading ? html`<td class="num stat-reading" data-count="${summary.reading ?? 0}">${formatCount(summary.reading ?? 0)}</td>` : ''}
+<td class="num stat-total" data-label="Total" data-count="${summary.total}">${formatCount(summary.total)}</td>
+<td class="num stat-today" data-label="Today" data-count="${summary.today}">${formatCount(summary.today)}</td>
+${showReading ? html`<td class="num stat-reading" data-label="Reading now" data-count="${summary.reading ?? 0}">${formatCount(summary.reading ?? 0)}</td>` : ''}
 <td class="stat-chart">${raw(chartSvg)}</td>
 </tr>`,
 )}

@@ -1,0 +1,87 @@
+// Answers a post or page request: rendered once per post version (and site identity), then spliced per request.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { postTopic } from '../counting/topics.js';
+import type { Post } from '../posts/post.js';
+import type { PostRenderer } from '../posts/render.js';
+import { postImagePath } from '../posts/sanitize.js';
+import { absoluteUrl, isAbsoluteUrl } from './absolute-urls.js';
+import { SplicedPages } from './page-splice.js';
+import type { WebDeps } from './routes/deps.js';
+import { siteMeta } from './routes/page-meta.js';
+import { postUrl } from './urls.js';
+import { layout, postPage } from './views/pages.js';
+
+/** Without SITE_URL, og:image is absolute per request origin: a few origins (localhost, LAN name) get a cache each. */
+const MAX_CACHED_ORIGINS = 4;
+
+export class PostResponder {
+  readonly #deps: WebDeps;
+  readonly #byOrigin = new Map<string, SplicedPages<Post>>();
+  #siteVersion: number;
+  #warm: PostRenderer | undefined;
+
+  constructor(deps: WebDeps) {
+    this.#deps = deps;
+    this.#siteVersion = deps.site.version;
+    // Once the highlighter is warm, pages are answered synchronously: no promise per request.
+    deps.renderer.then(
+      (ready) => (this.#warm = ready),
+      () => undefined,
+    );
+  }
+
+  send(post: Post, request: FastifyRequest, reply: FastifyReply): unknown {
+    const { counter, renderer } = this.#deps;
+    const count = counter.count(post.slug);
+    if (count === undefined) return reply.callNotFound();
+    // A post whose code needs a grammar not loaded yet waits for it once; every later request is synchronous.
+    if (this.#warm && !this.#warm.prepare(post)) return this.#send(post, count, this.#warm, request, reply);
+    return renderer.then(async (ready) => {
+      await ready.prepare(post);
+      // Read again after the wait, so a cold start never shows a stale number.
+      return this.#send(post, counter.count(post.slug) ?? count, ready, request, reply);
+    });
+  }
+
+  #send(post: Post, count: number, ready: PostRenderer, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const { config, signer, site } = this.#deps;
+    const imagePath = postImagePath(post);
+    // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
+    const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
+    const origin = needsOrigin ? site.base(request).base : '';
+    const render = (token: string, shown: number) =>
+      layout(
+        {
+          title: post.title,
+          ...siteMeta(this.#deps, postUrl(post)),
+          description: post.description,
+          token,
+          live: postTopic(post.slug),
+          readAfterMs: config.readAfterMs,
+          ghosts: config.ghosts && post.ghosts !== false,
+          ...(imagePath !== undefined ? { image: absoluteUrl(imagePath, site.current.url ?? origin) } : {}),
+        },
+        postPage(post, ready.render(post), shown),
+      );
+    // The page is built once per post version; each request only splices in its token and the committed count.
+    const token = signer.issue(postTopic(post.slug));
+    const pages = this.#pages(origin);
+    const html = pages ? pages.page(post, token, count, render) : Buffer.from(render(token, count));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+  }
+
+  #pages(origin: string): SplicedPages<Post> | undefined {
+    // A changed readcount.yml (title, nav, footer, URL) makes every cached page stale at once.
+    if (this.#deps.site.version !== this.#siteVersion) {
+      this.#byOrigin.clear();
+      this.#siteVersion = this.#deps.site.version;
+    }
+    // A forged Host only changes the page sent to whoever forged it: templates are kept per origin, and only a few.
+    let pages = this.#byOrigin.get(origin);
+    if (!pages && this.#byOrigin.size < MAX_CACHED_ORIGINS) {
+      pages = new SplicedPages<Post>();
+      this.#byOrigin.set(origin, pages);
+    }
+    return pages;
+  }
+}
