@@ -8,6 +8,7 @@ import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
 import { SiteRegistry } from './embed/sites.js';
+import { Engagement } from './engagement/engagement.js';
 import { ConfigError } from './errors.js';
 import { ClusterPresence } from './live/cluster-presence.js';
 import { LiveServer } from './live/live-server.js';
@@ -183,6 +184,13 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const policy = new ReadPolicy({ signer, claims, ...config });
   const receipts = new Receipts(telemetry);
+  const engagement = new Engagement({
+    signer,
+    claims,
+    ...config,
+    record: (items) => counter.recordEngagement(items),
+    ownHosts: config.allowedOrigins.flatMap((origin) => (URL.canParse(origin) ? [new URL(origin).host] : [])),
+  });
   const live = new LiveServer({
     signer,
     pubsub,
@@ -196,6 +204,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
         telemetry,
         viewMemoryMs: config.tokenMaxAgeMs,
         presence,
+        engagement,
       }),
       new IndexChannelRoute({
         counter,
@@ -222,6 +231,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     store,
     telemetry,
     sites,
+    engagement,
     reading: (slug) => presence.reading(slug),
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({

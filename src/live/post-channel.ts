@@ -1,5 +1,6 @@
 // Topic `post:<slug>`: join returns the committed count; a `reader` push that passes the policy executes the read event.
 import type { ReadPolicy } from '../counting/read-policy.js';
+import type { Engagement } from '../engagement/engagement.js';
 import type { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
 import { POSTS_TOPIC, postTopic, type ReadCounter } from '../store/read-counter.js';
@@ -24,6 +25,8 @@ export interface PostChannelOptions {
   readonly viewMemoryMs: number;
   /** Counts this socket as "reading now" from join until the channel terminates. */
   readonly presence?: Presence;
+  /** Views, sources and end-of-view reports (`leave_report`); see src/engagement/. */
+  readonly engagement?: Pick<Engagement, 'joined' | 'counted' | 'reportFromSocket'>;
   readonly now?: () => number;
 }
 
@@ -45,7 +48,7 @@ export class PostChannelRoute implements ChannelRoute {
 
   join(
     topic: string,
-    _payload: Record<string, unknown>,
+    payload: Record<string, unknown>,
     context: Parameters<ChannelRoute['join']>[2],
   ): JoinResult | undefined {
     if (!topic.startsWith('post:')) return undefined;
@@ -63,6 +66,7 @@ export class PostChannelRoute implements ChannelRoute {
     const { presence } = this.options;
     // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
     presence?.track(slug);
+    void this.options.engagement?.joined(slug, socket, payload).catch(() => undefined);
     return {
       status: 'ok',
       response: presence ? { count, reading: presence.reading(slug) } : { count },
@@ -87,7 +91,16 @@ export class PostChannelRoute implements ChannelRoute {
       );
     }
     telemetry.execute(EVENTS.read, { count: 1 }, { slug });
+    this.options.engagement?.counted(slug, payload);
     return ok({});
+  }
+
+  /** A `leave_report` push: the page view's total visible time and deepest point (see docs/live-protocol.md). */
+  async leaveReport(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<Reply> {
+    const { engagement } = this.options;
+    if (!engagement) return refuse('unknown_event');
+    const result = await engagement.reportFromSocket(slug, socket, payload);
+    return result.ok ? ok({ visible_ms: result.visibleMs, clamped: result.clamped }) : refuse(result.reason);
   }
 
   left(slug: string): void {
@@ -127,6 +140,7 @@ class PostChannel implements JoinedChannel {
   ) {}
 
   async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
+    if (event === 'leave_report') return this.route.leaveReport(this.slug, this.socket, payload);
     if (event !== 'reader') return refuse('unknown_event');
     return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
   }

@@ -31,7 +31,7 @@ import { raw } from './views/html.js';
 import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
 import { receiptLinks, receiptSection } from './views/receipt.js';
 
-export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'sites' | 'reading'> {
+export interface AppDeps extends Pick<DashboardDeps, 'store' | 'telemetry' | 'sites' | 'reading' | 'engagement'> {
   readonly config: Config;
   readonly library: PostLibrary;
   /** Resolves once the highlighter is warm; only post pages wait for it. */
@@ -207,6 +207,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       since: deps.receipts.since.toISOString(),
       countMode: config.countMode,
       ...deps.receipts.get(post.slug),
+      ...(deps.engagement ? { engagement: deps.engagement.receipts.get(post.slug) } : {}),
     };
   });
 

@@ -1,4 +1,6 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
+
+import { referrer, reportViewEnd } from '/assets/engagement.js';
 import { Socket } from '/assets/phoenix.mjs';
 import { afterVisibleTime } from '/assets/visible-time.js';
 
@@ -30,7 +32,8 @@ function showReading(element, reading) {
 function joinPost(topic) {
   const digits = document.querySelector('.counter-digits');
   const reading = document.querySelector('.reading-now');
-  const channel = socket.channel(topic, {});
+  const channel = socket.channel(topic, { referrer: referrer(), automated: navigator.webdriver === true });
+  reportViewEnd({ token, article: document.querySelector('article'), channel, socketOpen: () => socket.isConnected() });
   // On one instance, "reading now" rides on count pushes; it also comes on its own as `presence`.
   channel.on('count', ({ count, reading: now }) => {
     showCount(digits, count, false);
@@ -44,7 +47,7 @@ function joinPost(topic) {
   let retries = 0;
   const report = () => {
     channel
-      .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
+      .push('reader', { csrf_token: token, automated: navigator.webdriver === true, referrer: referrer() })
       .receive('error', ({ reason, retry_after_ms: retryAfter }) => {
         // The server's clock is the judge; if ours ran fast, wait the difference and ask once more.
         if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {

@@ -3,6 +3,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
 import type { FastifyInstance } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
+import { type EngagementFigures, postEngagement } from '../../stats/engagement-summary.js';
 import {
   DEFAULT_PERIOD,
   dailySeries,
@@ -27,18 +28,52 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-cache');
   });
 
-  app.get('/api/posts', async () => ({ posts: await summarizeAll(deps) }));
+  const badDays = { error: 'bad_request', message: `days must be one of ${PERIODS.join(', ')}` };
+  /** The API's engagement fields over a period (the histograms and sources have routes of their own). */
+  const headline = ({ views, readRatio, medianVisibleMs, readThrough }: EngagementFigures) => ({
+    views,
+    readRatio,
+    medianVisibleMs,
+    readThrough,
+  });
+
+  app.get<{ Querystring: { days?: string } }>('/api/posts', async (request, reply) => {
+    const days = parsePeriod(request.query.days);
+    if (days === null) return reply.code(400).send(badDays);
+    const period = days ?? DEFAULT_PERIOD;
+    const posts = await summarizeAll(deps);
+    const engaged = await Promise.all(posts.map((post) => postEngagement(deps.store, post.slug, period)));
+    return { days: period, posts: posts.map((post, i) => ({ ...post, ...headline(engagedAt(engaged, i)) })) };
+  });
 
   app.get<{ Params: { slug: string }; Querystring: { days?: string } }>('/api/posts/:slug', async (request, reply) => {
     const { slug } = request.params;
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return reply.code(404).send({ error: 'not_found' });
     const days = parsePeriod(request.query.days);
-    if (days === null)
-      return reply.code(400).send({ error: 'bad_request', message: `days must be one of ${PERIODS.join(', ')}` });
+    if (days === null) return reply.code(400).send(badDays);
     const period = days ?? DEFAULT_PERIOD;
-    return { ...(await summarize(deps, page)), days: period, daily: await dailySeries(deps.store, slug, period) };
+    const { series, figures } = await postEngagement(deps.store, slug, period);
+    const daily = (await dailySeries(deps.store, slug, period)).map((row, i) => ({
+      ...row,
+      views: series[i]?.views ?? 0,
+    }));
+    return { ...(await summarize(deps, page)), days: period, ...headline(figures), daily };
   });
+
+  app.get<{ Params: { slug: string }; Querystring: { days?: string } }>(
+    '/api/posts/:slug/sources',
+    async (request, reply) => {
+      const { slug } = request.params;
+      const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
+      if (!page) return reply.code(404).send({ error: 'not_found' });
+      const days = parsePeriod(request.query.days);
+      if (days === null) return reply.code(400).send(badDays);
+      const period = days ?? DEFAULT_PERIOD;
+      const { figures } = await postEngagement(deps.store, slug, period, { topSources: 50 });
+      return { slug, days: period, sources: figures.sources };
+    },
+  );
 
   /**
    * A page-view token for an embedded counter. Only pages on EMBED_ORIGINS get one, and a registered
@@ -63,4 +98,10 @@ export async function apiRoutes(app: FastifyInstance, { deps }: { deps: Dashboar
       count: deps.counter.count(slug) ?? 0,
     };
   });
+}
+
+function engagedAt(list: readonly { figures: EngagementFigures }[], index: number): EngagementFigures {
+  const found = list[index];
+  if (!found) throw new Error('engagement missing for a post');
+  return found.figures;
 }

@@ -1,5 +1,6 @@
 // What the dashboard, API, badge, metrics and embed routes need from the composition root.
 import type { Config } from '../../config.js';
+import type { Engagement } from '../../engagement/engagement.js';
 import type { TokenSigner } from '../../live/token.js';
 import type { SummarySources } from '../../stats/summary.js';
 import type { ReadCounter } from '../../store/read-counter.js';
@@ -12,6 +13,8 @@ export interface DashboardDeps extends SummarySources {
   readonly telemetry: Telemetry;
   readonly counter: ReadCounter;
   readonly store: CounterStore;
+  /** Views, sources and end-of-view reports; absent in apps built without the live layer (some tests). */
+  readonly engagement?: Engagement;
 }
 
 /** Constant-time-enough check of `Authorization: Bearer <token>` (or `?token=` when allowed); true when no token is set. */

@@ -7,6 +7,7 @@ import { embedRoutes } from './embed.js';
 import { metricsRoutes } from './metrics.js';
 import { siteExtrasRoutes } from './site-extras.js';
 import { statsRoutes } from './stats.js';
+import { viewEndRoutes } from './view-end.js';
 
 export async function registerDashboard(app: FastifyInstance, deps: DashboardDeps, siteTitle: string): Promise<void> {
   await app.register(apiRoutes, { deps });
@@ -15,4 +16,5 @@ export async function registerDashboard(app: FastifyInstance, deps: DashboardDep
   await app.register(statsRoutes, { deps, siteTitle });
   await app.register(siteExtrasRoutes, { deps, siteTitle });
   await app.register(embedRoutes);
+  await app.register(viewEndRoutes, { deps });
 }
