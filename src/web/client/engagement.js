@@ -42,26 +42,35 @@ function visibleTimer() {
 }
 
 /**
- * Sends the report once, the first time the page is hidden or left: mobile browsers often never fire `pagehide`, so the
- * first `hidden` is the last moment known to come. While the page lives the report goes over the socket
- * (`leave_report`); on `pagehide`, or with the socket down, by navigator.sendBeacon to /api/view-end.
+ * Reports once, the first time the page is hidden or left: mobile browsers often never fire `pagehide`, so the first
+ * `hidden` is the last moment known to come. While the socket is open the report goes over it (`leave_report`); a page
+ * being unloaded may close the socket before that frame leaves, so `pagehide` without a reply to it sends the same
+ * report by navigator.sendBeacon to /api/view-end (the server takes one per page view and refuses the other).
  */
 export function reportViewEnd({ token, article, channel, socketOpen }) {
   const depth = depthTracker(article);
   const visible = visibleTimer();
-  let sent = false;
-  const send = (leaving) => {
-    if (sent || !token) return;
-    sent = true;
-    const report = { visible_ms: visible(), depth: depth() };
-    if (!leaving && socketOpen()) channel.push('leave_report', report);
-    else
-      navigator.sendBeacon(
-        '/api/view-end',
-        new Blob([JSON.stringify({ token, ...report })], { type: 'application/json' }),
-      );
+  let report;
+  let answered = false;
+  const beacon = () => {
+    answered = true;
+    const body = new Blob([JSON.stringify({ token, ...report })], { type: 'application/json' });
+    navigator.sendBeacon('/api/view-end', body);
   };
-  // Listeners before the timer's own: `visible()` must still count the time up to this moment.
-  document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && send(false), true);
-  addEventListener('pagehide', () => send(true));
+  const onHidden = () => {
+    if (report || !token || document.visibilityState !== 'hidden') return;
+    report = { visible_ms: visible(), depth: depth() };
+    if (!socketOpen()) return beacon();
+    channel
+      .push('leave_report', report)
+      .receive('ok', () => (answered = true))
+      .receive('error', () => (answered = true));
+  };
+  // Capture: runs before the timer's own listener, so `visible()` still counts the time up to this moment.
+  document.addEventListener('visibilitychange', onHidden, true);
+  addEventListener('pagehide', () => {
+    if (!token) return;
+    if (!report) report = { visible_ms: visible(), depth: depth() };
+    if (!answered) beacon();
+  });
 }

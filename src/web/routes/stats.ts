@@ -65,20 +65,18 @@ export async function statsRoutes(
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
     if (!page) return reply.code(404).type('text/plain; charset=utf-8').send('no such post');
     const { row } = await postRow(store, await summarize(deps, page), period, Date.now(), 20);
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(
-        layout(
-          {
-            title: `Stats: ${page.title}`,
-            siteTitle,
-            token: signer.issue('stats'),
-            live: 'posts',
-            script: '/assets/stats-post.js',
-          },
-          statsPostPage(row, period, tokenQueryOf(request as unknown as StatsRequest)),
-        ),
-      );
+    return reply.type('text/html; charset=utf-8').send(
+      layout(
+        {
+          title: `Stats: ${page.title}`,
+          siteTitle,
+          token: signer.issue('stats'),
+          live: 'posts',
+          script: '/assets/stats-post.js',
+        },
+        statsPostPage(row, period, tokenQueryOf(request as unknown as StatsRequest)),
+      ),
+    );
   });
 
   function tokenQueryOf(request: StatsRequest): string {
