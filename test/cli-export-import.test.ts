@@ -126,8 +126,18 @@ describe('CLI stats, export and import', () => {
           { day: '2024-05-01', count: 2 },
           { day: '2024-05-02', count: 1 },
         ],
+        // Each pageview is also a view, under its referrer's source (GoatCounter's own names are kept).
+        engagement: [
+          { day: '2024-05-01', fields: { v: 2, 'sv:news.example': 1, 'sv:direct': 1 } },
+          { day: '2024-05-02', fields: { v: 1, 'sv:Hacker News': 1 } },
+        ],
       },
-      { slug: 'second-post', total: 1, daily: [{ day: '2024-05-03', count: 1 }] },
+      {
+        slug: 'second-post',
+        total: 1,
+        daily: [{ day: '2024-05-03', count: 1 }],
+        engagement: [{ day: '2024-05-03', fields: { v: 1, 'sv:direct': 1 } }],
+      },
     ]);
     assert.match(
       (await cli(['import', fixture], { DATA_DIR: target, POSTS_DIR: postsDir })).stdout,

@@ -113,3 +113,22 @@ export function raisedFields(
 export function sortDays(days: EngagementDay[]): EngagementDay[] {
   return days.sort((a, b) => a.day.localeCompare(b.day));
 }
+
+/** A day's fields with at most SOURCE_CAP view sources, the biggest kept and the rest summed as `other` (imports). */
+export function capSources(fields: Readonly<Record<string, number>>): Record<string, number> {
+  const sources = Object.entries(fields)
+    .filter(([field]) => field.startsWith('sv:') && field !== `sv:${OTHER_SOURCE}`)
+    .sort(([, a], [, b]) => b - a);
+  if (sources.length <= SOURCE_CAP) return { ...fields };
+  const out = { ...fields };
+  for (const [field, count] of sources.slice(SOURCE_CAP)) {
+    delete out[field];
+    out[`sv:${OTHER_SOURCE}`] = (out[`sv:${OTHER_SOURCE}`] ?? 0) + count;
+    const read = `sr:${field.slice(3)}`;
+    if (out[read] !== undefined) {
+      out[`sr:${OTHER_SOURCE}`] = (out[`sr:${OTHER_SOURCE}`] ?? 0) + (out[read] ?? 0);
+      delete out[read];
+    }
+  }
+  return out;
+}
