@@ -92,11 +92,11 @@ function topRows(sources: Map<string, { views: number; reads: number }>, limit: 
   const top = rows.filter((row) => row.source !== 'other').slice(0, limit);
   const rest = rows.filter((row) => !top.includes(row));
   if (rest.length === 0) return top;
-  const other = rest.reduce((sum, row) => ({ ...sum, views: sum.views + row.views, reads: sum.reads + row.reads }), {
-    source: 'other',
-    views: 0,
-    reads: 0,
-  });
+  const other = { source: 'other', views: 0, reads: 0 };
+  for (const row of rest) {
+    other.views += row.views;
+    other.reads += row.reads;
+  }
   return [...top, other];
 }
 
