@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
 import { until } from './helpers/wait.js';
 
 type Api = { views: number; readRatio: number | null; medianVisibleMs: number | null; readThrough: number | null };
@@ -142,5 +143,31 @@ describe('engagement (unique-daily)', () => {
     second.client.close();
     const receipt = (await api(server, '/api/posts/hello/receipt')).engagement as Record<string, unknown>;
     assert.deepEqual(receipt.viewsRefused, { repeat_visitor: 1 });
+  });
+});
+
+describe('engagement with REDIS_URL (claims and aggregates in Redis)', { skip: await redisSkipReason() }, () => {
+  const prefix = testPrefix('engage');
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ COUNT_MODE: 'every-read', REDIS_URL, REDIS_PREFIX: prefix });
+  });
+  after(async () => {
+    await server?.close();
+    await deletePrefix(prefix);
+  });
+
+  test('a view, its source and its end-of-view report land in the Redis hashes', async () => {
+    const { token, client } = await view(server, 'hello', { referrer: 'https://old.reddit.com/r/x' });
+    await until(async () => (await views(server, 'hello')) === 1, 'one view');
+    assert.equal((await viewEnd(server, { token, visible_ms: 5000, depth: 0.95 })).status, 202);
+    assert.equal((await viewEnd(server, { token, visible_ms: 5000 })).json.reason, 'already_reported');
+    client.close();
+    await until(async () => ((await api(server, '/api/posts/hello')) as unknown as Api).readThrough === 1, 'report');
+    const sources = (await api(server, '/api/posts/hello/sources')).sources as { source: string }[];
+    assert.deepEqual(
+      sources.map((s) => s.source),
+      ['Reddit'],
+    );
   });
 });
