@@ -121,6 +121,9 @@ describe('engagement (every-read)', () => {
     assert.equal(receipt.reports, 1);
     assert.equal(receipt.reportsClamped, 1);
     assert.equal((receipt.reportsRefused as Record<string, number>).already_reported, 2);
+    const page = await (await fetch(`${server.base}/how-we-count?post=hello`)).text();
+    assert.match(page, /data-receipt="reports">1</);
+    assert.match(page, /data-reason="already_reported">2</);
   });
 });
 

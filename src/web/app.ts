@@ -27,6 +27,7 @@ import { SplicedPages } from './page-splice.js';
 import type { DashboardDeps } from './routes/deps.js';
 import { registerDashboard } from './routes/index.js';
 import { addSecurityHeaders } from './security-headers.js';
+import { engagementReceiptSection } from './views/engagement-receipt.js';
 import { raw } from './views/html.js';
 import { howWeCountPage, indexPage, layout, notFoundPage, postPage } from './views/pages.js';
 import { receiptLinks, receiptSection } from './views/receipt.js';
@@ -194,7 +195,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           since: deps.receipts.since,
         })
       : receiptLinks(library.list());
-    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value);
+    const engaged =
+      post && deps.engagement ? engagementReceiptSection(deps.engagement.receipts.get(post.slug)).value : '';
+    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value + engaged);
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page('How we count', body));
   });
 

@@ -20,7 +20,7 @@ export function change(now: number, before: number): string {
   return `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} %`;
 }
 
-const seconds = (ms: number): string => (ms < 60_000 ? `${ms / 1000}s` : `${Math.round(ms / 60_000)}m`);
+const seconds = (ms: number): string => (ms < 200_000 ? `${ms / 1000}s` : `${Math.round(ms / 60_000)}m`);
 
 export const timeBuckets = (counts: readonly number[]): Bucket[] =>
   Array.from({ length: TIME_BUCKETS }, (_, i) => ({
