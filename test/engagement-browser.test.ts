@@ -173,6 +173,16 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     }
   });
 
+  test('STATS_TOKEN protects the per-post page too; unknown posts are 404', async () => {
+    assert.equal((await fetch(`${base}/stats/hello`)).status, 401);
+    assert.equal((await fetch(`${base}/stats/hello?token=wrong`)).status, 401);
+    assert.equal((await fetch(`${base}/stats/nope?token=${STATS_TOKEN}`)).status, 404);
+    assert.equal((await fetch(`${base}/stats/hello?token=${STATS_TOKEN}&days=7`)).status, 400);
+    const ok = await fetch(`${base}/stats/hello?days=90`, { headers: { authorization: `Bearer ${STATS_TOKEN}` } });
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /data-days="90"/);
+  });
+
   test('the table sorts by a column', async () => {
     const page = await browser.newPage();
     await page.goto(`${base}/stats?token=${STATS_TOKEN}`);
