@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { groupHost, sourceOf } from '../src/engagement/sources.js';
 import { figures, medianFromHistogram } from '../src/stats/engagement-summary.js';
 import { capSources, depthBucket, SOURCE_CAP, TIME_BUCKETS, timeBucket } from '../src/store/engagement.js';
-import { histogramSvg, liveBarsSvg, seriesChartSvg } from '../src/web/views/engagement-charts.js';
+import { fallbackTable, histogramSvg, liveBarsSvg, seriesChartSvg } from '../src/web/views/engagement-charts.js';
+import { change, duration } from '../src/web/views/stats-format.js';
 
 const own = new Set(['blog.example']);
 
@@ -124,4 +125,17 @@ test('the SVG charts parse and carry their values', () => {
     assert.equal((chart.match(/<svg/g) ?? []).length, 1);
     assert.equal((chart.match(/<g\b/g) ?? []).length, (chart.match(/<\/g>/g) ?? []).length, 'balanced groups');
   }
+});
+
+test('the period totals show their change; every chart has its numbers as a table', () => {
+  assert.equal(change(120, 100), '+20 %');
+  assert.equal(change(90, 100), '−10 %');
+  assert.equal(change(5, 0), 'new');
+  assert.equal(change(0, 0), '±0 %');
+  assert.equal(duration(4000), '4.0 s');
+  assert.equal(duration(65_000), '1 min 05 s');
+  assert.equal(duration(null), '–');
+  const table = fallbackTable('Views', ['Day', 'Views'], [['2024-01-01', 1234]]).value;
+  assert.match(table, /<details class="chart-table"><summary>Views as a table<\/summary>/);
+  assert.match(table, /<th scope="row">2024-01-01<\/th><td class="num">1,234<\/td>/);
 });
