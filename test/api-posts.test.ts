@@ -44,6 +44,11 @@ describe('JSON API', () => {
       total: 1,
       today: 1,
       reading: hello?.reading,
+      // The read's page view joined its post, so it is a view too (over the default 30 days); no end-of-view report.
+      views: 1,
+      readRatio: 1,
+      medianVisibleMs: null,
+      readThrough: 0,
     });
     assert.equal(typeof hello?.reading, 'number', 'reading now comes from presence');
     assert.deepEqual(
@@ -56,6 +61,10 @@ describe('JSON API', () => {
         total: 0,
         today: 0,
         reading: 0,
+        views: 0,
+        readRatio: null,
+        medianVisibleMs: null,
+        readThrough: null,
       },
     );
   });
@@ -68,7 +77,7 @@ describe('JSON API', () => {
     };
     assert.equal(body.days, 30);
     assert.equal(body.daily.length, 30);
-    assert.deepEqual(body.daily.at(-1), { day: utcDay(Date.now()), count: body.total });
+    assert.deepEqual(body.daily.at(-1), { day: utcDay(Date.now()), count: body.total, views: 1 });
     assert.equal(
       body.daily.slice(0, -1).every((d) => d.count === 0),
       true,

@@ -1,4 +1,5 @@
-// The app's channels: `post:<slug>` (join returns the committed count; a `reader` push goes to counting) and `posts`.
+// The app's channels: `post:<slug>` (join returns the committed count; a `reader` push goes to counting, a
+// `leave_report` to engagement) and `posts`.
 import type { LiveReplyError } from '../errors.js';
 import {
   type ChannelContext,
@@ -15,6 +16,7 @@ import { isValidSlug } from '../posts/post.js';
 import type { Presence } from '../presence/presence.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { CountingService } from './counting-service.js';
+import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
 import { POSTS_TOPIC, postTopic, slugOfTopic } from './topics.js';
 
@@ -27,6 +29,8 @@ export interface PostChannelOptions {
   readonly viewMemoryMs: number;
   /** Counts this socket as "reading now" from join until the channel terminates. */
   readonly presence?: Presence;
+  /** Views, sources and end-of-view reports (`leave_report`); see src/engagement/. */
+  readonly engagement?: Pick<EngagementHooks, 'joined' | 'reportFromSocket'>;
   readonly now?: () => number;
 }
 
@@ -46,7 +50,7 @@ export class PostChannelRoute implements ChannelRoute {
     this.epoch = this.now();
   }
 
-  join(topic: string, _payload: Record<string, unknown>, context: ChannelContext): JoinResult {
+  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult {
     const requested = slugOfTopic(topic) ?? '';
     const post = isValidSlug(requested) ? this.options.library.get(requested) : undefined;
     if (!post) return refuse('unknown_post');
@@ -61,6 +65,7 @@ export class PostChannelRoute implements ChannelRoute {
     const { presence } = this.options;
     // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
     presence?.track(slug);
+    void this.options.engagement?.joined(slug, socket, payload).catch(() => undefined);
     return {
       status: 'ok',
       response: presence ? { count, reading: presence.reading(slug) } : { count },
@@ -91,6 +96,14 @@ export class PostChannelRoute implements ChannelRoute {
   /** A push the socket refused before the channel saw it (rate limit): a `reader` among them shows on the receipt. */
   refused(slug: string, event: string, reason: LiveReplyError): void {
     if (event === 'reader') this.options.counting.refused(slug, reason);
+  }
+
+  /** A `leave_report` push: the page view's total visible time and deepest point (see docs/live-protocol.md). */
+  async leaveReport(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<Reply> {
+    const { engagement } = this.options;
+    if (!engagement) return refuse('unknown_event');
+    const result = await engagement.reportFromSocket(slug, socket, payload);
+    return result.ok ? ok({ visible_ms: result.visibleMs, clamped: result.clamped }) : refuse(result.reason);
   }
 
   left(slug: string): void {
@@ -130,6 +143,7 @@ class PostChannel implements JoinedChannel {
   ) {}
 
   async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
+    if (event === 'leave_report') return this.route.leaveReport(this.slug, this.socket, payload);
     if (event !== 'reader') return refuse('unknown_event');
     return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
   }

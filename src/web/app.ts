@@ -16,6 +16,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { notFoundHandler, pagesRoutes } from './routes/pages.js';
 import { postsRoutes } from './routes/posts.js';
 import { statsRoutes } from './routes/stats.js';
+import { viewEndRoutes } from './routes/view-end.js';
 import { addSecurityHeaders, CONTENT_SECURITY_POLICY } from './security-headers.js';
 
 export interface AppDeps extends WebDeps {
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedsRoutes, options);
   await app.register(statsRoutes, options);
   await app.register(apiRoutes, options);
+  await app.register(viewEndRoutes, options);
   await app.register(liveRoutes, options);
   await app.register(embedRoutes, options);
   await app.register(assetsRoutes);

@@ -1,4 +1,6 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
+
+import { referrer, reportViewEnd } from '/assets/engagement.js';
 import { Socket } from '/assets/phoenix.mjs';
 import { reportReadWhenVisible } from '/assets/visible-time.js';
 
@@ -29,7 +31,8 @@ function showReading(element, reading) {
 function joinPost(topic) {
   const digits = document.querySelector('.counter-digits');
   const reading = document.querySelector('.reading-now');
-  const channel = socket.channel(topic, {});
+  const channel = socket.channel(topic, { referrer: referrer(), automated: navigator.webdriver === true });
+  reportViewEnd({ token, article: document.querySelector('article'), channel, socketOpen: () => socket.isConnected() });
   // On one instance, "reading now" rides on count pushes; it also comes on its own as `presence`.
   channel.on('count', ({ count, reading: now }) => {
     showCount(digits, count, false);
@@ -40,7 +43,7 @@ function joinPost(topic) {
     showCount(digits, count, true);
     showReading(reading, now);
   });
-  reportReadWhenVisible(channel, token, readAfterMs);
+  reportReadWhenVisible(channel, token, readAfterMs, { referrer: referrer() });
 }
 
 function joinIndex() {

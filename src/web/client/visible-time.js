@@ -34,12 +34,13 @@ const MAX_TOO_EARLY_RETRIES = 3;
 /**
  * Once the page was visible for `readAfterMs`, pushes `reader` on the post's channel. The server's clock is the judge:
  * if ours ran fast, the `too_early` reply says how long to wait, and the report is sent again (a few times at most).
+ * `extra` rides along in the push (our pages send their `referrer`, so the read is filed under its source).
  */
-export function reportReadWhenVisible(channel, token, readAfterMs) {
+export function reportReadWhenVisible(channel, token, readAfterMs, extra = {}) {
   let retries = 0;
   const report = () => {
     channel
-      .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
+      .push('reader', { ...extra, csrf_token: token, automated: navigator.webdriver === true })
       .receive('error', ({ reason, retry_after_ms: wait }) => {
         if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
           retries += 1;
