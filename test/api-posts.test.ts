@@ -197,4 +197,26 @@ describe('JSON API with STATS_TOKEN', () => {
     };
     assert.equal(query.daily.length, 30);
   });
+
+  test('per-day views, other periods and sources need the token too; the default figures stay public', async () => {
+    const open = (await (await fetch(`${server.base}/api/posts/hello`)).json()) as Record<string, unknown>;
+    assert.equal(open.days, 30);
+    assert.equal(open.views, 1, "the default period's figures are as public as the list's");
+    assert.equal('daily' in open, false);
+    assert.equal((await fetch(`${server.base}/api/posts?days=90`)).status, 401);
+    const sources = await fetch(`${server.base}/api/posts/hello/sources`);
+    assert.equal(sources.status, 401);
+    assert.deepEqual(await sources.json(), { error: 'unauthorized' });
+    assert.equal((await fetch(`${server.base}/api/posts/hello/sources?days=30&token=wrong`)).status, 401);
+    const auth = { headers: { authorization: `Bearer ${STATS_TOKEN}` } };
+    assert.equal((await fetch(`${server.base}/api/posts?days=90`, auth)).status, 200);
+    const allowed = (await (await fetch(`${server.base}/api/posts/hello/sources?days=90`, auth)).json()) as {
+      sources: { source: string; views: number; reads: number }[];
+    };
+    assert.deepEqual(allowed.sources, [{ source: 'direct', views: 1, reads: 1 }]);
+    const detail = (await (await fetch(`${server.base}/api/posts/hello`, auth)).json()) as {
+      daily: { views: number }[];
+    };
+    assert.equal(detail.daily.at(-1)?.views, 1, 'per-day views with the token');
+  });
 });

@@ -50,7 +50,7 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
       READ_AFTER_MS: String(READ_AFTER_MS),
       COUNT_MODE: 'every-read',
       // Chromium driven by Playwright says navigator.webdriver = true.
-      COUNT_BOTS: 'true',
+      READCOUNT_TEST_COUNT_BOTS: 'true',
       STATS_TOKEN,
     });
     readcount = await createReadcount(config, { watch: false });
@@ -75,7 +75,9 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  const post = async (): Promise<Post> => (await (await fetch(`${base}/api/posts/hello`)).json()) as Post;
+  // The per-day series and the sources are behind STATS_TOKEN.
+  const auth = () => ({ headers: { authorization: `Bearer ${STATS_TOKEN}` } });
+  const post = async (): Promise<Post> => (await (await fetch(`${base}/api/posts/hello`, auth())).json()) as Post;
 
   test('12 s to the end and 3 s at the top: 2 views, 1 read, ratio 0.5, read-through 0.5, median between', async () => {
     const dashboard = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
@@ -118,7 +120,7 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     assert.equal(figures.readRatio, 0.5);
     assert.equal(figures.readThrough, 0.5);
     assert.ok(figures.medianVisibleMs > 3000 && figures.medianVisibleMs < 12_000, `median ${figures.medianVisibleMs}`);
-    const sources = (await (await fetch(`${base}/api/posts/hello/sources`)).json()) as {
+    const sources = (await (await fetch(`${base}/api/posts/hello/sources`, auth())).json()) as {
       sources: { source: string; views: number; reads: number }[];
     };
     assert.deepEqual(sources.sources.map(({ source, views, reads }) => [source, views, reads]).sort(), [
@@ -181,6 +183,18 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     const ok = await fetch(`${base}/stats/hello?days=90`, { headers: { authorization: `Bearer ${STATS_TOKEN}` } });
     assert.equal(ok.status, 200);
     assert.match(await ok.text(), /data-days="90"/);
+  });
+
+  test("/stats/<slug> refreshes its figures through the API with the page's STATS_TOKEN", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/stats/hello?token=${STATS_TOKEN}`);
+    // The page refreshes every 15 s (and on a count push): the per-day series it asks for is behind the token.
+    const refresh = await page.waitForResponse((response) => response.url().includes('/api/posts/hello?days='), {
+      timeout: 20_000,
+    });
+    assert.equal(refresh.status(), 200);
+    assert.equal(await page.locator('.post-views').textContent(), '2');
+    await page.close();
   });
 
   test('the table sorts by a column', async () => {

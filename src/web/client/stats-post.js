@@ -8,9 +8,14 @@ const days = section?.dataset.days ?? '30';
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
 const percent = (value) => (typeof value === 'number' ? `${Math.round(value * 100)} %` : '–');
 let timer;
+// With STATS_TOKEN set, the per-day series needs the token the page was opened with.
+const statsToken = new URLSearchParams(location.search).get('token');
+const tokenQuery = statsToken ? `&token=${encodeURIComponent(statsToken)}` : '';
 
 async function refresh() {
-  const response = await fetch(`/api/posts/${encodeURIComponent(slug)}?days=${days}`).catch(() => undefined);
+  const response = await fetch(`/api/posts/${encodeURIComponent(slug)}?days=${days}${tokenQuery}`).catch(
+    () => undefined,
+  );
   if (!response?.ok) return;
   const post = await response.json();
   const set = (kind, text) => {

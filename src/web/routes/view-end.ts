@@ -5,6 +5,8 @@ import type { WebPluginOptions } from './deps.js';
 
 /** A report is three short fields; anything larger is not one. */
 const BODY_LIMIT_BYTES = 2048;
+/** Taken and queued for the next commit (not yet stored): 202 Accepted. Refusals go through sendError. */
+const ACCEPTED = 202;
 
 function parseBody(body: unknown): Record<string, unknown> | undefined {
   let value = body;
@@ -29,7 +31,8 @@ export async function viewEndRoutes(app: FastifyInstance, { deps }: WebPluginOpt
     const result = body
       ? await engagement.reportWithToken(body.token, body)
       : ({ ok: false, reason: 'invalid_token' } as const);
-    if (result.ok) return reply.code(202).send({ ok: true, visible_ms: result.visibleMs, clamped: result.clamped });
+    if (result.ok)
+      return reply.code(ACCEPTED).send({ ok: true, visible_ms: result.visibleMs, clamped: result.clamped });
     return sendError(reply, 'view_end_refused', { fields: { reason: result.reason } });
   });
 }
