@@ -167,13 +167,13 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const networkCounter = redis?.networks ?? new MemoryNetworkCounter();
-  const networkLimit = new NetworkLimit({
-    counter: networkCounter,
-    saltFor: (day) => claims.saltFor(day),
+  const networkRules = {
+    counter: redis?.networks ?? new MemoryNetworkCounter(),
+    saltFor: (day: string) => claims.saltFor(day),
     maxReads: config.maxReadsPerNetwork,
     countMode: config.countMode,
-  });
+  };
+  const networkLimit = new NetworkLimit(networkRules);
   const policy = new ReadPolicy({ signer, claims, networkLimit, ...config, countBots: config.countBots === true });
   const receipts = new Receipts(telemetry);
   const engagement = new Engagement({
@@ -181,13 +181,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     claims,
     ...config,
     countBots: config.countBots === true,
-    networkLimit: new NetworkLimit({
-      counter: networkCounter,
-      saltFor: (day) => claims.saltFor(day),
-      maxReads: config.maxReadsPerNetwork,
-      countMode: config.countMode,
-      scope: 'network-view',
-    }),
+    networkLimit: new NetworkLimit({ ...networkRules, scope: 'network-view' }),
     record: (items) => counter.recordEngagement(items),
     // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.
     ownHosts: [...(config.siteUrl ? [config.siteUrl] : []), ...config.embedOrigins].flatMap((origin) =>
