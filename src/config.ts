@@ -290,7 +290,7 @@ export const OPTIONS = {
     'STATS_TOKEN',
     undefined,
     optionalText,
-    'When set, /stats, its charts and the per-day series of /api/posts/:slug?days= need `?token=` or `Authorization: Bearer` with this value (totals and today stay public).',
+    "When set, /stats, /stats/<slug>, their charts, the per-day series of /api/posts/:slug?days=, /api/posts?days= and /api/posts/:slug/sources need `?token=` or `Authorization: Bearer` with this value (totals, today and the default 30 days' figures stay public).",
   ),
   metricsToken: option(
     'server',

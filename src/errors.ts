@@ -19,6 +19,11 @@ export const LIVE_REPLY_ERRORS = {
   bad_position: 'A `position` push whose `p` is not a number from 0 to 1, or whose `hidden` is not true/false.',
   ghosts_off:
     'Reader ghosts are off here (GHOSTS=off, or the post has `ghosts: false`), so `position` is not accepted.',
+  not_viewed:
+    'End-of-view report for a page view that was never counted as a view (bot, DNT, repeat visitor, no join).',
+  already_reported: 'This page view already sent its end-of-view report (one per page-view token).',
+  bad_visible_time: 'End-of-view `visible_ms` is not a number, negative, or longer than TOKEN_MAX_AGE_MS.',
+  bad_depth: 'End-of-view `depth` is not a number between 0 and 1.',
 } as const satisfies Record<string, string>;
 
 export type LiveReplyError = keyof typeof LIVE_REPLY_ERRORS;
@@ -71,6 +76,10 @@ export const HTTP_ERRORS = {
   unauthorized: {
     status: 401,
     message: 'A token-protected page (STATS_TOKEN, METRICS_TOKEN) was asked for without the token.',
+  },
+  view_end_refused: {
+    status: 422,
+    message: 'POST /api/view-end refused the end-of-view report; `reason` says why (same reasons as `leave_report`).',
   },
   internal: { status: 500, message: 'Something failed on the server; details are in the log, never in the response.' },
 } as const satisfies Record<string, { status: number; message: string }>;

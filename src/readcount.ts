@@ -12,6 +12,7 @@ import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
 import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
+import { Engagement } from './engagement/engagement.js';
 import { ConfigError } from './errors.js';
 import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
@@ -186,15 +187,28 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
   const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
-  const networkLimit = new NetworkLimit({
+  const networkRules = {
     counter: redis?.networks ?? new MemoryNetworkCounter(),
-    saltFor: (day) => claims.saltFor(day),
+    saltFor: (day: string) => claims.saltFor(day),
     maxReads: config.maxReadsPerNetwork,
     countMode: config.countMode,
-  });
+  };
+  const networkLimit = new NetworkLimit(networkRules);
   const policy = new ReadPolicy({ signer, claims, networkLimit, ...config, countBots: config.countBots === true });
   const receipts = new Receipts(telemetry);
-  const counting = new CountingService({ policy, counter, telemetry });
+  const engagement = new Engagement({
+    signer,
+    claims,
+    ...config,
+    countBots: config.countBots === true,
+    networkLimit: new NetworkLimit({ ...networkRules, scope: 'network-view' }),
+    record: (items) => counter.recordEngagement(items),
+    // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.
+    ownHosts: [...(config.siteUrl ? [config.siteUrl] : []), ...config.embedOrigins].flatMap((origin) =>
+      URL.canParse(origin) ? [new URL(origin).host] : [],
+    ),
+  });
+  const counting = new CountingService({ policy, counter, telemetry, engagement });
   const live = new LiveServer({
     signer,
     pubsub,
@@ -220,6 +234,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
                 }),
               }
             : {}),
+          engagement,
         }),
       },
       {
@@ -265,6 +280,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     telemetry,
     sites,
     site,
+    engagement,
     reading: (slug) => presence.reading(slug),
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({

@@ -44,6 +44,11 @@ describe('JSON API', () => {
       total: 1,
       today: 1,
       reading: hello?.reading,
+      // The read's page view joined its post, so it is a view too (over the default 30 days); no end-of-view report.
+      views: 1,
+      readRatio: 1,
+      medianVisibleMs: null,
+      readThrough: 0,
     });
     assert.equal(typeof hello?.reading, 'number', 'reading now comes from presence');
     assert.deepEqual(
@@ -56,6 +61,10 @@ describe('JSON API', () => {
         total: 0,
         today: 0,
         reading: 0,
+        views: 0,
+        readRatio: null,
+        medianVisibleMs: null,
+        readThrough: null,
       },
     );
   });
@@ -68,7 +77,7 @@ describe('JSON API', () => {
     };
     assert.equal(body.days, 30);
     assert.equal(body.daily.length, 30);
-    assert.deepEqual(body.daily.at(-1), { day: utcDay(Date.now()), count: body.total });
+    assert.deepEqual(body.daily.at(-1), { day: utcDay(Date.now()), count: body.total, views: 1 });
     assert.equal(
       body.daily.slice(0, -1).every((d) => d.count === 0),
       true,
@@ -187,5 +196,27 @@ describe('JSON API with STATS_TOKEN', () => {
       daily: unknown[];
     };
     assert.equal(query.daily.length, 30);
+  });
+
+  test('per-day views, other periods and sources need the token too; the default figures stay public', async () => {
+    const open = (await (await fetch(`${server.base}/api/posts/hello`)).json()) as Record<string, unknown>;
+    assert.equal(open.days, 30);
+    assert.equal(open.views, 1, "the default period's figures are as public as the list's");
+    assert.equal('daily' in open, false);
+    assert.equal((await fetch(`${server.base}/api/posts?days=90`)).status, 401);
+    const sources = await fetch(`${server.base}/api/posts/hello/sources`);
+    assert.equal(sources.status, 401);
+    assert.deepEqual(await sources.json(), { error: 'unauthorized' });
+    assert.equal((await fetch(`${server.base}/api/posts/hello/sources?days=30&token=wrong`)).status, 401);
+    const auth = { headers: { authorization: `Bearer ${STATS_TOKEN}` } };
+    assert.equal((await fetch(`${server.base}/api/posts?days=90`, auth)).status, 200);
+    const allowed = (await (await fetch(`${server.base}/api/posts/hello/sources?days=90`, auth)).json()) as {
+      sources: { source: string; views: number; reads: number }[];
+    };
+    assert.deepEqual(allowed.sources, [{ source: 'direct', views: 1, reads: 1 }]);
+    const detail = (await (await fetch(`${server.base}/api/posts/hello`, auth)).json()) as {
+      daily: { views: number }[];
+    };
+    assert.equal(detail.daily.at(-1)?.views, 1, 'per-day views with the token');
   });
 });

@@ -56,6 +56,7 @@ class ControlledStore implements CounterStore {
   total = (slug: string) => this.inner.total(slug);
   totals = () => this.inner.totals();
   daily = (slug: string, from: string, to: string) => this.inner.daily(slug, from, to);
+  engagement = (slug: string, from: string, to: string) => this.inner.engagement(slug, from, to);
   exportAll = () => this.inner.exportAll();
   merge = (counts: readonly PostCounts[]) => this.inner.merge(counts);
   replace = (counts: Parameters<CounterStore['replace']>[0]) => this.inner.replace(counts);

@@ -29,12 +29,27 @@ describe('readcount migrate', { skip }, () => {
     const back = join(dir, 'back.db');
     const seed = new SqliteStore(original);
     await seed.ensureCounters(['zero', 'hello', 'ünï-post']);
-    await seed.apply([
-      { slug: 'hello', day: '2024-01-01', count: 5 },
-      { slug: 'hello', day: '2024-01-03', count: 2 },
-      { slug: 'ünï-post', day: '2024-02-29', count: 1 },
-    ]);
+    await seed.apply(
+      [
+        { slug: 'hello', day: '2024-01-01', count: 5 },
+        { slug: 'hello', day: '2024-01-03', count: 2 },
+        { slug: 'ünï-post', day: '2024-02-29', count: 1 },
+      ],
+      [
+        { slug: 'hello', day: '2024-01-01', field: 'v', count: 9 },
+        { slug: 'hello', day: '2024-01-01', field: 't4', count: 3 },
+        { slug: 'hello', day: '2024-01-01', field: 'd9', count: 2 },
+        { slug: 'hello', day: '2024-01-01', field: 'sv:Hacker News', count: 6 },
+        { slug: 'hello', day: '2024-01-01', field: 'sr:Hacker News', count: 4 },
+        { slug: 'ünï-post', day: '2024-02-29', field: 'sv:direct', count: 1 },
+      ],
+    );
     const expected = await seed.exportAll();
+    assert.equal(
+      expected.find((post) => post.slug === 'hello')?.engagement?.[0]?.fields.v,
+      9,
+      'engagement is moved too',
+    );
     await seed.close();
     const redis = () => connectRedis(REDIS_URL).then((client) => new RedisStore(client, { prefix, ownsClient: true }));
 

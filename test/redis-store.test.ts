@@ -90,6 +90,36 @@ describe('RedisStore exactly once', { skip }, () => {
   });
 });
 
+describe('RedisStore: engagement in a batch whose reply is lost', { skip }, () => {
+  const prefix = testPrefix('engage-doubt');
+  after(() => deletePrefix(prefix));
+
+  test('is not applied again when ReadCounter resubmits it', async () => {
+    const proxy = await ReplyDropProxy.start(Number(new URL(REDIS_URL).port || 6379));
+    const client = await connectRedis(`redis://127.0.0.1:${proxy.port}`);
+    const store = new RedisStore(client, { prefix });
+    const day = '2024-03-01';
+    try {
+      proxy.dropReplies = true;
+      const engagement = [
+        { slug: 'e', day, field: 'v', count: 1 },
+        { slug: 'e', day, field: 'sv:Reddit', count: 1 },
+      ];
+      const reads = [{ slug: 'e', day, count: 1 }];
+      await assert.rejects(store.apply(reads, engagement));
+      proxy.dropReplies = false;
+      await until(() => client.isReady, 'the client to reconnect');
+      // The same objects come back with a newer view behind them: only the newer one is added.
+      await store.apply(reads, [...engagement, { slug: 'e', day, field: 'v', count: 1 }]);
+      assert.deepEqual(await store.engagement('e', day, day), [{ day, fields: { v: 2, 'sv:Reddit': 1 } }]);
+      assert.equal(await store.total('e'), 1);
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
+  });
+});
+
 describe('RedisStore: reads dropped while their batch is in doubt', { skip }, () => {
   const prefix = testPrefix('discard');
   after(() => deletePrefix(prefix));

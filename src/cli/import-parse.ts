@@ -1,13 +1,17 @@
 // Reads an import file (our JSON or CSV export, or GoatCounter's CSV export) into per-post totals and days, with every bad row named.
 import { closeSync, createReadStream, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
+import { sourceOf } from '../engagement/sources.js';
 import { isValidSlug } from '../posts/post.js';
+import { DIRECT_SOURCE, isEngagementField, viewSourceField } from '../store/engagement.js';
 import { CSV_HEADER, EXPORT_FORMAT } from './export.js';
 
 export interface ImportedPost {
   /** From our export; GoatCounter files have none (the total is the days' sum). */
   total?: number;
   readonly days: Map<string, number>;
+  /** Engagement counters per day (our JSON export; GoatCounter pageviews as views and their referrers as sources). */
+  engagement?: Map<string, Record<string, number>>;
 }
 
 export interface ParsedImport {
@@ -65,7 +69,23 @@ function parseJson(file: string): ParsedImport {
         problems.push(`${where}.daily[${j}] (${post.slug}): needs a unique day YYYY-MM-DD and a whole count ≥ 0`);
       else days.set(entry.day, entry.count);
     });
-    posts.set(post.slug, { total: post.total, days });
+    const engagement = new Map<string, Record<string, number>>();
+    const listed = (post as { engagement?: unknown }).engagement;
+    (Array.isArray(listed) ? (listed as { day?: unknown; fields?: unknown }[]) : []).forEach((entry, j) => {
+      const fields = entry?.fields as Record<string, unknown> | undefined;
+      const valid =
+        isDay(entry?.day) &&
+        !engagement.has(entry.day) &&
+        typeof fields === 'object' &&
+        fields !== null &&
+        Object.entries(fields).every(([field, count]) => isEngagementField(field) && isCount(count));
+      if (!valid || !isDay(entry?.day))
+        return void problems.push(
+          `${where}.engagement[${j}] (${post.slug}): needs a unique day and known fields with whole counts`,
+        );
+      engagement.set(entry.day, fields as Record<string, number>);
+    });
+    posts.set(post.slug, { total: post.total, days, ...(engagement.size > 0 ? { engagement } : {}) });
   });
   return { format: 'readcount-json', posts, problems, skipped: new Map(), rows: list.length };
 }
@@ -102,6 +122,30 @@ function addDay(posts: Map<string, ImportedPost>, slug: string, day: string, cou
   const post = posts.get(slug) ?? { days: new Map<string, number>() };
   posts.set(slug, post);
   post.days.set(day, (post.days.get(day) ?? 0) + count);
+}
+
+/**
+ * GoatCounter's Referrer column: a URL (scheme `h`, sometimes without `https://`), or a name it generated (`g`, e.g.
+ * "Hacker News") or a campaign (`c`), kept as the source name.
+ */
+function goatSource(referrer: string, scheme: string): string {
+  const value = referrer.trim();
+  if (value === '') return DIRECT_SOURCE;
+  if (scheme === 'g' || scheme === 'c') {
+    const name = value.slice(0, 100);
+    return isEngagementField(viewSourceField(name)) ? name : DIRECT_SOURCE;
+  }
+  return sourceOf(value.includes('://') ? value : `https://${value}`, new Set()).source;
+}
+
+/** A GoatCounter pageview is a view too, under its referrer's source. */
+function addView(posts: Map<string, ImportedPost>, slug: string, day: string, source: string): void {
+  const post = posts.get(slug) ?? { days: new Map<string, number>() };
+  posts.set(slug, post);
+  post.engagement ??= new Map();
+  const fields = post.engagement.get(day) ?? {};
+  post.engagement.set(day, fields);
+  for (const field of ['v', viewSourceField(source)]) fields[field] = (fields[field] ?? 0) + 1;
 }
 
 /** The start of a file without reading all of it (import files can be large). */
@@ -145,6 +189,7 @@ export async function parseImport(file: string, options: ParseOptions): Promise<
       const at = (name: string) => header.findIndex((cell) => cell.trim().toLowerCase() === name) - 1;
       const columns = header.length - 1;
       const [path, event, bot, date] = [at('path'), at('event'), at('bot'), at('date')];
+      const [referrer, scheme] = [at('referrer'), at('referrer scheme')];
       if (!/^[12]$/.test(header[0] ?? '') || path !== 0 || date < 0) {
         problems.push(
           `line 1: not a readcount export ("${CSV_HEADER}") nor a GoatCounter export ("2,Path,Title,Event,…,Date")`,
@@ -161,7 +206,9 @@ export async function parseImport(file: string, options: ParseOptions): Promise<
         if (bot >= 0 && (fields[bot] ?? '0') !== '0' && fields[bot] !== '') return void skip('bots');
         const slug = options.slugForPath(fields[path] ?? '');
         if (!slug) return void skip(`not a post: ${fields[path]}`);
-        addDay(posts, slug, when.toISOString().slice(0, 10), 1);
+        const day = when.toISOString().slice(0, 10);
+        addDay(posts, slug, day, 1);
+        addView(posts, slug, day, goatSource(fields[referrer] ?? '', fields[scheme] ?? ''));
       };
     },
     options.onProgress,

@@ -1,4 +1,5 @@
 // `readcount import`: merges a parsed file into the store without ever lowering a number, so running it twice changes nothing.
+import { capSources, type EngagementDay } from '../store/engagement.js';
 import { type CounterStore, type MergeChange, mergePost, type PostCounts } from '../store/store.js';
 import type { ParsedImport } from './import-parse.js';
 
@@ -6,11 +7,17 @@ import type { ParsedImport } from './import-parse.js';
 export function importedCounts(parsed: ParsedImport): PostCounts[] {
   return [...parsed.posts]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([slug, imported]) => ({
-      slug,
-      total: imported.total ?? 0,
-      daily: [...imported.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })),
-    }));
+    .map(([slug, imported]) => {
+      const engagement: EngagementDay[] = [...(imported.engagement ?? [])]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, fields]) => ({ day, fields: capSources(fields) }));
+      return {
+        slug,
+        total: imported.total ?? 0,
+        daily: [...imported.days].sort(([a], [b]) => a.localeCompare(b)).map(([day, count]) => ({ day, count })),
+        ...(engagement.length > 0 ? { engagement } : {}),
+      };
+    });
 }
 
 /**
@@ -36,7 +43,7 @@ export function describeImport(changes: readonly MergeChange[], parsed: ParsedIm
   if (changes.length === 0) lines.push('nothing to change (already imported)');
   for (const change of changes) {
     lines.push(
-      `  ${change.slug}: total ${change.totalBefore} → ${change.totalAfter}, ${change.daysChanged} day(s) raised`,
+      `  ${change.slug}: total ${change.totalBefore} → ${change.totalAfter}, ${change.daysChanged} day(s) raised${change.engagementDaysChanged ? `, engagement of ${change.engagementDaysChanged} day(s) raised` : ''}`,
     );
   }
   if (changes.length > 0)

@@ -1,6 +1,7 @@
 // The one entry of a read into counting: the policy decides, the counter commits (and its pusher announces).
 import type { HttpErrorCode, LiveReplyError } from '../errors.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
 import type { ReadAttempt, ReadDecision, ReadPolicy } from './read-policy.js';
 
@@ -8,6 +9,8 @@ export interface CountingServiceOptions {
   readonly policy: Pick<ReadPolicy, 'decide'>;
   readonly counter: Pick<ReadCounter, 'record'>;
   readonly telemetry: Telemetry;
+  /** Files each counted read under its source (the `referrer` of the `reader` push). */
+  readonly engagement?: Pick<EngagementHooks, 'counted'>;
 }
 
 /**
@@ -26,6 +29,7 @@ export class CountingService {
       return decision;
     }
     counter.record(attempt.slug);
+    this.options.engagement?.counted(attempt.slug, attempt.payload);
     telemetry.execute(EVENTS.read, { count: 1 }, { slug: attempt.slug });
     return decision;
   }

@@ -44,6 +44,8 @@ export interface NetworkLimitOptions {
   readonly maxReads: number;
   /** unique-daily: the window is the UTC day; every-read: the hour. */
   readonly countMode: 'unique-daily' | 'every-read';
+  /** What is capped, in the counter's keys: `network` (reads) by default; views have an allowance of their own. */
+  readonly scope?: string;
   readonly now?: () => number;
 }
 
@@ -71,7 +73,10 @@ export class NetworkLimit {
     const digest = createHmac('sha256', await saltFor(day))
       .update(`${networkOf(address)}\u0000${slug}`)
       .digest('base64url');
-    const used = await counter.increment(`network:${window}:${digest}`, windowStart + windowMs - now);
+    const used = await counter.increment(
+      `${this.options.scope ?? 'network'}:${window}:${digest}`,
+      windowStart + windowMs - now,
+    );
     return used <= maxReads;
   }
 }

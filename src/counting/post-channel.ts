@@ -1,4 +1,5 @@
-// The app's channels: `post:<slug>` (join returns the committed count; a `reader` push goes to counting) and `posts`.
+// The app's channels: `post:<slug>` (join returns the committed count; a `reader` push goes to counting, a
+// `leave_report` to engagement) and `posts`.
 import type { LiveReplyError } from '../errors.js';
 import type { PostGhosts } from '../ghosts/ghosts-channel.js';
 import {
@@ -16,6 +17,7 @@ import { isValidSlug } from '../posts/post.js';
 import type { Presence } from '../presence/presence.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { CountingService } from './counting-service.js';
+import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
 import { POSTS_TOPIC, postTopic, slugOfTopic } from './topics.js';
 
@@ -30,6 +32,8 @@ export interface PostChannelOptions {
   readonly presence?: Presence;
   /** Reader ghosts: `position` pushes, and the viewer's ghost id in the join reply. */
   readonly ghosts?: PostGhosts;
+  /** Views, sources and end-of-view reports (`leave_report`); see src/engagement/. */
+  readonly engagement?: Pick<EngagementHooks, 'joined' | 'reportFromSocket'>;
   readonly now?: () => number;
 }
 
@@ -49,7 +53,7 @@ export class PostChannelRoute implements ChannelRoute {
     this.epoch = this.now();
   }
 
-  join(topic: string, _payload: Record<string, unknown>, context: ChannelContext): JoinResult {
+  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult {
     const requested = slugOfTopic(topic) ?? '';
     const post = isValidSlug(requested) ? this.options.library.get(requested) : undefined;
     if (!post) return refuse('unknown_post');
@@ -66,6 +70,7 @@ export class PostChannelRoute implements ChannelRoute {
     presence?.track(slug);
     const ghost = this.options.ghosts?.join(slug, socket);
     const response = presence ? { count, reading: presence.reading(slug) } : { count };
+    void this.options.engagement?.joined(slug, socket, payload).catch(() => undefined);
     return {
       status: 'ok',
       response: ghost ? { ...response, ...ghost.response } : response,
@@ -96,6 +101,14 @@ export class PostChannelRoute implements ChannelRoute {
   /** A push the socket refused before the channel saw it (rate limit): a `reader` among them shows on the receipt. */
   refused(slug: string, event: string, reason: LiveReplyError): void {
     if (event === 'reader') this.options.counting.refused(slug, reason);
+  }
+
+  /** A `leave_report` push: the page view's total visible time and deepest point (see docs/live-protocol.md). */
+  async leaveReport(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<Reply> {
+    const { engagement } = this.options;
+    if (!engagement) return refuse('unknown_event');
+    const result = await engagement.reportFromSocket(slug, socket, payload);
+    return result.ok ? ok({ visible_ms: result.visibleMs, clamped: result.clamped }) : refuse(result.reason);
   }
 
   /** A `position` push (reader ghosts) on a joined post. */
@@ -145,6 +158,7 @@ class PostChannel implements JoinedChannel {
 
   async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
     if (event === 'position') return this.route.position(this.slug, this.socket, this.ghost, payload);
+    if (event === 'leave_report') return this.route.leaveReport(this.slug, this.socket, payload);
     if (event !== 'reader') return refuse('unknown_event');
     return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
   }

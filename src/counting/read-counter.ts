@@ -1,5 +1,6 @@
 // The single owner of counting (the reference's GenServer): queues reads, group-commits them, then announces totals.
 import type { PubSub } from '../pubsub/pubsub.js';
+import type { EngagementIncrement } from '../store/engagement.js';
 import { type CounterStore, type Increment, utcDay } from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { PostPusher } from './post-pusher.js';
@@ -27,6 +28,8 @@ export interface ReadCounterOptions {
 export class ReadCounter {
   private readonly cache = new Map<string, number>();
   private queue: Increment[] = [];
+  /** Engagement counters (views, end-of-view histograms, sources) ride in the same commits as reads. */
+  private engagementQueue: EngagementIncrement[] = [];
   private committing: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -91,6 +94,14 @@ export class ReadCounter {
     this.scheduleCommit();
   }
 
+  /** Queues engagement counters for the next commit (with reads, or alone when none are waiting). */
+  recordEngagement(items: readonly EngagementIncrement[]): void {
+    this.engagementQueue.push(...items);
+    const max = (this.options.maxPendingReads ?? Infinity) * 4;
+    if (this.engagementQueue.length > max) this.engagementQueue.splice(0, this.engagementQueue.length - max);
+    this.scheduleCommit();
+  }
+
   /** The buffer bound holds for reads put back after a failed commit too, dropping the oldest first. */
   private keepWithinLimit(): void {
     const max = this.options.maxPendingReads ?? Infinity;
@@ -107,7 +118,7 @@ export class ReadCounter {
   async drain(): Promise<void> {
     for (;;) {
       if (this.committing) await this.committing;
-      else if (this.queue.length === 0 || this.failing) break;
+      else if ((this.queue.length === 0 && this.engagementQueue.length === 0) || this.failing) break;
       else this.scheduleCommit();
     }
     this.options.pusher.flushAll();
@@ -136,14 +147,17 @@ export class ReadCounter {
     else await new Promise<void>((resolve) => setImmediate(resolve));
     const batch = this.queue;
     this.queue = [];
+    const engagement = this.engagementQueue;
+    this.engagementQueue = [];
     const started = performance.now();
     let totals: Map<string, number> | undefined;
     try {
-      totals = await this.options.store.apply(batch);
+      totals = await this.options.store.apply(batch, engagement);
       this.lastCommitAt = this.now();
       this.failing = false;
     } catch (error) {
       this.queue = batch.concat(this.queue);
+      this.engagementQueue = engagement.concat(this.engagementQueue);
       this.keepWithinLimit();
       if (!this.failing) this.options.telemetry.execute(EVENTS.commitFailed, { pending: this.queue.length }, { error });
       this.failing = true;
@@ -153,7 +167,7 @@ export class ReadCounter {
       }, this.options.retryMs ?? 1000);
     } finally {
       this.committing = undefined;
-      if (this.queue.length > 0 && !this.failing) this.scheduleCommit();
+      if ((this.queue.length > 0 || this.engagementQueue.length > 0) && !this.failing) this.scheduleCommit();
     }
     // Outside the try: whatever happens while announcing, a committed batch is never queued again.
     if (!totals) return;

@@ -1,5 +1,15 @@
 // CounterStore held in memory: for tests and as the reference the shared suite checks others against.
 import {
+  cappedField,
+  checkEngagement,
+  type EngagementDay,
+  type EngagementIncrement,
+  isSourceField,
+  mergeEngagement,
+  raisedFields,
+  sortDays,
+} from './engagement.js';
+import {
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -7,19 +17,27 @@ import {
   type MergeChange,
   mergePost,
   type PostCounts,
+  withEngagement,
 } from './store.js';
+
+type Fields = Record<string, number>;
 
 export class MemoryStore implements CounterStore {
   readonly kind = 'memory';
   private readonly counters = new Map<string, number>();
   private readonly days = new Map<string, Map<string, number>>();
+  private readonly engaged = new Map<string, Map<string, Fields>>();
 
   async ensureCounters(slugs: Iterable<string>): Promise<void> {
     for (const slug of slugs) if (!this.counters.has(slug)) this.counters.set(slug, 0);
   }
 
-  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+  async apply(
+    increments: readonly Increment[],
+    engagement: readonly EngagementIncrement[] = [],
+  ): Promise<Map<string, number>> {
     checkIncrements(increments);
+    checkEngagement(engagement);
     const touched = new Map<string, number>();
     for (const { slug, day, count } of increments) {
       const total = (this.counters.get(slug) ?? 0) + count;
@@ -28,6 +46,12 @@ export class MemoryStore implements CounterStore {
       const perDay = this.days.get(slug) ?? new Map<string, number>();
       perDay.set(day, (perDay.get(day) ?? 0) + count);
       this.days.set(slug, perDay);
+    }
+    for (const { slug, day, field, count } of mergeEngagement(engagement)) {
+      const fields = this.fieldsOf(slug, day);
+      const kept = Object.keys(fields).filter((name) => name.startsWith('sv:') && name !== 'sv:other').length;
+      const target = isSourceField(field) ? cappedField(field, (source) => `sv:${source}` in fields, kept) : field;
+      fields[target] = (fields[target] ?? 0) + count;
     }
     return touched;
   }
@@ -47,36 +71,70 @@ export class MemoryStore implements CounterStore {
       .map(([day, count]) => ({ day, count }));
   }
 
+  async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
+    return this.engagementOf(slug).filter(({ day }) => day >= fromDay && day <= toDay);
+  }
+
   async exportAll(): Promise<PostCounts[]> {
-    return [...this.counters.keys()].sort().map((slug) => ({
-      slug,
-      total: this.counters.get(slug) ?? 0,
-      daily: [...(this.days.get(slug) ?? new Map<string, number>())]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([day, count]) => ({ day, count })),
-    }));
+    return [...this.counters.keys()].sort().map((slug) => {
+      const engagement = this.engagementOf(slug);
+      return {
+        slug,
+        total: this.counters.get(slug) ?? 0,
+        daily: [...(this.days.get(slug) ?? new Map<string, number>())]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([day, count]) => ({ day, count })),
+        ...(engagement.length > 0 ? { engagement } : {}),
+      };
+    });
   }
 
   async replace(counts: readonly PostCounts[]): Promise<void> {
-    for (const { slug, total, daily } of counts) {
+    for (const { slug, total, daily, engagement } of counts) {
       this.counters.set(slug, total);
       this.days.set(slug, new Map(daily.map(({ day, count }) => [day, count])));
+      this.engaged.set(slug, new Map((engagement ?? []).map(({ day, fields }) => [day, { ...fields }])));
     }
   }
 
   async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
     const changes: MergeChange[] = [];
     for (const file of counts) {
+      let engagementDays = 0;
+      for (const { day, fields } of file.engagement ?? []) {
+        const current = this.fieldsOf(file.slug, day);
+        const raised = raisedFields(current, fields);
+        Object.assign(current, raised);
+        if (Object.keys(raised).length > 0) engagementDays += 1;
+      }
       const perDay = this.days.get(file.slug) ?? new Map<string, number>();
       const merged = mergePost(this.counters.get(file.slug), perDay, file);
-      if (!merged) continue;
-      for (const { day, count } of merged.raised) perDay.set(day, count);
-      this.days.set(file.slug, perDay);
-      this.counters.set(file.slug, merged.change.totalAfter);
-      changes.push(merged.change);
+      if (merged) {
+        for (const { day, count } of merged.raised) perDay.set(day, count);
+        this.days.set(file.slug, perDay);
+        this.counters.set(file.slug, merged.change.totalAfter);
+      }
+      const change = withEngagement(merged?.change, file.slug, this.counters.get(file.slug) ?? 0, engagementDays);
+      if (change) changes.push(change);
     }
     return changes;
   }
 
   async close(): Promise<void> {}
+
+  private fieldsOf(slug: string, day: string): Fields {
+    const days = this.engaged.get(slug) ?? new Map<string, Fields>();
+    this.engaged.set(slug, days);
+    const fields = days.get(day) ?? {};
+    days.set(day, fields);
+    return fields;
+  }
+
+  private engagementOf(slug: string): EngagementDay[] {
+    return sortDays(
+      [...(this.engaged.get(slug) ?? [])]
+        .filter(([, fields]) => Object.keys(fields).length > 0)
+        .map(([day, fields]) => ({ day, fields: { ...fields } })),
+    );
+  }
 }

@@ -1,4 +1,4 @@
-// `readcount migrate`: copies totals and per-day counts between stores (SQLite file or Redis URL), idempotently, then verifies.
+// `readcount migrate`: copies totals, per-day counts and engagement aggregates between stores (SQLite file or Redis URL), idempotently, then verifies.
 import { describeStore, openStoreAt } from './open-store-at.js';
 import type { CounterStore, PostCounts } from './store.js';
 
@@ -60,13 +60,27 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   }
 }
 
-/** Slugs whose total or days in `copy` differ from `original`. */
+/** A post's engagement in a form that compares equal whatever order a store lists fields in. */
+const engagementKey = (post: PostCounts): string =>
+  JSON.stringify(
+    (post.engagement ?? []).map(({ day, fields }) => [
+      day,
+      Object.entries(fields).sort(([a], [b]) => a.localeCompare(b)),
+    ]),
+  );
+
+/** Slugs whose total, days or engagement in `copy` differ from `original`. */
 function compare(original: readonly PostCounts[], copy: readonly PostCounts[]): string[] {
   const copied = new Map(copy.map((post) => [post.slug, post]));
   return original
     .filter((post) => {
       const other = copied.get(post.slug);
-      return !other || other.total !== post.total || JSON.stringify(other.daily) !== JSON.stringify(post.daily);
+      return (
+        !other ||
+        other.total !== post.total ||
+        JSON.stringify(other.daily) !== JSON.stringify(post.daily) ||
+        engagementKey(other) !== engagementKey(post)
+      );
     })
     .map((post) => post.slug);
 }

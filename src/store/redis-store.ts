@@ -1,6 +1,8 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
 import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
+import { checkEngagement, type EngagementDay, type EngagementIncrement, mergeEngagement } from './engagement.js';
+import { RedisEngagement } from './redis-engagement.js';
 import {
   type CounterStore,
   checkIncrements,
@@ -9,6 +11,7 @@ import {
   type MergeChange,
   mergeIncrements,
   type PostCounts,
+  withEngagement,
 } from './store.js';
 
 /** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
@@ -59,7 +62,13 @@ export interface RedisStoreOptions {
 export class RedisStore implements CounterStore {
   readonly kind = 'redis';
   private readonly totalsKey: string;
-  private inDoubt: { id: string; sent: Tally } | undefined;
+  private inDoubt: { id: string; sent: Tally; engagement: readonly EngagementIncrement[] } | undefined;
+  /**
+   * Engagement increments known to be in Redis although ReadCounter still holds them (their batch's reply was lost):
+   * the very objects it resubmits, so they are skipped then. Engagement has no totals to return, so no credit is needed.
+   */
+  private readonly landed = new WeakSet<EngagementIncrement>();
+  private readonly engaged: RedisEngagement;
   /** Reads already in Redis that ReadCounter still holds and will resubmit, per (slug, day). */
   private readonly credit: Tally = new Map();
 
@@ -68,6 +77,7 @@ export class RedisStore implements CounterStore {
     private readonly options: RedisStoreOptions,
   ) {
     this.totalsKey = `${options.prefix}totals`;
+    this.engaged = new RedisEngagement(client, options.prefix);
   }
 
   private dailyKey(slug: string): string {
@@ -95,11 +105,16 @@ export class RedisStore implements CounterStore {
     await this.timed(multi.exec(), 'ensureCounters');
   }
 
-  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+  async apply(
+    increments: readonly Increment[],
+    engagement: readonly EngagementIncrement[] = [],
+  ): Promise<Map<string, number>> {
     checkIncrements(increments);
+    checkEngagement(engagement);
     const merged = mergeIncrements(increments);
-    if (merged.length === 0) return new Map();
+    if (merged.length === 0 && engagement.length === 0) return new Map();
     await this.settleDoubt();
+    const engagementSent = engagement.filter((item) => !this.landed.has(item));
     const id = randomUUID();
     const sent: Tally = new Map();
     const used: Tally = new Map();
@@ -119,6 +134,9 @@ export class RedisStore implements CounterStore {
     // HINCRBY by 0 for a fully credited post still returns its total, which ReadCounter announces.
     const slugs = [...perSlug.keys()];
     for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
+    let engagementReplies = 0;
+    for (const { slug, day, field, count } of mergeEngagement(engagementSent))
+      engagementReplies += this.engaged.add(multi, slug, day, field, count);
     // Refused while offline, nothing was sent: the batch is certainly not applied, so it is not in doubt. Without
     // this, node-redis would hold the MULTI and run it on reconnect, possibly after its reads were dropped.
     assertReady(this.client, 'apply');
@@ -127,12 +145,12 @@ export class RedisStore implements CounterStore {
       // A timeout lands here too: Redis may still run this MULTI later, which the marker accounts for.
       replies = (await this.timed(multi.exec(), 'apply')) as unknown[];
     } catch (error) {
-      this.inDoubt = { id, sent };
+      this.inDoubt = { id, sent, engagement: engagementSent };
       throw error;
     }
     for (const [key, covered] of used) subtract(this.credit, key, covered);
     const totals = new Map<string, number>();
-    const firstTotal = replies.length - slugs.length;
+    const firstTotal = replies.length - engagementReplies - slugs.length;
     slugs.forEach((slug, index) => totals.set(slug, Number(replies[firstTotal + index])));
     return totals;
   }
@@ -160,10 +178,13 @@ export class RedisStore implements CounterStore {
   /** Resolves a batch whose reply was lost; throws (changing nothing) while Redis cannot answer. */
   private async settleDoubt(): Promise<void> {
     if (!this.inDoubt) return;
-    const { id, sent } = this.inDoubt;
+    const { id, sent, engagement } = this.inDoubt;
     // Same connection as the MULTI, so Redis answers this only after it ran (or never got) that MULTI.
     const applied = (await this.timed(this.client.exists(this.batchKey(id)), 'batch check')) === 1;
-    if (applied) for (const [key, count] of sent) this.credit.set(key, (this.credit.get(key) ?? 0) + count);
+    if (applied) {
+      for (const [key, count] of sent) this.credit.set(key, (this.credit.get(key) ?? 0) + count);
+      for (const item of engagement) this.landed.add(item);
+    }
     this.inDoubt = undefined;
   }
 
@@ -182,6 +203,10 @@ export class RedisStore implements CounterStore {
     return toDays(all).filter(({ day }) => day >= fromDay && day <= toDay);
   }
 
+  async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
+    return this.timed(this.engaged.days(slug, fromDay, toDay), 'engagement');
+  }
+
   async exportAll(): Promise<PostCounts[]> {
     const totals = await this.totals();
     const slugs = [...totals.keys()].sort();
@@ -190,13 +215,20 @@ export class RedisStore implements CounterStore {
     for (const slug of slugs) multi.hGetAll(this.dailyKey(slug));
     assertReady(this.client, 'export');
     const days = (await this.timed(multi.exec(), 'export')) as unknown as Record<string, string>[];
-    return slugs.map((slug, index) => ({ slug, total: totals.get(slug) ?? 0, daily: toDays(days[index] ?? {}) }));
+    const engaged = await Promise.all(slugs.map((slug) => this.engagement(slug, '0000-00-00', '9999-99-99')));
+    return slugs.map((slug, index) => ({
+      slug,
+      total: totals.get(slug) ?? 0,
+      daily: toDays(days[index] ?? {}),
+      ...((engaged[index]?.length ?? 0) > 0 ? { engagement: engaged[index] } : {}),
+    }));
   }
 
   async replace(counts: readonly PostCounts[]): Promise<void> {
     if (counts.length === 0) return;
     const multi = this.client.multi();
-    for (const { slug, total, daily } of counts) {
+    for (const { slug, total, daily, engagement } of counts) {
+      await this.engaged.replace(multi, slug, engagement ?? []);
       multi.hSet(this.totalsKey, slug, String(total));
       multi.del(this.dailyKey(slug));
       if (daily.length > 0)
@@ -208,15 +240,23 @@ export class RedisStore implements CounterStore {
   /** One script per post: each post's merge is atomic; a large import does not block Redis for its whole length. */
   async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
     const changes: MergeChange[] = [];
-    for (const { slug, total, daily } of counts) {
+    for (const file of counts) {
+      const { slug, total, daily } = file;
+      const engagementDays = await this.timed(this.engaged.merge(slug, file.engagement ?? []), 'merge');
       const args = [slug, String(total), ...daily.flatMap(({ day, count }) => [day, String(count)])];
       const reply = (await this.timed(
         this.client.eval(MERGE_SCRIPT, { keys: [this.totalsKey, this.dailyKey(slug)], arguments: args }),
         'merge',
       )) as number[];
       const [existed, totalBefore, totalAfter, daysChanged] = reply.map(Number) as [number, number, number, number];
-      if (existed === 1 && totalAfter === totalBefore && daysChanged === 0) continue;
-      changes.push({ slug, totalBefore, totalAfter, daysChanged });
+      const unchanged = existed === 1 && totalAfter === totalBefore && daysChanged === 0;
+      const change = withEngagement(
+        unchanged ? undefined : { slug, totalBefore, totalAfter, daysChanged },
+        slug,
+        totalAfter,
+        engagementDays,
+      );
+      if (change) changes.push(change);
     }
     return changes;
   }

@@ -1,5 +1,7 @@
 // The SQLite schema and the one write on the hot path (apply a batch of increments), shared by the store and its writer thread.
 import Database from 'better-sqlite3';
+import type { EngagementIncrement } from './engagement.js';
+import { prepareEngagementApply } from './sqlite-engagement.js';
 import type { Increment } from './store.js';
 import { mergeIncrements } from './store.js';
 
@@ -18,18 +20,24 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+export type ApplyBatch = (
+  increments: readonly Increment[],
+  engagement?: readonly EngagementIncrement[],
+) => Map<string, number>;
+
 /**
- * One IMMEDIATE transaction per batch: per-day rows and totals, returning each touched post's new total. The batch was
- * checked where it entered the store (SqliteStore.apply), not again here or in the worker thread.
+ * One IMMEDIATE transaction per batch: per-day rows, totals and engagement, returning each touched post's new total.
+ * The batch was checked where it entered the store (SqliteStore.apply), not again here or in the worker thread.
  */
-export function prepareApply(db: Database.Database): (increments: readonly Increment[]) => Map<string, number> {
+export function prepareApply(db: Database.Database): ApplyBatch {
   const addTotal = db.prepare(
     'INSERT INTO counters (slug, total) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET total = total + excluded.total RETURNING total',
   );
   const addDay = db.prepare(
     'INSERT INTO daily (slug, day, count) VALUES (?, ?, ?) ON CONFLICT (slug, day) DO UPDATE SET count = count + excluded.count',
   );
-  const apply = db.transaction((increments: readonly Increment[]): Map<string, number> => {
+  const addEngagement = prepareEngagementApply(db);
+  const apply = db.transaction((increments: readonly Increment[], engagement: readonly EngagementIncrement[]) => {
     const totals = new Map<string, number>();
     const perSlug = new Map<string, number>();
     for (const { slug, day, count } of mergeIncrements(increments)) {
@@ -40,7 +48,8 @@ export function prepareApply(db: Database.Database): (increments: readonly Incre
       const row = addTotal.get(slug, count) as { total: number };
       totals.set(slug, row.total);
     }
+    if (engagement.length > 0) addEngagement(engagement);
     return totals;
   });
-  return (increments) => apply.immediate(increments);
+  return (increments, engagement = []) => apply.immediate(increments, engagement);
 }

@@ -1,9 +1,11 @@
 // CounterStore on one SQLite file (WAL, synchronous=FULL): the crash-safe DETS of the reference design.
 import type Database from 'better-sqlite3';
-import { openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
+import { checkEngagement, type EngagementDay, type EngagementIncrement, raisedFields, sortDays } from './engagement.js';
+import { migrateSchema } from './sqlite-engagement.js';
+import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
 import type { CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
-import { checkIncrements, mergePost } from './store.js';
+import { checkIncrements, mergePost, withEngagement } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -19,7 +21,7 @@ export class SqliteStore implements CounterStore {
   private readonly statements;
 
   /** Only without the writer thread: then batches commit on this connection. */
-  private readonly applyHere: ((increments: readonly Increment[]) => Map<string, number>) | undefined;
+  private readonly applyHere: ApplyBatch | undefined;
   /** Started with the store, so its start-up (tens of ms; more from source) is not paid by the first reads. */
   private writer: SqliteWriterThread | undefined;
 
@@ -29,7 +31,12 @@ export class SqliteStore implements CounterStore {
     options: SqliteStoreOptions = {},
   ) {
     this.db = openDatabase(file);
-    this.db.exec(SCHEMA);
+    try {
+      migrateSchema(this.db, SCHEMA);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
     if (options.writerThread === false) this.applyHere = prepareApply(this.db);
     else this.writer = new SqliteWriterThread(file);
     this.statements = {
@@ -47,6 +54,14 @@ export class SqliteStore implements CounterStore {
         'INSERT INTO daily (slug, day, count) VALUES (?, ?, ?) ON CONFLICT (slug, day) DO UPDATE SET count = excluded.count',
       ),
       allDays: this.db.prepare('SELECT day, count FROM daily WHERE slug = ?'),
+      engagement: this.db.prepare(
+        'SELECT day, field, count FROM engagement WHERE slug = ? AND day BETWEEN ? AND ? ORDER BY day',
+      ),
+      allEngagement: this.db.prepare('SELECT slug, day, field, count FROM engagement ORDER BY slug, day'),
+      clearEngagement: this.db.prepare('DELETE FROM engagement WHERE slug = ?'),
+      setField: this.db.prepare(
+        'INSERT INTO engagement (slug, day, field, count) VALUES (?, ?, ?, ?) ON CONFLICT (slug, day, field) DO UPDATE SET count = excluded.count',
+      ),
     };
   }
 
@@ -57,13 +72,21 @@ export class SqliteStore implements CounterStore {
     })();
   }
 
-  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
-    if (increments.length === 0) return new Map();
+  async apply(
+    increments: readonly Increment[],
+    engagement: readonly EngagementIncrement[] = [],
+  ): Promise<Map<string, number>> {
+    if (increments.length === 0 && engagement.length === 0) return new Map();
     checkIncrements(increments);
-    if (this.applyHere) return this.applyHere(increments);
+    checkEngagement(engagement);
+    if (this.applyHere) return this.applyHere(increments, engagement);
     if (!this.db.open) throw new Error('the store is closed');
     if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
-    return this.writer.apply(increments);
+    return this.writer.apply(increments, engagement);
+  }
+
+  async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
+    return groupDays(this.statements.engagement.all(slug, fromDay, toDay) as EngagementRow[], slug).get(slug) ?? [];
   }
 
   async total(slug: string): Promise<number | undefined> {
@@ -87,18 +110,28 @@ export class SqliteStore implements CounterStore {
       days.set(row.slug, list);
     }
     const totals = await this.totals();
-    return [...totals.keys()]
-      .sort()
-      .map((slug) => ({ slug, total: totals.get(slug) ?? 0, daily: days.get(slug) ?? [] }));
+    const engagement = groupDays(this.statements.allEngagement.all() as EngagementRow[]);
+    return [...totals.keys()].sort().map((slug) => {
+      const engaged = engagement.get(slug);
+      return {
+        slug,
+        total: totals.get(slug) ?? 0,
+        daily: days.get(slug) ?? [],
+        ...(engaged ? { engagement: engaged } : {}),
+      };
+    });
   }
 
   async replace(counts: readonly PostCounts[]): Promise<void> {
     this.db
       .transaction(() => {
-        for (const { slug, total, daily } of counts) {
+        for (const { slug, total, daily, engagement } of counts) {
           this.statements.setTotal.run(slug, total);
           this.statements.clearDays.run(slug);
           for (const { day, count } of daily) this.statements.setDay.run(slug, day, count);
+          this.statements.clearEngagement.run(slug);
+          for (const { day, fields } of engagement ?? [])
+            for (const [field, count] of Object.entries(fields)) this.statements.setField.run(slug, day, field, count);
         }
       })
       .immediate();
@@ -111,19 +144,47 @@ export class SqliteStore implements CounterStore {
         const changes: MergeChange[] = [];
         for (const file of counts) {
           const rows = this.statements.allDays.all(file.slug) as DailyCount[];
+          const engagementDaysChanged = this.mergeEngagement(file);
           const merged = mergePost(
             this.statements.total.get(file.slug) as number | undefined,
             new Map(rows.map((row) => [row.day, row.count])),
             file,
           );
-          if (!merged) continue;
-          for (const { day, count } of merged.raised) this.statements.upsertDay.run(file.slug, day, count);
-          this.statements.setTotal.run(file.slug, merged.change.totalAfter);
-          changes.push(merged.change);
+          if (merged) {
+            for (const { day, count } of merged.raised) this.statements.upsertDay.run(file.slug, day, count);
+            this.statements.setTotal.run(file.slug, merged.change.totalAfter);
+          }
+          const change = withEngagement(
+            merged?.change,
+            file.slug,
+            (this.statements.total.get(file.slug) as number | undefined) ?? 0,
+            engagementDaysChanged,
+          );
+          if (change) changes.push(change);
         }
         return changes;
       })
       .immediate();
+  }
+
+  /** Raises each engagement field of the file to max(current, file); returns how many days changed. */
+  private mergeEngagement(file: PostCounts): number {
+    if (!file.engagement?.length) return 0;
+    const current = new Map(
+      (
+        groupDays(
+          this.statements.engagement.all(file.slug, '0000-00-00', '9999-99-99') as EngagementRow[],
+          file.slug,
+        ).get(file.slug) ?? []
+      ).map((day) => [day.day, day.fields]),
+    );
+    let changed = 0;
+    for (const { day, fields } of file.engagement) {
+      const raised = Object.entries(raisedFields(current.get(day) ?? {}, fields));
+      for (const [field, count] of raised) this.statements.setField.run(file.slug, day, field, count);
+      if (raised.length > 0) changed += 1;
+    }
+    return changed;
   }
 
   /** Batches already handed to the writer thread are committed first. */
@@ -131,4 +192,25 @@ export class SqliteStore implements CounterStore {
     await this.writer?.close();
     if (this.db.open) this.db.close();
   }
+}
+
+interface EngagementRow {
+  readonly slug?: string;
+  readonly day: string;
+  readonly field: string;
+  readonly count: number;
+}
+
+/** Rows as days per slug, oldest first; rows selected for one post carry no slug column and belong to `only`. */
+function groupDays(rows: readonly EngagementRow[], only?: string): Map<string, EngagementDay[]> {
+  const out = new Map<string, Map<string, Record<string, number>>>();
+  for (const row of rows) {
+    const slug = row.slug ?? only ?? '';
+    const days = out.get(slug) ?? new Map<string, Record<string, number>>();
+    out.set(slug, days);
+    const fields = days.get(row.day) ?? {};
+    days.set(row.day, fields);
+    fields[row.field] = row.count;
+  }
+  return new Map([...out].map(([slug, days]) => [slug, sortDays([...days].map(([day, fields]) => ({ day, fields })))]));
 }

@@ -1,5 +1,6 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
+import type { EngagementIncrement } from './engagement.js';
 import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import type { Increment } from './store.js';
 
@@ -42,10 +43,10 @@ export class SqliteWriterThread {
     this.worker.unref();
   }
 
-  apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+  apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Map<string, number>> {
     if (this.dead) return Promise.reject(new Error('the SQLite writer thread stopped'));
     const id = this.nextId++;
-    const request: WriterRequest = { id, increments };
+    const request: WriterRequest = engagement?.length ? { id, increments, engagement } : { id, increments };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();

@@ -1,10 +1,15 @@
 // Worker thread that owns the SQLite writes on the hot path, so each commit's fsync blocks this thread and not the sockets'.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { EngagementIncrement } from './engagement.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
 import type { Increment } from './store.js';
 
 export type WriterRequest =
-  | { readonly id: number; readonly increments: readonly Increment[] }
+  | {
+      readonly id: number;
+      readonly increments: readonly Increment[];
+      readonly engagement?: readonly EngagementIncrement[];
+    }
   | { readonly close: true };
 
 export type ApplyReply =
@@ -22,10 +27,10 @@ port.on('message', (request: WriterRequest) => {
     port.close();
     return;
   }
-  const { id, increments } = request;
+  const { id, increments, engagement } = request;
   let reply: ApplyReply;
   try {
-    reply = { id, totals: [...apply(increments)] };
+    reply = { id, totals: [...apply(increments, engagement)] };
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };

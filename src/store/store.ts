@@ -1,4 +1,5 @@
 // The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
+import type { EngagementDay, EngagementIncrement } from './engagement.js';
 
 /** `count` reads of `slug` on UTC day `day` (YYYY-MM-DD), applied together in one commit. */
 export interface Increment {
@@ -17,6 +18,8 @@ export interface PostCounts {
   readonly slug: string;
   readonly total: number;
   readonly daily: readonly DailyCount[];
+  /** Engagement aggregates per day (views, time and depth histograms, sources), oldest first; absent means none. */
+  readonly engagement?: readonly EngagementDay[];
 }
 
 /**
@@ -26,13 +29,16 @@ export interface PostCounts {
  * - it resolves with the totals after the commit of every slug it touched;
  * - `ensureCounters` creates missing counters at 0 and never changes an existing one;
  * - `replace` sets a post's total and days to exactly the given values (idempotent migrate);
+ * - engagement counters follow the same rules: `replace` sets a post's days exactly, `merge` raises each field to
+ *   max(current, file);
  * - `merge` applies `mergePost`'s rule to each post atomically against reads committed concurrently
  *   (never lowers a number, idempotent) and resolves with the posts it changed or created.
  */
 export interface CounterStore {
   readonly kind: string;
   ensureCounters(slugs: Iterable<string>): Promise<void>;
-  apply(increments: readonly Increment[]): Promise<Map<string, number>>;
+  /** `engagement` commits in the same transaction (MULTI) as the reads; sources are capped per day (SOURCE_CAP). */
+  apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Map<string, number>>;
   /**
    * The caller will never resubmit these reads (it dropped them from a full buffer). A store that keeps state about
    * a failed batch whose fate it is still checking (Redis: a reply lost in transit) must stop expecting them, or it
@@ -43,6 +49,8 @@ export interface CounterStore {
   totals(): Promise<Map<string, number>>;
   /** Days in [fromDay, toDay] that have reads, oldest first. */
   daily(slug: string, fromDay: string, toDay: string): Promise<DailyCount[]>;
+  /** Days in [fromDay, toDay] that have engagement counters, oldest first. */
+  engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]>;
   exportAll(): Promise<PostCounts[]>;
   replace(counts: readonly PostCounts[]): Promise<void>;
   merge(counts: readonly PostCounts[]): Promise<MergeChange[]>;
@@ -94,6 +102,20 @@ export interface MergeChange {
   readonly totalBefore: number;
   readonly totalAfter: number;
   readonly daysChanged: number;
+  /** Days whose engagement counters the merge raised (absent when none). */
+  readonly engagementDaysChanged?: number;
+}
+
+/** The change to report for a merged post: its reads' change, if any, plus the days of engagement it raised. */
+export function withEngagement(
+  change: MergeChange | undefined,
+  slug: string,
+  total: number,
+  engagementDaysChanged: number,
+): MergeChange | undefined {
+  if (engagementDaysChanged === 0) return change;
+  const base = change ?? { slug, totalBefore: total, totalAfter: total, daysChanged: 0 };
+  return { ...base, engagementDaysChanged };
 }
 
 /**

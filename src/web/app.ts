@@ -20,6 +20,7 @@ import { redirectRoutes } from './routes/redirects.js';
 import { siteRootRoutes } from './routes/site-root.js';
 import { statsRoutes } from './routes/stats.js';
 import { tagsRoutes } from './routes/tags.js';
+import { viewEndRoutes } from './routes/view-end.js';
 import { addSecurityHeaders, contentSecurityPolicy } from './security-headers.js';
 import { isFileRequest } from './static-files.js';
 
@@ -97,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedsRoutes, options);
   await app.register(statsRoutes, options);
   await app.register(apiRoutes, options);
+  await app.register(viewEndRoutes, options);
   await app.register(liveRoutes, options);
   await app.register(longPollRoutes, options);
   await app.register(embedRoutes, options);

@@ -7,11 +7,17 @@ export interface ErrorOptions {
   readonly message?: string;
   /** `json` (default): {"error": code} (plus `message` when given); `text`: the message as plain text (for humans). */
   readonly as?: 'json' | 'text';
+  /** More fields of the JSON body, for a code whose documented body has them (e.g. `reason`). */
+  readonly fields?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export function sendError(reply: FastifyReply, code: HttpErrorCode, options: ErrorOptions = {}): FastifyReply {
   const { status, message } = HTTP_ERRORS[code];
   void reply.code(status);
   if (options.as === 'text') return reply.type('text/plain; charset=utf-8').send(options.message ?? message);
-  return reply.send(options.message === undefined ? { error: code } : { error: code, message: options.message });
+  return reply.send({
+    error: code,
+    ...(options.message === undefined ? {} : { message: options.message }),
+    ...options.fields,
+  });
 }

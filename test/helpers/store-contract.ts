@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
+import { engagementContract } from './engagement-contract.js';
 
 export interface StoreFixture {
   readonly store: CounterStore;
@@ -277,5 +278,17 @@ export function storeContract(
         assert.equal((await store.apply([inc('a', '2024-01-02')])).get('a'), 5);
       });
     }
+
+    engagementContract(
+      () => ({
+        store,
+        fixture,
+        reopen: (reopened) => {
+          store = reopened;
+        },
+      }),
+      makeStore,
+      options.durable,
+    );
   });
 }

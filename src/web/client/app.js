@@ -1,5 +1,6 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
 
+import { referrer, reportViewEnd } from '/assets/engagement.js';
 import { startGhosts } from '/assets/ghosts.js';
 import { liveState, readReporter } from '/assets/live-read.js';
 import { Socket } from '/assets/phoenix.mjs';
@@ -46,7 +47,8 @@ function joinPost(topic) {
     reading.textContent = ` · ${numberFormat.format(readingNow)} reading now`;
   };
   const state = trackLive(container, () => showReading());
-  const channel = socket.channel(topic, {});
+  const channel = socket.channel(topic, { referrer: referrer(), automated: navigator.webdriver === true });
+  reportViewEnd({ token, article: document.querySelector('article'), channel, socketOpen: () => socket.isConnected() });
   channel.onError(state.lost);
   // On one instance, "reading now" rides on count pushes; it also comes on its own as `presence`.
   channel.on('count', ({ count, reading: now }) => {
@@ -55,7 +57,11 @@ function joinPost(topic) {
   });
   channel.on('presence', ({ reading: now }) => showReading(now));
   const ghosts = meta('readcount-ghosts') === 'on' ? startGhosts(channel) : undefined;
-  const reader = readReporter(channel, { csrf_token: token, automated: navigator.webdriver === true }, readAfterMs);
+  const reader = readReporter(
+    channel,
+    { csrf_token: token, automated: navigator.webdriver === true, referrer: referrer() },
+    readAfterMs,
+  );
   let clockStarted = false;
   channel.join().receive('ok', (reply) => {
     state.joined();

@@ -1,5 +1,6 @@
-// Browser side of /stats: joins `posts` on the live socket; each count push updates the row and re-fetches its server-rendered chart.
+// Browser side of /stats: joins `posts` on the live socket; each count push moves the live bars, updates the row and re-fetches its chart.
 import { Socket } from '/assets/phoenix.mjs';
+import { moveLiveBar, sortableTable } from '/assets/stats-live.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const section = document.querySelector('section.stats');
@@ -16,6 +17,7 @@ const pending = new Map();
 function setNumber(element, value) {
   if (!element || typeof value !== 'number') return;
   element.dataset.count = String(value);
+  if (element.dataset.value !== undefined) element.dataset.value = String(value);
   element.textContent = numberFormat.format(value);
 }
 
@@ -45,6 +47,11 @@ async function refreshRow(slug) {
     if (api.total > Number(row.querySelector('.stat-total')?.dataset.count ?? '0'))
       setNumber(row.querySelector('.stat-total'), api.total);
     if (typeof api.reading === 'number') setNumber(row.querySelector('.stat-reading'), api.reading);
+    setNumber(row.querySelector('.stat-views'), api.views);
+    setNumber(
+      row.querySelector('.stat-reads'),
+      api.daily?.reduce((sum, day) => sum + day.count, 0),
+    );
   }
   if (chart) {
     const svg = new DOMParser().parseFromString(chart, 'image/svg+xml').documentElement;
@@ -72,12 +79,15 @@ const channel = socket.channel('posts', {});
 channel.on('count', ({ slug, count }) => {
   const cell = rows.get(slug)?.querySelector('.stat-total');
   if (cell && count > Number(cell.dataset.count ?? '0')) setNumber(cell, count);
+  moveLiveBar(slug, count);
   updateTotals();
   scheduleRefresh(slug);
 });
+sortableTable(document.querySelector('table.sortable'));
 channel.join().receive('ok', ({ counts }) => {
   for (const [slug, count] of Object.entries(counts ?? {})) {
     const cell = rows.get(slug)?.querySelector('.stat-total');
+    moveLiveBar(slug, count);
     if (cell && count !== Number(cell.dataset.count ?? '0')) {
       setNumber(cell, count);
       scheduleRefresh(slug);

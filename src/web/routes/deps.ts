@@ -2,6 +2,7 @@
 import type { Config } from '../../config.js';
 import type { ReadCounter } from '../../counting/read-counter.js';
 import type { Receipts } from '../../counting/receipts.js';
+import type { Engagement } from '../../engagement/engagement.js';
 import type { LiveServer } from '../../live/live-server.js';
 import type { LongPollServer } from '../../live/long-poll.js';
 import type { TokenSigner } from '../../live/token.js';
@@ -18,6 +19,8 @@ export interface DashboardDeps extends SummarySources {
   readonly telemetry: Telemetry;
   readonly counter: ReadCounter;
   readonly store: CounterStore;
+  /** Views, sources and end-of-view reports; absent in apps built without the live layer (some tests). */
+  readonly engagement?: Engagement;
 }
 
 export interface WebDeps extends DashboardDeps {

@@ -1,6 +1,7 @@
 // The index, "how we count" and the 404 page: server-rendered HTML around the live numbers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ERRORS } from '../../errors.js';
+import { engagementReceiptSection } from '../views/engagement-receipt.js';
 import { raw } from '../views/html.js';
 import { howWeCountPage, indexPage, layout, notFoundPage } from '../views/pages.js';
 import { receiptLinks, receiptSection } from '../views/receipt.js';
@@ -49,7 +50,9 @@ export async function pagesRoutes(app: FastifyInstance, { deps }: WebPluginOptio
           since: deps.receipts.since,
         })
       : receiptLinks(library.list());
-    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value);
+    const engaged =
+      post && deps.engagement ? engagementReceiptSection(deps.engagement.receipts.get(post.slug)).value : '';
+    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value + engaged);
     void reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')

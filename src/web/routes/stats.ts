@@ -1,11 +1,13 @@
-// `/stats`: the dashboard (optionally behind STATS_TOKEN), and each chart alone for the live script to refresh.
+// `/stats` and `/stats/<slug>`: the dashboards (optionally behind STATS_TOKEN), and each row chart alone for the live script.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
-import { DEFAULT_PERIOD, dailySeries, findPage, type Period, parsePeriod, summarizeAll } from '../../stats/summary.js';
+import { dashboardData, postRow } from '../../stats/dashboard.js';
+import { DEFAULT_PERIOD, dailySeries, findPage, type Period, parsePeriod, summarize } from '../../stats/summary.js';
 import { sendError } from '../http-errors.js';
 import { layout } from '../views/pages.js';
 import { dailyChartSvg } from '../views/stats-chart.js';
 import { statsPage } from '../views/stats-page.js';
+import { statsPostPage } from '../views/stats-post-page.js';
 import { authorized, type WebPluginOptions } from './deps.js';
 import { siteMeta } from './page-meta.js';
 
@@ -32,18 +34,15 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
   app.get('/stats', async (request: StatsRequest, reply) => {
     const period = gate(request, reply);
     if (period === undefined) return reply;
-    const summaries = await summarizeAll(deps);
-    const rows = await Promise.all(
-      summaries.map(async (summary) => ({
-        summary,
-        chartSvg: dailyChartSvg(await dailySeries(store, summary.slug, period), { title: summary.title }),
-      })),
-    );
-    const tokenQuery =
-      config.statsToken && typeof request.query.token === 'string'
-        ? `&token=${encodeURIComponent(request.query.token)}`
-        : '';
-    const body = statsPage(rows, period, tokenQuery);
+    const { rows: posts, site } = await dashboardData(deps, period);
+    const rows = posts.map((row) => ({
+      ...row,
+      chartSvg: dailyChartSvg(
+        row.series.map(({ day, reads }) => ({ day, count: reads })),
+        { title: row.summary.title },
+      ),
+    }));
+    const body = statsPage(rows, site, period, tokenQueryOf(request));
     return reply.type('text/html; charset=utf-8').send(
       layout(
         {
@@ -57,6 +56,33 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
       ),
     );
   });
+
+  app.get<{ Params: { slug: string }; Querystring: StatsRequest['query'] }>('/stats/:slug', async (request, reply) => {
+    const period = gate(request, reply);
+    if (period === undefined) return reply;
+    const { slug } = request.params;
+    const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
+    if (!page) return sendError(reply, 'not_found', { as: 'text', message: 'no such post' });
+    const { row } = await postRow(store, await summarize(deps, page), period, Date.now(), 20);
+    return reply.type('text/html; charset=utf-8').send(
+      layout(
+        {
+          title: `Stats: ${page.title}`,
+          ...siteMeta(deps),
+          token: signer.issue('stats'),
+          live: 'posts',
+          script: '/assets/stats-post.js',
+        },
+        statsPostPage(row, period, tokenQueryOf(request)),
+      ),
+    );
+  });
+
+  function tokenQueryOf(request: Pick<StatsRequest, 'query'>): string {
+    return config.statsToken && typeof request.query.token === 'string'
+      ? `&token=${encodeURIComponent(request.query.token)}`
+      : '';
+  }
 
   app.get<{ Params: { slug: string }; Querystring: StatsRequest['query'] }>(
     '/stats/chart/:slug.svg',

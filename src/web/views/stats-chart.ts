@@ -13,7 +13,7 @@ export interface ChartOptions {
 export function dailyChartSvg(series: readonly DailyCount[], options: ChartOptions): string {
   const width = options.width ?? 360;
   const height = options.height ?? 64;
-  const top = 12;
+  const top = 16;
   const max = Math.max(1, ...series.map((d) => d.count));
   const slot = width / Math.max(1, series.length);
   const bar = Math.max(1, slot - (slot > 4 ? 1 : 0));
@@ -30,7 +30,7 @@ export function dailyChartSvg(series: readonly DailyCount[], options: ChartOptio
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${title}" data-days="${series.length}" data-max="${max}">` +
     `<title>${title}</title>` +
     `<line x1="0" y1="${height - 0.5}" x2="${width}" y2="${height - 0.5}" stroke="currentColor" stroke-opacity="0.3"/>` +
-    `<text x="0" y="9" font-size="9" fill="currentColor" fill-opacity="0.6">max ${max}/day</text>` +
+    `<text x="0" y="12" font-size="12" fill="currentColor" fill-opacity="0.6">max ${max}/day</text>` +
     `<g fill="currentColor" class="bars">${bars}</g></svg>`
   );
 }

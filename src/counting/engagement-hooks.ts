@@ -1,0 +1,24 @@
+// What counting calls when a post is viewed, read or left (views, sources, end-of-view reports); src/engagement/ answers.
+import type { LiveReplyError } from '../errors.js';
+import type { SocketInfo } from '../live/channel.js';
+
+/** Why an end-of-view report was not taken (the same codes over the socket and by beacon). */
+export type ViewEndRefusal = Extract<
+  LiveReplyError,
+  'invalid_token' | 'not_viewed' | 'already_reported' | 'bad_visible_time' | 'bad_depth'
+>;
+
+export type ViewEndResult = { ok: true; visibleMs: number; clamped: boolean } | { ok: false; reason: ViewEndRefusal };
+
+/**
+ * Declared here so that counting calls engagement without importing it (engagement builds on counting's claims and
+ * bot rule). Each hook only queues aggregates; none may delay or fail a join or a read.
+ */
+export interface EngagementHooks {
+  /** The post channel was joined by this socket (a view, when it counts). */
+  joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void>;
+  /** A read of `slug` was counted; `payload` is the `reader` push (its `referrer`). */
+  counted(slug: string, payload: Record<string, unknown>): void;
+  /** A `leave_report` push on the socket's own post. */
+  reportFromSocket(slug: string, socket: SocketInfo, report: Record<string, unknown>): Promise<ViewEndResult>;
+}

@@ -1,0 +1,153 @@
+// Counts views (page views whose script joined their post) and end-of-view reports, into per-post per-day aggregates.
+import { createHash } from 'node:crypto';
+import type { ClaimRegistry } from '../counting/claims.js';
+import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting/engagement-hooks.js';
+import type { NetworkLimit } from '../counting/network.js';
+import { isAutomatedAgent } from '../counting/read-policy.js';
+import { postTopic, slugOfTopic } from '../counting/topics.js';
+import type { SocketInfo } from '../live/channel.js';
+import type { TokenSigner } from '../live/token.js';
+import {
+  depthBucket,
+  type EngagementIncrement,
+  readSourceField,
+  timeBucket,
+  viewSourceField,
+} from '../store/engagement.js';
+import { DAY_MS, utcDay } from '../store/store.js';
+import { EngagementReceipts } from './engagement-receipts.js';
+import { sourceOf } from './sources.js';
+
+export interface EngagementOptions {
+  readonly signer: TokenSigner;
+  readonly claims: ClaimRegistry;
+  /** Where increments go: ReadCounter.recordEngagement, so they commit with the reads. */
+  readonly record: (items: readonly EngagementIncrement[]) => void;
+  readonly tokenMaxAgeMs: number;
+  readonly countMode: 'unique-daily' | 'every-read';
+  readonly countBots: boolean;
+  readonly respectDnt: boolean;
+  /** MAX_READS_PER_NETWORK for views: an allowance of its own, so views never use up the reads'. */
+  readonly networkLimit?: Pick<NetworkLimit, 'take'>;
+  /** Referrers from these hosts (the site's own) count as "direct". */
+  readonly ownHosts?: Iterable<string>;
+  readonly now?: () => number;
+}
+
+/** An end-of-view report as sent by the client: over the socket (`leave_report`) or by beacon (POST /api/view-end). */
+export interface ViewEndReport {
+  readonly visible_ms?: unknown;
+  readonly depth?: unknown;
+}
+
+export class Engagement implements EngagementHooks {
+  readonly receipts = new EngagementReceipts();
+  private readonly now: () => number;
+  private readonly ownHosts: ReadonlySet<string>;
+
+  constructor(private readonly options: EngagementOptions) {
+    this.now = options.now ?? Date.now;
+    this.ownHosts = new Set([...(options.ownHosts ?? [])].map((host) => host.toLowerCase()));
+  }
+
+  /**
+   * Hook: the post channel was joined. A view counts under the reads' rules (bots, DNT, COUNT_MODE) with its own
+   * claim names, once per page view however often it rejoins. Never throws: a view is not worth a failed join.
+   */
+  async joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
+    const { pageView } = socket;
+    if (pageView.page !== postTopic(slug)) return;
+    const { claims, tokenMaxAgeMs } = this.options;
+    if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
+      return this.receipts.viewRefused(slug, 'bot');
+    if (this.options.respectDnt && socket.doNotTrack) return this.receipts.viewRefused(slug, 'dnt');
+    if (!(await claims.claim(`pv:${pageView.view}`, tokenMaxAgeMs))) return;
+    if (
+      this.options.countMode === 'unique-daily' &&
+      !(await claims.claim(await this.visitorKey(slug, socket), this.msLeftToday()))
+    )
+      return this.receipts.viewRefused(slug, 'repeat_visitor');
+    if (this.options.networkLimit && !(await this.options.networkLimit.take(slug, socket.ip)))
+      return this.receipts.viewRefused(slug, 'network_limit');
+    // The mark an end-of-view report needs: only a counted view may add to the time and depth histograms.
+    await claims.claim(`pv-counted:${pageView.view}`, tokenMaxAgeMs);
+    const source = this.source(slug, payload.referrer);
+    const day = utcDay(pageView.issuedAt);
+    this.options.record([
+      { slug, day, field: 'v', count: 1 },
+      { slug, day, field: viewSourceField(source), count: 1 },
+    ]);
+    this.receipts.view(slug);
+  }
+
+  /** Hook: a read of `slug` was counted; its source is the referrer the page sends with its `reader` push. */
+  counted(slug: string, payload: Record<string, unknown>): void {
+    const source = this.source(slug, payload.referrer);
+    this.options.record([{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }]);
+  }
+
+  /** End-of-view report over the socket: the socket's own page view, which the upgrade already verified. */
+  reportFromSocket(slug: string, socket: SocketInfo, report: ViewEndReport): Promise<ViewEndResult> {
+    if (socket.pageView.page !== postTopic(slug)) return Promise.resolve(this.refuse(slug, 'invalid_token'));
+    return this.report(slug, socket.pageView.view, socket.pageView.issuedAt, report);
+  }
+
+  /** End-of-view report by beacon: the page-view token names the post and the view. */
+  reportWithToken(token: unknown, report: ViewEndReport): Promise<ViewEndResult> {
+    const check = this.options.signer.verify(token);
+    const slug = check.ok ? slugOfTopic(check.pageView.page) : undefined;
+    if (!check.ok || slug === undefined) return Promise.resolve(this.refuse('', 'invalid_token'));
+    const { view, issuedAt } = check.pageView;
+    return this.report(slug, view, issuedAt, report);
+  }
+
+  /**
+   * Checks cheapest first, claims last. Visible time is clamped to the page view's age on the server's clock; only
+   * the histogram increments are stored, on the day the page view began (as its view was).
+   */
+  private async report(slug: string, view: string, issuedAt: number, report: ViewEndReport): Promise<ViewEndResult> {
+    const { visible_ms: visible, depth } = report;
+    if (typeof visible !== 'number' || !Number.isFinite(visible) || visible < 0 || visible > this.options.tokenMaxAgeMs)
+      return this.refuse(slug, 'bad_visible_time');
+    if (depth !== undefined && (typeof depth !== 'number' || !Number.isFinite(depth) || depth < 0 || depth > 1))
+      return this.refuse(slug, 'bad_depth');
+    const { claims, tokenMaxAgeMs } = this.options;
+    // claim() answers true when the key was free: then this view was never counted (and now never will take a report).
+    if (await claims.claim(`pv-counted:${view}`, tokenMaxAgeMs)) return this.refuse(slug, 'not_viewed');
+    if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
+    const allowed = Math.max(0, this.now() - issuedAt);
+    const visibleMs = Math.min(Math.round(visible), allowed);
+    const day = utcDay(issuedAt);
+    const items: EngagementIncrement[] = [{ slug, day, field: `t${timeBucket(visibleMs)}`, count: 1 }];
+    if (typeof depth === 'number') items.push({ slug, day, field: `d${depthBucket(depth)}`, count: 1 });
+    this.options.record(items);
+    const clamped = visibleMs < Math.round(visible);
+    this.receipts.report(slug, clamped);
+    return { ok: true, visibleMs, clamped };
+  }
+
+  private refuse(slug: string, reason: ViewEndRefusal): ViewEndResult {
+    if (slug !== '') this.receipts.reportRefused(slug, reason);
+    return { ok: false, reason };
+  }
+
+  private source(slug: string, referrer: unknown): string {
+    const result = sourceOf(referrer, this.ownHosts);
+    if (!result.ok) this.receipts.badReferrer(slug);
+    return result.source;
+  }
+
+  /** As ReadPolicy's visitor key (same daily salt, never stored), in a namespace of its own. */
+  private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
+    const day = utcDay(this.now());
+    const salt = await this.options.claims.saltFor(day);
+    const digest = createHash('sha256')
+      .update(`${salt}\u0000${socket.ip}\u0000${socket.userAgent}\u0000${slug}`)
+      .digest('base64url');
+    return `pv-visitor:${day}:${digest}`;
+  }
+
+  private msLeftToday(): number {
+    return DAY_MS - (this.now() % DAY_MS);
+  }
+}

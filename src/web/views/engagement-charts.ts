@@ -1,0 +1,109 @@
+// Server-rendered SVG charts of the engagement dashboard; x positions in %, so text stays at its px size at any width.
+import type { DayFigures } from '../../stats/engagement-summary.js';
+import { escapeHtml, formatCount, html, type RawHtml, raw } from './html.js';
+
+/** Axis and value labels: 13 px at every width (the issue asks for at least 12). */
+const LABEL_PX = 13;
+const pct = (value: number): string => `${(Math.round(value * 1000) / 1000).toString()}%`;
+
+/** Views (pale) and reads (solid) per day, with the busiest day's value and the first, middle and last dates. */
+export function seriesChartSvg(series: readonly DayFigures[], title: string, height = 220): RawHtml {
+  const top = 24;
+  const bottom = 22;
+  const plot = height - top - bottom;
+  const max = Math.max(1, ...series.map((d) => Math.max(d.views, d.reads)));
+  const slot = 100 / Math.max(1, series.length);
+  const gap = series.length > 60 ? 0 : slot * 0.15;
+  const bar = (value: number) => (value === 0 ? 0 : Math.max(1, Math.round((plot * value) / max)));
+  const days = series
+    .map((d, i) => {
+      const x = pct(i * slot);
+      const w = pct(Math.max(0.05, slot - gap));
+      const hv = bar(d.views);
+      const hr = bar(d.reads);
+      return `<g class="day" data-day="${d.day}" data-views="${d.views}" data-reads="${d.reads}"><title>${d.day}: ${d.views} views, ${d.reads} reads</title><rect class="views" x="${x}" y="${top + plot - hv}" width="${w}" height="${hv}"/><rect class="reads" x="${x}" y="${top + plot - hr}" width="${w}" height="${hr}"/></g>`;
+    })
+    .join('');
+  const label = (i: number, anchor: string) => {
+    const day = series[i]?.day;
+    return day
+      ? `<text x="${pct(Math.min(100, i * slot + slot / 2))}" y="${height - 6}" text-anchor="${anchor}" font-size="${LABEL_PX}">${day.slice(5)}</text>`
+      : '';
+  };
+  const views = series.reduce((sum, d) => sum + d.views, 0);
+  const reads = series.reduce((sum, d) => sum + d.reads, 0);
+  const name = `${title}: ${views} views and ${reads} reads in ${series.length} days`;
+  return raw(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart-series" width="100%" height="${height}" role="img" aria-label="${escapeHtml(name)}" data-days="${series.length}" data-max="${max}" data-views="${views}" data-reads="${reads}">` +
+      `<title>${escapeHtml(name)}</title>` +
+      `<text x="0" y="${LABEL_PX + 2}" font-size="${LABEL_PX}" class="axis">max ${formatCount(max)}/day</text>` +
+      `<line x1="0" x2="100%" y1="${top + plot + 0.5}" y2="${top + plot + 0.5}" class="axis-line"/>` +
+      `<g class="days">${days}</g>${label(0, 'start')}${label(Math.floor(series.length / 2), 'middle')}${label(series.length - 1, 'end')}</svg>`,
+  );
+}
+
+export interface Bucket {
+  readonly label: string;
+  readonly count: number;
+}
+
+/** A small histogram (visible time, depth): one bar per bucket, its count above, its label under every other bar. */
+export function histogramSvg(buckets: readonly Bucket[], title: string, className: string, height = 150): RawHtml {
+  const top = 20;
+  const bottom = 22;
+  const plot = height - top - bottom;
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const slot = 100 / Math.max(1, buckets.length);
+  const bars = buckets
+    .map((b, i) => {
+      const h = b.count === 0 ? 0 : Math.max(1, Math.round((plot * b.count) / max));
+      const x = i * slot;
+      const tick =
+        i % 2 === 0
+          ? `<text x="${pct(x + slot / 2)}" y="${height - 6}" text-anchor="middle" font-size="${LABEL_PX}">${escapeHtml(b.label)}</text>`
+          : '';
+      const value =
+        b.count > 0
+          ? `<text x="${pct(x + slot / 2)}" y="${top + plot - h - 4}" text-anchor="middle" font-size="${LABEL_PX}">${b.count}</text>`
+          : '';
+      return `<g class="bucket" data-label="${escapeHtml(b.label)}" data-count="${b.count}"><title>${escapeHtml(b.label)}: ${b.count}</title><rect x="${pct(x + slot * 0.1)}" y="${top + plot - h}" width="${pct(slot * 0.8)}" height="${h}"/>${value}${tick}</g>`;
+    })
+    .join('');
+  return raw(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart-histogram ${className}" width="100%" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>` +
+      `<line x1="0" x2="100%" y1="${top + plot + 0.5}" y2="${top + plot + 0.5}" class="axis-line"/>${bars}</svg>`,
+  );
+}
+
+export interface LiveBar {
+  readonly slug: string;
+  readonly title: string;
+  readonly count: number;
+}
+
+/** Reads per post as horizontal bars; the dashboard script resizes them as count pushes arrive ("the twist"). */
+export function liveBarsSvg(bars: readonly LiveBar[]): RawHtml {
+  const row = 30;
+  const max = Math.max(1, ...bars.map((b) => b.count));
+  const body = bars
+    .map((b, i) => {
+      const y = i * row;
+      return `<g class="live-bar" data-slug="${escapeHtml(b.slug)}" data-count="${b.count}" transform="translate(0 ${y})"><rect y="16" height="10" width="${pct((100 * b.count) / max)}"/><text y="13" font-size="${LABEL_PX}"><tspan class="live-title">${escapeHtml(b.title)}</tspan> <tspan class="live-count" font-weight="bold">${formatCount(b.count)}</tspan></text></g>`;
+    })
+    .join('');
+  return raw(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart-live" width="100%" height="${Math.max(row, bars.length * row)}" role="img" aria-label="Reads per post, live" data-max="${max}"><title>Reads per post, live</title>${body}</svg>`,
+  );
+}
+
+/** The table every chart carries for screen readers and for copying numbers. */
+export function fallbackTable(
+  caption: string,
+  head: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+) {
+  return html`<details class="chart-table"><summary>${caption} as a table</summary><table>
+<thead><tr>${head.map((cell) => html`<th scope="col">${cell}</th>`)}</tr></thead>
+<tbody>${rows.map((cells) => html`<tr>${cells.map((cell, i) => (i === 0 ? html`<th scope="row">${cell}</th>` : html`<td class="num">${typeof cell === 'number' ? formatCount(cell) : cell}</td>`))}</tr>`)}</tbody>
+</table></details>`;
+}
