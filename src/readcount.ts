@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { CountingService } from './counting/counting-service.js';
-import { MemoryNetworkCounter, NetworkLimit } from './counting/network.js';
+import { NetworkLimit } from './counting/network.js';
 import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
 import { PostPusher } from './counting/post-pusher.js';
 import { ReadCounter } from './counting/read-counter.js';
@@ -43,8 +43,11 @@ export interface Readcount {
   readonly library: PostLibrary;
   readonly live: LiveServer;
   readonly site: Site;
-  /** Closes sockets (1001), commits pending reads, closes the store; safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Closes sockets (1001), commits pending reads (retrying for `graceMs` while the store fails), closes the store; safe
+   * to call twice. Resolves with the number of reads that could not be committed (lost; none was acknowledged).
+   */
+  close(graceMs?: number): Promise<number>;
 }
 
 export interface ReadcountOptions {
@@ -79,7 +82,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     ? await (await import('./redis-backend.js')).RedisBackend.open(config, log)
     : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
-  const store = redis?.store ?? openSqlite(config);
+  const sqlite = redis ? undefined : openSqlite(config);
+  const store: CounterStore = redis?.store ?? (sqlite as CounterStore);
   const telemetry = options.telemetry ?? new Telemetry();
   redis?.watchDrops(telemetry);
   // :telemetry's contract: a handler that throws is detached and reported. Counting never rides on a handler (it is
@@ -130,6 +134,18 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     pusher,
     commitDelayMs: config.commitDelayMs,
     maxPendingReads: config.pendingReadsMax,
+    replyWaitMs: config.readReplyWaitMs,
+    // Once per transition, as the Redis outage is: a full disk must be loud, and its end said once.
+    onStoreState: (failing, { error, pending }) => {
+      const where = redis ? `Redis (${store.kind})` : `SQLite in DATA_DIR=${config.dataDir}`;
+      if (failing)
+        log(
+          'error',
+          `commits are failing: ${(error as Error | undefined)?.message ?? String(error)} (${where}); ${pending} reads wait unacknowledged and are retried`,
+          { commits: 'failing' },
+        );
+      else log('info', `commits succeed again (${where}); ${pending} reads still pending`, { commits: 'ok' });
+    },
   });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
@@ -164,10 +180,11 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     options.watch === false || !options.rereadConfig || !config.configFile
       ? undefined
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
-  const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
+  // SQLite keeps the day's salt in the database until the day ends, so a restart does not make today's visitors new.
+  const claims: ClaimRegistry =
+    redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const networkLimit = new NetworkLimit({
-    counter: redis?.networks ?? new MemoryNetworkCounter(),
     saltFor: (day) => claims.saltFor(day),
     maxReads: config.maxReadsPerNetwork,
     countMode: config.countMode,
@@ -242,15 +259,15 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   ready = app;
   for (const [level, message, detail] of early.splice(0)) app.log[level](detail, message);
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
+  let closing: Promise<number> | undefined;
+  const close = (graceMs = 0) =>
     (closing ??= (async () => {
       stopped = true;
       live.close();
       await watcher?.close();
       await siteWatcher?.close();
       await app.close();
-      await counter.close();
+      const lost = await counter.close(graceMs);
       pusher.close();
       receipts.close();
       await presence.close();
@@ -258,6 +275,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await claims.close();
       await store.close();
       await redis?.close(telemetry);
+      return lost;
     })());
 
   return { app, config, store, counter, telemetry, pubsub, library, live, site, close };

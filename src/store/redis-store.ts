@@ -1,7 +1,10 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
 import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
+import { applyClaimed } from './redis-claimed-apply.js';
 import {
+  type Applied,
+  applied,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -95,42 +98,73 @@ export class RedisStore implements CounterStore {
     await this.timed(multi.exec(), 'ensureCounters');
   }
 
-  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+  async apply(increments: readonly Increment[]): Promise<Applied> {
     checkIncrements(increments);
-    const merged = mergeIncrements(increments);
-    if (merged.length === 0) return new Map();
+    const claimedAt: number[] = [];
+    const claimed: Increment[] = [];
+    const plain: Increment[] = [];
+    increments.forEach((increment, index) => {
+      if (increment.claims) {
+        claimedAt.push(index);
+        claimed.push(increment);
+      } else plain.push(increment);
+    });
+    const merged = mergeIncrements(plain);
+    if (merged.length === 0 && claimed.length === 0) return new Map();
     await this.settleDoubt();
     const id = randomUUID();
     const sent: Tally = new Map();
     const used: Tally = new Map();
-    const perSlug = new Map<string, number>();
-    const multi = this.client.multi().set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
+    const rests: Increment[] = [];
     for (const { slug, day, count } of merged) {
       const key = tallyKey(slug, day);
       const covered = Math.min(this.credit.get(key) ?? 0, count);
       if (covered > 0) used.set(key, covered);
       const rest = count - covered;
-      if (rest > 0) {
-        sent.set(key, rest);
-        multi.hIncrBy(this.dailyKey(slug), day, rest);
-      }
-      perSlug.set(slug, (perSlug.get(slug) ?? 0) + rest);
+      if (rest > 0) sent.set(key, rest);
+      // A fully credited post is still sent (by 0): its total comes back, which ReadCounter announces.
+      rests.push({ slug, day, count: rest });
     }
-    // HINCRBY by 0 for a fully credited post still returns its total, which ReadCounter announces.
-    const slugs = [...perSlug.keys()];
-    for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
     // Refused while offline, nothing was sent: the batch is certainly not applied, so it is not in doubt. Without
-    // this, node-redis would hold the MULTI and run it on reconnect, possibly after its reads were dropped.
+    // this, node-redis would hold the command and run it on reconnect, possibly after its reads were dropped.
     assertReady(this.client, 'apply');
-    let replies: unknown[];
+    let result: { totals: Map<string, number>; refused: [number, string][] };
     try {
-      // A timeout lands here too: Redis may still run this MULTI later, which the marker accounts for.
-      replies = (await this.timed(multi.exec(), 'apply')) as unknown[];
+      // A timeout lands here too: Redis may still run the batch later, which the marker (and claim owners) account for.
+      result =
+        claimed.length === 0
+          ? { totals: await this.timed(this.applyPlain(id, rests), 'apply'), refused: [] }
+          : await this.timed(
+              applyClaimed(
+                this.client,
+                { prefix: this.options.prefix, batchId: id, markerSeconds: BATCH_MARKER_SECONDS },
+                rests,
+                claimed,
+              ),
+              'apply',
+            );
     } catch (error) {
       this.inDoubt = { id, sent };
       throw error;
     }
     for (const [key, covered] of used) subtract(this.credit, key, covered);
+    return applied(
+      result.totals,
+      result.refused.map(([index, key]) => [claimedAt[index] ?? -1, key]),
+    );
+  }
+
+  /** Reads without claims: one MULTI with the batch marker. */
+  private async applyPlain(id: string, rests: readonly Increment[]): Promise<Map<string, number>> {
+    const perSlug = new Map<string, number>();
+    const multi = this.client.multi().set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
+    for (const { slug, day, count } of rests) {
+      if (count > 0) multi.hIncrBy(this.dailyKey(slug), day, count);
+      perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
+    }
+    const slugs = [...perSlug.keys()];
+    for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
+    const replies = (await multi.exec()) as unknown[];
     const totals = new Map<string, number>();
     const firstTotal = replies.length - slugs.length;
     slugs.forEach((slug, index) => totals.set(slug, Number(replies[firstTotal + index])));
@@ -144,7 +178,8 @@ export class RedisStore implements CounterStore {
    * of the same post and day. A dropped read whose batch did land stays counted, since Redis has it.
    */
   discard(increments: readonly Increment[]): void {
-    for (const { slug, day, count } of mergeIncrements(increments)) {
+    // Claimed reads are never in the tallies: their claim owner settles a lost reply instead.
+    for (const { slug, day, count } of mergeIncrements(increments.filter((increment) => !increment.claims))) {
       const key = tallyKey(slug, day);
       let left = count;
       const doubtful = this.inDoubt?.sent.get(key) ?? 0;

@@ -1,5 +1,6 @@
-// The SQLite schema and the one write on the hot path (apply a batch of increments), shared by the store and its writer thread.
+// The SQLite schema, its versions and migrations, and the one write on the hot path (a batch of reads with their claims).
 import Database from 'better-sqlite3';
+import { judgeClaims, takenRow } from './claim-rules.js';
 import type { Increment } from './store.js';
 import { mergeIncrements } from './store.js';
 
@@ -8,6 +9,40 @@ CREATE TABLE IF NOT EXISTS counters (slug TEXT PRIMARY KEY, total INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS daily (slug TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL CHECK (count >= 0),
   PRIMARY KEY (slug, day)) WITHOUT ROWID;
 `;
+
+/**
+ * Steps from one `PRAGMA user_version` to the next, applied in order at start, each in one transaction. Version 3:
+ * claims (page views, visitors of the day, network allowances) committed with their reads, and the day's visitor salt,
+ * kept only until the day ends.
+ */
+export const MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = [
+  {
+    version: 3,
+    sql: `
+CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, count INTEGER NOT NULL, owner TEXT NOT NULL,
+  expires INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_expires ON claims (expires);
+CREATE TABLE IF NOT EXISTS salts (day TEXT PRIMARY KEY, salt TEXT NOT NULL) WITHOUT ROWID;
+`,
+  },
+];
+
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((step) => step.version));
+
+/** Creates the base tables and runs every migration step newer than the file's version; refuses a newer file. */
+export function migrateSchema(db: Database.Database): void {
+  db.exec(SCHEMA);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION)
+    throw new Error(`schema version ${current} is newer than this readcount understands (${SCHEMA_VERSION})`);
+  for (const step of MIGRATIONS) {
+    if (step.version <= current) continue;
+    db.transaction(() => {
+      db.exec(step.sql);
+      db.pragma(`user_version = ${step.version}`);
+    }).immediate();
+  }
+}
 
 /** Opens the file with the settings every connection to it must share. */
 export function openDatabase(file: string): Database.Database {
@@ -18,21 +53,63 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+/** Expired claims are deleted at most this often, inside a commit (so pruning costs no extra fsync). */
+const PRUNE_EVERY_MS = 60_000;
+
+export interface SqliteApplied {
+  readonly totals: Map<string, number>;
+  readonly refused: [number, string][];
+}
+
 /**
- * One IMMEDIATE transaction per batch: per-day rows and totals, returning each touched post's new total. The batch was
- * checked where it entered the store (SqliteStore.apply), not again here or in the worker thread.
+ * One IMMEDIATE transaction per batch: claims of each read (a read with a taken claim is refused, changing nothing),
+ * per-day rows and totals, returning each touched post's new total. The batch was checked where it entered the store
+ * (SqliteStore.apply), not again here or in the worker thread.
  */
-export function prepareApply(db: Database.Database): (increments: readonly Increment[]) => Map<string, number> {
+export function prepareApply(
+  db: Database.Database,
+  now: () => number = Date.now,
+): (increments: readonly Increment[]) => SqliteApplied {
   const addTotal = db.prepare(
     'INSERT INTO counters (slug, total) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET total = total + excluded.total RETURNING total',
   );
   const addDay = db.prepare(
     'INSERT INTO daily (slug, day, count) VALUES (?, ?, ?) ON CONFLICT (slug, day) DO UPDATE SET count = count + excluded.count',
   );
-  const apply = db.transaction((increments: readonly Increment[]): Map<string, number> => {
+  const getTotal = db.prepare('SELECT total FROM counters WHERE slug = ?').pluck();
+  const getClaim = db.prepare('SELECT count, owner, expires AS expiresAt FROM claims WHERE key = ?');
+  const putClaim = db.prepare('INSERT OR REPLACE INTO claims (key, count, owner, expires) VALUES (?, ?, ?, ?)');
+  const prune = db.prepare('DELETE FROM claims WHERE expires <= ?');
+  const pruneSalts = db.prepare('DELETE FROM salts WHERE day < ?');
+  let lastPrune = 0;
+  const apply = db.transaction((increments: readonly Increment[]): SqliteApplied => {
+    const at = now();
     const totals = new Map<string, number>();
+    const refused: [number, string][] = [];
+    const counted: Increment[] = [];
+    for (const [index, increment] of increments.entries()) {
+      const { claims, id, slug } = increment;
+      if (claims) {
+        const row = (key: string) =>
+          getClaim.get(key) as { count: number; owner: string; expiresAt: number } | undefined;
+        const verdict = judgeClaims(claims, id, at, row);
+        if (verdict === 'done') {
+          totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
+          continue;
+        }
+        if (verdict !== 'new') {
+          refused.push([index, verdict.taken]);
+          continue;
+        }
+        for (const claim of claims) {
+          const next = takenRow(claim, id ?? '', at, row(claim.key));
+          putClaim.run(claim.key, next.count, next.owner, next.expiresAt);
+        }
+      }
+      counted.push(increment);
+    }
     const perSlug = new Map<string, number>();
-    for (const { slug, day, count } of mergeIncrements(increments)) {
+    for (const { slug, day, count } of mergeIncrements(counted)) {
       addDay.run(slug, day, count);
       perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
     }
@@ -40,7 +117,13 @@ export function prepareApply(db: Database.Database): (increments: readonly Incre
       const row = addTotal.get(slug, count) as { total: number };
       totals.set(slug, row.total);
     }
-    return totals;
+    if (at - lastPrune >= PRUNE_EVERY_MS) {
+      lastPrune = at;
+      prune.run(at);
+      // A past day's salt goes as soon as a commit sees the day has ended, whether or not anyone read today.
+      pruneSalts.run(new Date(at).toISOString().slice(0, 10));
+    }
+    return { totals, refused };
   });
   return (increments) => apply.immediate(increments);
 }

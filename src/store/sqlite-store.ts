@@ -1,9 +1,11 @@
 // CounterStore on one SQLite file (WAL, synchronous=FULL): the crash-safe DETS of the reference design.
+
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
+import { migrateSchema, openDatabase, prepareApply } from './sqlite-schema.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
-import type { CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
-import { checkIncrements, mergePost } from './store.js';
+import type { Applied, CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
+import { applied, checkIncrements, mergePost, utcDay } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -19,7 +21,8 @@ export class SqliteStore implements CounterStore {
   private readonly statements;
 
   /** Only without the writer thread: then batches commit on this connection. */
-  private readonly applyHere: ((increments: readonly Increment[]) => Map<string, number>) | undefined;
+  private readonly applyHere: ReturnType<typeof prepareApply> | undefined;
+  private salt: { day: string; value: string } | undefined;
   /** Started with the store, so its start-up (tens of ms; more from source) is not paid by the first reads. */
   private writer: SqliteWriterThread | undefined;
 
@@ -29,7 +32,7 @@ export class SqliteStore implements CounterStore {
     options: SqliteStoreOptions = {},
   ) {
     this.db = openDatabase(file);
-    this.db.exec(SCHEMA);
+    migrateSchema(this.db);
     if (options.writerThread === false) this.applyHere = prepareApply(this.db);
     else this.writer = new SqliteWriterThread(file);
     this.statements = {
@@ -47,7 +50,12 @@ export class SqliteStore implements CounterStore {
         'INSERT INTO daily (slug, day, count) VALUES (?, ?, ?) ON CONFLICT (slug, day) DO UPDATE SET count = excluded.count',
       ),
       allDays: this.db.prepare('SELECT day, count FROM daily WHERE slug = ?'),
+      addSalt: this.db.prepare('INSERT OR IGNORE INTO salts (day, salt) VALUES (?, ?)'),
+      salt: this.db.prepare('SELECT salt FROM salts WHERE day = ?').pluck(),
+      oldSalts: this.db.prepare('DELETE FROM salts WHERE day < ?'),
     };
+    // A salt whose day ended while the server was down goes now.
+    this.statements.oldSalts.run(utcDay(Date.now()));
   }
 
   async ensureCounters(slugs: Iterable<string>): Promise<void> {
@@ -57,13 +65,33 @@ export class SqliteStore implements CounterStore {
     })();
   }
 
-  async apply(increments: readonly Increment[]): Promise<Map<string, number>> {
+  async apply(increments: readonly Increment[]): Promise<Applied> {
     if (increments.length === 0) return new Map();
     checkIncrements(increments);
-    if (this.applyHere) return this.applyHere(increments);
+    if (this.applyHere) {
+      const { totals, refused } = this.applyHere(increments);
+      return applied(totals, refused);
+    }
     if (!this.db.open) throw new Error('the store is closed');
     if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
     return this.writer.apply(increments);
+  }
+
+  /**
+   * The visitor salt of a UTC day, kept in the database so a restart does not let today's visitors count again, and
+   * deleted as soon as a later day's salt is made: then yesterday's visitor keys cannot be tied to anyone.
+   */
+  async saltFor(day: string): Promise<string> {
+    if (this.salt?.day === day) return this.salt.value;
+    const value = this.db
+      .transaction(() => {
+        this.statements.addSalt.run(day, randomBytes(32).toString('base64url'));
+        this.statements.oldSalts.run(day);
+        return this.statements.salt.get(day) as string;
+      })
+      .immediate();
+    this.salt = { day, value };
+    return value;
   }
 
   async total(slug: string): Promise<number | undefined> {

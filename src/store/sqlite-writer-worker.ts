@@ -8,7 +8,7 @@ export type WriterRequest =
   | { readonly close: true };
 
 export type ApplyReply =
-  | { readonly id: number; readonly totals: [string, number][] }
+  | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, string][] }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
@@ -25,7 +25,8 @@ port.on('message', (request: WriterRequest) => {
   const { id, increments } = request;
   let reply: ApplyReply;
   try {
-    reply = { id, totals: [...apply(increments)] };
+    const { totals, refused } = apply(increments);
+    reply = { id, totals: [...totals], refused };
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };

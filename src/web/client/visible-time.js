@@ -29,23 +29,29 @@ export function afterVisibleTime(ms, done) {
   arm();
 }
 
-const MAX_TOO_EARLY_RETRIES = 3;
+const MAX_RETRIES = 5;
 
 /**
  * Once the page was visible for `readAfterMs`, pushes `reader` on the post's channel. The server's clock is the judge:
  * if ours ran fast, the `too_early` reply says how long to wait, and the report is sent again (a few times at most).
+ * `ok` comes only once the read is committed; with no reply (the server went away: the push times out after the
+ * reconnect) or `retry_later`, the same token is sent again; the server counts a page view at most once.
  */
 export function reportReadWhenVisible(channel, token, readAfterMs) {
   let retries = 0;
+  const again = (ms) => {
+    if (retries >= MAX_RETRIES) return;
+    retries += 1;
+    setTimeout(report, ms);
+  };
   const report = () => {
     channel
       .push('reader', { csrf_token: token, automated: navigator.webdriver === true })
       .receive('error', ({ reason, retry_after_ms: wait }) => {
-        if (reason === 'too_early' && retries < MAX_TOO_EARLY_RETRIES) {
-          retries += 1;
-          setTimeout(report, Math.min(Number(wait) || 1000, readAfterMs) + 50);
-        }
-      });
+        if (reason === 'too_early') again(Math.min(Number(wait) || 1000, readAfterMs) + 50);
+        else if (reason === 'retry_later') again(Number(wait) || 5000);
+      })
+      .receive('timeout', () => again(1000));
   };
   afterVisibleTime(readAfterMs, report);
 }
