@@ -59,8 +59,9 @@ export class PostChannelRoute implements ChannelRoute {
     context.subscribe(topic);
     this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic, channel: 'post' });
     const { presence } = this.options;
-    // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
-    presence?.track(slug);
+    // The channel calls presence.untrack once when it terminates, rather than holding track's closure. One page view is
+    // one reader however many sockets it has (the page and its embed, a reconnect, a script replaying its token).
+    presence?.track(slug, socket.pageView.view);
     return {
       status: 'ok',
       response: presence ? { count, reading: presence.reading(slug) } : { count },
@@ -93,8 +94,8 @@ export class PostChannelRoute implements ChannelRoute {
     if (event === 'reader') this.options.counting.refused(slug, reason);
   }
 
-  left(slug: string): void {
-    this.options.presence?.untrack(slug);
+  left(slug: string, view: string): void {
+    this.options.presence?.untrack(slug, view);
     this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug), channel: 'post' });
   }
 
@@ -140,7 +141,7 @@ class PostChannel implements JoinedChannel {
 
   /** Called once (the JoinedChannel contract), so the viewer is untracked once. */
   terminate(): void {
-    this.route.left(this.slug);
+    this.route.left(this.slug, this.socket.pageView.view);
   }
 }
 
