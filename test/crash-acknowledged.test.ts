@@ -91,7 +91,7 @@ test(`${READERS} readers, kill -9 ${KILLS} times: every acknowledged read is sto
     // Under load: readers are being acknowledged, then a random moment later the process dies.
     await until(() => acked.length >= before + 10, 'reads acknowledged by this run', 60_000, 20);
     await delay(Math.floor(Math.random() * 800));
-    const victim = current;
+    const victim: ChildServer = current;
     current = undefined;
     victim.child.kill('SIGKILL');
     assert.equal(await victim.exited, 'SIGKILL');
