@@ -137,7 +137,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     replyWaitMs: config.readReplyWaitMs,
     // Once per transition, as the Redis outage is: a full disk must be loud, and its end said once.
     onStoreState: (failing, { error, pending }) => {
-      const where = redis ? `Redis (${store.kind})` : `SQLite in DATA_DIR=${config.dataDir}`;
+      const where = redis ? 'Redis (REDIS_URL)' : `SQLite in DATA_DIR=${config.dataDir}`;
       if (failing)
         log(
           'error',
