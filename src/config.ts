@@ -327,6 +327,20 @@ export const OPTIONS = {
     integer(200, 3_600_000),
     'An instance not heard from for this long no longer counts towards "reading now" (it died).',
   ),
+  readReplyWaitMs: option(
+    'scale',
+    'READ_REPLY_WAIT_MS',
+    5000,
+    integer(100, 600_000),
+    'A `reader` push is answered `ok` only once its read is committed; while the store fails, its reply waits this long, then says `retry_later` (the read stays buffered and may still count, at most once).',
+  ),
+  shutdownGraceMs: option(
+    'scale',
+    'SHUTDOWN_GRACE_MS',
+    5000,
+    integer(0, 600_000),
+    'On SIGTERM/SIGINT, reads the store refuses are retried this long; then the process exits 1 and logs how many (never acknowledged) reads were lost.',
+  ),
   pendingReadsMax: option(
     'scale',
     'PENDING_READS_MAX',

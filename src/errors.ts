@@ -11,6 +11,8 @@ export const LIVE_REPLY_ERRORS = {
   repeat_visitor: 'This visitor was already counted for this post today (COUNT_MODE=unique-daily).',
   network_limit:
     "The reader's network (IPv4 address or IPv6 /64) already gave this post MAX_READS_PER_NETWORK reads today (every-read: this hour).",
+  retry_later:
+    'The read could not be decided in time (the store is unreachable or failing, for up to READ_REPLY_WAIT_MS); it may still be counted. The page sends it again after retry_after_ms; a page view counts at most once either way.',
   bot: 'The client identified itself as a bot or as an automated browser.',
   dnt: 'The visitor sent DNT or Global Privacy Control and RESPECT_DNT is on.',
   'too many channels joined': "The socket already joined LIVE_MAX_CHANNELS topics (Phoenix's wording).",

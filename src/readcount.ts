@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { CountingService } from './counting/counting-service.js';
-import { MemoryNetworkCounter, NetworkLimit } from './counting/network.js';
+import { NetworkLimit } from './counting/network.js';
 import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
 import { PostPusher } from './counting/post-pusher.js';
 import { ReadCounter } from './counting/read-counter.js';
@@ -13,6 +13,7 @@ import { Receipts } from './counting/receipts.js';
 import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
 import { Engagement } from './engagement/engagement.js';
+import { MemoryViewClaims } from './engagement/view-claims.js';
 import { ConfigError } from './errors.js';
 import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
@@ -48,8 +49,11 @@ export interface Readcount {
   readonly library: PostLibrary;
   readonly live: LiveServer;
   readonly site: Site;
-  /** Closes sockets (1001), commits pending reads, closes the store; safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Closes sockets (1001), commits pending reads (retrying for `graceMs` while the store fails), closes the store; safe
+   * to call twice. Resolves with the number of reads that could not be committed (lost; none was acknowledged).
+   */
+  close(graceMs?: number): Promise<number>;
 }
 
 export interface ReadcountOptions {
@@ -84,7 +88,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     ? await (await import('./redis-backend.js')).RedisBackend.open(config, log)
     : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
-  const store = redis?.store ?? openSqlite(config);
+  const sqlite = redis ? undefined : openSqlite(config);
+  const store: CounterStore = redis?.store ?? (sqlite as CounterStore);
   const telemetry = options.telemetry ?? new Telemetry();
   redis?.watchDrops(telemetry);
   // :telemetry's contract: a handler that throws is detached and reported. Counting never rides on a handler (it is
@@ -151,6 +156,18 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     pusher,
     commitDelayMs: config.commitDelayMs,
     maxPendingReads: config.pendingReadsMax,
+    replyWaitMs: config.readReplyWaitMs,
+    // Once per transition, as the Redis outage is: a full disk must be loud, and its end said once.
+    onStoreState: (failing, { error, pending }) => {
+      const where = redis ? 'Redis (REDIS_URL)' : `SQLite in DATA_DIR=${config.dataDir}`;
+      if (failing)
+        log(
+          'error',
+          `commits are failing: ${(error as Error | undefined)?.message ?? String(error)} (${where}); ${pending} reads wait unacknowledged and are retried`,
+          { commits: 'failing' },
+        );
+      else log('info', `commits succeed again (${where}); ${pending} reads still pending`, { commits: 'ok' });
+    },
   });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
@@ -185,10 +202,11 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     options.watch === false || !options.rereadConfig || !config.configFile
       ? undefined
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
-  const claims: ClaimRegistry = redis?.claims ?? new MemoryClaims();
+  // SQLite keeps the day's salt in the database until the day ends, so a restart does not make today's visitors new.
+  const claims: ClaimRegistry =
+    redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const networkRules = {
-    counter: redis?.networks ?? new MemoryNetworkCounter(),
     saltFor: (day: string) => claims.saltFor(day),
     maxReads: config.maxReadsPerNetwork,
     countMode: config.countMode,
@@ -201,6 +219,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     claims,
     ...config,
     countBots: config.countBots === true,
+    viewClaims: redis?.viewClaims ?? new MemoryViewClaims(),
     networkLimit: new NetworkLimit({ ...networkRules, scope: 'network-view' }),
     record: (items) => counter.recordEngagement(items),
     // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.
@@ -298,8 +317,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   ready = app;
   for (const [level, message, detail] of early.splice(0)) app.log[level](detail, message);
 
-  let closing: Promise<void> | undefined;
-  const close = () =>
+  let closing: Promise<number> | undefined;
+  const close = (graceMs = 0) =>
     (closing ??= (async () => {
       stopped = true;
       live.close();
@@ -307,7 +326,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await watcher?.close();
       await siteWatcher?.close();
       await app.close();
-      await counter.close();
+      const lost = await counter.close(graceMs);
       pusher.close();
       receipts.close();
       await ghostBoard?.close();
@@ -316,6 +335,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await claims.close();
       await store.close();
       await redis?.close(telemetry);
+      return lost;
     })());
 
   return { app, config, store, counter, telemetry, pubsub, library, live, site, close };

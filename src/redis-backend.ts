@@ -1,7 +1,7 @@
 // Everything readcount keeps in Redis when REDIS_URL is set, opened together, watched together (healthz, logs), closed together.
 import type { Config } from './config.js';
 import { RedisClaims, sharedSecretKey } from './counting/redis-claims.js';
-import { RedisNetworkCounter } from './counting/redis-network.js';
+import { RedisViewClaims } from './engagement/redis-view-claims.js';
 import { RedisPubSubAdapter } from './pubsub/redis-adapter.js';
 import { closeRedis, connectRedis, type RedisClient, redactUrl } from './redis/connection.js';
 import { RedisStore } from './store/redis-store.js';
@@ -16,7 +16,7 @@ export class RedisBackend {
   readonly store: RedisStore;
   readonly adapter: RedisPubSubAdapter;
   readonly claims: RedisClaims;
-  readonly networks: RedisNetworkCounter;
+  readonly viewClaims: RedisViewClaims;
   /** Per connection (commands, subscriber): whether it is up now. */
   private readonly up = new Map<string, boolean>([
     ['commands', true],
@@ -37,7 +37,7 @@ export class RedisBackend {
     const { redisPrefix: prefix, redisCommandTimeoutMs: commandTimeoutMs } = config;
     this.store = new RedisStore(client, { prefix, commandTimeoutMs });
     this.claims = new RedisClaims(client, prefix, Date.now, commandTimeoutMs);
-    this.networks = new RedisNetworkCounter(client, prefix, Date.now, commandTimeoutMs);
+    this.viewClaims = new RedisViewClaims(client, prefix, commandTimeoutMs);
     this.adapter = new RedisPubSubAdapter(client, {
       prefix,
       onStateChange: (up, error) => this.setState('pubsub', up, error),
@@ -93,7 +93,6 @@ export class RedisBackend {
     this.closing = true;
     telemetry?.detach('readcount.redis-backend');
     await this.claims.close();
-    await this.networks.close();
     await closeRedis(this.client);
   }
 

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { createReadcount, type Readcount } from './readcount.js';
 
+/** Closing sockets and the store, on top of SHUTDOWN_GRACE_MS spent retrying commits. */
 const SHUTDOWN_DEADLINE_MS = 5000;
 /**
  * Connections the kernel may hold before we accept them (capped by net.core.somaxconn). Node's 511 overflows under a burst
@@ -39,13 +40,22 @@ export async function serve(config: Config, rereadConfig?: () => Config): Promis
     if (stopping) return;
     stopping = true;
     app.log.info(`${signal}: closing live sockets and committing pending reads`);
+    const limitMs = config.shutdownGraceMs + SHUTDOWN_DEADLINE_MS;
     const deadline = setTimeout(() => {
-      app.log.error('shutdown took longer than 5 s; exiting anyway');
+      app.log.error(
+        `shutdown took longer than ${limitMs} ms; exiting with ${readcount.counter.pendingReads()} uncommitted reads lost (none acknowledged)`,
+      );
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, limitMs);
     deadline.unref();
-    readcount.close().then(
-      () => process.exit(0),
+    readcount.close(config.shutdownGraceMs).then(
+      (lost) => {
+        if (lost === 0) process.exit(0);
+        app.log.error(
+          `shutdown: ${lost} reads could not be committed within SHUTDOWN_GRACE_MS=${config.shutdownGraceMs} and are lost (none was acknowledged to its reader)`,
+        );
+        process.exit(1);
+      },
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

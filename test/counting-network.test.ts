@@ -2,14 +2,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MemoryClaims } from '../src/counting/claims.js';
-import { MemoryNetworkCounter, NetworkLimit } from '../src/counting/network.js';
+import { NetworkLimit } from '../src/counting/network.js';
 import { ReadPolicy } from '../src/counting/read-policy.js';
 import { RedisClaims } from '../src/counting/redis-claims.js';
-import { RedisNetworkCounter } from '../src/counting/redis-network.js';
 import type { SocketInfo } from '../src/live/channel.js';
 import { TokenSigner } from '../src/live/token.js';
 import { networkOf } from '../src/network-of.js';
 import type { RedisClient } from '../src/redis/connection.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { RedisStore } from '../src/store/redis-store.js';
+import { type Claim, utcDay } from '../src/store/store.js';
+import { decider } from './helpers/decide.js';
 import { BROWSER_UA, LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
 import { deletePrefix, redisSkipReason, testClient, testPrefix } from './helpers/redis.js';
 import { delay } from './helpers/wait.js';
@@ -22,9 +25,8 @@ function rig(countMode: 'unique-daily' | 'every-read', startAt = Date.UTC(2025, 
   let now = startAt;
   const clock = () => now;
   const signer = new TokenSigner('k'.repeat(40), 12 * HOUR_MS, clock);
-  const claims = new MemoryClaims(clock);
+  const claims = new MemoryClaims();
   const networkLimit = new NetworkLimit({
-    counter: new MemoryNetworkCounter(clock),
     saltFor: (day) => claims.saltFor(day),
     maxReads: MAX,
     countMode,
@@ -41,6 +43,7 @@ function rig(countMode: 'unique-daily' | 'every-read', startAt = Date.UTC(2025, 
     respectDnt: false,
     now: clock,
   });
+  const decide = decider(policy, new MemoryStore(clock), clock);
   let n = 0;
   /** A fresh page view from `ip` with a User-Agent never seen before (the rotation attack). */
   const read = async (ip: string, slug = 'hello', userAgent?: string) => {
@@ -58,7 +61,7 @@ function rig(countMode: 'unique-daily' | 'every-read', startAt = Date.UTC(2025, 
       userAgent: userAgent ?? `${BROWSER_UA} rotation/${n}`,
       doNotTrack: false,
     };
-    const decision = await policy.decide({
+    const decision = await decide({
       slug,
       socket,
       payload: { csrf_token: token },
@@ -127,12 +130,11 @@ describe('MAX_READS_PER_NETWORK in ReadPolicy', () => {
     assert.deepEqual(tally(await reads(MAX, () => '192.0.2.1')), { ok: MAX - 1, network_limit: 1 });
     const claims = new MemoryClaims();
     const off = new NetworkLimit({
-      counter: new MemoryNetworkCounter(),
       saltFor: (day) => claims.saltFor(day),
       maxReads: 0,
       countMode: 'unique-daily',
     });
-    for (let i = 0; i < 100; i += 1) assert.equal(await off.take('hello', '192.0.2.1'), true);
+    assert.equal(await off.claim('hello', '192.0.2.1'), undefined, 'no allowance claim: nothing limits the network');
   });
 });
 
@@ -152,26 +154,33 @@ describe('MAX_READS_PER_NETWORK over Redis (two instances share the allowance)',
   test('instances A and B together allow the cap; keys are keyed hashes with a TTL, never the address', {
     skip,
   }, async () => {
-    const limits = clients.map((client) => {
+    const instances = clients.map((client) => {
       const claims = new RedisClaims(client, prefix);
-      return new NetworkLimit({
-        counter: new RedisNetworkCounter(client, prefix),
-        saltFor: (day) => claims.saltFor(day),
-        maxReads: 5,
-        countMode: 'unique-daily',
-      });
+      const limit = new NetworkLimit({ saltFor: (day) => claims.saltFor(day), maxReads: 5, countMode: 'unique-daily' });
+      return { limit, store: new RedisStore(client, { prefix }) };
     });
+    let reads = 0;
+    /** One read from `ip` on instance `i`: its allowance claim taken by that instance's store, with the increment. */
+    const take = async (i: number, ip: string) => {
+      const instance = instances[i % 2] as (typeof instances)[number];
+      const claim = (await instance.limit.claim('hello', ip)) as Claim;
+      reads += 1;
+      const applied = await instance.store.apply([
+        { slug: 'hello', day: utcDay(Date.now()), count: 1, id: `r${reads}`, claims: [claim] },
+      ]);
+      return applied.refused === undefined;
+    };
     const results: boolean[] = [];
-    for (let i = 0; i < 12; i += 1)
-      results.push(await (limits[i % 2] as NetworkLimit).take('hello', `2001:db8:5:6::${i + 1}`));
+    for (let i = 0; i < 12; i += 1) results.push(await take(i, `2001:db8:5:6::${i + 1}`));
     assert.deepEqual(
       results.map((ok) => (ok ? 1 : 0)),
       [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
     );
-    assert.equal(await (limits[1] as NetworkLimit).take('hello', '2001:db8:5:7::1'), true);
+    assert.equal(await take(1, '2001:db8:5:7::1'), true);
     const client = clients[0] as RedisClient;
     const keys: string[] = [];
-    for await (const batch of client.scanIterator({ MATCH: `${prefix}network:*`, COUNT: 100 })) keys.push(...batch);
+    for await (const batch of client.scanIterator({ MATCH: `${prefix}once:network:*`, COUNT: 100 }))
+      keys.push(...batch);
     assert.equal(keys.length, 2, 'one counter per network and post');
     for (const key of keys) {
       assert.doesNotMatch(key, /2001|db8|:5:6|:5:7/, 'no address in the key');

@@ -5,6 +5,8 @@ import { MemoryClaims } from '../src/counting/claims.js';
 import { ReadPolicy, type ReadPolicyOptions } from '../src/counting/read-policy.js';
 import type { SocketInfo } from '../src/live/channel.js';
 import { TokenSigner } from '../src/live/token.js';
+import { MemoryStore } from '../src/store/memory-store.js';
+import { decider } from './helpers/decide.js';
 
 const KEY = 'k'.repeat(40);
 const READ_AFTER_MS = 10_000;
@@ -23,7 +25,8 @@ class FakeClock {
 function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(2025, 2, 10, 12, 0, 0)) {
   const clock = new FakeClock(startAt);
   const signer = new TokenSigner(KEY, TOKEN_MAX_AGE_MS, clock.now);
-  const claims = new MemoryClaims(clock.now);
+  const claims = new MemoryClaims();
+  const store = new MemoryStore(clock.now);
   const policy = new ReadPolicy({
     signer,
     claims,
@@ -35,6 +38,7 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
     now: clock.now,
     ...overrides,
   });
+  const decide = decider(policy, store, clock.now);
   let socketId = 0;
   const socket = (extra: Partial<SocketInfo> = {}): SocketInfo => ({
     id: ++socketId,
@@ -56,7 +60,7 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
     const onSocket = { ...(options.socket ?? socket()), pageView: verified.pageView };
     const firstJoinedAt = clock.ms;
     clock.advance(options.waitMs ?? READ_AFTER_MS);
-    return policy.decide({ slug, socket: onSocket, payload: { csrf_token: token, ...options.payload }, firstJoinedAt });
+    return decide({ slug, socket: onSocket, payload: { csrf_token: token, ...options.payload }, firstJoinedAt });
   };
   /** The page view a socket connected with this token carries. */
   const viewOf = (token: string) => {
@@ -64,7 +68,7 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
     assert.ok(verified.ok);
     return verified.pageView;
   };
-  return { clock, signer, claims, policy, socket, read, viewOf };
+  return { clock, signer, claims, store, policy: { decide }, socket, read, viewOf };
 }
 
 describe('counting rules (ReadPolicy)', () => {
@@ -121,12 +125,12 @@ describe('counting rules (ReadPolicy)', () => {
   });
 
   test('visitor keys expire at the end of the UTC day, so memory does not grow for ever', async () => {
-    const { clock, claims, read } = setup({}, Date.UTC(2025, 2, 10, 10, 0, 0));
+    const { clock, store, read } = setup({}, Date.UTC(2025, 2, 10, 10, 0, 0));
     for (let i = 0; i < 20; i += 1) assert.deepEqual(await read(`post-${i}`), { ok: true });
-    assert.equal(claims.size(), 40, 'one view claim and one visitor claim per read');
+    assert.equal(store.claimsHeld(), 40, 'one view claim and one visitor claim per read');
     clock.ms = Date.UTC(2025, 2, 11, 0, 1, 0) + TOKEN_MAX_AGE_MS;
-    await claims.claim('tick', 1000);
-    assert.equal(claims.size(), 1, 'expired keys are swept');
+    await store.apply([{ slug: 'tick', day: '2025-03-11', count: 1 }]);
+    assert.equal(store.claimsHeld(), 0, 'expired claims are pruned');
   });
 
   test('bots: isbot user agents and clients reporting automation never count', async () => {
@@ -278,11 +282,11 @@ describe('counting rules (ReadPolicy)', () => {
   });
 
   test('a refused read leaves nothing behind that would block an honest one', async () => {
-    const { read, claims } = setup({ respectDnt: true });
-    const before = claims.size();
+    const { read, store } = setup({ respectDnt: true });
+    const before = store.claimsHeld();
     await read('hello', { payload: { automated: true } });
     await read('hello', { waitMs: 10 });
-    assert.equal(claims.size(), before, 'bot and too-early checks consume no claim');
+    assert.equal(store.claimsHeld(), before, 'bot and too-early checks consume no claim');
     assert.deepEqual(await read('hello'), { ok: true });
   });
 });

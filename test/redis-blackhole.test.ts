@@ -6,7 +6,7 @@ import { closeRedis, connectRedis, RedisTimeoutError } from '../src/redis/connec
 import { RedisStore } from '../src/store/redis-store.js';
 import { utcDay } from '../src/store/store.js';
 import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
+import { readPost, sendRead, untilTotal } from './helpers/reads.js';
 import { BlackholeProxy, redisSkipReason, ThrowawayRedis, testClient } from './helpers/redis.js';
 import { until } from './helpers/wait.js';
 
@@ -32,7 +32,7 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
     await redis?.stop();
   });
 
-  test('apply rejects and claim falls back within the timeout; the late MULTI is not counted twice', async () => {
+  test('apply and an unknown salt reject within the timeout; the late MULTI or script is not counted twice', async () => {
     const client = await connectRedis(proxy.url);
     const store = new RedisStore(client, { prefix: 'direct:', commandTimeoutMs: TIMEOUT_MS });
     const claims = new RedisClaims(client, 'direct:', Date.now, TIMEOUT_MS);
@@ -42,14 +42,26 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
       proxy.hold();
       const applyMs = await elapsed(() => assert.rejects(store.apply(batch), RedisTimeoutError));
       assert.ok(applyMs < TIMEOUT_MS + 500, `apply rejected after ${applyMs} ms`);
-      let claimed: boolean | undefined;
-      const claimMs = await elapsed(async () => (claimed = await claims.claim('k', 60_000)));
-      assert.equal(claimed, true, 'the claim fell back to memory');
-      assert.ok(claimMs < TIMEOUT_MS + 500, `claim answered after ${claimMs} ms`);
+      const saltMs = await elapsed(() => assert.rejects(claims.saltFor(utcDay(Date.now()))));
+      assert.ok(saltMs < TIMEOUT_MS + 500, `an unknown salt is refused after ${saltMs} ms, never made up`);
       proxy.release();
       // ReadCounter resubmits a failed batch; the marker says the held MULTI did run on release, so it adds nothing.
       assert.deepEqual(await store.apply(batch), new Map([['a', 1]]));
       assert.deepEqual(await store.apply(batch), new Map([['a', 2]]), 'a new read after that still counts');
+      // A read with claims whose reply is lost: resubmitted with its id, its claim's owner says it already landed.
+      const claim = { key: 'view:lost-reply', expiresAt: Date.now() + 60_000 };
+      const claimed = [{ slug: 'a', day: utcDay(Date.now()), count: 1, id: 'read-1', claims: [claim] }];
+      proxy.hold();
+      await assert.rejects(store.apply(claimed), RedisTimeoutError);
+      proxy.release();
+      const again = await store.apply(claimed);
+      assert.deepEqual([again.get('a'), again.refused], [3, undefined], 'counted once, reported counted');
+      const replay = await store.apply([{ ...claimed[0], id: 'read-2' } as (typeof claimed)[number]]);
+      assert.deepEqual(
+        [replay.get('a'), replay.refused?.get(0)],
+        [undefined, 'view:lost-reply'],
+        'another read of it is refused',
+      );
     } finally {
       proxy.release();
       await closeRedis(client);
@@ -64,6 +76,7 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
         REDIS_COMMAND_TIMEOUT_MS: String(TIMEOUT_MS),
         COUNT_MODE: 'every-read',
         PUSH_INTERVAL_MS: '10',
+        READ_REPLY_WAIT_MS: '300',
       });
     });
     after(async () => {
@@ -77,7 +90,7 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
       const watcher = await LiveClient.open(server.wsUrl, await pageToken(server.base, 'hello'));
       try {
         proxy.hold();
-        for (let i = 0; i < 3; i += 1) await readPost(server, 'hello');
+        for (let i = 0; i < 3; i += 1) assert.equal(await sendRead(server, 'hello'), 'retry_later', 'not acknowledged');
         const heartbeatMs = await elapsed(async () =>
           assert.equal((await watcher.request('phoenix', 'heartbeat')).status, 'ok'),
         );

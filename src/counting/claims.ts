@@ -1,33 +1,19 @@
-// "Only once" bookkeeping (replayed tokens, repeat visitors, daily salt), in memory or shared through Redis.
+// The day's visitor salt (the key of unique-daily's visitor hash), in memory; SQLite and Redis keep theirs durable.
 import { randomBytes } from 'node:crypto';
 
 /**
- * Contract for every implementation: `claim` resolves true for exactly one caller per key until the
- * key expires (across all processes sharing the backend). MemoryClaims writes nothing to disk; with Redis
- * the keys reach disk if Redis persists (see docs/counting.md, privacy).
+ * Contract for every implementation: `saltFor` gives the salt of a UTC day, random, the same for every process sharing
+ * the backend, gone after the day. Once-only claims themselves are committed by the store with their reads
+ * (CounterStore.apply), never here. The name is kept from when this registry also held the claims.
  */
 export interface ClaimRegistry {
-  claim(key: string, ttlMs: number): Promise<boolean>;
-  /** The salt of a UTC day: random, the same for every process sharing the backend, gone after the day. */
+  /** Rejects when the salt cannot be known now (its backend unreachable): the read is told to retry later. */
   saltFor(day: string): Promise<string>;
   close(): Promise<void>;
 }
 
 export class MemoryClaims implements ClaimRegistry {
-  private readonly keys = new Map<string, number>();
   private readonly salts = new Map<string, string>();
-  private lastSweep = 0;
-
-  constructor(private readonly now: () => number = Date.now) {}
-
-  async claim(key: string, ttlMs: number): Promise<boolean> {
-    const now = this.now();
-    this.sweep(now);
-    const expires = this.keys.get(key);
-    if (expires !== undefined && expires > now) return false;
-    this.keys.set(key, now + ttlMs);
-    return true;
-  }
 
   async saltFor(day: string): Promise<string> {
     let salt = this.salts.get(day);
@@ -40,18 +26,7 @@ export class MemoryClaims implements ClaimRegistry {
     return salt;
   }
 
-  size(): number {
-    return this.keys.size;
-  }
-
   async close(): Promise<void> {
-    this.keys.clear();
     this.salts.clear();
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < 60_000) return;
-    this.lastSweep = now;
-    for (const [key, expires] of this.keys) if (expires <= now) this.keys.delete(key);
   }
 }

@@ -3,11 +3,14 @@ import type { HttpErrorCode, LiveReplyError } from '../errors.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
-import type { ReadAttempt, ReadDecision, ReadPolicy } from './read-policy.js';
+import { type ReadAttempt, type ReadDecision, type ReadPolicy, refusalFor } from './read-policy.js';
+
+/** How long a client told `retry_later` because its read's commit was not done in time should wait. */
+const UNSURE_RETRY_MS = 5000;
 
 export interface CountingServiceOptions {
-  readonly policy: Pick<ReadPolicy, 'decide'>;
-  readonly counter: Pick<ReadCounter, 'record'>;
+  readonly policy: Pick<ReadPolicy, 'check'>;
+  readonly counter: Pick<ReadCounter, 'submit'>;
   readonly telemetry: Telemetry;
   /** Files each counted read under its source (the `referrer` of the `reader` push). */
   readonly engagement?: Pick<EngagementHooks, 'counted'>;
@@ -21,16 +24,28 @@ export interface CountingServiceOptions {
 export class CountingService {
   constructor(private readonly options: CountingServiceOptions) {}
 
+  /**
+   * Resolves after the read's commit: `ok` means committed (durable), a taken claim means refused (replayed, repeat
+   * visitor, network allowance), `retry_later` means its commit did not finish within READ_REPLY_WAIT_MS (it may yet).
+   */
   async read(attempt: ReadAttempt): Promise<ReadDecision> {
     const { policy, counter, telemetry } = this.options;
-    const decision = await policy.decide(attempt);
-    if (!decision.ok) {
-      this.refused(attempt.slug, decision.reason);
-      return decision;
+    const check = await policy.check(attempt);
+    if (!check.ok) {
+      this.refused(attempt.slug, check.reason);
+      return check;
     }
-    counter.record(attempt.slug);
-    this.options.engagement?.counted(attempt.slug, attempt.payload);
-    telemetry.execute(EVENTS.read, { count: 1 }, { slug: attempt.slug });
+    const outcome = await counter.submit(attempt.slug, check.claims);
+    if (outcome.counted) {
+      this.options.engagement?.counted(attempt.slug, attempt.payload);
+      telemetry.execute(EVENTS.read, { count: 1 }, { slug: attempt.slug });
+      return { ok: true };
+    }
+    const decision: ReadDecision =
+      'taken' in outcome
+        ? { ok: false, reason: refusalFor(outcome.taken) }
+        : { ok: false, reason: 'retry_later', retryAfterMs: UNSURE_RETRY_MS };
+    this.refused(attempt.slug, decision.reason);
     return decision;
   }
 

@@ -66,8 +66,9 @@ export class PostChannelRoute implements ChannelRoute {
     context.subscribe(topic);
     this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic, channel: 'post' });
     const { presence } = this.options;
-    // The channel calls presence.untrack once when it terminates, rather than holding track's closure.
-    presence?.track(slug);
+    // The channel calls presence.untrack once when it terminates, rather than holding track's closure. One page view is
+    // one reader however many sockets it has (the page and its embed, a reconnect, a script replaying its token).
+    presence?.track(slug, socket.pageView.view);
     const ghost = this.options.ghosts?.join(slug, socket);
     const response = presence ? { count, reading: presence.reading(slug) } : { count };
     void this.options.engagement?.joined(slug, socket, payload).catch(() => undefined);
@@ -117,9 +118,9 @@ export class PostChannelRoute implements ChannelRoute {
     return ghosts ? ghosts.position(slug, socket, ghost, payload) : refuse('ghosts_off');
   }
 
-  left(slug: string, ghost?: string): void {
+  left(slug: string, view: string, ghost?: string): void {
     this.options.ghosts?.leave(slug, ghost);
-    this.options.presence?.untrack(slug);
+    this.options.presence?.untrack(slug, view);
     this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug), channel: 'post' });
   }
 
@@ -169,7 +170,7 @@ class PostChannel implements JoinedChannel {
 
   /** Called once (the JoinedChannel contract), so the viewer is untracked once. */
   terminate(): void {
-    this.route.left(this.slug, this.ghost);
+    this.route.left(this.slug, this.socket.pageView.view, this.ghost);
   }
 }
 

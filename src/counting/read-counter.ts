@@ -1,7 +1,8 @@
 // The single owner of counting (the reference's GenServer): queues reads, group-commits them, then announces totals.
+import { randomBytes } from 'node:crypto';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { EngagementIncrement } from '../store/engagement.js';
-import { type CounterStore, type Increment, utcDay } from '../store/store.js';
+import { type Applied, type Claim, type CounterStore, type Increment, utcDay } from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { PostPusher } from './post-pusher.js';
 import { POSTS_TOPIC } from './topics.js';
@@ -17,8 +18,23 @@ export interface ReadCounterOptions {
   /** Reads waiting for the store when it is unreachable; past this the oldest are dropped (and counted). */
   readonly maxPendingReads?: number;
   readonly retryMs?: number;
+  /** Told once when commits start failing (with the store's error) and once when they succeed again: the log. */
+  readonly onStoreState?: (failing: boolean, detail: { error?: unknown; pending: number }) => void;
+  /** READ_REPLY_WAIT_MS: a submitted read's caller waits this long for its commit, then hears `unsure`. */
+  readonly replyWaitMs?: number;
   readonly now?: () => number;
 }
+
+/** What became of a submitted read: counted (committed), refused by a taken claim, or not known in time. */
+export type ReadOutcome = { counted: true } | { counted: false; taken: string } | { counted: false; unsure: true };
+
+interface Waiter {
+  resolve(outcome: ReadOutcome): void;
+  timer: NodeJS.Timeout;
+}
+
+const UNSURE: ReadOutcome = { counted: false, unsure: true };
+const COUNTED: ReadOutcome = { counted: true };
 
 /**
  * Invariant: a total is announced (pubsub, cache, pages) only after the store committed it, so no
@@ -35,8 +51,15 @@ export class ReadCounter {
   private readonly now: () => number;
   private unsubscribe: (() => void) | undefined;
   private failing = false;
+  /** Separate from `failing`, which shutdown resets to try again: the log tells each transition once. */
+  private reportedFailing = false;
   private lastCommitAt = -Infinity;
   dropped = 0;
+  /** Submitted reads whose caller still waits for the commit, by read id. */
+  private readonly waiters = new Map<string, Waiter>();
+  /** Read ids: unique across processes and restarts (a Redis claim's owner), cheap to make. */
+  private readonly idPrefix = randomBytes(9).toString('base64url');
+  private nextId = 0;
 
   constructor(private readonly options: ReadCounterOptions) {
     this.now = options.now ?? Date.now;
@@ -102,6 +125,33 @@ export class ReadCounter {
     this.scheduleCommit();
   }
 
+  /**
+   * Queues a read with the claims it must take, committed with them in one step; resolves once that commit is done
+   * (counted, or refused by a taken claim), or with `unsure` after `replyWaitMs` or when the read is dropped.
+   */
+  submit(slug: string, claims: readonly Claim[]): Promise<ReadOutcome> {
+    const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(id);
+        resolve(UNSURE);
+      }, this.options.replyWaitMs ?? 5000);
+      this.waiters.set(id, { resolve, timer });
+      this.queue.push({ slug, day: utcDay(this.now()), count: 1, id, claims });
+      this.keepWithinLimit();
+      this.scheduleCommit();
+    });
+  }
+
+  private settle(id: string | undefined, outcome: ReadOutcome): void {
+    if (id === undefined) return;
+    const waiter = this.waiters.get(id);
+    if (!waiter) return;
+    this.waiters.delete(id);
+    clearTimeout(waiter.timer);
+    waiter.resolve(outcome);
+  }
+
   /** The buffer bound holds for reads put back after a failed commit too, dropping the oldest first. */
   private keepWithinLimit(): void {
     const max = this.options.maxPendingReads ?? Infinity;
@@ -110,6 +160,7 @@ export class ReadCounter {
     // Spliced first: an optional call whose method is missing would not evaluate its argument.
     const dropped = this.queue.splice(0, over);
     this.options.store.discard?.(dropped);
+    for (const read of dropped) this.settle(read.id, UNSURE);
     this.dropped += over;
     this.options.telemetry.execute(EVENTS.readsDropped, { dropped: over }, { reason: 'buffer_full' });
   }
@@ -124,14 +175,26 @@ export class ReadCounter {
     this.options.pusher.flushAll();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Commits what it can, trying again (every `retryMs`) for up to `graceMs` while the store fails; resolves with the
+   * number of reads still uncommitted, which are lost. None was acknowledged: a read's `ok` waits for its commit.
+   */
+  async close(graceMs = 0): Promise<number> {
     this.unsubscribe?.();
-    // One last attempt even if the store was failing: shutdown must commit what it can.
+    const deadline = Date.now() + graceMs;
+    for (;;) {
+      // One more attempt even if the store was failing: shutdown must commit what it can.
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.failing = false;
+      await this.drain();
+      const left = deadline - Date.now();
+      if (this.queue.length === 0 || left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, this.options.retryMs ?? 1000)));
+    }
     clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    this.failing = false;
-    await this.drain();
-    clearTimeout(this.retryTimer);
+    for (const read of this.queue) this.settle(read.id, UNSURE);
+    return this.queue.length;
   }
 
   private scheduleCommit(): void {
@@ -150,16 +213,20 @@ export class ReadCounter {
     const engagement = this.engagementQueue;
     this.engagementQueue = [];
     const started = performance.now();
-    let totals: Map<string, number> | undefined;
+    let totals: Applied | undefined;
     try {
       totals = await this.options.store.apply(batch, engagement);
       this.lastCommitAt = this.now();
+      if (this.reportedFailing) this.options.onStoreState?.(false, { pending: this.queue.length });
+      this.reportedFailing = false;
       this.failing = false;
     } catch (error) {
       this.queue = batch.concat(this.queue);
       this.engagementQueue = engagement.concat(this.engagementQueue);
       this.keepWithinLimit();
       if (!this.failing) this.options.telemetry.execute(EVENTS.commitFailed, { pending: this.queue.length }, { error });
+      if (!this.reportedFailing) this.options.onStoreState?.(true, { error, pending: this.queue.length });
+      this.reportedFailing = true;
       this.failing = true;
       this.retryTimer = setTimeout(() => {
         this.retryTimer = undefined;
@@ -177,6 +244,12 @@ export class ReadCounter {
       { store: this.options.store.kind },
     );
     for (const [slug, total] of totals) this.announce(slug, total);
+    // Replies after the announcement: a client told `ok` never sees a count that does not include its read.
+    const refused = totals.refused;
+    batch.forEach((read, index) => {
+      const taken = refused?.get(index);
+      this.settle(read.id, taken === undefined ? COUNTED : { counted: false, taken });
+    });
   }
 
   private announce(slug: string, total: number): void {

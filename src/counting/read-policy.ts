@@ -4,7 +4,7 @@ import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
 import type { SocketInfo } from '../live/channel.js';
 import type { TokenSigner } from '../live/token.js';
-import { DAY_MS, utcDay } from '../store/store.js';
+import { type Claim, DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
 import type { NetworkLimit } from './network.js';
 import { postTopic } from './topics.js';
@@ -17,8 +17,8 @@ export interface ReadPolicyOptions {
   readonly countMode: 'unique-daily' | 'every-read';
   readonly countBots: boolean;
   readonly respectDnt: boolean;
-  /** MAX_READS_PER_NETWORK: taken last, so only reads that would count spend a network's allowance. */
-  readonly networkLimit?: NetworkLimit;
+  /** MAX_READS_PER_NETWORK: a claim with a limit, so only reads that count spend a network's allowance. */
+  readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
   readonly now?: () => number;
 }
 
@@ -32,6 +32,19 @@ export interface ReadAttempt {
 
 export type ReadDecision = { ok: true } | { ok: false; reason: LiveReplyError; retryAfterMs?: number };
 
+/** The cheap checks passed: the read may count if the store can take all of these claims. */
+export type ReadCheck = { ok: true; claims: readonly Claim[] } | Exclude<ReadDecision, { ok: true }>;
+
+/** How long a read refused for want of the day's salt should wait before it is sent again. */
+const SALT_RETRY_MS = 5000;
+
+/** The refusal a taken claim means, from the kind of key (see `check`). */
+export function refusalFor(key: string): LiveReplyError {
+  if (key.startsWith('visitor:')) return 'repeat_visitor';
+  if (key.startsWith('network:')) return 'network_limit';
+  return 'token_replayed';
+}
+
 /** isbot's list, plus no User-Agent at all: every browser sends one, bare scripts (curl -H, ws) often do not. */
 export const isAutomatedAgent = (userAgent: string): boolean => userAgent.trim() === '' || isbot(userAgent);
 
@@ -42,8 +55,12 @@ export class ReadPolicy {
     this.now = options.now ?? Date.now;
   }
 
-  /** Checks are ordered cheapest first; claims (which consume the once-only slot) come last. */
-  async decide(attempt: ReadAttempt): Promise<ReadDecision> {
+  /**
+   * The cheap checks, cheapest first (token, dwell time, bots, DNT), then the claims an accepted read must take. The
+   * decisive once-only check is not here: the store takes the claims in the same commit as the increment, and refuses
+   * the read if one is taken (`refusalFor`). `unavailable`: the day's salt cannot be known now (Redis away).
+   */
+  async check(attempt: ReadAttempt): Promise<ReadCheck> {
     const { slug, socket, payload } = attempt;
     const check = this.options.signer.verify(payload.csrf_token);
     if (!check.ok || check.pageView.page !== postTopic(slug)) return { ok: false, reason: 'invalid_token' };
@@ -56,17 +73,18 @@ export class ReadPolicy {
     if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
       return { ok: false, reason: 'bot' };
     if (this.options.respectDnt && socket.doNotTrack) return { ok: false, reason: 'dnt' };
-    if (!(await this.options.claims.claim(`view:${check.pageView.view}`, this.options.tokenMaxAgeMs))) {
-      return { ok: false, reason: 'token_replayed' };
+    const now = this.now();
+    // The page view's claim comes first: the store recognises a resubmitted read by its owner.
+    const claims: Claim[] = [{ key: `view:${check.pageView.view}`, expiresAt: now + this.options.tokenMaxAgeMs }];
+    try {
+      if (this.options.countMode === 'unique-daily')
+        claims.push({ key: await this.visitorKey(slug, socket), expiresAt: now - (now % DAY_MS) + DAY_MS });
+      const network = await this.options.networkLimit?.claim(slug, socket.ip);
+      if (network) claims.push(network);
+    } catch {
+      return { ok: false, reason: 'retry_later', retryAfterMs: SALT_RETRY_MS };
     }
-    if (this.options.countMode === 'unique-daily') {
-      const visitor = await this.visitorKey(slug, socket);
-      if (!(await this.options.claims.claim(visitor, this.msLeftToday())))
-        return { ok: false, reason: 'repeat_visitor' };
-    }
-    if (this.options.networkLimit && !(await this.options.networkLimit.take(slug, socket.ip)))
-      return { ok: false, reason: 'network_limit' };
-    return { ok: true };
+    return { ok: true, claims };
   }
 
   /**
@@ -80,7 +98,7 @@ export class ReadPolicy {
     return joinedSoon ? Math.max(issuedAt, firstJoinedAt) : issuedAt;
   }
 
-  /** A one-way hash with a salt that lives one day in memory: the same person today, nobody tomorrow. */
+  /** A one-way hash with a salt that lives one day: the same person today, nobody tomorrow. */
   private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
     const day = utcDay(this.now());
     const salt = await this.options.claims.saltFor(day);
@@ -88,10 +106,5 @@ export class ReadPolicy {
       .update(`${salt}\u0000${socket.ip}\u0000${socket.userAgent}\u0000${slug}`)
       .digest('base64url');
     return `visitor:${day}:${digest}`;
-  }
-
-  private msLeftToday(): number {
-    const now = this.now();
-    return DAY_MS - (now % DAY_MS);
   }
 }

@@ -17,10 +17,14 @@ import {
 import { DAY_MS, utcDay } from '../store/store.js';
 import { EngagementReceipts } from './engagement-receipts.js';
 import { sourceOf } from './sources.js';
+import type { ViewClaims } from './view-claims.js';
 
 export interface EngagementOptions {
   readonly signer: TokenSigner;
-  readonly claims: ClaimRegistry;
+  /** The day's salt for visitor keys (the reads' own registry). */
+  readonly claims: Pick<ClaimRegistry, 'saltFor'>;
+  /** Views' once-only and network claims, taken when the view is seen (unlike reads', not with the commit). */
+  readonly viewClaims: ViewClaims;
   /** Where increments go: ReadCounter.recordEngagement, so they commit with the reads. */
   readonly record: (items: readonly EngagementIncrement[]) => void;
   readonly tokenMaxAgeMs: number;
@@ -28,7 +32,7 @@ export interface EngagementOptions {
   readonly countBots: boolean;
   readonly respectDnt: boolean;
   /** MAX_READS_PER_NETWORK for views: an allowance of its own, so views never use up the reads'. */
-  readonly networkLimit?: Pick<NetworkLimit, 'take'>;
+  readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
   /** Referrers from these hosts (the site's own) count as "direct". */
   readonly ownHosts?: Iterable<string>;
   readonly now?: () => number;
@@ -52,12 +56,22 @@ export class Engagement implements EngagementHooks {
 
   /**
    * Hook: the post channel was joined. A view counts under the reads' rules (bots, DNT, COUNT_MODE) with its own
-   * claim names, once per page view however often it rejoins. Never throws: a view is not worth a failed join.
+   * claim names, once per page view however often it rejoins. Never throws: a view is not worth a failed join. While
+   * the claims' backend cannot answer (a Redis outage) the view is not counted: undercounting a view beats counting it
+   * once per instance.
    */
   async joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
+    try {
+      await this.countView(slug, socket, payload);
+    } catch {
+      this.receipts.viewRefused(slug, 'unavailable');
+    }
+  }
+
+  private async countView(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     const { pageView } = socket;
     if (pageView.page !== postTopic(slug)) return;
-    const { claims, tokenMaxAgeMs } = this.options;
+    const { viewClaims: claims, tokenMaxAgeMs, networkLimit } = this.options;
     if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
       return this.receipts.viewRefused(slug, 'bot');
     if (this.options.respectDnt && socket.doNotTrack) return this.receipts.viewRefused(slug, 'dnt');
@@ -67,7 +81,8 @@ export class Engagement implements EngagementHooks {
       !(await claims.claim(await this.visitorKey(slug, socket), this.msLeftToday()))
     )
       return this.receipts.viewRefused(slug, 'repeat_visitor');
-    if (this.options.networkLimit && !(await this.options.networkLimit.take(slug, socket.ip)))
+    const network = await networkLimit?.claim(slug, socket.ip);
+    if (network && !(await claims.take(network.key, network.expiresAt - this.now(), network.limit ?? 1)))
       return this.receipts.viewRefused(slug, 'network_limit');
     // The mark an end-of-view report needs: only a counted view may add to the time and depth histograms.
     await claims.claim(`pv-counted:${pageView.view}`, tokenMaxAgeMs);
@@ -111,7 +126,7 @@ export class Engagement implements EngagementHooks {
       return this.refuse(slug, 'bad_visible_time');
     if (depth !== undefined && (typeof depth !== 'number' || !Number.isFinite(depth) || depth < 0 || depth > 1))
       return this.refuse(slug, 'bad_depth');
-    const { claims, tokenMaxAgeMs } = this.options;
+    const { viewClaims: claims, tokenMaxAgeMs } = this.options;
     // claim() answers true when the key was free: then this view was never counted (and now never will take a report).
     if (await claims.claim(`pv-counted:${view}`, tokenMaxAgeMs)) return this.refuse(slug, 'not_viewed');
     if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');

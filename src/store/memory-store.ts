@@ -1,4 +1,5 @@
 // CounterStore held in memory: for tests and as the reference the shared suite checks others against.
+import { type ClaimRow, judgeClaims, takenRow } from './claim-rules.js';
 import {
   cappedField,
   checkEngagement,
@@ -10,6 +11,8 @@ import {
   sortDays,
 } from './engagement.js';
 import {
+  type Applied,
+  applied,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -27,19 +30,35 @@ export class MemoryStore implements CounterStore {
   private readonly counters = new Map<string, number>();
   private readonly days = new Map<string, Map<string, number>>();
   private readonly engaged = new Map<string, Map<string, Fields>>();
+  private readonly claims = new Map<string, ClaimRow>();
+  private lastPrune = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   async ensureCounters(slugs: Iterable<string>): Promise<void> {
     for (const slug of slugs) if (!this.counters.has(slug)) this.counters.set(slug, 0);
   }
 
-  async apply(
-    increments: readonly Increment[],
-    engagement: readonly EngagementIncrement[] = [],
-  ): Promise<Map<string, number>> {
+  async apply(increments: readonly Increment[], engagement: readonly EngagementIncrement[] = []): Promise<Applied> {
     checkIncrements(increments);
     checkEngagement(engagement);
     const touched = new Map<string, number>();
-    for (const { slug, day, count } of increments) {
+    const refused: [number, string][] = [];
+    const now = this.now();
+    for (const [index, { slug, day, count, id, claims }] of increments.entries()) {
+      if (claims) {
+        const verdict = judgeClaims(claims, id, now, (key) => this.claims.get(key));
+        if (verdict === 'done') {
+          touched.set(slug, this.counters.get(slug) ?? 0);
+          continue;
+        }
+        if (verdict !== 'new') {
+          refused.push([index, verdict.taken]);
+          continue;
+        }
+        for (const claim of claims)
+          this.claims.set(claim.key, takenRow(claim, id ?? '', now, this.claims.get(claim.key)));
+      }
       const total = (this.counters.get(slug) ?? 0) + count;
       this.counters.set(slug, total);
       touched.set(slug, total);
@@ -53,7 +72,16 @@ export class MemoryStore implements CounterStore {
       const target = isSourceField(field) ? cappedField(field, (source) => `sv:${source}` in fields, kept) : field;
       fields[target] = (fields[target] ?? 0) + count;
     }
-    return touched;
+    if (now - this.lastPrune >= 60_000) {
+      this.lastPrune = now;
+      for (const [key, row] of this.claims) if (row.expiresAt <= now) this.claims.delete(key);
+    }
+    return applied(touched, refused);
+  }
+
+  /** Claims held now, expired ones not yet pruned included (tests check that they are). */
+  claimsHeld(): number {
+    return this.claims.size;
   }
 
   async total(slug: string): Promise<number | undefined> {

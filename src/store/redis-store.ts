@@ -2,8 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
 import { checkEngagement, type EngagementDay, type EngagementIncrement, mergeEngagement } from './engagement.js';
+import { queueClaimed, readClaimed } from './redis-claimed-apply.js';
 import { RedisEngagement } from './redis-engagement.js';
 import {
+  type Applied,
+  applied,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -105,54 +108,86 @@ export class RedisStore implements CounterStore {
     await this.timed(multi.exec(), 'ensureCounters');
   }
 
-  async apply(
-    increments: readonly Increment[],
-    engagement: readonly EngagementIncrement[] = [],
-  ): Promise<Map<string, number>> {
+  async apply(increments: readonly Increment[], engagement: readonly EngagementIncrement[] = []): Promise<Applied> {
     checkIncrements(increments);
     checkEngagement(engagement);
-    const merged = mergeIncrements(increments);
-    if (merged.length === 0 && engagement.length === 0) return new Map();
+    const claimedAt: number[] = [];
+    const claimed: Increment[] = [];
+    const plain: Increment[] = [];
+    increments.forEach((increment, index) => {
+      if (increment.claims) {
+        claimedAt.push(index);
+        claimed.push(increment);
+      } else plain.push(increment);
+    });
+    const merged = mergeIncrements(plain);
+    if (merged.length === 0 && claimed.length === 0 && engagement.length === 0) return new Map();
     await this.settleDoubt();
     const engagementSent = engagement.filter((item) => !this.landed.has(item));
     const id = randomUUID();
     const sent: Tally = new Map();
     const used: Tally = new Map();
-    const perSlug = new Map<string, number>();
-    const multi = this.client.multi().set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
+    const rests: Increment[] = [];
     for (const { slug, day, count } of merged) {
       const key = tallyKey(slug, day);
       const covered = Math.min(this.credit.get(key) ?? 0, count);
       if (covered > 0) used.set(key, covered);
       const rest = count - covered;
-      if (rest > 0) {
-        sent.set(key, rest);
-        multi.hIncrBy(this.dailyKey(slug), day, rest);
-      }
-      perSlug.set(slug, (perSlug.get(slug) ?? 0) + rest);
+      if (rest > 0) sent.set(key, rest);
+      // A fully credited post is still sent (by 0): its total comes back, which ReadCounter announces.
+      rests.push({ slug, day, count: rest });
     }
-    // HINCRBY by 0 for a fully credited post still returns its total, which ReadCounter announces.
-    const slugs = [...perSlug.keys()];
-    for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
+    // Engagement first, then the reads (plain commands or the claims script): one MULTI, one atomic step.
+    const multi = this.client.multi();
     let engagementReplies = 0;
     for (const { slug, day, field, count } of mergeEngagement(engagementSent))
       engagementReplies += this.engaged.add(multi, slug, day, field, count);
+    let readTotals: (replies: unknown[]) => { totals: Map<string, number>; refused: [number, string][] };
+    if (claimed.length === 0) readTotals = this.queuePlain(multi, id, rests);
+    else {
+      const args = { prefix: this.options.prefix, batchId: id, markerSeconds: BATCH_MARKER_SECONDS };
+      queueClaimed(multi, args, rests, claimed);
+      readTotals = (replies) => readClaimed(replies[0]);
+    }
     // Refused while offline, nothing was sent: the batch is certainly not applied, so it is not in doubt. Without
-    // this, node-redis would hold the MULTI and run it on reconnect, possibly after its reads were dropped.
+    // this, node-redis would hold the command and run it on reconnect, possibly after its reads were dropped.
     assertReady(this.client, 'apply');
     let replies: unknown[];
     try {
-      // A timeout lands here too: Redis may still run this MULTI later, which the marker accounts for.
+      // A timeout lands here too: Redis may still run the batch later, which the marker (and claim owners) account for.
       replies = (await this.timed(multi.exec(), 'apply')) as unknown[];
     } catch (error) {
       this.inDoubt = { id, sent, engagement: engagementSent };
       throw error;
     }
     for (const [key, covered] of used) subtract(this.credit, key, covered);
-    const totals = new Map<string, number>();
-    const firstTotal = replies.length - engagementReplies - slugs.length;
-    slugs.forEach((slug, index) => totals.set(slug, Number(replies[firstTotal + index])));
-    return totals;
+    const result = readTotals(replies.slice(engagementReplies));
+    return applied(
+      result.totals,
+      result.refused.map(([index, key]) => [claimedAt[index] ?? -1, key]),
+    );
+  }
+
+  /** Reads without claims: the batch marker and plain increments; returns how to read their replies. */
+  private queuePlain(
+    multi: ReturnType<RedisClient['multi']>,
+    id: string,
+    rests: readonly Increment[],
+  ): (replies: unknown[]) => { totals: Map<string, number>; refused: [number, string][] } {
+    const perSlug = new Map<string, number>();
+    multi.set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
+    for (const { slug, day, count } of rests) {
+      if (count > 0) multi.hIncrBy(this.dailyKey(slug), day, count);
+      perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
+    }
+    const slugs = [...perSlug.keys()];
+    for (const slug of slugs) multi.hIncrBy(this.totalsKey, slug, perSlug.get(slug) ?? 0);
+    return (replies) => {
+      const totals = new Map<string, number>();
+      const firstTotal = replies.length - slugs.length;
+      slugs.forEach((slug, index) => totals.set(slug, Number(replies[firstTotal + index])));
+      return { totals, refused: [] };
+    };
   }
 
   /**
@@ -162,7 +197,8 @@ export class RedisStore implements CounterStore {
    * of the same post and day. A dropped read whose batch did land stays counted, since Redis has it.
    */
   discard(increments: readonly Increment[]): void {
-    for (const { slug, day, count } of mergeIncrements(increments)) {
+    // Claimed reads are never in the tallies: their claim owner settles a lost reply instead.
+    for (const { slug, day, count } of mergeIncrements(increments.filter((increment) => !increment.claims))) {
       const key = tallyKey(slug, day);
       let left = count;
       const doubtful = this.inDoubt?.sent.get(key) ?? 0;

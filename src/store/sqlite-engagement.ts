@@ -1,14 +1,22 @@
-// The SQLite side of engagement aggregates: the schema migration that adds them and their upsert inside a read batch.
+// The SQLite schema's versions (engagement aggregates, then claims and salts) and the engagement upsert inside a batch.
 import type Database from 'better-sqlite3';
 import { cappedField, type EngagementIncrement, isSourceField, mergeEngagement } from './engagement.js';
 
 /** user_version of a database with every table below; 0 is a database made before versions (reads only). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
-/** Each entry takes a database at version i + 1 to version i + 2 (version 1 is the unversioned reads-only schema). */
+/**
+ * Each entry takes a database at version i + 1 to version i + 2 (version 1 is the unversioned reads-only schema).
+ * Version 2: engagement aggregates. Version 3: claims (page views, visitors of the day, network allowances) committed
+ * with their reads, and the day's visitor salt, kept only until the day ends.
+ */
 const MIGRATIONS: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS engagement (slug TEXT NOT NULL, day TEXT NOT NULL, field TEXT NOT NULL,
     count INTEGER NOT NULL CHECK (count >= 0), PRIMARY KEY (slug, day, field)) WITHOUT ROWID;`,
+  `CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, count INTEGER NOT NULL, owner TEXT NOT NULL,
+    expires INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS claims_expires ON claims (expires);
+  CREATE TABLE IF NOT EXISTS salts (day TEXT PRIMARY KEY, salt TEXT NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** Brings the schema to SCHEMA_VERSION in one transaction; refuses a database written by a newer readcount. */

@@ -1,5 +1,6 @@
-// The SQLite schema and the one write on the hot path (apply a batch of increments), shared by the store and its writer thread.
+// The SQLite base schema and the one write on the hot path (a batch of reads with their claims).
 import Database from 'better-sqlite3';
+import { judgeClaims, takenRow } from './claim-rules.js';
 import type { EngagementIncrement } from './engagement.js';
 import { prepareEngagementApply } from './sqlite-engagement.js';
 import type { Increment } from './store.js';
@@ -20,16 +21,25 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+/** Expired claims are deleted at most this often, inside a commit (so pruning costs no extra fsync). */
+const PRUNE_EVERY_MS = 60_000;
+
+export interface SqliteApplied {
+  readonly totals: Map<string, number>;
+  readonly refused: [number, string][];
+}
+
 export type ApplyBatch = (
   increments: readonly Increment[],
   engagement?: readonly EngagementIncrement[],
-) => Map<string, number>;
+) => SqliteApplied;
 
 /**
- * One IMMEDIATE transaction per batch: per-day rows, totals and engagement, returning each touched post's new total.
- * The batch was checked where it entered the store (SqliteStore.apply), not again here or in the worker thread.
+ * One IMMEDIATE transaction per batch: claims of each read (a read with a taken claim is refused, changing nothing),
+ * per-day rows, totals and engagement, returning each touched post's new total. The batch was checked where it
+ * entered the store (SqliteStore.apply), not again here or in the worker thread.
  */
-export function prepareApply(db: Database.Database): ApplyBatch {
+export function prepareApply(db: Database.Database, now: () => number = Date.now): ApplyBatch {
   const addTotal = db.prepare(
     'INSERT INTO counters (slug, total) VALUES (?, ?) ON CONFLICT (slug) DO UPDATE SET total = total + excluded.total RETURNING total',
   );
@@ -37,19 +47,57 @@ export function prepareApply(db: Database.Database): ApplyBatch {
     'INSERT INTO daily (slug, day, count) VALUES (?, ?, ?) ON CONFLICT (slug, day) DO UPDATE SET count = count + excluded.count',
   );
   const addEngagement = prepareEngagementApply(db);
-  const apply = db.transaction((increments: readonly Increment[], engagement: readonly EngagementIncrement[]) => {
-    const totals = new Map<string, number>();
-    const perSlug = new Map<string, number>();
-    for (const { slug, day, count } of mergeIncrements(increments)) {
-      addDay.run(slug, day, count);
-      perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
-    }
-    for (const [slug, count] of perSlug) {
-      const row = addTotal.get(slug, count) as { total: number };
-      totals.set(slug, row.total);
-    }
-    if (engagement.length > 0) addEngagement(engagement);
-    return totals;
-  });
+  const getTotal = db.prepare('SELECT total FROM counters WHERE slug = ?').pluck();
+  const getClaim = db.prepare('SELECT count, owner, expires AS expiresAt FROM claims WHERE key = ?');
+  const putClaim = db.prepare('INSERT OR REPLACE INTO claims (key, count, owner, expires) VALUES (?, ?, ?, ?)');
+  const prune = db.prepare('DELETE FROM claims WHERE expires <= ?');
+  const pruneSalts = db.prepare('DELETE FROM salts WHERE day < ?');
+  let lastPrune = 0;
+  const apply = db.transaction(
+    (increments: readonly Increment[], engagement: readonly EngagementIncrement[]): SqliteApplied => {
+      const at = now();
+      const totals = new Map<string, number>();
+      const refused: [number, string][] = [];
+      const counted: Increment[] = [];
+      for (const [index, increment] of increments.entries()) {
+        const { claims, id, slug } = increment;
+        if (claims) {
+          const row = (key: string) =>
+            getClaim.get(key) as { count: number; owner: string; expiresAt: number } | undefined;
+          const verdict = judgeClaims(claims, id, at, row);
+          if (verdict === 'done') {
+            totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
+            continue;
+          }
+          if (verdict !== 'new') {
+            refused.push([index, verdict.taken]);
+            continue;
+          }
+          for (const claim of claims) {
+            const next = takenRow(claim, id ?? '', at, row(claim.key));
+            putClaim.run(claim.key, next.count, next.owner, next.expiresAt);
+          }
+        }
+        counted.push(increment);
+      }
+      const perSlug = new Map<string, number>();
+      for (const { slug, day, count } of mergeIncrements(counted)) {
+        addDay.run(slug, day, count);
+        perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
+      }
+      for (const [slug, count] of perSlug) {
+        const row = addTotal.get(slug, count) as { total: number };
+        totals.set(slug, row.total);
+      }
+      if (engagement.length > 0) addEngagement(engagement);
+      if (at - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = at;
+        prune.run(at);
+        // A past day's salt goes as soon as a commit sees the day has ended, whether or not anyone read today.
+        pruneSalts.run(new Date(at).toISOString().slice(0, 10));
+      }
+      return { totals, refused };
+    },
+  );
   return (increments, engagement = []) => apply.immediate(increments, engagement);
 }

@@ -1,11 +1,13 @@
 // CounterStore on one SQLite file (WAL, synchronous=FULL): the crash-safe DETS of the reference design.
+
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { checkEngagement, type EngagementDay, type EngagementIncrement, raisedFields, sortDays } from './engagement.js';
 import { migrateSchema } from './sqlite-engagement.js';
 import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
-import type { CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
-import { checkIncrements, mergePost, withEngagement } from './store.js';
+import type { Applied, CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
+import { applied, checkIncrements, mergePost, utcDay, withEngagement } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -22,6 +24,7 @@ export class SqliteStore implements CounterStore {
 
   /** Only without the writer thread: then batches commit on this connection. */
   private readonly applyHere: ApplyBatch | undefined;
+  private salt: { day: string; value: string } | undefined;
   /** Started with the store, so its start-up (tens of ms; more from source) is not paid by the first reads. */
   private writer: SqliteWriterThread | undefined;
 
@@ -62,7 +65,12 @@ export class SqliteStore implements CounterStore {
       setField: this.db.prepare(
         'INSERT INTO engagement (slug, day, field, count) VALUES (?, ?, ?, ?) ON CONFLICT (slug, day, field) DO UPDATE SET count = excluded.count',
       ),
+      addSalt: this.db.prepare('INSERT OR IGNORE INTO salts (day, salt) VALUES (?, ?)'),
+      salt: this.db.prepare('SELECT salt FROM salts WHERE day = ?').pluck(),
+      oldSalts: this.db.prepare('DELETE FROM salts WHERE day < ?'),
     };
+    // A salt whose day ended while the server was down goes now.
+    this.statements.oldSalts.run(utcDay(Date.now()));
   }
 
   async ensureCounters(slugs: Iterable<string>): Promise<void> {
@@ -72,14 +80,14 @@ export class SqliteStore implements CounterStore {
     })();
   }
 
-  async apply(
-    increments: readonly Increment[],
-    engagement: readonly EngagementIncrement[] = [],
-  ): Promise<Map<string, number>> {
+  async apply(increments: readonly Increment[], engagement: readonly EngagementIncrement[] = []): Promise<Applied> {
     if (increments.length === 0 && engagement.length === 0) return new Map();
     checkIncrements(increments);
     checkEngagement(engagement);
-    if (this.applyHere) return this.applyHere(increments, engagement);
+    if (this.applyHere) {
+      const { totals, refused } = this.applyHere(increments, engagement);
+      return applied(totals, refused);
+    }
     if (!this.db.open) throw new Error('the store is closed');
     if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
     return this.writer.apply(increments, engagement);
@@ -87,6 +95,23 @@ export class SqliteStore implements CounterStore {
 
   async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
     return groupDays(this.statements.engagement.all(slug, fromDay, toDay) as EngagementRow[], slug).get(slug) ?? [];
+  }
+
+  /**
+   * The visitor salt of a UTC day, kept in the database so a restart does not let today's visitors count again, and
+   * deleted as soon as a later day's salt is made: then yesterday's visitor keys cannot be tied to anyone.
+   */
+  async saltFor(day: string): Promise<string> {
+    if (this.salt?.day === day) return this.salt.value;
+    const value = this.db
+      .transaction(() => {
+        this.statements.addSalt.run(day, randomBytes(32).toString('base64url'));
+        this.statements.oldSalts.run(day);
+        return this.statements.salt.get(day) as string;
+      })
+      .immediate();
+    this.salt = { day, value };
+    return value;
   }
 
   async total(slug: string): Promise<number | undefined> {

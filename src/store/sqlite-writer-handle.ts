@@ -2,10 +2,10 @@
 import { Worker } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
 import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
-import type { Increment } from './store.js';
+import { type Applied, applied, type Increment } from './store.js';
 
 interface Waiter {
-  resolve(totals: Map<string, number>): void;
+  resolve(totals: Applied): void;
   reject(error: Error): void;
 }
 
@@ -43,7 +43,7 @@ export class SqliteWriterThread {
     this.worker.unref();
   }
 
-  apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Map<string, number>> {
+  apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied> {
     if (this.dead) return Promise.reject(new Error('the SQLite writer thread stopped'));
     const id = this.nextId++;
     const request: WriterRequest = engagement?.length ? { id, increments, engagement } : { id, increments };
@@ -69,7 +69,7 @@ export class SqliteWriterThread {
     if (!waiter) return;
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0 && !this.closing) this.worker.unref();
-    if ('totals' in reply) waiter.resolve(new Map(reply.totals));
+    if ('totals' in reply) waiter.resolve(applied(new Map(reply.totals), reply.refused));
     else
       waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   }

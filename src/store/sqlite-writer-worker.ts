@@ -13,7 +13,7 @@ export type WriterRequest =
   | { readonly close: true };
 
 export type ApplyReply =
-  | { readonly id: number; readonly totals: [string, number][] }
+  | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, string][] }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
@@ -30,7 +30,8 @@ port.on('message', (request: WriterRequest) => {
   const { id, increments, engagement } = request;
   let reply: ApplyReply;
   try {
-    reply = { id, totals: [...apply(increments, engagement)] };
+    const { totals, refused } = apply(increments, engagement);
+    reply = { id, totals: [...totals], refused };
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };

@@ -1,11 +1,37 @@
 // The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
 import type { EngagementDay, EngagementIncrement } from './engagement.js';
 
-/** `count` reads of `slug` on UTC day `day` (YYYY-MM-DD), applied together in one commit. */
+/**
+ * A slot a read takes in the same commit as its increment: once-only (a page view, a visitor's day) or at most `limit`
+ * times (a network's reads of a post in a window). The store refuses the read, counting nothing, if it is taken.
+ */
+export interface Claim {
+  readonly key: string;
+  /** Epoch ms; after this the slot is free again and the store may prune it. */
+  readonly expiresAt: number;
+  /** How many reads may take it before it expires (default 1: once only). */
+  readonly limit?: number;
+}
+
+/**
+ * `count` reads of `slug` on UTC day `day` (YYYY-MM-DD), applied together in one commit. A read with `claims` (count 1)
+ * is counted only if every claim is free, in the same atomic step; `id` names that read, so a resubmission of a read
+ * whose commit did land (a lost reply) is recognised by the owner of its first claim and not counted again.
+ */
 export interface Increment {
   readonly slug: string;
   readonly day: string;
   readonly count: number;
+  readonly id?: string;
+  readonly claims?: readonly Claim[];
+}
+
+/** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its key. */
+export type Applied = Map<string, number> & { readonly refused?: ReadonlyMap<number, string> };
+
+export function applied(totals: Map<string, number>, refused: Iterable<[number, string]>): Applied {
+  const map = new Map(refused);
+  return map.size === 0 ? totals : Object.assign(totals, { refused: map });
 }
 
 export interface DailyCount {
@@ -25,6 +51,8 @@ export interface PostCounts {
 /**
  * Guarantees every implementation gives:
  * - `apply` is atomic: when its promise resolves every increment is durable, when it rejects none is;
+ * - a read's claims and its increment are one step: counted with all its claims taken, or refused (`refused`) changing
+ *   nothing; claims live until `expiresAt`, across restarts where the store is durable;
  * - `apply` refuses (rejects, applying nothing) a batch holding an increment that fails `checkIncrements`;
  * - it resolves with the totals after the commit of every slug it touched;
  * - `ensureCounters` creates missing counters at 0 and never changes an existing one;
@@ -38,7 +66,7 @@ export interface CounterStore {
   readonly kind: string;
   ensureCounters(slugs: Iterable<string>): Promise<void>;
   /** `engagement` commits in the same transaction (MULTI) as the reads; sources are capped per day (SOURCE_CAP). */
-  apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Map<string, number>>;
+  apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied>;
   /**
    * The caller will never resubmit these reads (it dropped them from a full buffer). A store that keeps state about
    * a failed batch whose fate it is still checking (Redis: a reply lost in transit) must stop expecting them, or it
@@ -70,7 +98,9 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
  * Called once per batch, where it enters a store (`apply`); the worker thread and the transaction trust it.
  */
 export function checkIncrements(increments: readonly Increment[]): void {
-  for (const { slug, day, count } of increments) {
+  for (const { slug, day, count, claims } of increments) {
+    if (claims && (count !== 1 || !claims.every(validClaim)))
+      throw new TypeError(`invalid claims ${JSON.stringify({ slug, count, claims })}`);
     if (
       typeof slug !== 'string' ||
       slug === '' ||
@@ -83,6 +113,12 @@ export function checkIncrements(increments: readonly Increment[]): void {
     }
   }
 }
+
+const validClaim = (claim: Claim): boolean =>
+  typeof claim?.key === 'string' &&
+  claim.key !== '' &&
+  Number.isSafeInteger(claim.expiresAt) &&
+  (claim.limit === undefined || (Number.isSafeInteger(claim.limit) && claim.limit >= 1));
 
 /** Sums increments per (slug, day) so a batch of N reads of one post costs one row write (checked by the caller). */
 export function mergeIncrements(increments: readonly Increment[]): Increment[] {

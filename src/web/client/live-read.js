@@ -1,12 +1,23 @@
 // The page's side of a read and of its connection state, shared by our pages (as a module) and /embed.js (inlined).
 
-/** Refusals that no retry can change; anything else (too_early, rate_limited, a lost reply) is asked again. */
-const FINAL_REFUSALS = ['invalid_token', 'token_replayed', 'repeat_visitor', 'bot', 'dnt', 'unknown_post'];
+/**
+ * Refusals that no retry can change; anything else (too_early, retry_later, rate_limited, a lost reply) is asked
+ * again. `token_replayed` after a lost reply means an earlier attempt of this page view was counted: done.
+ */
+const FINAL_REFUSALS = [
+  'invalid_token',
+  'token_replayed',
+  'repeat_visitor',
+  'network_limit',
+  'bot',
+  'dnt',
+  'unknown_post',
+];
 const MAX_ATTEMPTS = 30;
 
 /**
- * Reports one read for `channel` once it is due, and keeps asking until the server answers it: a push that times out
- * or is lost with the connection is sent again after the rejoin. Call `joined()` on every join reply (the first one
+ * Reports one read for `channel` once it is due, and keeps asking until the server answers it: `ok` comes only once
+ * the read is committed; a push that times out or is lost with the connection is sent again after the rejoin. Call `joined()` on every join reply (the first one
  * starts the visible-time clock) and `due()` once the page has been visible long enough.
  */
 export function readReporter(channel, payload, readAfterMs) {
@@ -31,7 +42,10 @@ export function readReporter(channel, payload, readAfterMs) {
       .receive('error', ({ reason, retry_after_ms: retryAfter } = {}) => {
         if (FINAL_REFUSALS.includes(reason)) state = 'done';
         // The server's clock is the judge; if ours ran fast, wait the difference and ask again.
-        else retry(reason === 'too_early' ? Math.min(Number(retryAfter) || 1000, readAfterMs) + 50 : 1000);
+        else if (reason === 'too_early') retry(Math.min(Number(retryAfter) || 1000, readAfterMs) + 50);
+        // Not committed in time (the store is slow or down): the same token again later, counted at most once.
+        else if (reason === 'retry_later') retry(Number(retryAfter) || 5000);
+        else retry(1000);
       })
       .receive('timeout', () => retry(250));
   };

@@ -14,6 +14,7 @@ export const RECEIPT_REASONS: Readonly<Record<string, string>> = {
   dnt: 'Do Not Track / Global Privacy Control',
   rate_limited: 'Rate-limited (too many messages)',
   too_many_connections: 'Over the connection limit for one address',
+  retry_later: 'Not decided in time while the store was failing (sent again by the page)',
 };
 
 export interface ReceiptView extends Receipt {

@@ -1,0 +1,89 @@
+// One Lua script per batch holding claimed reads: each read's claims and its increment are one step in Redis.
+import type { RedisClient } from '../redis/connection.js';
+import type { Increment } from './store.js';
+
+/**
+ * ARGV: prefix, batch id, marker seconds, the number of plain increments, then per plain increment slug, day, count;
+ * then per claimed read slug, day, id, claim count, and per claim key, expiresAt (epoch ms), limit. A claim is a hash
+ * {count, owner} expiring with PEXPIREAT. A read whose first claim its own id owns already landed (lost reply): it
+ * counts nothing and is reported counted. Returns {slug, total, ...} and {claimed read number, taken key, ...}.
+ */
+const SCRIPT = `
+local p = ARGV[1]
+redis.call('SET', p .. 'batch:' .. ARGV[2], '1', 'EX', ARGV[3])
+local added, order = {}, {}
+local function touch(slug, n)
+  if added[slug] == nil then added[slug] = 0; order[#order + 1] = slug end
+  added[slug] = added[slug] + n
+end
+local function add(slug, day, n)
+  if n > 0 then redis.call('HINCRBY', p .. 'daily:' .. slug, day, n) end
+  touch(slug, n)
+end
+local i = 5
+for _ = 1, tonumber(ARGV[4]) do add(ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])); i = i + 3 end
+local refused, read = {}, 0
+while i <= #ARGV do
+  local slug, day, id, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  i = i + 4
+  read = read + 1
+  local verdict = 'new'
+  for c = 0, n - 1 do
+    local held = redis.call('HMGET', p .. 'once:' .. ARGV[i + c * 3], 'count', 'owner')
+    if held[1] then
+      if c == 0 and held[2] == id then verdict = 'done'; break end
+      if tonumber(held[1]) >= tonumber(ARGV[i + c * 3 + 2]) then verdict = ARGV[i + c * 3]; break end
+    end
+  end
+  if verdict == 'new' then
+    for c = 0, n - 1 do
+      local key = p .. 'once:' .. ARGV[i + c * 3]
+      if redis.call('HINCRBY', key, 'count', 1) == 1 then
+        redis.call('HSET', key, 'owner', id)
+        redis.call('PEXPIREAT', key, ARGV[i + c * 3 + 1])
+      end
+    end
+    add(slug, day, 1)
+  elseif verdict == 'done' then
+    touch(slug, 0)
+  else
+    refused[#refused + 1] = read
+    refused[#refused + 1] = verdict
+  end
+  i = i + n * 3
+end
+local totals = {}
+for _, slug in ipairs(order) do
+  totals[#totals + 1] = slug
+  totals[#totals + 1] = redis.call('HINCRBY', p .. 'totals', slug, added[slug])
+end
+return {totals, refused}
+`;
+
+type Multi = ReturnType<RedisClient['multi']>;
+
+/** Queues the script on `multi` (after the batch's engagement commands, so both are one atomic step). */
+export function queueClaimed(
+  multi: Multi,
+  args: { prefix: string; batchId: string; markerSeconds: number },
+  plain: readonly Increment[],
+  claimed: readonly Increment[],
+): void {
+  const argv = [args.prefix, args.batchId, String(args.markerSeconds), String(plain.length)];
+  for (const { slug, day, count } of plain) argv.push(slug, day, String(count));
+  for (const { slug, day, id, claims = [] } of claimed) {
+    argv.push(slug, day, id ?? '', String(claims.length));
+    for (const claim of claims) argv.push(claim.key, String(claim.expiresAt), String(claim.limit ?? 1));
+  }
+  multi.eval(SCRIPT, { keys: [], arguments: argv });
+}
+
+/** The script's reply: the totals and the refused reads as indexes into `claimed`. */
+export function readClaimed(reply: unknown): { totals: Map<string, number>; refused: [number, string][] } {
+  const [totals, refused] = reply as [unknown[], unknown[]];
+  const map = new Map<string, number>();
+  for (let i = 0; i < totals.length; i += 2) map.set(String(totals[i]), Number(totals[i + 1]));
+  const out: [number, string][] = [];
+  for (let i = 0; i < refused.length; i += 2) out.push([Number(refused[i]) - 1, String(refused[i + 1])]);
+  return { totals: map, refused: out };
+}
