@@ -39,7 +39,7 @@ describe('browser: connection state and reads that survive the connection', { sk
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'readcount-live-state-'));
     env = {
-      POSTS_DIR: await postsDir(root, ['clean', 'longpoll', 'lost-push', 'outage']),
+      POSTS_DIR: await postsDir(root, ['clean', 'longpoll', 'lost-push', 'retry-later', 'outage']),
       DATA_DIR: join(root, 'data'),
       SECRET_KEY: 'live-state-test-secret-key-0123456789abcdef',
       // Chromium under playwright says navigator.webdriver; the pages report automated: true.
@@ -128,6 +128,49 @@ describe('browser: connection state and reads that survive the connection', { sk
       assert.equal(dropped, 1);
       assert.equal(readers.length, 2, 'sent twice: the lost push, then its retry after the timeout');
       assert.deepEqual((await receipt(server.base, 'lost-push')).refused, {});
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('a `retry_later` reply: the page asks again after retry_after_ms (not sooner), and takes `token_replayed` as done', async () => {
+    const page = await browser.newPage();
+    const readers: { at: number; ref: string }[] = [];
+    const replies: string[] = [];
+    const RETRY_AFTER_MS = 2500;
+    // The first `reader` reaches the server (which counts it), but its reply is turned into `retry_later`, as a commit
+    // that missed READ_REPLY_WAIT_MS would be answered: the retry of the same page view must not count again.
+    await page.routeWebSocket(/\/live\/websocket/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as unknown[];
+        if (frame[3] === 'reader') readers.push({ at: Date.now(), ref: String(frame[1]) });
+        upstream.send(message);
+      });
+      upstream.onMessage((message) => {
+        const frame = JSON.parse(String(message)) as [unknown, unknown, unknown, unknown, Record<string, unknown>];
+        const reader = readers.findIndex(({ ref }) => ref === String(frame[1]));
+        if (frame[3] === 'phx_reply' && reader >= 0) {
+          replies.push(JSON.stringify(frame[4]));
+          if (reader === 0)
+            frame[4] = { status: 'error', response: { reason: 'retry_later', retry_after_ms: RETRY_AFTER_MS } };
+          return ws.send(JSON.stringify(frame));
+        }
+        ws.send(message);
+      });
+    });
+    try {
+      await page.goto(`${server.base}/post/retry-later`);
+      await until(() => replies.length === 2, 'the retry answered', 20_000, 25);
+      const [first, second] = readers;
+      assert.ok(first && second);
+      assert.ok(second.at - first.at >= RETRY_AFTER_MS, `asked again ${second.at - first.at} ms later`);
+      assert.match(replies[0] ?? '', /"status":"ok"/, 'the first push was counted');
+      assert.match(replies[1] ?? '', /token_replayed/, 'its retry is recognised');
+      await delay(1500);
+      assert.equal(readers.length, 2, 'token_replayed ends the asking');
+      const after = await receipt(server.base, 'retry-later');
+      assert.equal(after.counted, 1, 'counted once');
     } finally {
       await page.close();
     }

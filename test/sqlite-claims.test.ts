@@ -46,6 +46,35 @@ describe('SQLite claims and salts', () => {
     check.close();
   });
 
+  test('a version 2 database (engagement, no claims) keeps its reads and engagement and gains the claims', async () => {
+    const file = join(dir, 'v2.db');
+    const v2 = new Database(file);
+    v2.exec(PREVIOUS_SCHEMA);
+    v2.exec(`CREATE TABLE engagement (slug TEXT NOT NULL, day TEXT NOT NULL, field TEXT NOT NULL,
+      count INTEGER NOT NULL CHECK (count >= 0), PRIMARY KEY (slug, day, field)) WITHOUT ROWID;`);
+    v2.prepare("INSERT INTO counters VALUES ('hello', 3)").run();
+    v2.prepare("INSERT INTO engagement VALUES ('hello', '2024-05-01', 'v', 5)").run();
+    v2.pragma('user_version = 2');
+    v2.close();
+    const store = new SqliteStore(file, { writerThread: false });
+    try {
+      assert.deepEqual(await store.engagement('hello', '2024-05-01', '2024-05-01'), [
+        { day: '2024-05-01', fields: { v: 5 } },
+      ]);
+      const claim = { key: 'view:v2-file', expiresAt: Date.now() + 60_000 };
+      const day = utcDay(Date.now());
+      const read = { slug: 'hello', day, count: 1, id: 'r1', claims: [claim] };
+      assert.equal((await store.apply([read], [{ slug: 'hello', day, field: 'v', count: 1 }])).get('hello'), 4);
+      const again = await store.apply([{ ...read, id: 'r2' }]);
+      assert.deepEqual([again.get('hello'), [...(again.refused ?? [])]], [undefined, [[0, 'view:v2-file']]]);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    check.close();
+  });
+
   test('a file from a newer readcount is refused rather than changed', () => {
     const file = join(dir, 'newer.db');
     const newer = new Database(file);

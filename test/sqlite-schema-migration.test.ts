@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS daily (slug TEXT NOT NULL, day TEXT NOT NULL, count I
   PRIMARY KEY (slug, day)) WITHOUT ROWID;
 `;
 
-test('an old database keeps its reads and gains engagement at start', async () => {
+test('an old database keeps its reads and gains engagement, claims and salts at start', async () => {
   const file = join(dir, 'old.db');
   const old = new Database(file);
   old.exec(OLD_SCHEMA);
@@ -42,7 +42,10 @@ test('an old database keeps its reads and gains engagement at start', async () =
     await store.close();
   }
   const check = new Database(file, { readonly: true });
+  assert.equal(SCHEMA_VERSION, 3);
   assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+  const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
+  assert.deepEqual(tables, ['claims', 'counters', 'daily', 'engagement', 'salts'], 'migrated all the way, v1 to v3');
   check.close();
   const again = new SqliteStore(file, { writerThread: false });
   assert.equal(await again.total('hello'), 8, 'opening a migrated database again changes nothing');
@@ -55,5 +58,8 @@ test('a database from a newer readcount is refused, untouched', () => {
   newer.exec(OLD_SCHEMA);
   newer.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   newer.close();
-  assert.throws(() => new SqliteStore(file, { writerThread: false }), /schema version 3 is newer/);
+  assert.throws(
+    () => new SqliteStore(file, { writerThread: false }),
+    new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer`),
+  );
 });
