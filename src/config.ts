@@ -311,7 +311,7 @@ export const OPTIONS = {
     'REDIS_COMMAND_TIMEOUT_MS',
     2000,
     integer(50, 60_000),
-    'How long a Redis command may take before it fails (reads stay buffered, claims fall back to memory), so a Redis host that vanished without a reset cannot stall page views or shutdown.',
+    'How long a Redis command may take before it fails (reads stay buffered with their claims, views are not counted), so a Redis host that vanished without a reset cannot stall page views or shutdown.',
   ),
   redisPrefix: option(
     'scale',

@@ -46,7 +46,7 @@ describe('RedisViewClaims', { skip }, () => {
   });
 });
 
-test('a view whose claims cannot be taken is refused as unavailable and records nothing', async () => {
+test('a view or an end-of-view report whose claims cannot be taken is refused and records nothing', async () => {
   const signer = new TokenSigner('k'.repeat(48), 60_000);
   const down: ViewClaims = {
     claim: () => Promise.reject(new Error('Redis is unreachable')),
@@ -76,4 +76,9 @@ test('a view whose claims cannot be taken is refused as unavailable and records 
   assert.deepEqual(recorded, []);
   assert.deepEqual(engagement.receipts.get('hello').viewsRefused, { unavailable: 1 });
   assert.equal(engagement.receipts.get('hello').views, 0);
+  assert.deepEqual(await engagement.reportWithToken(signer.issue('post:hello'), { visible_ms: 1000 }), {
+    ok: false,
+    reason: 'retry_later',
+  });
+  assert.deepEqual(recorded, [], 'an end-of-view report stores nothing either');
 });

@@ -5,7 +5,7 @@ import type { SocketInfo } from '../live/channel.js';
 /** Why an end-of-view report was not taken (the same codes over the socket and by beacon). */
 export type ViewEndRefusal = Extract<
   LiveReplyError,
-  'invalid_token' | 'not_viewed' | 'already_reported' | 'bad_visible_time' | 'bad_depth'
+  'invalid_token' | 'not_viewed' | 'already_reported' | 'bad_visible_time' | 'bad_depth' | 'retry_later'
 >;
 
 export type ViewEndResult = { ok: true; visibleMs: number; clamped: boolean } | { ok: false; reason: ViewEndRefusal };

@@ -128,8 +128,13 @@ export class Engagement implements EngagementHooks {
       return this.refuse(slug, 'bad_depth');
     const { viewClaims: claims, tokenMaxAgeMs } = this.options;
     // claim() answers true when the key was free: then this view was never counted (and now never will take a report).
-    if (await claims.claim(`pv-counted:${view}`, tokenMaxAgeMs)) return this.refuse(slug, 'not_viewed');
-    if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
+    try {
+      if (await claims.claim(`pv-counted:${view}`, tokenMaxAgeMs)) return this.refuse(slug, 'not_viewed');
+      if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
+    } catch {
+      // The claims' backend cannot answer (a Redis outage): nothing was stored, the page may send it again.
+      return this.refuse(slug, 'retry_later');
+    }
     const allowed = Math.max(0, this.now() - issuedAt);
     const visibleMs = Math.min(Math.round(visible), allowed);
     const day = utcDay(issuedAt);
