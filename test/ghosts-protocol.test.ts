@@ -205,10 +205,9 @@ test('nothing about ghosts reaches the database, the debug log or /metrics', asy
     assert.equal(await server.stop(), 0);
     const log = server.log.join('\n');
     assert.ok(log.length > 0);
-    for (const secret of [id, 'ghost', 'position', '0.59']) {
-      assert.ok(!log.includes(secret), `log mentions ${secret}`);
-      assert.ok(!metrics.includes(secret), `metrics mention ${secret}`);
-    }
+    for (const secret of [id, 'ghost', 'position', '0.59']) assert.ok(!log.includes(secret), `log mentions ${secret}`);
+    // Metric names and labels only: a sample value (CPU seconds, a latency) may be 0.59 by chance.
+    for (const secret of [id, 'ghost', 'position']) assert.ok(!metrics.includes(secret), `metrics mention ${secret}`);
     let db = '';
     for (const file of ['readcount.db', 'readcount.db-wal'])
       db += await readFile(join(dataDir, file), 'latin1').catch(() => '');

@@ -134,7 +134,6 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     ...(meta?.image === undefined ? {} : { image: meta.image }),
     ...(options.bundleDir === undefined ? {} : { bundleDir: options.bundleDir }),
     ...(more ? { excerpt: `${markdown.slice(0, more.index).trimEnd()}\n` } : {}),
-    ...(meta?.ghosts === undefined ? {} : { ghosts: meta.ghosts }),
   };
 }
 
