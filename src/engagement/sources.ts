@@ -7,8 +7,9 @@ interface Group {
   readonly hosts: readonly string[];
 }
 
-const GROUPS = (JSON.parse(readFileSync(new URL('./sources.json', import.meta.url), 'utf8')) as { groups: Group[] })
-  .groups;
+// The data file stays in src/ (the build compiles code only): this path finds it from src/ and from dist/ alike.
+const SOURCES_FILE = new URL('../../src/engagement/sources.json', import.meta.url);
+const GROUPS = (JSON.parse(readFileSync(SOURCES_FILE, 'utf8')) as { groups: Group[] }).groups;
 
 /** A referrer longer than this is not one a browser sends (they trim to origin or a 4 KB URL at most). */
 const MAX_REFERRER_LENGTH = 4096;

@@ -17,10 +17,16 @@ export interface ChildServer {
   stop(): Promise<number | string>;
 }
 
-export async function spawnServer(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildServer> {
+/** `built`: run the compiled `dist/cli.js`, as `npm start` does, instead of the sources through tsx. */
+export async function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  { built = false }: { built?: boolean } = {},
+): Promise<ChildServer> {
+  const entry = built ? ['dist/cli.js'] : ['--import', 'tsx', 'src/cli.ts'];
   const child = spawn(
     process.execPath,
-    [...(process.env.SPAWN_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/cli.ts', 'serve'],
+    [...(process.env.SPAWN_NODE_ARGS ?? '').split(' ').filter(Boolean), ...entry, 'serve'],
     {
       cwd: ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
