@@ -57,6 +57,8 @@ export interface PushResult {
   /** `ghosts` frames received while tracking, and their bytes. */
   ghostFrames: number;
   ghostBytes: number;
+  /** How long tracking ran: frames are counted over this, which outlasts the positions being sent. */
+  trackedMs: number;
 }
 
 /** Open files are capped per process, so 10,000 clients are spread over several of these. */

@@ -60,13 +60,16 @@ export async function measureGhosts(
   const positions = sum(sent.map((s) => s.sent));
   const frames = sum(pushes.map((p) => p.ghostFrames));
   const bytes = sum(pushes.map((p) => p.ghostBytes));
+  // Frames are counted from when tracking starts until the server has gone quiet, which is longer than the positions
+  // were sent for: rates are per second of that whole window.
+  const trackedSeconds = Math.max(seconds, ...pushes.map((p) => p.trackedMs / 1000));
   return {
     positions,
     cpuPerPositionUs: ((cpuAfter - cpuBefore) * 1000) / positions,
-    pushesPerViewerPerSecond: frames / READERS / seconds,
+    pushesPerViewerPerSecond: frames / READERS / trackedSeconds,
     maxPushesPerViewerPerSecond: Math.max(...pushes.map((p) => p.maxPerSecond)),
     bytesPerPush: bytes / Math.max(1, frames),
-    bytesPerViewerPerSecond: bytes / READERS / seconds,
+    bytesPerViewerPerSecond: bytes / READERS / trackedSeconds,
   };
 }
 

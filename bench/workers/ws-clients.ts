@@ -19,6 +19,7 @@ interface Client {
 const clients: Client[] = [];
 let nextRef = 1;
 const push = { tracking: false, start: 0, maxPerSecond: 0, total: 0, ghostFrames: 0, ghostBytes: 0 };
+let trackedMs = 0;
 const target = { value: Infinity, reached: 0, at: 0 };
 
 function onMessage(client: Client, data: Buffer): void {
@@ -316,6 +317,7 @@ async function handle(command: WorkerCommand): Promise<unknown> {
       if (command.on)
         Object.assign(push, { tracking: true, start: now(), maxPerSecond: 0, total: 0, ghostFrames: 0, ghostBytes: 0 });
       else push.tracking = false;
+      trackedMs = now() - push.start;
       for (const client of clients) Object.assign(client, { bucket: -1, bucketCount: 0 });
       return {
         maxPerSecond: push.maxPerSecond,
@@ -323,6 +325,7 @@ async function handle(command: WorkerCommand): Promise<unknown> {
         clients: clients.length,
         ghostFrames: push.ghostFrames,
         ghostBytes: push.ghostBytes,
+        trackedMs,
       };
     case 'gc':
       // Forked with --expose-gc (client-pool.ts) so a scenario can settle the generators' heaps before measuring.
