@@ -1,5 +1,5 @@
 // Decides whether a `reader` push is an honest read: token, dwell time on the server clock, replay, bots, repeats.
-import { createHash } from 'node:crypto';
+
 import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
 import type { SocketInfo } from '../live/channel.js';
@@ -8,6 +8,7 @@ import { type Claim, DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
 import type { NetworkLimit } from './network.js';
 import { postTopic } from './topics.js';
+import { visitorKey as hashVisitor } from './visitor-key.js';
 
 export interface ReadPolicyOptions {
   readonly signer: TokenSigner;
@@ -102,9 +103,6 @@ export class ReadPolicy {
   private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
     const day = utcDay(this.now());
     const salt = await this.options.claims.saltFor(day);
-    const digest = createHash('sha256')
-      .update(`${salt}\u0000${socket.ip}\u0000${socket.userAgent}\u0000${slug}`)
-      .digest('base64url');
-    return `visitor:${day}:${digest}`;
+    return hashVisitor('visitor', day, salt, socket, slug);
   }
 }

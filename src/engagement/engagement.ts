@@ -1,10 +1,11 @@
 // Counts views (page views whose script joined their post) and end-of-view reports, into per-post per-day aggregates.
-import { createHash } from 'node:crypto';
+
 import type { ClaimRegistry } from '../counting/claims.js';
 import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting/engagement-hooks.js';
 import type { NetworkLimit } from '../counting/network.js';
 import { isAutomatedAgent } from '../counting/read-policy.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
+import { visitorKey as hashVisitor } from '../counting/visitor-key.js';
 import type { SocketInfo } from '../live/channel.js';
 import type { TokenSigner } from '../live/token.js';
 import {
@@ -161,10 +162,7 @@ export class Engagement implements EngagementHooks {
   private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
     const day = utcDay(this.now());
     const salt = await this.options.claims.saltFor(day);
-    const digest = createHash('sha256')
-      .update(`${salt}\u0000${socket.ip}\u0000${socket.userAgent}\u0000${slug}`)
-      .digest('base64url');
-    return `pv-visitor:${day}:${digest}`;
+    return hashVisitor('pv-visitor', day, salt, socket, slug);
   }
 
   private msLeftToday(): number {
