@@ -14,6 +14,11 @@ interface Client {
   bucket: number;
   bucketCount: number;
   reached: boolean;
+  /**
+   * One of the watching viewers (not a reader's own page view): only viewers count towards a target. A reader's
+   * socket sees the count push too, now before its `ok` (readcount acknowledges a read after its commit).
+   */
+  readonly viewer: boolean;
 }
 
 const clients: Client[] = [];
@@ -48,7 +53,7 @@ function onMessage(client: Client, data: Buffer): void {
   if (event !== 'count') return;
   const count = payload.count as number;
   client.lastCount = count;
-  if (!client.reached && count >= target.value) {
+  if (client.viewer && !client.reached && count >= target.value) {
     client.reached = true;
     target.reached += 1;
     if (target.reached === clients.length) target.at = at;
@@ -81,7 +86,7 @@ function call(client: Client, text: string, ref: string, timeoutMs: number): Pro
   });
 }
 
-async function open(url: string, topic: string | undefined, timeoutMs: number): Promise<Client> {
+async function open(url: string, topic: string | undefined, timeoutMs: number, viewer = false): Promise<Client> {
   // No agent: ws connects each socket itself (an upgraded socket can't go back to a pool anyway).
   const ws = new WebSocket(url, {
     perMessageDeflate: false,
@@ -95,7 +100,7 @@ async function open(url: string, topic: string | undefined, timeoutMs: number): 
       reject(new Error(`upgrade refused with ${response.statusCode}`)),
     );
   });
-  const client: Client = { ws, lastCount: 0, pending: new Map(), bucket: -1, bucketCount: 0, reached: false };
+  const client: Client = { ws, lastCount: 0, pending: new Map(), bucket: -1, bucketCount: 0, reached: false, viewer };
   ws.on('message', (data: Buffer) => onMessage(client, data));
   ws.on('error', () => {});
   if (topic) {
@@ -117,7 +122,7 @@ async function connect(command: Extract<WorkerCommand, { cmd: 'connect' }>) {
       index += 1;
       const url = `${command.url}?_csrf_token=${signer.issue(command.page)}&vsn=2.0.0`;
       try {
-        clients.push(await open(url, command.topic, command.timeoutMs));
+        clients.push(await open(url, command.topic, command.timeoutMs, true));
       } catch (error) {
         failed += 1;
         firstError ??= (error as Error).message;
