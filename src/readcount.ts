@@ -1,25 +1,22 @@
 // Wires the parts together (store, telemetry, pubsub, posts, counting, live, web) and takes them apart again.
 import { statSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { buildLiveServer } from './compose-live.js';
 import type { Config } from './config.js';
 import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { CountingService } from './counting/counting-service.js';
 import { NetworkLimit } from './counting/network.js';
-import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
 import { PostPusher } from './counting/post-pusher.js';
 import { ReadCounter } from './counting/read-counter.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
-import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
 import { Engagement } from './engagement/engagement.js';
 import { MemoryViewClaims } from './engagement/view-claims.js';
 import { ConfigError } from './errors.js';
 import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
-import { PostGhosts } from './ghosts/ghosts-channel.js';
-import { LiveServer } from './live/live-server.js';
-import { LongPollServer } from './live/long-poll.js';
+import type { LiveServer } from './live/live-server.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
 import { PostRenderer } from './posts/render.js';
@@ -228,63 +225,18 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     ),
   });
   const counting = new CountingService({ policy, counter, telemetry, engagement });
-  const live = new LiveServer({
+  const { live, longPoll } = buildLiveServer({
+    config,
     signer,
     pubsub,
     telemetry,
-    allowedOrigins: config.embedOrigins,
-    channels: [
-      {
-        pattern: POST_TOPIC_PATTERN,
-        route: new PostChannelRoute({
-          library: { get: (slug) => library.get(slug) ?? sites.lookup(slug) },
-          counter,
-          counting,
-          telemetry,
-          viewMemoryMs: config.tokenMaxAgeMs,
-          presence,
-          ...(ghostBoard
-            ? {
-                ghosts: new PostGhosts({
-                  board: ghostBoard,
-                  // Posts only: an embedded external page (SITES) loads no ghosts script.
-                  enabled: (slug) => (library.get(slug)?.ghosts ?? true) && library.get(slug) !== undefined,
-                  respectDnt: config.respectDnt,
-                }),
-              }
-            : {}),
-          engagement,
-        }),
-      },
-      {
-        pattern: POSTS_TOPIC,
-        route: new IndexChannelRoute({
-          counter,
-          telemetry,
-          listed: (slug) => (library.get(slug) ?? sites.lookup(slug)) !== undefined,
-        }),
-      },
-    ],
-    onRefusedUpgrade: (pageView, code) => {
-      const slug = slugOfTopic(pageView.page);
-      // The token is genuine, so the post's receipt shows a reader turned away.
-      if (slug !== undefined) counting.refused(slug, code);
-    },
-    limits: {
-      maxChannels: config.liveMaxChannels,
-      maxMsgsPerSec: config.liveMaxMsgsPerSec,
-      maxBufferedBytes: config.liveMaxBufferedBytes,
-      maxConnectionsPerIp: config.liveMaxConnectionsPerIp,
-      idleTimeoutMs: config.liveIdleTimeoutMs,
-    },
-  });
-  const longPoll = new LongPollServer({
-    live,
-    signer,
-    pubsub,
-    windowMs: Math.min(10_000, Math.floor(config.liveIdleTimeoutMs / 2)),
-    pubsubTimeoutMs: 2000,
-    maxFrameBytes: config.liveMaxFrameBytes,
+    library,
+    sites,
+    counter,
+    counting,
+    presence,
+    engagement,
+    ...(ghostBoard ? { ghostBoard } : {}),
   });
   const app: FastifyInstance = await buildApp({
     config,
