@@ -26,7 +26,7 @@ import { LocalPresence, type Presence } from './presence/presence.js';
 import { PubSub } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis-backend.js';
 import { watchSiteFile } from './site-file-watch.js';
-import { loadSecretKey, openSqlite, prepareDataDir } from './store/data-dir.js';
+import { checkFolderOverlap, loadSecretKey, openSqlite, prepareDataDir, secretKeyWarning } from './store/data-dir.js';
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
@@ -70,6 +70,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       `${config.postsDir} is not a readable folder (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
   }
+  checkFolderOverlap(config);
   prepareDataDir(config.dataDir);
   // Lines logged before Fastify (which owns the logger) exists, e.g. broken posts found at start, wait here.
   type Level = 'warn' | 'error' | 'info';
@@ -85,6 +86,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     ? await (await import('./redis-backend.js')).RedisBackend.open(config, log)
     : undefined;
   const secret = redis?.secret ?? loadSecretKey(config);
+  const keyWarning = redis ? undefined : secretKeyWarning(config);
+  if (keyWarning) log('warn', keyWarning);
   const sqlite = redis ? undefined : openSqlite(config);
   const store: CounterStore = redis?.store ?? (sqlite as CounterStore);
   const telemetry = options.telemetry ?? new Telemetry();

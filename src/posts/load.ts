@@ -1,9 +1,10 @@
 // Reads every post file in a folder and sorts the results into usable posts and reported problems.
 
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { isInside, realPathOrSelf } from '../path-inside.js';
 import { isPostProblem, MAX_POST_BYTES, parsePostFile } from './parse.js';
 import type { Post, PostProblem } from './post.js';
 import { isPostFileName } from './slug.js';
@@ -48,12 +49,14 @@ export async function loadPosts(dir: string, options: LoadOptions = {}): Promise
     throw new Error(`cannot read posts folder ${root}: ${describe(error)}`, { cause: error });
   }
 
+  // A post or bundle may be a symlink, but only to a place inside the folder: never a file of the rest of the disk.
+  const realRoot = realPathOrSelf(root);
   const results: (FileResult | null)[] = [];
   for (const [index, name] of names.entries()) {
     // Yield now and then so a reload of a large blog never holds up requests for long.
     if (index > 0 && index % YIELD_EVERY === 0) await new Promise<void>((done) => setImmediate(done));
     const path = resolve(root, name);
-    results.push(isPostFileName(name) ? loadOne(path) : loadBundle(path));
+    results.push(isPostFileName(name) ? loadOne(path, realRoot) : loadBundle(path, realRoot));
   }
 
   const lastGood = options.lastGood ?? new Map<string, Post>();
@@ -104,17 +107,26 @@ interface FileResult {
 }
 
 /** A folder is a page bundle when it holds an index file; any other folder (say `drafts/`) is not looked into. */
-function loadBundle(folder: string): FileResult | null {
+function loadBundle(folder: string, realRoot: string): FileResult | null {
   for (const name of BUNDLE_INDEX) {
-    const result = loadOne(join(folder, name), folder);
+    const result = loadOne(join(folder, name), realRoot, folder);
     if (result !== null) return result;
   }
   return null;
 }
 
-function loadOne(file: string, bundleDir?: string): FileResult | null {
+function loadOne(file: string, realRoot: string, bundleDir?: string): FileResult | null {
   try {
-    const info = statSync(file);
+    const real = realpathSync(file);
+    if (!isInside(real, realRoot)) {
+      // The target is not named: /healthz lists problems, and where the link points is none of its business.
+      return {
+        file,
+        fingerprint: `outside:${real}`,
+        parsed: { file, reason: 'is a symlink to a file outside POSTS_DIR; not loaded (move the file into POSTS_DIR)' },
+      };
+    }
+    const info = statSync(real);
     if (!info.isFile()) return null;
     if (info.size > MAX_POST_BYTES) {
       return {
@@ -123,7 +135,7 @@ function loadOne(file: string, bundleDir?: string): FileResult | null {
         parsed: { file, reason: `file is too large (${info.size} bytes, limit ${MAX_POST_BYTES})` },
       };
     }
-    const source = readFileSync(file, 'utf8');
+    const source = readFileSync(real, 'utf8');
     const fingerprint = createHash('sha256').update(source).digest('hex');
     return { file, fingerprint, parsed: parsePostFile(file, source, bundleDir === undefined ? {} : { bundleDir }) };
   } catch (error) {

@@ -1,9 +1,10 @@
 // DATA_DIR: the folder that holds readcount.db and the generated signing key; opened for `serve` and the offline commands.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { isInside, realPathOrSelf } from '../path-inside.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export function prepareDataDir(dataDir: string): void {
@@ -15,6 +16,38 @@ export function prepareDataDir(dataDir: string): void {
       'DATA_DIR',
       `${dataDir} is not a writable folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
+  }
+}
+
+/**
+ * DATA_DIR holds the signing key and the counts: a served folder that contains it (or lies inside it) would put them a
+ * symlink or a page bundle away from the web. Refused at start, naming both settings.
+ */
+export function checkFolderOverlap(config: Pick<Config, 'dataDir' | 'staticDir' | 'postsDir'>): void {
+  const data = realPathOrSelf(config.dataDir);
+  for (const [setting, folder] of [
+    ['STATIC_DIR', config.staticDir],
+    ['POSTS_DIR', config.postsDir],
+  ] as const) {
+    const served = realPathOrSelf(folder);
+    if (isInside(data, served) || isInside(served, data))
+      throw new ConfigError(
+        'DATA_DIR',
+        `${data} and ${setting} ${served} overlap: keep DATA_DIR outside the folders the site serves, and them outside it`,
+      );
+  }
+}
+
+/** A warning when secret.key can be read by the group or others (it signs every page-view token), else undefined. */
+export function secretKeyWarning(config: Pick<Config, 'dataDir' | 'secretKey'>): string | undefined {
+  if (config.secretKey) return undefined;
+  const file = join(config.dataDir, 'secret.key');
+  try {
+    const mode = statSync(file).mode & 0o777;
+    if ((mode & 0o077) === 0) return undefined;
+    return `${file} is readable by others (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 ${file}`;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,9 +1,10 @@
 // Everything at the site root that no app route claims: pages (`/<slug>`), STATIC_DIR's files, page-bundle files.
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { realPathOrSelf } from '../../path-inside.js';
 import { PostResponder } from '../post-view.js';
+import { servedFile } from '../served-file.js';
 import {
   appRouteOwns,
   isBundleAsset,
@@ -21,6 +22,8 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
   const { config, library } = deps;
   const responder = new PostResponder(deps);
   const staticRoot = resolve(config.staticDir);
+  // Nothing under DATA_DIR is ever sent, whatever link points there (the signing key lives in it).
+  const forbidden = [realPathOrSelf(config.dataDir)];
   await app.register(fastifyStatic, {
     // Every sendFile below names its own root; this one only has to exist (POSTS_DIR does, STATIC_DIR may not).
     root: resolve(config.postsDir),
@@ -41,13 +44,15 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
     if (path === undefined) return notFound(reply);
     const page = library.get(path);
     if (page?.kind === 'page') return responder.send(page, request, reply);
-    if (path === CUSTOM_CSS && !(await isFile(resolve(staticRoot, CUSTOM_CSS)))) {
+    const file = await servedFile(staticRoot, path, forbidden);
+    if (file === undefined && path === CUSTOM_CSS) {
       return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send('');
     }
-    return reply.sendFile(path, staticRoot);
+    if (file === undefined) return notFound(reply);
+    return reply.sendFile(file.path, file.root);
   });
 
-  app.get<{ Params: { slug: string } }>('/post/:slug/*', (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/post/:slug/*', async (request, reply) => {
     const post = library.get(request.params.slug);
     if (!post?.bundleDir) return notFound(reply);
     const prefix = `/post/${request.params.slug}/`;
@@ -55,7 +60,9 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
     if (raw === prefix) return reply.redirect(prefix.slice(0, -1), 301);
     const path = raw.startsWith(prefix) ? safeFilePath(raw.slice(prefix.length)) : undefined;
     if (path === undefined || !isBundleAsset(path)) return notFound(reply);
-    return reply.sendFile(path, post.bundleDir);
+    const file = await servedFile(post.bundleDir, path, forbidden);
+    if (file === undefined || !isBundleAsset(file.path)) return notFound(reply);
+    return reply.sendFile(file.path, file.root);
   });
 
   // Said once at start (and for pages again when posts change), so a blogger learns why a file or page never shows.
@@ -80,12 +87,4 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
   app.addHook('onClose', async () => {
     library.off('change', warnShadowedPages);
   });
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
 }
