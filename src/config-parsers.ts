@@ -1,5 +1,6 @@
 // Parsers for settings: each turns an env var, flag or site-file value into a typed value or throws a one-line reason.
 import { isIP } from 'node:net';
+import { safeUrl } from './safe-url.js';
 
 export type Parser<T> = (raw: string) => T;
 
@@ -76,8 +77,12 @@ export function navValue(value: unknown): NavLink[] {
     const { title, url } = (entry ?? {}) as { title?: unknown; url?: unknown };
     if (typeof title !== 'string' || title.trim() === '' || typeof url !== 'string' || url.trim() === '')
       throw new Error(`entry ${i + 1} needs a text title and url`);
-    if (/^\s*(javascript|vbscript|data):/i.test(url)) throw new Error(`entry ${i + 1}: "${url}" is not a link`);
-    return { title: title.trim(), url: url.trim() };
+    const safe = safeUrl(url);
+    if (safe === undefined)
+      throw new Error(
+        `entry ${i + 1}: ${JSON.stringify(url)} is not a link (only http:, https:, mailto: or a site path)`,
+      );
+    return { title: title.trim(), url: safe };
   });
 }
 export const nav: Parser<NavLink[]> = (raw) => {

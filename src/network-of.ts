@@ -1,4 +1,5 @@
 // Groups addresses into networks (an IPv4 address, an IPv6 /64): what per-address limits and caps count by.
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /**
@@ -20,4 +21,15 @@ export function networkOf(address: string): string {
     .slice(0, 4)
     .map((part) => part.toString(16))
     .join(':')}::/64`;
+}
+
+/**
+ * An address as a proxy may write it into X-Forwarded-For (`1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`, `[2001:db8::1]`,
+ * `[2001:db8::1]:443`) parsed into the address alone, or undefined when it is not one: never a string key of its own.
+ */
+export function parseAddress(raw: string): string | undefined {
+  if (isIP(raw) !== 0) return raw;
+  const text = raw.trim();
+  const candidate = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(text)?.[1] ?? /^([\d.]+):\d{1,5}$/.exec(text)?.[1] ?? text;
+  return isIP(candidate) !== 0 ? candidate : undefined;
 }

@@ -1,6 +1,7 @@
 // The allowlist raw HTML in posts passes through (sanitize-html), and the URL rewrites a page bundle needs.
 
 import sanitizeHtml from 'sanitize-html';
+import { safeUrl } from '../safe-url.js';
 import type { Post } from './post.js';
 
 /** Ids the page around a post uses; a heading or raw HTML claiming one would break the live counter's script. */
@@ -89,8 +90,9 @@ export function resolveInBundle(url: string, base: string | undefined): string {
  * Undefined when the post has no image. Make it absolute with the site's base URL for og:image and feeds.
  */
 export function postImagePath(post: Pick<Post, 'slug' | 'image' | 'bundleDir'>): string | undefined {
-  const image = post.image;
-  if (image === undefined || image === '') return undefined;
+  // og:image and feed enclosures: an http(s) URL or a path on the site, nothing a reader's browser would run.
+  const image = post.image === undefined ? undefined : safeUrl(post.image);
+  if (image === undefined || /^mailto:/i.test(image)) return undefined;
   if (post.bundleDir !== undefined) {
     const resolved = resolveInBundle(image, bundleBase(post.slug));
     if (resolved !== image || SCHEME.test(image) || image.startsWith('/')) return resolved;

@@ -3,6 +3,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { networkOf } from '../network-of.js';
+import { clientIp } from './client-ip.js';
 import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
 import { sendError } from './http-errors.js';
 import { isSessionPoll } from './long-poll-route.js';
@@ -73,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // and live upgrades still count.
       allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request) || isSessionPoll(request),
       // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
-      keyGenerator: (request) => networkOf(request.ip),
+      keyGenerator: (request) => networkOf(clientIp(request)),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
       errorResponseBuilder: (_request, context) => ({ statusCode: context.statusCode, message: 'rate_limited' }),
     });

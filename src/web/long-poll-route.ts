@@ -1,6 +1,7 @@
 // Serves /live/longpoll over Fastify as Phoenix's LongPoll plug does: HTTP 200 JSON, CORS open (the origin is checked).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type LongPollServer, MAX_POLL_BATCH } from '../live/long-poll.js';
+import { clientIp } from './client-ip.js';
 
 export const LONG_POLL_PATH = '/live/longpoll';
 
@@ -38,7 +39,7 @@ export async function registerLongPoll(
         method: request.method,
         query: (request.query ?? {}) as Record<string, unknown>,
         headers: request.headers,
-        ip: request.ip,
+        ip: clientIp(request),
         body: typeof request.body === 'string' ? request.body : undefined,
         signal: gone.signal,
       });

@@ -59,6 +59,19 @@ export class Site {
   base(request: FastifyRequest): { base: string; cacheControl: (maxAge: number) => string } {
     const url = this.info.url;
     if (url !== undefined) return { base: url, cacheControl: (maxAge) => `public, max-age=${maxAge}` };
-    return { base: `${request.protocol}://${request.host}`, cacheControl: (maxAge) => `private, max-age=${maxAge}` };
+    const { host, protocol } = request;
+    if (!HOST.test(host) || URL.parse(`${protocol}://${host}/`) === null) throw new BadHost();
+    return { base: `${protocol}://${host}`, cacheControl: (maxAge) => `private, max-age=${maxAge}` };
+  }
+}
+
+/** A host name or IP literal with an optional port: all a browser ever sends (Unicode names go as punycode). */
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** Thrown to the app's error handler, which answers it as `bad_request` (400): a Host no URL can be made of. */
+class BadHost extends Error {
+  readonly statusCode = 400;
+  constructor() {
+    super('the Host header is not a host name');
   }
 }

@@ -85,11 +85,17 @@ async function rss(deps: FeedSources & Pick<WebDeps, 'library'>, base: string): 
       date: entry.date,
       category: entry.tags.map((tag) => ({ name: tag })),
       ...(entry.author ? { author: [{ name: entry.author }] } : {}),
-      ...(entry.image ? { image: entry.image } : {}),
+      ...(entry.image ? { image: rssAttribute(entry.image) } : {}),
     });
   }
   return feed.rss2();
 }
+
+/**
+ * The `feed` library escapes only `"` in the enclosure's url attribute. The parser's serialization percent-encodes
+ * `<` and `>` (and quotes) in a URL, which leaves `&` to escape here.
+ */
+const rssAttribute = (url: string): string => new URL(url).href.replace(/&/g, '&amp;');
 
 /** Posts and the pages that are served (a page an app route shadows is not). */
 function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, base: string): string {

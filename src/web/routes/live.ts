@@ -5,6 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { HTTP_ERRORS } from '../../errors.js';
 import type { PageView } from '../../live/token.js';
+import { clientIp } from '../client-ip.js';
 import { sendError } from '../http-errors.js';
 import { registerLongPoll } from '../long-poll-route.js';
 import type { WebPluginOptions } from './deps.js';
@@ -47,7 +48,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
   // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
   app.addHook('preValidation', (request, reply, done) => {
     const check = live.checkUpgrade(
-      { headers: request.headers, query: request.query, ip: request.ip },
+      { headers: request.headers, query: request.query, ip: clientIp(request) },
       request.raw.socket,
     );
     if (!check.ok) {
@@ -77,7 +78,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     request.pageView = undefined;
     live.accept(
       socket,
-      { headers: request.headers, query: request.query, ip: request.ip },
+      { headers: request.headers, query: request.query, ip: clientIp(request) },
       pageView,
       request.raw.socket,
     );
