@@ -65,7 +65,9 @@ export async function main(argv: string[]): Promise<void> {
       process.stderr.write(`readcount: invalid configuration: ${error.message}\n`);
       process.exit(error.exitCode);
     }
-    process.stderr.write(`readcount: ${(error as Error).stack ?? String(error)}\n`);
+    // One line for the person at the terminal; the stack only when asked for (LOG_LEVEL=debug).
+    const detail = process.env.LOG_LEVEL === 'debug' ? (error as Error).stack : (error as Error).message;
+    process.stderr.write(`readcount: ${detail ?? String(error)}\n`);
     process.exit(1);
   }
 }

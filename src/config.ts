@@ -292,6 +292,27 @@ export const OPTIONS = {
     optionalText,
     "When set, /stats, /stats/<slug>, their charts, the per-day series of /api/posts/:slug?days=, /api/posts?days= and /api/posts/:slug/sources need `?token=` or `Authorization: Bearer` with this value (totals, today and the default 30 days' figures stay public).",
   ),
+  statsMaxPosts: option(
+    'limits',
+    'STATS_MAX_POSTS',
+    100,
+    integer(1, 100_000),
+    'Posts `/stats` lists (the most read in the period); the rest are summed up in one "N more posts" line.',
+  ),
+  importMaxDayCount: option(
+    'limits',
+    'IMPORT_MAX_DAY_COUNT',
+    1_000_000_000_000,
+    integer(0, 1_000_000_000_000),
+    '`readcount import` refuses a file with a day (reads or views of one post) over this count.',
+  ),
+  importMaxTotal: option(
+    'limits',
+    'IMPORT_MAX_TOTAL',
+    1_000_000_000_000_000,
+    integer(0, 1_000_000_000_000_000),
+    "`readcount import` refuses a file that would take a post's total over this (far below 2^53, so counting on stays exact).",
+  ),
   metricsToken: option(
     'server',
     'METRICS_TOKEN',

@@ -6,8 +6,9 @@ import { SiteRegistry } from '../embed/sites.js';
 import { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
 import { exportCsv, exportJson } from './export.js';
-import { describeImport, runImport } from './import.js';
+import { describeImport, ImportRefused, runImport } from './import.js';
 import { parseImport } from './import-parse.js';
+import { printable } from './import-rules.js';
 import { openStore } from './open-store.js';
 import { collectStats, formatStatsTable, STATS_SORTS, type StatsSort } from './stats.js';
 
@@ -94,31 +95,43 @@ export function registerDataCommands(program: Command): void {
         accessSync(file, constants.R_OK);
       } catch (error) {
         process.stderr.write(
-          `readcount import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`,
+          `readcount import: cannot read ${printable(file)} (${(error as NodeJS.ErrnoException).code ?? 'error'})\n`,
         );
         process.exitCode = 2;
         return;
       }
       const config = configFrom(flags);
+      const shown = printable(file);
+      // Every refusal is one line naming the file, the row and the reason; nothing from the file reaches the terminal raw.
+      const refuse = (problem: string) => process.stderr.write(`readcount import: ${shown}: ${printable(problem)}\n`);
       const onProgress = (rows: number, fraction: number) =>
-        process.stderr.write(`\rreading ${file}: ${rows} rows (${Math.round(fraction * 100)}%)`);
-      const parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress });
+        process.stderr.write(`\rreading ${shown}: ${rows} rows (${Math.round(fraction * 100)}%)`);
+      const limits = { maxDayCount: config.importMaxDayCount, maxTotal: config.importMaxTotal };
+      let parsed: Awaited<ReturnType<typeof parseImport>>;
+      try {
+        parsed = await parseImport(file, { slugForPath: await pathMapper(config), onProgress, limits });
+      } catch (error) {
+        refuse(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        process.exitCode = 1;
+        return;
+      }
       if (parsed.rows >= 50_000) process.stderr.write('\n');
       if (parsed.problems.length > 0) {
-        process.stderr.write(
-          `${file}: ${parsed.problems.length} bad row(s); nothing was imported:\n${parsed.problems
-            .slice(0, 50)
-            .map((p) => `  ${p}\n`)
-            .join('')}`,
-        );
-        if (parsed.problems.length > 50) process.stderr.write(`  … and ${parsed.problems.length - 50} more\n`);
+        for (const problem of parsed.problems.slice(0, 50)) refuse(problem);
+        if (parsed.problems.length > 50) refuse(`… and ${parsed.problems.length - 50} more bad rows`);
+        refuse(`${parsed.problems.length} bad row(s); nothing was imported`);
         process.exitCode = 1;
         return;
       }
       const dryRun = flags.dryRun === true;
       const store = await openStore(config, { create: !dryRun });
       try {
-        process.stdout.write(describeImport(await runImport(store, parsed, dryRun), parsed, dryRun));
+        const changes = await runImport(store, parsed, { dryRun, maxTotal: limits.maxTotal });
+        process.stdout.write(describeImport(changes, parsed, dryRun));
+      } catch (error) {
+        if (!(error instanceof ImportRefused)) throw error;
+        refuse(error.message);
+        process.exitCode = 1;
       } finally {
         await store.close();
       }

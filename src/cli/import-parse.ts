@@ -5,6 +5,7 @@ import { sourceOf } from '../engagement/sources.js';
 import { isValidSlug } from '../posts/post.js';
 import { DIRECT_SOURCE, isEngagementField, viewSourceField } from '../store/engagement.js';
 import { CSV_HEADER, EXPORT_FORMAT } from './export.js';
+import { type ImportLimits, isCountUpTo, isDay, printable } from './import-rules.js';
 
 export interface ImportedPost {
   /** From our export; GoatCounter files have none (the total is the days' sum). */
@@ -28,18 +29,11 @@ export interface ParseOptions {
   /** Maps a GoatCounter path to one of our slugs, or undefined when it is not a counted page. */
   readonly slugForPath: (path: string) => string | undefined;
   readonly onProgress?: (rows: number, fraction: number) => void;
+  readonly limits: ImportLimits;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-const isDay = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  DAY.test(value) &&
-  !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-  new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-
-function parseJson(file: string): ParsedImport {
+function parseJson(file: string, { maxDayCount, maxTotal }: ImportLimits): ParsedImport {
+  const isCount = (value: unknown): value is number => isCountUpTo(value, maxDayCount);
   const posts = new Map<string, ImportedPost>();
   const problems: string[] = [];
   let data: { format?: unknown; posts?: unknown };
@@ -49,7 +43,7 @@ function parseJson(file: string): ParsedImport {
     return {
       format: 'readcount-json',
       posts,
-      problems: [`not valid JSON: ${(error as Error).message}`],
+      problems: [`not valid JSON: ${printable((error as Error).message)}`],
       skipped: new Map(),
       rows: 0,
     };
@@ -61,12 +55,17 @@ function parseJson(file: string): ParsedImport {
     const where = `posts[${i}]`;
     if (typeof post?.slug !== 'string' || !isValidSlug(post.slug))
       return void problems.push(`${where}: invalid slug ${JSON.stringify(post?.slug)}`);
-    if (!isCount(post.total)) return void problems.push(`${where} (${post.slug}): total must be a whole number ≥ 0`);
+    if (!isCountUpTo(post.total, maxTotal))
+      return void problems.push(
+        `${where} (${post.slug}): total must be a whole number from 0 to ${maxTotal} (IMPORT_MAX_TOTAL)`,
+      );
     if (posts.has(post.slug)) return void problems.push(`${where}: ${post.slug} appears twice`);
     const days = new Map<string, number>();
     (Array.isArray(post.daily) ? (post.daily as { day?: unknown; count?: unknown }[]) : []).forEach((entry, j) => {
       if (!isDay(entry?.day) || !isCount(entry?.count) || days.has(entry.day))
-        problems.push(`${where}.daily[${j}] (${post.slug}): needs a unique day YYYY-MM-DD and a whole count ≥ 0`);
+        problems.push(
+          `${where}.daily[${j}] (${post.slug}): needs a unique day YYYY-MM-DD of 1970–9999 and a whole count from 0 to ${maxDayCount} (IMPORT_MAX_DAY_COUNT)`,
+        );
       else days.set(entry.day, entry.count);
     });
     const engagement = new Map<string, Record<string, number>>();
@@ -81,7 +80,7 @@ function parseJson(file: string): ParsedImport {
         Object.entries(fields).every(([field, count]) => isEngagementField(field) && isCount(count));
       if (!valid || !isDay(entry?.day))
         return void problems.push(
-          `${where}.engagement[${j}] (${post.slug}): needs a unique day and known fields with whole counts`,
+          `${where}.engagement[${j}] (${post.slug}): needs a unique day of 1970–9999 and known fields with whole counts up to ${maxDayCount}`,
         );
       engagement.set(entry.day, fields as Record<string, number>);
     });
@@ -95,6 +94,7 @@ type RowHandler = (fields: string[], line: number) => void;
 async function eachCsvRow(
   file: string,
   onHeader: (header: string[]) => RowHandler,
+  onError: (problem: string) => void,
   onProgress?: ParseOptions['onProgress'],
 ): Promise<number> {
   const size = statSync(file).size || 1;
@@ -103,17 +103,23 @@ async function eachCsvRow(
   );
   let handler: RowHandler | undefined;
   let rows = 0;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number; bytes: number };
-  }>) {
-    if (!handler) {
-      handler = onHeader(record);
-      continue;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; bytes: number };
+    }>) {
+      if (!handler) {
+        handler = onHeader(record);
+        continue;
+      }
+      rows += 1;
+      handler(record, info.lines);
+      if (onProgress && rows % 50_000 === 0) onProgress(rows, info.bytes / size);
     }
-    rows += 1;
-    handler(record, info.lines);
-    if (onProgress && rows % 50_000 === 0) onProgress(rows, info.bytes / size);
+  } catch (error) {
+    // csv-parse's own refusals (an unclosed quote, a stray one) say where; the file cannot be read past them.
+    const { message, lines } = error as Error & { lines?: number };
+    onError(`line ${lines ?? rows + 1}: ${message.replace(/ at line \d+$/, '')}`);
   }
   return rows;
 }
@@ -160,10 +166,16 @@ function firstBytes(file: string, length: number): string {
 }
 
 export async function parseImport(file: string, options: ParseOptions): Promise<ParsedImport> {
-  const head = firstBytes(file, 200).replace(/^\uFEFF/, '');
-  if (file.endsWith('.json') || head.trimStart().startsWith('{')) return parseJson(file);
+  const { maxDayCount, maxTotal } = options.limits;
+  const head = firstBytes(file, 4096).replace(/^\uFEFF/, '');
   const posts = new Map<string, ImportedPost>();
   const problems: string[] = [];
+  if (head.includes('\u0000')) {
+    const reason = 'line 1: not a text file (it holds binary data): expected a readcount or GoatCounter export';
+    return { format: 'readcount-csv', posts, problems: [reason], skipped: new Map(), rows: 0 };
+  }
+  if (file.endsWith('.json') || head.trimStart().startsWith('{'))
+    return withinTotal(parseJson(file, options.limits), options.limits);
   const skipped = new Map<string, number>();
   const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
   let format: ParsedImport['format'] = 'readcount-csv';
@@ -173,9 +185,14 @@ export async function parseImport(file: string, options: ParseOptions): Promise<
     (header) => {
       if (header.join(',') === CSV_HEADER) {
         return ([slug = '', day = '', raw = ''], line) => {
-          const count = /^\d+$/.test(raw) ? Number(raw) : NaN;
-          if (!isValidSlug(slug) || !isCount(count) || (day !== 'total' && !isDay(day)))
+          const count = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+          if (!isValidSlug(slug) || !isCountUpTo(count, 2 ** 53) || (day !== 'total' && !isDay(day)))
             return void problems.push(`line ${line}: expected slug,day|total,count but got "${slug},${day},${raw}"`);
+          const max = day === 'total' ? maxTotal : maxDayCount;
+          if (count > max)
+            return void problems.push(
+              `line ${line}: ${slug} ${day}: ${count} is over ${max} (${day === 'total' ? 'IMPORT_MAX_TOTAL' : 'IMPORT_MAX_DAY_COUNT'})`,
+            );
           if (day === 'total') {
             const post = posts.get(slug) ?? { days: new Map<string, number>() };
             posts.set(slug, { ...post, total: count });
@@ -205,13 +222,29 @@ export async function parseImport(file: string, options: ParseOptions): Promise<
         if (event >= 0 && fields[event] === 'true') return void skip('events');
         if (bot >= 0 && (fields[bot] ?? '0') !== '0' && fields[bot] !== '') return void skip('bots');
         const slug = options.slugForPath(fields[path] ?? '');
-        if (!slug) return void skip(`not a post: ${fields[path]}`);
+        if (!slug) return void skip(`not a post: ${(fields[path] ?? '').slice(0, 200)}`);
         const day = when.toISOString().slice(0, 10);
+        if (!isDay(day)) return void problems.push(`line ${line}: Date "${fields[date]}" is not a day of 1970–9999`);
         addDay(posts, slug, day, 1);
         addView(posts, slug, day, goatSource(fields[referrer] ?? '', fields[scheme] ?? ''));
       };
     },
+    (problem) => problems.push(problem),
     options.onProgress,
   );
-  return { format, posts, problems, skipped, rows };
+  return withinTotal({ format, posts, problems, skipped, rows }, options.limits);
+}
+
+/** A post's days may not add up past IMPORT_MAX_TOTAL either: the store's total is at least their sum. */
+function withinTotal(parsed: ParsedImport, { maxDayCount, maxTotal }: ImportLimits): ParsedImport {
+  for (const [slug, post] of parsed.posts) {
+    let sum = 0;
+    for (const [day, count] of post.days) {
+      sum += count;
+      if (count > maxDayCount && parsed.format === 'goatcounter-csv')
+        parsed.problems.push(`${slug} ${day}: ${count} pageviews, over ${maxDayCount} (IMPORT_MAX_DAY_COUNT)`);
+    }
+    if (sum > maxTotal) parsed.problems.push(`${slug}: its days add up to ${sum}, over ${maxTotal} (IMPORT_MAX_TOTAL)`);
+  }
+  return parsed;
 }
