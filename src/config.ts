@@ -295,7 +295,7 @@ export const OPTIONS = {
   statsMaxPosts: option(
     'limits',
     'STATS_MAX_POSTS',
-    100,
+    50,
     integer(1, 100_000),
     'Posts `/stats` lists (the most read in the period); the rest are summed up in one "N more posts" line.',
   ),

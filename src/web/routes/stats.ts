@@ -1,12 +1,12 @@
 // `/stats` and `/stats/<slug>`: the dashboards (optionally behind STATS_TOKEN), and each row chart alone for the live script.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
-import { dashboardData, postRow } from '../../stats/dashboard.js';
+import { dashboardData, type PostRow, postRow } from '../../stats/dashboard.js';
 import { DEFAULT_PERIOD, dailySeries, findPage, type Period, parsePeriod, summarize } from '../../stats/summary.js';
 import { sendError } from '../http-errors.js';
 import { layout } from '../views/pages.js';
 import { dailyChartSvg } from '../views/stats-chart.js';
-import { statsPage } from '../views/stats-page.js';
+import { type MorePosts, statsPage } from '../views/stats-page.js';
 import { statsPostPage } from '../views/stats-post-page.js';
 import { authorized, type WebPluginOptions } from './deps.js';
 import { siteMeta } from './page-meta.js';
@@ -35,14 +35,15 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     const period = gate(request, reply);
     if (period === undefined) return reply;
     const { rows: posts, site } = await dashboardData(deps, period);
-    const rows = posts.map((row) => ({
+    const { shown, more } = mostRead(posts, config.statsMaxPosts);
+    const rows = shown.map((row) => ({
       ...row,
       chartSvg: dailyChartSvg(
         row.series.map(({ day, reads }) => ({ day, count: reads })),
         { title: row.summary.title },
       ),
     }));
-    const body = statsPage(rows, site, period, tokenQueryOf(request));
+    const body = statsPage(rows, site, period, tokenQueryOf(request), more);
     return reply.type('text/html; charset=utf-8').send(
       layout(
         {
@@ -97,4 +98,23 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
         .send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));
     },
   );
+}
+
+/**
+ * STATS_MAX_POSTS bounds the page's rows, and so its bytes: the most read posts of the period are listed (in the
+ * dashboard's order), the others summed up in one line.
+ */
+function mostRead(rows: readonly PostRow[], max: number): { shown: PostRow[]; more: MorePosts | undefined } {
+  if (rows.length <= max) return { shown: [...rows], more: undefined };
+  const ranked = [...rows].sort((a, b) => b.figures.reads - a.figures.reads || b.summary.total - a.summary.total);
+  const kept = new Set(ranked.slice(0, max));
+  const rest = ranked.slice(max);
+  return {
+    shown: rows.filter((row) => kept.has(row)),
+    more: {
+      posts: rest.length,
+      total: rest.reduce((sum, row) => sum + row.summary.total, 0),
+      today: rest.reduce((sum, row) => sum + row.summary.today, 0),
+    },
+  };
 }

@@ -12,6 +12,13 @@ export interface StatsRow extends PostRow {
   readonly chartSvg: string;
 }
 
+/** The posts STATS_MAX_POSTS left off the page: how many, and their reads (so the page's sums stay whole). */
+export interface MorePosts {
+  readonly posts: number;
+  readonly total: number;
+  readonly today: number;
+}
+
 export function sourcesTable(sources: readonly SourceRow[]): RawHtml {
   if (sources.length === 0) return html`<p class="meta">No views with a known source in this period yet.</p>`;
   const max = Math.max(1, ...sources.map((s) => s.views));
@@ -35,15 +42,21 @@ function cell(kind: string, value: number | null, text: string): RawHtml {
   return html`<td class="num stat-${kind}" data-label="${CELL_LABELS[kind] ?? kind}" data-value="${value ?? -1}">${text}</td>`;
 }
 
-export function statsPage(rows: readonly StatsRow[], site: SiteOverview, period: Period, tokenQuery: string): RawHtml {
+export function statsPage(
+  rows: readonly StatsRow[],
+  site: SiteOverview,
+  period: Period,
+  tokenQuery: string,
+  more?: MorePosts,
+): RawHtml {
   const periodLinks = PERIODS.map((days) =>
     days === period
       ? html`<strong aria-current="page">${days} days</strong>`
       : html`<a href="/stats?days=${days}${tokenQuery}">${days} days</a>`,
   );
   const showReading = rows.some((row) => row.summary.reading !== undefined);
-  const totalAll = rows.reduce((sum, row) => sum + row.summary.total, 0);
-  const todayAll = rows.reduce((sum, row) => sum + row.summary.today, 0);
+  const totalAll = rows.reduce((sum, row) => sum + row.summary.total, more?.total ?? 0);
+  const todayAll = rows.reduce((sum, row) => sum + row.summary.today, more?.today ?? 0);
   const bars = [...rows]
     .sort((a, b) => b.summary.total - a.summary.total)
     .map((row) => ({ slug: row.summary.slug, title: row.summary.title, count: row.summary.total }));
@@ -89,6 +102,7 @@ ${showReading ? html`<td class="num stat-reading" data-label="Reading now" data-
 })}
 </tbody>
 </table></div>
+${more ? html`<p class="meta stats-more" data-posts="${more.posts}">${formatCount(more.posts)} more posts (<span class="stat-total" data-count="${more.total}">${formatCount(more.total)}</span> reads in total, <span class="stat-today" data-count="${more.today}">${formatCount(more.today)}</span> today), fewer reads in this period than those listed; each has its page at /stats/&lt;slug&gt;.</p>` : ''}
 <h2>Top sources</h2>
 ${sourcesTable(site.sources)}
 </section>`;
