@@ -18,6 +18,9 @@ const SECURITY_SETTINGS = [
   'HTTP_HEADERS_TIMEOUT_MS',
   'HTTP_REQUEST_TIMEOUT_MS',
   'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+  'STATS_MAX_POSTS',
+  'IMPORT_MAX_DAY_COUNT',
+  'IMPORT_MAX_TOTAL',
 ];
 
 const shown = (value: unknown): string =>
@@ -49,4 +52,43 @@ test('docs/counting.md explains the counting settings and every receipt reason',
     assert.ok(doc.includes(`\`${env}`), env);
   for (const reason of Object.keys(RECEIPT_REASONS)) assert.ok(doc.includes(`\`${reason}\``), reason);
   assert.ok(doc.includes('/api/posts/:slug/receipt') && doc.includes('/how-we-count'));
+});
+
+test('SECURITY.md lists the file, link, import and request-cost attacks with the behaviour now, and every public route its bound', async () => {
+  const doc = await readFile(new URL('SECURITY.md', root), 'utf8');
+  const attacks = doc.slice(doc.indexOf('## Attacks tried on files, links, imports and requests'));
+  for (const attack of [
+    '/etc/passwd',
+    'DATA_DIR/secret.key',
+    'symlinked to a file outside `POSTS_DIR`',
+    '`DATA_DIR` inside `STATIC_DIR`/`POSTS_DIR`',
+    '`secret.key` readable',
+    'java<TAB>script:',
+    'java<LF>script:',
+    '\\u0001javascript:',
+    'image: javascript:',
+    '`Host` containing `<`',
+    '[2001:db8::1]:443',
+    '2^53',
+    '-000001-06-01',
+    'unclosed quote',
+    'Terminal escape sequences',
+    '/stats?days=365',
+  ])
+    assert.ok(attacks.includes(attack), attack);
+  const bounds = doc.slice(doc.indexOf('## What one public request can cost'), doc.indexOf('## Attacks tried'));
+  for (const route of [
+    '`/`',
+    '`/tags`',
+    '`/sitemap.xml`',
+    '`/feed.xml`',
+    '`/rss.xml`',
+    '`/api/posts`',
+    '`/stats`',
+    '`/how-we-count`',
+    '`/healthz`',
+    '`/metrics`',
+    '`/embed.js`',
+  ])
+    assert.ok(bounds.includes(route), route);
 });
