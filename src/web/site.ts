@@ -60,7 +60,9 @@ export class Site {
     const url = this.info.url;
     if (url !== undefined) return { base: url, cacheControl: (maxAge) => `public, max-age=${maxAge}` };
     const { host, protocol } = request;
-    if (!HOST.test(host) || URL.parse(`${protocol}://${host}/`) === null) throw new BadHost();
+    // X-Forwarded-Proto (under TRUST_PROXY) is a header too: only the two schemes a page can be served over.
+    if (!HOST.test(host) || !/^https?$/.test(protocol) || URL.parse(`${protocol}://${host}/`) === null)
+      throw new BadHost();
     return { base: `${protocol}://${host}`, cacheControl: (maxAge) => `private, max-age=${maxAge}` };
   }
 }
@@ -72,6 +74,6 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 class BadHost extends Error {
   readonly statusCode = 400;
   constructor() {
-    super('the Host header is not a host name');
+    super('the Host header is not a host name (or X-Forwarded-Proto not http or https)');
   }
 }

@@ -72,6 +72,23 @@ describe('feeds and pages with hostile front matter and Host headers', () => {
       assert.equal(rss.json().error, 'bad_request');
     }
     assert.ok(!logs.some((line) => line.includes('request failed')), logs.join('\n'));
+    const trusting = await createReadcount(
+      readConfig({
+        POSTS_DIR: join(root, 'posts'),
+        DATA_DIR: join(root, 'data'),
+        LOG_LEVEL: 'silent',
+        TRUST_PROXY: 'true',
+      }),
+      { watch: false },
+    );
+    try {
+      const proto = await trusting.app.inject({ url: '/feed.xml', headers: { 'x-forwarded-proto': 'javascript' } });
+      assert.equal(proto.statusCode, 400);
+      const forwarded = await trusting.app.inject({ url: '/feed.xml', headers: { 'x-forwarded-host': 'a<b' } });
+      assert.equal(forwarded.statusCode, 400);
+    } finally {
+      await trusting.close();
+    }
     const fine = await readcount.app.inject({ url: '/rss.xml', headers: { host: 'Blog.Example:8080' } });
     assert.equal(fine.statusCode, 200);
     assert.match(fine.body, /<link>http:\/\/Blog\.Example:8080\/<\/link>/);
