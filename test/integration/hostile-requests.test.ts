@@ -75,7 +75,7 @@ describe('feeds and pages with hostile front matter and Host headers', () => {
     const trusting = await createReadcount(
       readConfig({
         POSTS_DIR: join(root, 'posts'),
-        DATA_DIR: join(root, 'data'),
+        DATA_DIR: join(root, 'data-proxied'),
         LOG_LEVEL: 'silent',
         TRUST_PROXY: 'true',
       }),
