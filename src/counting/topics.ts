@@ -11,3 +11,6 @@ export const postTopic = (slug: string): string => `${POST_PREFIX}${slug}`;
 /** The slug a `post:<slug>` topic names, or undefined for any other topic. */
 export const slugOfTopic = (topic: string): string | undefined =>
   topic.startsWith(POST_PREFIX) ? topic.slice(POST_PREFIX.length) : undefined;
+
+/** Pages whose token may join `posts`: the index (and tag pages) and the dashboard, which show every post's count. */
+export const INDEX_TOKEN_PAGES: ReadonlySet<string> = new Set(['index', 'stats']);
