@@ -216,7 +216,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     claims,
     ...config,
     countBots: config.countBots === true,
-    viewClaims: redis?.viewClaims ?? new MemoryViewClaims(),
+    viewClaims: redis?.viewClaims ?? sqlite?.viewClaims ?? new MemoryViewClaims(),
     networkLimit: new NetworkLimit({ ...networkRules, scope: 'network-view' }),
     record: (items) => counter.recordEngagement(items),
     // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.

@@ -128,9 +128,9 @@ export class Engagement implements EngagementHooks {
     if (depth !== undefined && (typeof depth !== 'number' || !Number.isFinite(depth) || depth < 0 || depth > 1))
       return this.refuse(slug, 'bad_depth');
     const { viewClaims: claims, tokenMaxAgeMs } = this.options;
-    // claim() answers true when the key was free: then this view was never counted (and now never will take a report).
+    // A check, then a claim: asking whether the view counted takes nothing, so no sequence of reports can make a view.
     try {
-      if (await claims.claim(`pv-counted:${view}`, tokenMaxAgeMs)) return this.refuse(slug, 'not_viewed');
+      if (!(await claims.held(`pv-counted:${view}`))) return this.refuse(slug, 'not_viewed');
       if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
     } catch {
       // The claims' backend cannot answer (a Redis outage): nothing was stored, the page may send it again.

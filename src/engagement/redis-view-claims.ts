@@ -15,6 +15,16 @@ export class RedisViewClaims implements ViewClaims {
     return this.take(key, ttlMs, 1);
   }
 
+  async held(key: string): Promise<boolean> {
+    if (!this.client.isReady) throw new Error('Redis is unreachable: the view claim cannot be checked');
+    const found = await withTimeout(
+      this.client.exists(`${this.prefix}view-claim:${key}`),
+      this.timeoutMs,
+      'view claim',
+    );
+    return Number(found) > 0;
+  }
+
   async take(key: string, ttlMs: number, limit: number): Promise<boolean> {
     if (!this.client.isReady) throw new Error('Redis is unreachable: the view cannot be claimed');
     const redisKey = `${this.prefix}view-claim:${key}`;

@@ -1,4 +1,4 @@
-// Once-only and capped claims for views, taken when the view is seen (a view is not a read: no ack-after-commit).
+// Once-only and capped claims for views, taken when the view is seen (a view is not a read: no ack-after-commit); memory only for tests and the memory store.
 /**
  * `claim` resolves true for exactly one caller per key until it expires; `take` true for the first `limit` callers
  * in the key's window. Both reject when the backend cannot answer: the view is then not counted, never counted twice.
@@ -6,6 +6,8 @@
 export interface ViewClaims {
   claim(key: string, ttlMs: number): Promise<boolean>;
   take(key: string, ttlMs: number, limit: number): Promise<boolean>;
+  /** Whether `key` is taken now: a check, which takes nothing (a report asks whether its view counted). */
+  held(key: string): Promise<boolean>;
 }
 
 export class MemoryViewClaims implements ViewClaims {
@@ -16,6 +18,11 @@ export class MemoryViewClaims implements ViewClaims {
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
     return this.take(key, ttlMs, 1);
+  }
+
+  async held(key: string): Promise<boolean> {
+    const held = this.keys.get(key);
+    return held !== undefined && held.expires > this.now();
   }
 
   async take(key: string, ttlMs: number, limit: number): Promise<boolean> {

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
+import { prepareViewClaims } from './sqlite-view-claims.js';
 import type { Increment } from './store.js';
 
 export type WriterRequest =
@@ -10,16 +11,26 @@ export type WriterRequest =
       readonly increments: readonly Increment[];
       readonly engagement?: readonly EngagementIncrement[];
     }
+  | { readonly id: number; readonly viewClaim: ViewClaimRequest }
   | { readonly close: true };
+
+/** A view's claim, taken (`limit`) or checked (no `limit`) on the writer's connection, so its fsync is not the main thread's. */
+export interface ViewClaimRequest {
+  readonly key: string;
+  readonly ttlMs: number;
+  readonly limit?: number;
+}
 
 export type ApplyReply =
   | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, string][] }
+  | { readonly id: number; readonly value: boolean }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 const db = openDatabase((workerData as { file: string }).file);
 const apply = prepareApply(db);
+const viewClaims = prepareViewClaims(db);
 
 port.on('message', (request: WriterRequest) => {
   if ('close' in request) {
@@ -27,11 +38,16 @@ port.on('message', (request: WriterRequest) => {
     port.close();
     return;
   }
-  const { id, increments, engagement } = request;
+  const { id } = request;
   let reply: ApplyReply;
   try {
-    const { totals, refused } = apply(increments, engagement);
-    reply = { id, totals: [...totals], refused };
+    if ('viewClaim' in request) {
+      const { key, ttlMs, limit } = request.viewClaim;
+      reply = { id, value: limit === undefined ? viewClaims.held(key) : viewClaims.take(key, ttlMs, limit) };
+    } else {
+      const { totals, refused } = apply(request.increments, request.engagement);
+      reply = { id, totals: [...totals], refused };
+    }
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };
