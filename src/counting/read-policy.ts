@@ -20,6 +20,8 @@ export interface ReadPolicyOptions {
   readonly respectDnt: boolean;
   /** MAX_READS_PER_NETWORK: a claim with a limit, so only reads that count spend a network's allowance. */
   readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
+  /** Page views issued before this lost their claims with the store's data (Redis): refused as `token_replayed`. */
+  readonly claimsSince?: () => number;
   readonly now?: () => number;
 }
 
@@ -67,6 +69,8 @@ export class ReadPolicy {
     if (!check.ok || check.pageView.page !== postTopic(slug)) return { ok: false, reason: 'invalid_token' };
     // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
     if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
+    // Its claim may have been in the data Redis lost: a read counted then must not count again.
+    if (check.pageView.issuedAt < (this.options.claimsSince?.() ?? 0)) return { ok: false, reason: 'token_replayed' };
     const waited = this.now() - this.dwellStart(check.pageView.issuedAt, attempt.firstJoinedAt);
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };

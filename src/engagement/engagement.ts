@@ -36,6 +36,8 @@ export interface EngagementOptions {
   readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
   /** Referrers from these hosts (the site's own) count as "direct". */
   readonly ownHosts?: Iterable<string>;
+  /** Page views issued before this lost their claims with Redis's data: their view (and report) is not counted again. */
+  readonly claimsSince?: () => number;
   readonly now?: () => number;
 }
 
@@ -71,7 +73,7 @@ export class Engagement implements EngagementHooks {
 
   private async countView(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     const { pageView } = socket;
-    if (pageView.page !== postTopic(slug)) return;
+    if (pageView.page !== postTopic(slug) || pageView.issuedAt < (this.options.claimsSince?.() ?? 0)) return;
     const { viewClaims: claims, tokenMaxAgeMs, networkLimit } = this.options;
     if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
       return this.receipts.viewRefused(slug, 'bot');
