@@ -226,6 +226,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     ...config,
     countBots: config.countBots === true,
     claimsSince,
+    firstJoin: (view) => engagement.firstJoin(view),
   });
   const receipts = new Receipts(telemetry);
   const engagement = new Engagement({

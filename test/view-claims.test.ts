@@ -61,6 +61,8 @@ test('a view or an end-of-view report whose claims cannot be taken is refused an
     claim: () => Promise.reject(new Error('Redis is unreachable')),
     take: () => Promise.reject(new Error('Redis is unreachable')),
     held: () => Promise.reject(new Error('Redis is unreachable')),
+    mark: () => Promise.reject(new Error('Redis is unreachable')),
+    markedAt: () => Promise.reject(new Error('Redis is unreachable')),
   };
   const recorded: EngagementIncrement[] = [];
   const engagement = new Engagement({

@@ -65,6 +65,10 @@ export class Engagement implements EngagementHooks {
    */
   async joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     try {
+      const { pageView } = socket;
+      // The page view's first join, kept where every instance and a restart find it: its read's dwell runs from it.
+      if (pageView.page === postTopic(slug))
+        await this.options.viewClaims.mark(`pv-joined:${pageView.view}`, this.options.tokenMaxAgeMs);
       await this.countView(slug, socket, payload);
     } catch {
       this.receipts.viewRefused(slug, 'unavailable');
@@ -96,6 +100,15 @@ export class Engagement implements EngagementHooks {
       { slug, day, field: viewSourceField(source), count: 1 },
     ]);
     this.receipts.view(slug);
+  }
+
+  /** When the page view first joined its post on any instance (undefined: not known, e.g. Redis away). */
+  async firstJoin(view: string): Promise<number | undefined> {
+    try {
+      return await this.options.viewClaims.markedAt(`pv-joined:${view}`);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Hook: a read of `slug` was counted; its source is the referrer the page sends with its `reader` push. */

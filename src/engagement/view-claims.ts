@@ -8,10 +8,14 @@ export interface ViewClaims {
   take(key: string, ttlMs: number, limit: number): Promise<boolean>;
   /** Whether `key` is taken now: a check, which takes nothing (a report asks whether its view counted). */
   held(key: string): Promise<boolean>;
+  /** Records `key` at the current time unless it is recorded already; resolves with the first record's time. */
+  mark(key: string, ttlMs: number): Promise<number>;
+  /** When `key` was first marked (undefined: never, or expired). */
+  markedAt(key: string): Promise<number | undefined>;
 }
 
 export class MemoryViewClaims implements ViewClaims {
-  private readonly keys = new Map<string, { count: number; expires: number }>();
+  private readonly keys = new Map<string, { count: number; expires: number; since?: number }>();
   private lastSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -23,6 +27,19 @@ export class MemoryViewClaims implements ViewClaims {
   async held(key: string): Promise<boolean> {
     const held = this.keys.get(key);
     return held !== undefined && held.expires > this.now();
+  }
+
+  async mark(key: string, ttlMs: number): Promise<number> {
+    const known = await this.markedAt(key);
+    if (known !== undefined) return known;
+    const now = this.now();
+    this.keys.set(key, { count: 1, expires: now + ttlMs, since: now });
+    return now;
+  }
+
+  async markedAt(key: string): Promise<number | undefined> {
+    const held = this.keys.get(key);
+    return held && held.expires > this.now() ? held.since : undefined;
   }
 
   async take(key: string, ttlMs: number, limit: number): Promise<boolean> {

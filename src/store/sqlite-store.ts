@@ -5,9 +5,13 @@ import type Database from 'better-sqlite3';
 import { checkEngagement, type EngagementDay, type EngagementIncrement, raisedFields, sortDays } from './engagement.js';
 import { migrateSchema } from './sqlite-engagement.js';
 import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
-import { prepareViewClaims, type SqliteViewClaimOps } from './sqlite-view-claims.js';
+import {
+  prepareViewClaims,
+  runViewClaim,
+  type SqliteViewClaimOps,
+  type ViewClaimRequest,
+} from './sqlite-view-claims.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
-import type { ViewClaimRequest } from './sqlite-writer-worker.js';
 import type { Applied, CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
 import { applied, checkIncrements, mergePost, utcDay, withEngagement } from './store.js';
 
@@ -103,15 +107,19 @@ export class SqliteStore implements CounterStore {
    * end-of-view report stay taken across a restart, as its read does.
    */
   readonly viewClaims = {
-    claim: (key: string, ttlMs: number): Promise<boolean> => this.viewClaim({ key, ttlMs, limit: 1 }),
-    take: (key: string, ttlMs: number, limit: number): Promise<boolean> => this.viewClaim({ key, ttlMs, limit }),
-    held: (key: string): Promise<boolean> => this.viewClaim({ key, ttlMs: 0 }),
+    claim: async (key: string, ttlMs: number) => (await this.viewClaim({ op: 'take', key, ttlMs, limit: 1 })) === true,
+    take: async (key: string, ttlMs: number, limit: number) =>
+      (await this.viewClaim({ op: 'take', key, ttlMs, limit })) === true,
+    held: async (key: string) => (await this.viewClaim({ op: 'held', key, ttlMs: 0, limit: 0 })) === true,
+    mark: async (key: string, ttlMs: number) => Number(await this.viewClaim({ op: 'mark', key, ttlMs, limit: 0 })),
+    markedAt: async (key: string) => {
+      const at = await this.viewClaim({ op: 'markedAt', key, ttlMs: 0, limit: 0 });
+      return typeof at === 'number' ? at : undefined;
+    },
   };
 
-  private async viewClaim(request: ViewClaimRequest): Promise<boolean> {
-    const { key, ttlMs, limit } = request;
-    if (this.viewClaimsHere)
-      return limit === undefined ? this.viewClaimsHere.held(key) : this.viewClaimsHere.take(key, ttlMs, limit);
+  private async viewClaim(request: ViewClaimRequest): Promise<boolean | number | null> {
+    if (this.viewClaimsHere) return runViewClaim(this.viewClaimsHere, request);
     if (!this.db.open) throw new Error('the store is closed');
     if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
     return this.writer.viewClaim(request);

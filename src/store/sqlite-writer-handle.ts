@@ -1,11 +1,12 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
-import type { ApplyReply, ViewClaimRequest, WriterRequest } from './sqlite-writer-worker.js';
+import type { ViewClaimRequest } from './sqlite-view-claims.js';
+import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import { type Applied, applied, type Increment } from './store.js';
 
 interface Waiter {
-  resolve(reply: Applied | boolean): void;
+  resolve(reply: Applied | boolean | number | null): void;
   reject(error: Error): void;
 }
 
@@ -50,11 +51,11 @@ export class SqliteWriterThread {
   }
 
   /** A view's claim (see sqlite-view-claims.ts), answered in order with the batches. */
-  viewClaim(viewClaim: ViewClaimRequest): Promise<boolean> {
-    return this.send((id) => ({ id, viewClaim })) as Promise<boolean>;
+  viewClaim(viewClaim: ViewClaimRequest): Promise<boolean | number | null> {
+    return this.send((id) => ({ id, viewClaim })) as Promise<boolean | number | null>;
   }
 
-  private send(request: (id: number) => WriterRequest): Promise<Applied | boolean> {
+  private send(request: (id: number) => WriterRequest): Promise<Applied | boolean | number | null> {
     if (this.dead) return Promise.reject(new Error('the SQLite writer thread stopped'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

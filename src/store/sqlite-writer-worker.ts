@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
-import { prepareViewClaims } from './sqlite-view-claims.js';
+import { prepareViewClaims, runViewClaim, type ViewClaimRequest } from './sqlite-view-claims.js';
 import type { Increment } from './store.js';
 
 export type WriterRequest =
@@ -14,16 +14,9 @@ export type WriterRequest =
   | { readonly id: number; readonly viewClaim: ViewClaimRequest }
   | { readonly close: true };
 
-/** A view's claim, taken (`limit`) or checked (no `limit`) on the writer's connection, so its fsync is not the main thread's. */
-export interface ViewClaimRequest {
-  readonly key: string;
-  readonly ttlMs: number;
-  readonly limit?: number;
-}
-
 export type ApplyReply =
   | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, string][] }
-  | { readonly id: number; readonly value: boolean }
+  | { readonly id: number; readonly value: boolean | number | null }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
@@ -41,10 +34,8 @@ port.on('message', (request: WriterRequest) => {
   const { id } = request;
   let reply: ApplyReply;
   try {
-    if ('viewClaim' in request) {
-      const { key, ttlMs, limit } = request.viewClaim;
-      reply = { id, value: limit === undefined ? viewClaims.held(key) : viewClaims.take(key, ttlMs, limit) };
-    } else {
+    if ('viewClaim' in request) reply = { id, value: runViewClaim(viewClaims, request.viewClaim) };
+    else {
       const { totals, refused } = apply(request.increments, request.engagement);
       reply = { id, totals: [...totals], refused };
     }
