@@ -5,13 +5,13 @@ import type { EngagementIncrement } from '../store/engagement.js';
 import { type Applied, type Claim, type CounterStore, type Increment, utcDay } from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { PostPusher } from './post-pusher.js';
-import { POSTS_TOPIC } from './topics.js';
+import { TOTALS_TOPIC } from './topics.js';
 
 export interface ReadCounterOptions {
   readonly store: CounterStore;
   readonly pubsub: PubSub;
   readonly telemetry: Telemetry;
-  /** Announces committed totals to viewers (and, through the index topic, to other processes). */
+  /** Announces committed totals to viewers (and, through the internal totals topic, to other processes). */
   readonly pusher: PostPusher;
   /** Reads wait up to this long after the previous commit so that more of them share one fsync (group commit). */
   readonly commitDelayMs?: number;
@@ -72,7 +72,7 @@ export class ReadCounter {
     await this.options.store.ensureCounters(slugs);
     for (const [slug, total] of await this.options.store.totals()) this.cache.set(slug, total);
     // Totals committed by other instances arrive here too, keeping this process's cache current.
-    this.unsubscribe = this.options.pubsub.subscribe(POSTS_TOPIC, ({ event, payload }) => {
+    this.unsubscribe = this.options.pubsub.subscribe(TOTALS_TOPIC, ({ event, payload }) => {
       if (event !== 'count') return;
       const { slug, count } = payload as { slug?: unknown; count?: unknown };
       // Only known posts and whole numbers: a malformed message from another process must not poison the cache.

@@ -2,6 +2,11 @@
 
 /** Every viewer of the index page: `count {slug, count}` for any post. */
 export const POSTS_TOPIC = 'posts';
+/**
+ * Internal (no channel serves it, so no client can join it): each process's committed totals, for the other processes'
+ * caches and pushers. The client-facing `posts` topic is pushed by each process to its own index viewers only.
+ */
+export const TOTALS_TOPIC = 'readcount:totals';
 /** The channel pattern the post channel is registered under (as Phoenix's `channel "post:*"`). */
 export const POST_TOPIC_PATTERN = 'post:*';
 const POST_PREFIX = 'post:';

@@ -21,6 +21,11 @@ describe('page-view tokens and their page', () => {
     for (const topic of ['post:hello', 'post:second-post'])
       assert.deepEqual(await index.join(topic), { status: 'error', response: { reason: 'invalid_token' } }, topic);
     assert.equal((await index.join('posts')).status, 'ok');
+    assert.deepEqual(
+      (await index.join('readcount:totals')).response,
+      { reason: 'unmatched topic' },
+      'the cluster totals topic is internal',
+    );
     const post = await LiveClient.open(server.wsUrl, await pageToken(server.base, 'hello'));
     assert.deepEqual(await post.join('post:second-post'), { status: 'error', response: { reason: 'invalid_token' } });
     assert.deepEqual(await post.join('posts'), { status: 'error', response: { reason: 'invalid_token' } });

@@ -63,8 +63,13 @@ describe('instances agree after Redis returns', { skip }, () => {
     const [a, b] = [await start(), await start({ REDIS_URL: proxy.url })];
     const viewer = await LiveClient.open(b.wsUrl, await pageToken(b.base, 'hello'));
     assert.equal((await viewer.join('post:hello')).status, 'ok');
+    const index = await LiveClient.open(b.wsUrl, await pageToken(b.base));
+    assert.equal((await index.join('posts')).status, 'ok');
     await readPost(a, 'hello');
     await until(() => counts([a, b]).every((count) => count === 1), 'both at 1');
+    // A's total reaches B on the internal topic; B pushes it to its own index viewers.
+    const indexPushes = () => index.messages.filter((m) => m[2] === 'posts' && m[3] === 'count').map((m) => m[4]);
+    await until(() => indexPushes().some((p) => p.slug === 'hello' && p.count === 1), "B's index page shown 1");
 
     await redis.stop();
     await until(async () => (await health(a)).redis === 'down' && (await health(b)).redis === 'down', 'both see it');
@@ -77,6 +82,8 @@ describe('instances agree after Redis returns', { skip }, () => {
 
     await until(() => counts([a, b]).every((count) => count === 2), `both at 2 (now ${counts([a, b])})`);
     await until(() => lastPush(viewer) === 2, "B's viewer shown 2");
+    await until(() => indexPushes().some((p) => p.slug === 'hello' && p.count === 2), "B's index page shown 2");
+    index.close();
     assert.equal((await health(a)).redis_data_lost_at, undefined, 'nothing was lost');
     viewer.close();
   });
