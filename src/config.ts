@@ -207,6 +207,13 @@ export const OPTIONS = {
     integer(0),
     'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
   ),
+  longPollRateLimit: option(
+    'limits',
+    'LONG_POLL_RATE_LIMIT',
+    1200,
+    integer(0),
+    'LongPoll requests (session opens, polls, sends) per minute per IP, a budget apart from HTTP_RATE_LIMIT: a session polls again after every push; 0 turns the limit off.',
+  ),
   maxReadsPerNetwork: option(
     'counting',
     'MAX_READS_PER_NETWORK',

@@ -57,6 +57,10 @@ export const HTTP_ERRORS = {
   bad_request: { status: 400, message: 'A query parameter has a value the route does not accept (e.g. `days`).' },
   not_found: { status: 404, message: 'No such page or post.' },
   payload_too_large: { status: 413, message: 'A request body was larger than 64 KiB.' },
+  upgrade_required: {
+    status: 426,
+    message: 'A request to /live/websocket that is not a websocket upgrade (answered with `Upgrade: websocket`).',
+  },
   forbidden_origin: {
     status: 403,
     message: 'Websocket upgrade, or embed token request (/api/embed/token), from an origin that is not allowed.',

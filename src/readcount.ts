@@ -169,6 +169,14 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       else log('info', `commits succeed again (${where}); ${pending} reads still pending`, { commits: 'ok' });
     },
   });
+  // Redis back: commits wait while its data is checked (and restored, if it lost it), then every total is re-read.
+  redis?.onReturn({
+    hold: (recovery) => counter.hold(recovery),
+    recovered: async (lost) => {
+      if (lost) await counter.restore();
+      await counter.resync();
+    },
+  });
   const sites = SiteRegistry.fromConfig(config.sites);
   sites.assertNoClash(library.slugs());
   await counter.start([...library.slugs(), ...sites.slugs()]);
@@ -212,14 +220,25 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     countMode: config.countMode,
   };
   const networkLimit = new NetworkLimit(networkRules);
-  const policy = new ReadPolicy({ signer, claims, networkLimit, ...config, countBots: config.countBots === true });
+  // After Redis lost its data, page views from before cannot be told counted: they are not counted again.
+  const claimsSince = () => redis?.claimsSince() ?? 0;
+  const policy = new ReadPolicy({
+    signer,
+    claims,
+    networkLimit,
+    ...config,
+    countBots: config.countBots === true,
+    claimsSince,
+    firstJoin: (view) => engagement.firstJoin(view),
+  });
   const receipts = new Receipts(telemetry);
   const engagement = new Engagement({
     signer,
     claims,
     ...config,
     countBots: config.countBots === true,
-    viewClaims: redis?.viewClaims ?? new MemoryViewClaims(),
+    viewClaims: redis?.viewClaims ?? sqlite?.viewClaims ?? new MemoryViewClaims(),
+    claimsSince,
     networkLimit: new NetworkLimit({ ...networkRules, scope: 'network-view' }),
     record: (items) => counter.recordEngagement(items),
     // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.
@@ -262,6 +281,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       store: store.kind,
       commits: counter.storeFailing() ? 'failing' : 'ok',
       ...(redis ? { redis: redis.isUp() ? 'up' : 'down' } : {}),
+      ...(redis?.dataLost() ? { redis_data_lost_at: redis.dataLost() } : {}),
       posts: library.list().length,
       content_problems: library.contentProblems(),
       connections: live.connectionCount(),

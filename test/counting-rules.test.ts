@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MemoryClaims } from '../src/counting/claims.js';
 import { ReadPolicy, type ReadPolicyOptions } from '../src/counting/read-policy.js';
+import { MemoryViewClaims } from '../src/engagement/view-claims.js';
 import type { SocketInfo } from '../src/live/channel.js';
 import { TokenSigner } from '../src/live/token.js';
 import { MemoryStore } from '../src/store/memory-store.js';
@@ -206,26 +207,53 @@ describe('counting rules (ReadPolicy)', () => {
     );
   });
 
-  test('the dwell runs from the token issue: a reconnect to a fresh process (a late first join) is not made to wait again', async () => {
+  test('the dwell runs from the first join on this process: a pre-aged token, or a reconnect to a fresh process, waits READ_AFTER_MS of joined socket', async () => {
     const { clock, signer, policy, socket, viewOf } = setup({ countMode: 'every-read' });
     const token = signer.issue('post:hello');
     const s = socket({ pageView: viewOf(token) });
-    // Issued, then 8 s of reading elsewhere; this process first sees the page view now (after a restart).
-    clock.advance(8000);
-    const rejoinedAt = clock.ms;
+    // Issued, then kept 10.5 s without a socket here (or read elsewhere before a restart); first joined now.
+    clock.advance(10_500);
+    const joinedAt = clock.ms;
+    clock.advance(16);
     const early = await policy.decide({
       slug: 'hello',
       socket: s,
       payload: { csrf_token: token },
-      firstJoinedAt: rejoinedAt,
+      firstJoinedAt: joinedAt,
     });
-    assert.deepEqual(early, { ok: false, reason: 'too_early', retryAfterMs: 2000 }, 'READ_AFTER_MS since the issue');
-    clock.advance(2000);
     assert.deepEqual(
-      await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt: rejoinedAt }),
-      { ok: true },
-      'counted 10 s after the issue, 2 s after the rejoin',
+      early,
+      { ok: false, reason: 'too_early', retryAfterMs: READ_AFTER_MS - 16 },
+      "the token's age buys nothing",
     );
+    clock.advance(READ_AFTER_MS - 16);
+    assert.deepEqual(
+      await policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt: joinedAt }),
+      { ok: true },
+      'counted READ_AFTER_MS after the join',
+    );
+  });
+
+  test('a reconnect to a fresh process keeps the dwell of the first join the store recorded (views mark it)', async () => {
+    let now = () => 0;
+    const marks = new MemoryViewClaims(() => now());
+    const { clock, signer, policy, socket, viewOf } = setup({
+      countMode: 'every-read',
+      firstJoin: (view) => marks.markedAt(`pv-joined:${view}`),
+    });
+    now = clock.now;
+    const token = signer.issue('post:hello');
+    const pageView = viewOf(token);
+    await marks.mark(`pv-joined:${pageView.view}`, TOKEN_MAX_AGE_MS);
+    // 8 s read on one instance, then this process (after a restart) sees its first join of the page view.
+    clock.advance(8000);
+    const s = socket({ pageView });
+    const rejoinedAt = clock.ms;
+    const decide = () =>
+      policy.decide({ slug: 'hello', socket: s, payload: { csrf_token: token }, firstJoinedAt: rejoinedAt });
+    assert.deepEqual(await decide(), { ok: false, reason: 'too_early', retryAfterMs: 2000 }, 'from the recorded join');
+    clock.advance(2000);
+    assert.deepEqual(await decide(), { ok: true }, 'counted 10 s after the first join anywhere');
   });
 
   test('a first join soon after the issue starts the dwell there: a page that joined 3 s late reads 10 s from its join', async () => {

@@ -28,28 +28,39 @@ async function writePosts(dir: string, count: number, prefix = 'post'): Promise<
   return slugs;
 }
 
-/** Watches counts the way open pages do: a phoenix client on every post topic and on the index. */
+/**
+ * Watches counts the way open pages do: a phoenix client per post page on its post topic (a token joins only its own
+ * page's topic) and one on the index; `client` is the index page's, `disconnect` ends them all.
+ */
 async function watchCounts(
   base: string,
   slugs: readonly string[],
-): Promise<{ client: PhoenixClient; maxSeen: Map<string, number> }> {
-  const client = await connectPhoenix(base, await pageToken(base, slugs[0]), { reconnectAfterMs: () => 60_000 });
+): Promise<{ client: PhoenixClient; maxSeen: Map<string, number>; disconnect: () => void }> {
+  const options = { reconnectAfterMs: () => 60_000 };
   const maxSeen = new Map<string, number>();
   const see = (slug: string, count: unknown) => {
     if (typeof count === 'number' && count > (maxSeen.get(slug) ?? -1)) maxSeen.set(slug, count);
   };
+  const pages: PhoenixClient[] = [];
   for (const slug of slugs) {
-    const channel = client.socket.channel(`post:${slug}`, {});
+    const page = await connectPhoenix(base, await pageToken(base, slug), options);
+    pages.push(page);
+    const channel = page.socket.channel(`post:${slug}`, {});
     channel.on('count', ({ count }: { count: number }) => see(slug, count));
     const reply = await joinChannel(channel);
     assert.equal(reply.status, 'ok');
     see(slug, reply.response.count);
   }
+  const client = await connectPhoenix(base, await pageToken(base), options);
   const index = client.socket.channel('posts', {});
   index.on('count', ({ slug, count }: { slug: string; count: number }) => see(slug, count));
   const reply = await joinChannel(index);
+  assert.equal(reply.status, 'ok');
   for (const [slug, count] of Object.entries((reply.response.counts ?? {}) as Record<string, number>)) see(slug, count);
-  return { client, maxSeen };
+  const disconnect = () => {
+    for (const each of [client, ...pages]) each.socket.disconnect();
+  };
+  return { client, maxSeen, disconnect };
 }
 
 /** One honest page view that reads `slug`: page, token, socket, join, wait, `reader`. Resolves true when counted. */
@@ -121,7 +132,7 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
     // Readers caught mid-handshake by the kill only fail their own read; they must not hold up the test.
     const settled = await Promise.race([Promise.all(readers).then(() => true), delay(20_000).then(() => false)]);
     if (!settled) console.log('# some readers were still waiting on the killed server after 20 s; carrying on');
-    for (const { client } of watchers) client.socket.disconnect();
+    for (const { disconnect } of watchers) disconnect();
     const seen = new Map<string, number>();
     for (const { maxSeen } of watchers)
       for (const [slug, count] of maxSeen) seen.set(slug, Math.max(seen.get(slug) ?? 0, count));
@@ -147,7 +158,7 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
     console.log(
       `# crash: ${counted} reads acknowledged; shown before crash ${JSON.stringify(Object.fromEntries(seen))}; after restart ${JSON.stringify(Object.fromEntries(checker.maxSeen))}`,
     );
-    checker.client.socket.disconnect();
+    checker.disconnect();
     assert.equal(await second.stop(), 0);
   });
 
@@ -188,6 +199,7 @@ describe('readcount serve process: crash, restart, shutdown, startup', () => {
       assert.equal(view.client.closes[0]?.code, 1001, 'going away');
       view.client.socket.disconnect();
     }
+    watcher.disconnect();
     const store = new SqliteStore(join(dataDir, 'readcount.db'));
     try {
       const totals = await store.totals();

@@ -151,8 +151,9 @@ describe('live socket with the official phoenix client', () => {
     assert.equal(await statusOf('?vsn=2.0.0&_csrf_token=not.valid'), 403);
     const forged = new TokenSigner('another-key-another-key-another-key-000', 60_000).issue('post:hello');
     assert.equal(await statusOf(`?vsn=2.0.0&_csrf_token=${encodeURIComponent(forged)}`), 403);
-    const body = await fetch(`${server.base}/live/websocket`).then((r) => r.status);
-    assert.equal(body, 403, 'a plain GET without a token is refused as well');
+    const plain = await fetch(`${server.base}/live/websocket`);
+    assert.equal(plain.status, 426, 'a plain GET is not an upgrade: 426, naming the protocol to use');
+    assert.equal(plain.headers.get('upgrade'), 'websocket');
   });
 
   test('heartbeats on topic phoenix are answered', async () => {

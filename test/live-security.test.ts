@@ -153,17 +153,27 @@ describe('live socket security', () => {
   });
 
   test('LIVE_MAX_CHANNELS: a further join gets "too many channels joined"; a rejoin of a joined topic does not count twice', async () => {
-    const client = await open();
-    assert.equal((await client.join('posts')).status, 'ok');
-    assert.equal((await client.join('post:hello')).status, 'ok');
-    assert.equal((await client.join('post:hello')).status, 'ok', 'rejoin replaces the old membership');
-    assert.deepEqual(await client.join('post:second-post'), {
-      status: 'error',
-      response: { reason: 'too many channels joined' },
-    });
-    assert.equal((await client.request('post:hello', 'phx_leave')).status, 'ok');
-    assert.equal((await client.join('post:second-post')).status, 'ok', 'a leave frees the slot');
-    client.close();
+    // A page-view token joins only its own post, so one channel is the most a socket can fill: the limit is 1 here.
+    const single = await startServer({ LIVE_MAX_CHANNELS: '1' });
+    try {
+      const client = await LiveClient.open(single.wsUrl, await pageToken(single.base, 'hello'));
+      assert.equal((await client.join('post:hello')).status, 'ok');
+      assert.equal((await client.join('post:hello')).status, 'ok', 'rejoin replaces the old membership');
+      assert.deepEqual(await client.join('post:second-post'), {
+        status: 'error',
+        response: { reason: 'too many channels joined' },
+      });
+      assert.equal((await client.request('post:hello', 'phx_leave')).status, 'ok');
+      assert.deepEqual(
+        await client.join('post:second-post'),
+        { status: 'error', response: { reason: 'invalid_token' } },
+        'a leave frees the slot: the join gets as far as the token, which is for another post',
+      );
+      assert.equal((await client.join('post:hello')).status, 'ok');
+      client.close();
+    } finally {
+      await single.close();
+    }
   });
 
   test('every reason and close code seen is documented in src/errors.ts', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { PostPusher, type PostPusherOptions } from '../src/counting/post-pusher.js';
 import { ReadCounter, type ReadCounterOptions } from '../src/counting/read-counter.js';
-import { POSTS_TOPIC, postTopic } from '../src/counting/topics.js';
+import { POSTS_TOPIC, postTopic, TOTALS_TOPIC } from '../src/counting/topics.js';
 import { LocalPresence } from '../src/presence/presence.js';
 import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
 import { MemoryStore } from '../src/store/memory-store.js';
@@ -296,7 +296,7 @@ describe('ReadCounter', () => {
   test('a push never carries less than a total another instance committed and relayed meanwhile', async () => {
     const r = await rig(new MemoryStore());
     // Another instance committed 5 reads of "a" and relayed its total on the index topic.
-    r.pubsub.broadcast(POSTS_TOPIC, 'count', { slug: 'a', count: 5 });
+    r.pubsub.broadcast(TOTALS_TOPIC, 'count', { slug: 'a', count: 5 });
     assert.equal(r.counter.count('a'), 5);
     read(r);
     await until(() => r.posts.length === 1, 'the push after our own commit');
@@ -464,9 +464,9 @@ describe('ReadCounter', () => {
 
   test('totals committed by another instance (a posts broadcast) raise the cache, never lower it', async () => {
     const r = await rig(new MemoryStore());
-    r.pubsub.broadcast(POSTS_TOPIC, 'count', { slug: 'a', count: 50 });
+    r.pubsub.broadcast(TOTALS_TOPIC, 'count', { slug: 'a', count: 50 });
     assert.equal(r.counter.count('a'), 50);
-    r.pubsub.broadcast(POSTS_TOPIC, 'count', { slug: 'a', count: 20 });
+    r.pubsub.broadcast(TOTALS_TOPIC, 'count', { slug: 'a', count: 20 });
     assert.equal(r.counter.count('a'), 50);
   });
 });

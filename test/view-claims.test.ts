@@ -17,7 +17,12 @@ test('memory: a key is taken once until it expires; an allowance `limit` times p
   assert.equal(await claims.claim('pv:a', 1000), true);
   assert.equal(await claims.claim('pv:a', 1000), false);
   assert.deepEqual(await Promise.all([1, 2, 3].map(() => claims.take('net:x', 1000, 2))), [true, true, false]);
+  assert.deepEqual(
+    [await claims.held('pv:a'), await claims.held('pv:b'), await claims.held('pv:b')],
+    [true, false, false],
+  );
   now += 1000;
+  assert.equal(await claims.held('pv:a'), false, 'an expired key is not held');
   assert.equal(await claims.claim('pv:a', 1000), true, 'free again once expired');
   assert.equal(await claims.take('net:x', 1000, 2), true, 'a new window');
 });
@@ -33,6 +38,10 @@ describe('RedisViewClaims', { skip }, () => {
       assert.deepEqual([await one.claim('pv:v1', 60_000), await two.claim('pv:v1', 60_000)], [true, false]);
       const taken = [await one.take('net:n', 60_000, 2), await two.take('net:n', 60_000, 2)];
       assert.deepEqual([...taken, await one.take('net:n', 60_000, 2)], [true, true, false]);
+      assert.deepEqual(
+        [await two.held('pv:v1'), await two.held('pv:none'), await one.held('pv:none')],
+        [true, false, false],
+      );
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -51,6 +60,9 @@ test('a view or an end-of-view report whose claims cannot be taken is refused an
   const down: ViewClaims = {
     claim: () => Promise.reject(new Error('Redis is unreachable')),
     take: () => Promise.reject(new Error('Redis is unreachable')),
+    held: () => Promise.reject(new Error('Redis is unreachable')),
+    mark: () => Promise.reject(new Error('Redis is unreachable')),
+    markedAt: () => Promise.reject(new Error('Redis is unreachable')),
   };
   const recorded: EngagementIncrement[] = [];
   const engagement = new Engagement({

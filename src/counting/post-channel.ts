@@ -19,7 +19,7 @@ import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { CountingService } from './counting-service.js';
 import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
-import { POSTS_TOPIC, postTopic, slugOfTopic } from './topics.js';
+import { INDEX_TOKEN_PAGES, POSTS_TOPIC, postTopic, slugOfTopic } from './topics.js';
 
 export interface PostChannelOptions {
   readonly library: Pick<PostLibrary, 'get'>;
@@ -40,8 +40,7 @@ export interface PostChannelOptions {
 export class PostChannelRoute implements ChannelRoute {
   /**
    * First join per page view of its own post, so a reconnect does not restart the dwell clock. Memory only, per process.
-   * Keyed by view id alone: a token names one page, and the read policy refuses a `reader` on any other, so a join of
-   * another post never needs a dwell clock. Values are ms since `epoch`: small integers are stored inline.
+   * Keyed by view id alone: a token joins only the post it names. Values are ms since `epoch`: small integers are stored inline.
    */
   private readonly firstJoins = new Map<string, number>();
   private readonly now: () => number;
@@ -62,7 +61,10 @@ export class PostChannelRoute implements ChannelRoute {
     const count = this.options.counter.count(slug);
     if (count === undefined) return refuse('unknown_post');
     const { socket } = context;
-    const firstJoinedAt = socket.pageView.page === topic ? this.rememberJoin(socket.pageView.view) : this.sinceEpoch();
+    // A token is good for the page it was issued for: another post's (or the index page's) would add a reader and a
+    // ghost to every post without loading any of them.
+    if (socket.pageView.page !== postTopic(slug)) return refuse('invalid_token');
+    const firstJoinedAt = this.rememberJoin(socket.pageView.view);
     context.subscribe(topic);
     this.options.telemetry.execute(EVENTS.channelJoin, {}, { topic, channel: 'post' });
     const { presence } = this.options;
@@ -119,7 +121,7 @@ export class PostChannelRoute implements ChannelRoute {
   }
 
   left(slug: string, view: string, ghost?: string): void {
-    this.options.ghosts?.leave(slug, ghost);
+    this.options.ghosts?.leave(slug, view, ghost);
     this.options.presence?.untrack(slug, view);
     this.options.telemetry.execute(EVENTS.channelLeave, {}, { topic: postTopic(slug), channel: 'post' });
   }
@@ -196,6 +198,7 @@ export class IndexChannelRoute implements ChannelRoute {
 
   join(topic: string, _payload: Record<string, unknown>, context: ChannelContext): JoinResult {
     const { counter, telemetry, listed } = this.options;
+    if (!INDEX_TOKEN_PAGES.has(context.socket.pageView.page)) return refuse('invalid_token');
     // The counter keeps counts of drafts and removed posts too (a post may come back); their slugs must not leak.
     const counts = Object.fromEntries([...counter.counts()].filter(([slug]) => listed(slug)));
     context.subscribe(POSTS_TOPIC);

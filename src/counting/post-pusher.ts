@@ -2,7 +2,7 @@
 import { GHOSTS_PUSH_INTERVAL_MS } from '../ghosts/board.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
-import { POSTS_TOPIC, postTopic } from './topics.js';
+import { POSTS_TOPIC, postTopic, TOTALS_TOPIC } from './topics.js';
 
 export interface PostPusherOptions {
   readonly pubsub: PubSub;
@@ -36,7 +36,7 @@ interface PostState {
   /** The highest committed total known here (committed by this process or relayed from another); kept per post, never lowered. */
   count: number;
   sentCount: number;
-  /** The highest total this process committed itself; only those go out on the index topic to other processes. */
+  /** The highest total this process committed itself; only those go out on the internal totals topic to other processes. */
   ownCount: number;
   sentOwnCount: number;
   /** "Reading now" may have changed since the last push. */
@@ -78,7 +78,7 @@ export class PostPusher {
     this.countKnown(slug, state, total);
   }
 
-  /** Another process committed `total` for `slug` (heard on the index topic). */
+  /** Another process committed `total` for `slug` (heard on the internal totals topic). */
   relayed(slug: string, total: number): void {
     this.countKnown(slug, this.state(slug), total);
   }
@@ -194,6 +194,8 @@ export class PostPusher {
       pubsub.localBroadcast(topic, 'count', reading ? { count: state.count, reading: now } : { count: state.count }, {
         supersedes: SUPERSEDED,
       });
+      // The index page's viewers here, from totals committed here or relayed: each process serves its own.
+      pubsub.localBroadcast(POSTS_TOPIC, 'count', { slug, count: state.count });
       state.sentReading = now;
       state.lastSentAt = this.now();
       telemetry.execute(EVENTS.broadcast, { count: state.count }, { slug });
@@ -207,7 +209,7 @@ export class PostPusher {
     if (state.ownCount > state.sentOwnCount) {
       // Other processes' pushers and caches learn this total here, throttled with the post's own pushes.
       state.sentOwnCount = state.ownCount;
-      pubsub.broadcast(POSTS_TOPIC, 'count', { slug, count: state.count });
+      pubsub.broadcast(TOTALS_TOPIC, 'count', { slug, count: state.count });
     }
   }
 }

@@ -5,13 +5,13 @@ import type { EngagementIncrement } from '../store/engagement.js';
 import { type Applied, type Claim, type CounterStore, type Increment, utcDay } from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { PostPusher } from './post-pusher.js';
-import { POSTS_TOPIC } from './topics.js';
+import { TOTALS_TOPIC } from './topics.js';
 
 export interface ReadCounterOptions {
   readonly store: CounterStore;
   readonly pubsub: PubSub;
   readonly telemetry: Telemetry;
-  /** Announces committed totals to viewers (and, through the index topic, to other processes). */
+  /** Announces committed totals to viewers (and, through the internal totals topic, to other processes). */
   readonly pusher: PostPusher;
   /** Reads wait up to this long after the previous commit so that more of them share one fsync (group commit). */
   readonly commitDelayMs?: number;
@@ -47,6 +47,8 @@ export class ReadCounter {
   /** Engagement counters (views, end-of-view histograms, sources) ride in the same commits as reads. */
   private engagementQueue: EngagementIncrement[] = [];
   private committing: Promise<void> | undefined;
+  /** Set while Redis's return is being handled (see `hold`). */
+  private gate: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private unsubscribe: (() => void) | undefined;
@@ -70,7 +72,7 @@ export class ReadCounter {
     await this.options.store.ensureCounters(slugs);
     for (const [slug, total] of await this.options.store.totals()) this.cache.set(slug, total);
     // Totals committed by other instances arrive here too, keeping this process's cache current.
-    this.unsubscribe = this.options.pubsub.subscribe(POSTS_TOPIC, ({ event, payload }) => {
+    this.unsubscribe = this.options.pubsub.subscribe(TOTALS_TOPIC, ({ event, payload }) => {
       if (event !== 'count') return;
       const { slug, count } = payload as { slug?: unknown; count?: unknown };
       // Only known posts and whole numbers: a malformed message from another process must not poison the cache.
@@ -79,6 +81,41 @@ export class ReadCounter {
       this.cache.set(slug, count as number);
       this.options.pusher.relayed(slug, count as number);
     });
+  }
+
+  /** Commits wait until `until` settles (Redis is back: its data is checked and restored first). */
+  hold(until: Promise<void>): void {
+    const gate = until.finally(() => {
+      if (this.gate === gate) this.gate = undefined;
+    });
+    this.gate = gate;
+  }
+
+  /**
+   * Re-reads every total (a subscription that came back missed what other instances committed meanwhile) and pushes
+   * each that grew to this process's viewers. Counts never go down: a lower total in the store changes nothing here.
+   */
+  async resync(): Promise<void> {
+    for (const [slug, total] of await this.options.store.totals()) {
+      if (!this.cache.has(slug) || total <= (this.cache.get(slug) ?? 0)) continue;
+      this.cache.set(slug, total);
+      this.options.pusher.relayed(slug, total);
+    }
+  }
+
+  /**
+   * The store lost its data: every counter this process knows higher than the store's is raised back to it (merge:
+   * never lowers), and announced so the other instances raise theirs; the highest any instance holds wins.
+   */
+  async restore(): Promise<void> {
+    const { store } = this.options;
+    await store.ensureCounters(this.cache.keys());
+    const totals = await store.totals();
+    const raise = [...this.cache]
+      .filter(([slug, total]) => total > (totals.get(slug) ?? 0))
+      .map(([slug, total]) => ({ slug, total, daily: [] }));
+    if (raise.length === 0) return;
+    for (const change of await store.merge(raise)) this.announce(change.slug, change.totalAfter);
   }
 
   /** Counters for posts that appeared while running; existing counts are never touched. */
@@ -208,6 +245,7 @@ export class ReadCounter {
     const wait = this.lastCommitAt + (this.options.commitDelayMs ?? 0) - this.now();
     if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
     else await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.gate) await this.gate;
     const batch = this.queue;
     this.queue = [];
     const engagement = this.engagementQueue;

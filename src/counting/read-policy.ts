@@ -3,7 +3,7 @@
 import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
 import type { SocketInfo } from '../live/channel.js';
-import type { TokenSigner } from '../live/token.js';
+import type { PageView, TokenSigner } from '../live/token.js';
 import { type Claim, DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
 import type { NetworkLimit } from './network.js';
@@ -20,6 +20,10 @@ export interface ReadPolicyOptions {
   readonly respectDnt: boolean;
   /** MAX_READS_PER_NETWORK: a claim with a limit, so only reads that count spend a network's allowance. */
   readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
+  /** When a page view first joined its post on any instance, as recorded in the store (engagement's view marks). */
+  readonly firstJoin?: (view: string) => Promise<number | undefined>;
+  /** Page views issued before this lost their claims with the store's data (Redis): refused as `token_replayed`. */
+  readonly claimsSince?: () => number;
   readonly now?: () => number;
 }
 
@@ -67,7 +71,9 @@ export class ReadPolicy {
     if (!check.ok || check.pageView.page !== postTopic(slug)) return { ok: false, reason: 'invalid_token' };
     // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
     if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
-    const waited = this.now() - this.dwellStart(check.pageView.issuedAt, attempt.firstJoinedAt);
+    // Its claim may have been in the data Redis lost: a read counted then must not count again.
+    if (check.pageView.issuedAt < (this.options.claimsSince?.() ?? 0)) return { ok: false, reason: 'token_replayed' };
+    const waited = this.now() - (await this.dwellStart(check.pageView, attempt.firstJoinedAt));
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };
     }
@@ -89,14 +95,16 @@ export class ReadPolicy {
   }
 
   /**
-   * The dwell runs from the token's issue (signed, on our clock), so a restart, a reconnect elsewhere or a LongPoll
-   * fallback does not start it again. A first join this process saw soon after the issue (within half of READ_AFTER_MS,
-   * as a page's script joins) is a page that began reading then: the dwell runs from that join. A later one is a
-   * reconnect (or a page that joined late), for which the issue time is what is known.
+   * The dwell runs from the page view's first join of its post, never from the token's issue alone: a token kept until
+   * it is old must still hold a joined socket for READ_AFTER_MS, so a read costs that socket time. This process's own
+   * first join (kept across reconnects here) is asked first; only when it is too recent is the store's record asked,
+   * so a reconnect to another instance or after a restart keeps the time already read.
    */
-  private dwellStart(issuedAt: number, firstJoinedAt: number): number {
-    const joinedSoon = firstJoinedAt - issuedAt <= this.options.readAfterMs / 2;
-    return joinedSoon ? Math.max(issuedAt, firstJoinedAt) : issuedAt;
+  private async dwellStart(pageView: PageView, firstJoinedAt: number): Promise<number> {
+    const local = Math.max(pageView.issuedAt, firstJoinedAt);
+    if (this.now() - local >= this.options.readAfterMs || !this.options.firstJoin) return local;
+    const recorded = await this.options.firstJoin(pageView.view);
+    return recorded === undefined ? local : Math.max(pageView.issuedAt, Math.min(local, recorded));
   }
 
   /** A one-way hash with a salt that lives one day: the same person today, nobody tomorrow. */

@@ -44,6 +44,27 @@ export class RedisClaims implements ClaimRegistry {
     return value;
   }
 
+  /**
+   * After Redis lost its data: puts the day's salt this instance knows back (SET NX; every instance knew the same), or
+   * takes the one another instance put back first, so visitor keys agree across instances again.
+   */
+  async reshare(): Promise<void> {
+    const known = this.salt;
+    if (!known) return;
+    const key = `${this.prefix}salt:${known.day}`;
+    const expiresAt = Date.parse(`${known.day}T00:00:00Z`) + DAY_MS + 3_600_000;
+    const replies = (await withTimeout(
+      this.client
+        .multi()
+        .set(key, known.value, { condition: 'NX', expiration: { type: 'PXAT', value: expiresAt } })
+        .get(key)
+        .exec(),
+      this.timeoutMs,
+      'salt',
+    )) as unknown[];
+    if (typeof replies[1] === 'string') this.salt = { day: known.day, value: replies[1] };
+  }
+
   async close(): Promise<void> {
     this.salt = undefined;
   }

@@ -36,6 +36,8 @@ export interface EngagementOptions {
   readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
   /** Referrers from these hosts (the site's own) count as "direct". */
   readonly ownHosts?: Iterable<string>;
+  /** Page views issued before this lost their claims with Redis's data: their view (and report) is not counted again. */
+  readonly claimsSince?: () => number;
   readonly now?: () => number;
 }
 
@@ -63,6 +65,10 @@ export class Engagement implements EngagementHooks {
    */
   async joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     try {
+      const { pageView } = socket;
+      // The page view's first join, kept where every instance and a restart find it: its read's dwell runs from it.
+      if (pageView.page === postTopic(slug))
+        await this.options.viewClaims.mark(`pv-joined:${pageView.view}`, this.options.tokenMaxAgeMs);
       await this.countView(slug, socket, payload);
     } catch {
       this.receipts.viewRefused(slug, 'unavailable');
@@ -71,7 +77,7 @@ export class Engagement implements EngagementHooks {
 
   private async countView(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     const { pageView } = socket;
-    if (pageView.page !== postTopic(slug)) return;
+    if (pageView.page !== postTopic(slug) || pageView.issuedAt < (this.options.claimsSince?.() ?? 0)) return;
     const { viewClaims: claims, tokenMaxAgeMs, networkLimit } = this.options;
     if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
       return this.receipts.viewRefused(slug, 'bot');
@@ -94,6 +100,15 @@ export class Engagement implements EngagementHooks {
       { slug, day, field: viewSourceField(source), count: 1 },
     ]);
     this.receipts.view(slug);
+  }
+
+  /** When the page view first joined its post on any instance (undefined: not known, e.g. Redis away). */
+  async firstJoin(view: string): Promise<number | undefined> {
+    try {
+      return await this.options.viewClaims.markedAt(`pv-joined:${view}`);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Hook: a read of `slug` was counted; its source is the referrer the page sends with its `reader` push. */
@@ -128,9 +143,9 @@ export class Engagement implements EngagementHooks {
     if (depth !== undefined && (typeof depth !== 'number' || !Number.isFinite(depth) || depth < 0 || depth > 1))
       return this.refuse(slug, 'bad_depth');
     const { viewClaims: claims, tokenMaxAgeMs } = this.options;
-    // claim() answers true when the key was free: then this view was never counted (and now never will take a report).
+    // A check, then a claim: asking whether the view counted takes nothing, so no sequence of reports can make a view.
     try {
-      if (await claims.claim(`pv-counted:${view}`, tokenMaxAgeMs)) return this.refuse(slug, 'not_viewed');
+      if (!(await claims.held(`pv-counted:${view}`))) return this.refuse(slug, 'not_viewed');
       if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
     } catch {
       // The claims' backend cannot answer (a Redis outage): nothing was stored, the page may send it again.

@@ -20,6 +20,12 @@ export interface GhostJoin {
 }
 
 export class PostGhosts {
+  /**
+   * One ghost per page view of a post however many sockets it has (a reconnect, a second tab replaying the token):
+   * its id and how many of its channels are joined here. Every socket moves the same ghost, so the newest position wins.
+   */
+  private readonly views = new Map<string, { readonly id: string; channels: number }>();
+
   constructor(private readonly options: PostGhostsOptions) {}
 
   /** Undefined when the post shows no ghosts: the join reply then says nothing about them. */
@@ -28,8 +34,11 @@ export class PostGhosts {
     if (!enabled(slug)) return undefined;
     const ghosts = board.frame(slug);
     if (respectDnt && socket.doNotTrack) return { id: undefined, response: { ghosts } };
-    const id = board.newId();
-    return { id, response: { ghost: id, ghosts } };
+    const key = `${slug}\u0000${socket.pageView.view}`;
+    let view = this.views.get(key);
+    if (view) view.channels += 1;
+    else this.views.set(key, (view = { id: board.newId(), channels: 1 }));
+    return { id: view.id, response: { ghost: view.id, ghosts } };
   }
 
   /** A `position` push; `id` is what `join` gave the channel. */
@@ -41,7 +50,16 @@ export class PostGhosts {
     return ok();
   }
 
-  leave(slug: string, id: string | undefined): void {
-    if (id !== undefined) this.options.board.leave(slug, id);
+  /** The page view's ghost goes with its last channel here. */
+  leave(slug: string, view: string, id: string | undefined): void {
+    if (id === undefined) return;
+    const key = `${slug}\u0000${view}`;
+    const known = this.views.get(key);
+    if (known && known.channels > 1) {
+      known.channels -= 1;
+      return;
+    }
+    this.views.delete(key);
+    this.options.board.leave(slug, id);
   }
 }

@@ -5,6 +5,12 @@ import type Database from 'better-sqlite3';
 import { checkEngagement, type EngagementDay, type EngagementIncrement, raisedFields, sortDays } from './engagement.js';
 import { migrateSchema } from './sqlite-engagement.js';
 import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
+import {
+  prepareViewClaims,
+  runViewClaim,
+  type SqliteViewClaimOps,
+  type ViewClaimRequest,
+} from './sqlite-view-claims.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
 import type { Applied, CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
 import { applied, checkIncrements, mergePost, utcDay, withEngagement } from './store.js';
@@ -24,6 +30,7 @@ export class SqliteStore implements CounterStore {
 
   /** Only without the writer thread: then batches commit on this connection. */
   private readonly applyHere: ApplyBatch | undefined;
+  private readonly viewClaimsHere: SqliteViewClaimOps | undefined;
   private salt: { day: string; value: string } | undefined;
   /** Started with the store, so its start-up (tens of ms; more from source) is not paid by the first reads. */
   private writer: SqliteWriterThread | undefined;
@@ -40,8 +47,10 @@ export class SqliteStore implements CounterStore {
       this.db.close();
       throw error;
     }
-    if (options.writerThread === false) this.applyHere = prepareApply(this.db);
-    else this.writer = new SqliteWriterThread(file);
+    if (options.writerThread === false) {
+      this.applyHere = prepareApply(this.db);
+      this.viewClaimsHere = prepareViewClaims(this.db);
+    } else this.writer = new SqliteWriterThread(file);
     this.statements = {
       ensure: this.db.prepare('INSERT OR IGNORE INTO counters (slug, total) VALUES (?, 0)'),
       total: this.db.prepare('SELECT total FROM counters WHERE slug = ?').pluck(),
@@ -91,6 +100,29 @@ export class SqliteStore implements CounterStore {
     if (!this.db.open) throw new Error('the store is closed');
     if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
     return this.writer.apply(increments, engagement);
+  }
+
+  /**
+   * Views' once-only and capped claims (engagement's ViewClaims), in the claims table: a page view's view and its
+   * end-of-view report stay taken across a restart, as its read does.
+   */
+  readonly viewClaims = {
+    claim: async (key: string, ttlMs: number) => (await this.viewClaim({ op: 'take', key, ttlMs, limit: 1 })) === true,
+    take: async (key: string, ttlMs: number, limit: number) =>
+      (await this.viewClaim({ op: 'take', key, ttlMs, limit })) === true,
+    held: async (key: string) => (await this.viewClaim({ op: 'held', key, ttlMs: 0, limit: 0 })) === true,
+    mark: async (key: string, ttlMs: number) => Number(await this.viewClaim({ op: 'mark', key, ttlMs, limit: 0 })),
+    markedAt: async (key: string) => {
+      const at = await this.viewClaim({ op: 'markedAt', key, ttlMs: 0, limit: 0 });
+      return typeof at === 'number' ? at : undefined;
+    },
+  };
+
+  private async viewClaim(request: ViewClaimRequest): Promise<boolean | number | null> {
+    if (this.viewClaimsHere) return runViewClaim(this.viewClaimsHere, request);
+    if (!this.db.open) throw new Error('the store is closed');
+    if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
+    return this.writer.viewClaim(request);
   }
 
   async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {

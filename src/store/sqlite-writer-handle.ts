@@ -1,11 +1,12 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
+import type { ViewClaimRequest } from './sqlite-view-claims.js';
 import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import { type Applied, applied, type Increment } from './store.js';
 
 interface Waiter {
-  resolve(totals: Applied): void;
+  resolve(reply: Applied | boolean | number | null): void;
   reject(error: Error): void;
 }
 
@@ -44,13 +45,23 @@ export class SqliteWriterThread {
   }
 
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied> {
+    return this.send((id) =>
+      engagement?.length ? { id, increments, engagement } : { id, increments },
+    ) as Promise<Applied>;
+  }
+
+  /** A view's claim (see sqlite-view-claims.ts), answered in order with the batches. */
+  viewClaim(viewClaim: ViewClaimRequest): Promise<boolean | number | null> {
+    return this.send((id) => ({ id, viewClaim })) as Promise<boolean | number | null>;
+  }
+
+  private send(request: (id: number) => WriterRequest): Promise<Applied | boolean | number | null> {
     if (this.dead) return Promise.reject(new Error('the SQLite writer thread stopped'));
     const id = this.nextId++;
-    const request: WriterRequest = engagement?.length ? { id, increments, engagement } : { id, increments };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage(request);
+      this.worker.postMessage(request(id));
     });
   }
 
@@ -70,6 +81,7 @@ export class SqliteWriterThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0 && !this.closing) this.worker.unref();
     if ('totals' in reply) waiter.resolve(applied(new Map(reply.totals), reply.refused));
+    else if ('value' in reply) waiter.resolve(reply.value);
     else
       waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   }

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
+import { prepareViewClaims, runViewClaim, type ViewClaimRequest } from './sqlite-view-claims.js';
 import type { Increment } from './store.js';
 
 export type WriterRequest =
@@ -10,16 +11,19 @@ export type WriterRequest =
       readonly increments: readonly Increment[];
       readonly engagement?: readonly EngagementIncrement[];
     }
+  | { readonly id: number; readonly viewClaim: ViewClaimRequest }
   | { readonly close: true };
 
 export type ApplyReply =
   | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, string][] }
+  | { readonly id: number; readonly value: boolean | number | null }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 const db = openDatabase((workerData as { file: string }).file);
 const apply = prepareApply(db);
+const viewClaims = prepareViewClaims(db);
 
 port.on('message', (request: WriterRequest) => {
   if ('close' in request) {
@@ -27,11 +31,14 @@ port.on('message', (request: WriterRequest) => {
     port.close();
     return;
   }
-  const { id, increments, engagement } = request;
+  const { id } = request;
   let reply: ApplyReply;
   try {
-    const { totals, refused } = apply(increments, engagement);
-    reply = { id, totals: [...totals], refused };
+    if ('viewClaim' in request) reply = { id, value: runViewClaim(viewClaims, request.viewClaim) };
+    else {
+      const { totals, refused } = apply(request.increments, request.engagement);
+      reply = { id, totals: [...totals], refused };
+    }
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };

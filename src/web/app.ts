@@ -6,7 +6,6 @@ import { networkOf } from '../network-of.js';
 import { clientIp } from './client-ip.js';
 import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
 import { sendError } from './http-errors.js';
-import { isSessionPoll } from './long-poll-route.js';
 import { apiRoutes } from './routes/api.js';
 import { assetsRoutes } from './routes/assets.js';
 import type { WebDeps } from './routes/deps.js';
@@ -65,14 +64,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Not on live upgrades: their 101 is written by ws, never from this response (skipping them was ~3 % of CPU in bench
   // scenario 4); a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
   addSecurityHeaders(app, { contentSecurityPolicy: contentSecurityPolicy(deps.config) }, isLiveUpgrade);
-  if (deps.config.httpRateLimit > 0) {
+  if (deps.config.httpRateLimit > 0 || deps.config.longPollRateLimit > 0) {
     await app.register(fastifyRateLimit, {
+      // Off (0), the plugin still serves the LongPoll routes' own allowance (LONG_POLL_RATE_LIMIT, set on those routes).
+      global: deps.config.httpRateLimit > 0,
       max: deps.config.httpRateLimit,
       timeWindow: '1 minute',
       // Static assets, STATIC_DIR and page-bundle files (a post's images) do not spend a reader's budget: a page load
       // pulls several, browsers cache them for an hour, and serving them is cheaper than a 429 would be. Pages, APIs
       // and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request) || isSessionPoll(request),
+      allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request),
       // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
       keyGenerator: (request) => networkOf(clientIp(request)),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).

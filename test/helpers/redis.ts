@@ -134,6 +134,8 @@ function portOpen(port: number): Promise<boolean> {
 export class BlackholeProxy {
   private readonly pairs = new Set<[Socket, Socket]>();
   private held = false;
+  /** While cut: every connection is reset at once (a network partition between one instance and Redis). */
+  private refusing = false;
 
   private constructor(
     private readonly server: ReturnType<typeof createServer>,
@@ -147,6 +149,10 @@ export class BlackholeProxy {
   static async start(targetPort: number): Promise<BlackholeProxy> {
     let proxy: BlackholeProxy | undefined;
     const server = createServer((client) => {
+      if (proxy?.refusing) {
+        client.destroy();
+        return;
+      }
       const upstream = new Socket();
       upstream.connect(targetPort, '127.0.0.1');
       const pair: [Socket, Socket] = [client, upstream];
@@ -177,6 +183,16 @@ export class BlackholeProxy {
   release(): void {
     this.held = false;
     for (const pair of this.pairs) for (const socket of pair) socket.resume();
+  }
+
+  /** Drops every connection through the proxy and refuses new ones until `mend`. */
+  cut(): void {
+    this.refusing = true;
+    for (const pair of this.pairs) for (const socket of pair) socket.destroy();
+  }
+
+  mend(): void {
+    this.refusing = false;
   }
 
   async close(): Promise<void> {

@@ -47,6 +47,12 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
   app.decorateRequest('upgradeResponse', undefined);
   // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
   app.addHook('preValidation', (request, reply, done) => {
+    // A plain GET is not a socket: answered at once (RFC 9110 426 names the protocol to use) and it takes no live slot.
+    if (!isLiveUpgrade(request)) {
+      void reply.header('upgrade', 'websocket').header('connection', 'upgrade');
+      sendError(reply, 'upgrade_required', { message: HTTP_ERRORS.upgrade_required.message });
+      return;
+    }
     const check = live.checkUpgrade(
       { headers: request.headers, query: request.query, ip: clientIp(request) },
       request.raw.socket,
@@ -87,5 +93,9 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
 
 /** `/live/longpoll`, Phoenix's fallback transport: a sibling of the websocket route, outside its upgrade check. */
 export async function longPollRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  if (deps.longPoll) await registerLongPoll(app, deps.longPoll, deps.config.liveMaxFrameBytes);
+  if (deps.longPoll)
+    await registerLongPoll(app, deps.longPoll, {
+      maxFrameBytes: deps.config.liveMaxFrameBytes,
+      rateLimit: deps.config.longPollRateLimit,
+    });
 }

@@ -1,0 +1,44 @@
+// Whether the Redis behind REDIS_URL still holds what this instance saw at start: a generation key written once, and
+// what the instances do to make a Redis that lost its data whole again (its key, the day's salt, the counters).
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from './redis/connection.js';
+
+/** `since`: page views issued before it may have lost their claims with the data (0: nothing was lost). */
+export interface Generation {
+  readonly id: string;
+  readonly since: number;
+}
+
+const parse = (value: unknown): Generation | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const [id, since] = value.split(':');
+  const at = Number(since);
+  return id && Number.isSafeInteger(at) ? { id, since: at } : undefined;
+};
+
+/**
+ * The generation in Redis, made (SET NX) when there is none. `since` is 0 for one made at start (a first start, or an
+ * upgrade from a version without the key: nothing is known to be lost) and now for one made after a loss.
+ */
+export async function currentGeneration(client: RedisClient, prefix: string, lost: boolean): Promise<Generation> {
+  const key = `${prefix}generation`;
+  const replies = (await client
+    .multi()
+    .set(key, `${randomUUID()}:${lost ? Date.now() : 0}`, { condition: 'NX' })
+    .get(key)
+    .exec()) as unknown[];
+  const generation = parse(replies[1]);
+  if (!generation) throw new Error(`${key} in Redis holds no generation`);
+  return generation;
+}
+
+/** Reads the generation without making one: undefined when Redis has none (its data is gone). */
+export async function readGeneration(client: RedisClient, prefix: string): Promise<Generation | undefined> {
+  return parse(await client.get(`${prefix}generation`));
+}
+
+/** Puts this instance's signing key back (SET NX): every instance had the same one, so the first back wins alike. */
+export async function reshareSecret(client: RedisClient, prefix: string, secret: string): Promise<boolean> {
+  await client.set(`${prefix}secret-key`, secret, { condition: 'NX' });
+  return (await client.get(`${prefix}secret-key`)) === secret;
+}
