@@ -6,7 +6,7 @@
 # debootstrap (about a minute) once per machine.
 set -euo pipefail
 node_dir=${1:?usage: container-base.sh NODE_DIR [TAG]}
-tag=${2:-localhost/readcount-node-base:$("$node_dir/bin/node" -p 'process.versions.node.split(".")[0]')}
+tag=${2:-localhost/readcount-node-base:$("$node_dir/bin/node" -p 'process.versions.node')}
 if podman image exists "$tag"; then echo "$tag"; exit 0; fi
 rootfs=$(mktemp -d /tmp/readcount-rootfs.XXXXXX)
 trap 'rm -rf "$rootfs"' EXIT

@@ -1,5 +1,6 @@
 // `readcount backup` / `restore`: a consistent copy of the store while it runs, and putting one back while none runs.
 import {
+  chownSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -8,6 +9,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -152,6 +154,9 @@ function restoreSqlite(config: Config, file: string): Promise<string> {
     closeSync(fd);
     let kept = '';
     if (existsSync(target)) {
+      // Run as root for a service's folder, the restored file keeps the owner the service can write as.
+      const { uid, gid } = statSync(target);
+      if (process.getuid?.() === 0) chownSync(incoming, uid, gid);
       // Checkpoint first: the old database's -wal file must not be left to be replayed onto the restored one.
       const old = new Database(target, { fileMustExist: true });
       old.pragma('wal_checkpoint(TRUNCATE)');
