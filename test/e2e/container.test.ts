@@ -68,7 +68,10 @@ async function countRead(base: string, slug: string): Promise<void> {
   }
 }
 
-test('the image builds, serves, counts a read and keeps it on its volume across a restart', async (t) => {
+// Building takes minutes on a busy machine (the build stage copies node_modules twice): above the suite's 3 min default.
+test('the image builds, serves, counts a read and keeps it on its volume across a restart', {
+  timeout: 20 * 60_000,
+}, async (t) => {
   const skip = skipReason();
   if (skip) {
     console.log(`# ${skip}`);

@@ -28,7 +28,10 @@ async function cleanCheckout(): Promise<string> {
   return dir;
 }
 
-test('the tarball ships what runs, and a global install serves pages and assets from any folder', async (t) => {
+// A global install resolves every dependency through the registry (shrinkwrapped): allowed more than the 3 min default.
+test('the tarball ships what runs, and a global install serves pages and assets from any folder', {
+  timeout: 10 * 60_000,
+}, async (t) => {
   const checkout = await cleanCheckout();
   const packed = await run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: checkout, maxBuffer: 1 << 24 });
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
