@@ -1,14 +1,21 @@
 #!/usr/bin/env node
 // The `readcount` command: `serve` runs the blog; every setting is also a flag named after its env var.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerCheckCommand } from './cli/check.js';
 import { registerDataCommands } from './cli/commands.js';
 import { OPTIONS, readConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { serve } from './server.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 const program = new Command('readcount')
   .description('A blog server with a live, honest read counter.')
+  .version(version, '-V, --version', 'Print the version of readcount')
   .showHelpAfterError();
 
 const serveCommand = program.command('serve').description('Serve the blog and its live counter.');
@@ -55,6 +62,7 @@ program
   });
 
 registerDataCommands(program);
+registerBackupCommands(program);
 registerCheckCommand(program, OPTIONS.postsDir.default);
 
 export async function main(argv: string[]): Promise<void> {

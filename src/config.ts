@@ -136,6 +136,13 @@ export const OPTIONS = {
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
     'Log verbosity.',
   ),
+  logFormat: option(
+    'server',
+    'LOG_FORMAT',
+    'auto',
+    oneOf('auto', 'json', 'pretty'),
+    'Log lines: pretty (readable, local times) or json (one object a line, for collectors); auto is pretty on a terminal, json otherwise.',
+  ),
   countMode: option(
     'counting',
     'COUNT_MODE',

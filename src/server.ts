@@ -1,7 +1,10 @@
 // Listens on the configured port and shuts down cleanly on SIGINT/SIGTERM (sockets closed, reads committed).
+import type { Server } from 'node:http';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { createReadcount, type Readcount } from './readcount.js';
+import { prepareDataDir } from './store/data-dir.js';
+import { holdDataDir } from './store/data-dir-lock.js';
 
 /** Closing sockets and the store, on top of SHUTDOWN_GRACE_MS spent retrying commits. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -11,7 +14,25 @@ const SHUTDOWN_DEADLINE_MS = 5000;
  */
 const LISTEN_BACKLOG = 4096;
 
+function noSiteFileLine(config: Config): string {
+  return `no site file (no readcount.yml in ${process.cwd()}; --config or READCOUNT_CONFIG names one, \`readcount init\` writes one): the site is called "${config.siteTitle}"`;
+}
+
+/** Says where to point a browser, and that the default HOST accepts connections from other machines too. */
+function listenLine(config: Config, address: ReturnType<Server['address']>): string {
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const everywhere = config.host === '0.0.0.0' || config.host === '::';
+  const where = everywhere
+    ? `every interface (HOST=${config.host}, the default; set HOST=127.0.0.1 behind a proxy on this machine)`
+    : `${config.host} only`;
+  const shown = everywhere ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `listening on port ${port} of ${where}: open http://${shown}:${port}/`;
+}
+
 export async function serve(config: Config, rereadConfig?: () => Config): Promise<Readcount> {
+  // With SQLite, the folder is held for as long as this process lives, so `readcount restore` refuses meanwhile.
+  if (!config.redisUrl) prepareDataDir(config.dataDir);
+  const lock = config.redisUrl ? undefined : holdDataDir(config.dataDir);
   const readcount = await createReadcount(config, { logger: true, ...(rereadConfig ? { rereadConfig } : {}) });
   const { app } = readcount;
   try {
@@ -19,6 +40,7 @@ export async function serve(config: Config, rereadConfig?: () => Config): Promis
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     await readcount.close();
+    lock?.release();
     if (code === 'EADDRINUSE') throw new ConfigError('PORT', `${config.port} is already in use on ${config.host}`);
     if (code === 'EACCES') throw new ConfigError('PORT', `${config.port} needs privileges this process lacks`);
     if (code === 'EADDRNOTAVAIL') throw new ConfigError('HOST', `${config.host} is not an address of this machine`);
@@ -26,6 +48,7 @@ export async function serve(config: Config, rereadConfig?: () => Config): Promis
   }
   for (const notice of config.notices ?? []) app.log.warn(notice);
   if (config.configFile) app.log.info(`settings from ${config.configFile} (watched: the site identity reloads)`);
+  else app.log.info(noSiteFileLine(config));
   if (config.siteUrl === undefined) {
     app.log.warn(
       'SITE_URL (site_url) is not set: feeds and the sitemap take absolute URLs from each request and are not publicly cacheable; set it for production',
@@ -34,6 +57,7 @@ export async function serve(config: Config, rereadConfig?: () => Config): Promis
   app.log.info(
     `readcount serving ${readcount.library.list().length} posts from ${config.postsDir}, data in ${config.dataDir}`,
   );
+  app.log.info(listenLine(config, app.server.address()));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -50,6 +74,8 @@ export async function serve(config: Config, rereadConfig?: () => Config): Promis
     deadline.unref();
     readcount.close(config.shutdownGraceMs).then(
       (lost) => {
+        // Released last, and referenced here so the lock's connection lives (and holds) as long as the server.
+        lock?.release();
         if (lost === 0) process.exit(0);
         app.log.error(
           `shutdown: ${lost} reads could not be committed within SHUTDOWN_GRACE_MS=${config.shutdownGraceMs} and are lost (none was acknowledged to its reader)`,

@@ -69,7 +69,9 @@ test('a view or an end-of-view report whose claims cannot be taken is refused an
     signer,
     claims: new MemoryClaims(),
     viewClaims: down,
-    record: (items) => recorded.push(...items),
+    record: async (items) => {
+      recorded.push(...items);
+    },
     tokenMaxAgeMs: 60_000,
     countMode: 'every-read',
     countBots: false,

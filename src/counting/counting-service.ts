@@ -37,7 +37,8 @@ export class CountingService {
     }
     const outcome = await counter.submit(attempt.slug, check.claims);
     if (outcome.counted) {
-      this.options.engagement?.counted(attempt.slug, attempt.payload);
+      // The read's source commits in the batch after the read's own: the `ok` waits for it (the read is durable already).
+      await this.options.engagement?.counted(attempt.slug, attempt.payload);
       telemetry.execute(EVENTS.read, { count: 1 }, { slug: attempt.slug });
       return { ok: true };
     }

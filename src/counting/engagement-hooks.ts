@@ -17,8 +17,11 @@ export type ViewEndResult = { ok: true; visibleMs: number; clamped: boolean } | 
 export interface EngagementHooks {
   /** The post channel was joined by this socket (a view, when it counts). */
   joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void>;
-  /** A read of `slug` was counted; `payload` is the `reader` push (its `referrer`). */
-  counted(slug: string, payload: Record<string, unknown>): void;
+  /**
+   * A read of `slug` was counted; `payload` is the `reader` push (its `referrer`). Resolves once the read's source is
+   * committed too, so a reader told `ok` finds its read in the per-source figures as well as in the total.
+   */
+  counted(slug: string, payload: Record<string, unknown>): Promise<void>;
   /** A `leave_report` push on the socket's own post. */
   reportFromSocket(slug: string, socket: SocketInfo, report: Record<string, unknown>): Promise<ViewEndResult>;
 }

@@ -46,6 +46,8 @@ export class ReadCounter {
   private queue: Increment[] = [];
   /** Engagement counters (views, end-of-view histograms, sources) ride in the same commits as reads. */
   private engagementQueue: EngagementIncrement[] = [];
+  /** Callers of recordEngagement waiting for the end of the commit that carries their items. */
+  private engagementWaiters: (() => void)[] = [];
   private committing: Promise<void> | undefined;
   /** Set while Redis's return is being handled (see `hold`). */
   private gate: Promise<void> | undefined;
@@ -154,12 +156,17 @@ export class ReadCounter {
     this.scheduleCommit();
   }
 
-  /** Queues engagement counters for the next commit (with reads, or alone when none are waiting). */
-  recordEngagement(items: readonly EngagementIncrement[]): void {
+  /**
+   * Queues engagement counters for the next commit (with reads, or alone when none are waiting); resolves when a
+   * commit that carried them has finished, committed or failed (then they wait for the retry, like reads).
+   */
+  recordEngagement(items: readonly EngagementIncrement[]): Promise<void> {
     this.engagementQueue.push(...items);
     const max = (this.options.maxPendingReads ?? Infinity) * 4;
     if (this.engagementQueue.length > max) this.engagementQueue.splice(0, this.engagementQueue.length - max);
+    const done = new Promise<void>((resolve) => this.engagementWaiters.push(resolve));
     this.scheduleCommit();
+    return done;
   }
 
   /**
@@ -250,6 +257,8 @@ export class ReadCounter {
     this.queue = [];
     const engagement = this.engagementQueue;
     this.engagementQueue = [];
+    const engagementWaiters = this.engagementWaiters;
+    this.engagementWaiters = [];
     const started = performance.now();
     let totals: Applied | undefined;
     try {
@@ -272,6 +281,7 @@ export class ReadCounter {
       }, this.options.retryMs ?? 1000);
     } finally {
       this.committing = undefined;
+      for (const resolve of engagementWaiters) resolve();
       if ((this.queue.length > 0 || this.engagementQueue.length > 0) && !this.failing) this.scheduleCommit();
     }
     // Outside the try: whatever happens while announcing, a committed batch is never queued again.

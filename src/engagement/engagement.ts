@@ -27,7 +27,7 @@ export interface EngagementOptions {
   /** Views' once-only and network claims, taken when the view is seen (unlike reads', not with the commit). */
   readonly viewClaims: ViewClaims;
   /** Where increments go: ReadCounter.recordEngagement, so they commit with the reads. */
-  readonly record: (items: readonly EngagementIncrement[]) => void;
+  readonly record: (items: readonly EngagementIncrement[]) => Promise<void>;
   readonly tokenMaxAgeMs: number;
   readonly countMode: 'unique-daily' | 'every-read';
   readonly countBots: boolean;
@@ -95,7 +95,7 @@ export class Engagement implements EngagementHooks {
     await claims.claim(`pv-counted:${pageView.view}`, tokenMaxAgeMs);
     const source = this.source(slug, payload.referrer);
     const day = utcDay(pageView.issuedAt);
-    this.options.record([
+    void this.options.record([
       { slug, day, field: 'v', count: 1 },
       { slug, day, field: viewSourceField(source), count: 1 },
     ]);
@@ -112,9 +112,9 @@ export class Engagement implements EngagementHooks {
   }
 
   /** Hook: a read of `slug` was counted; its source is the referrer the page sends with its `reader` push. */
-  counted(slug: string, payload: Record<string, unknown>): void {
+  counted(slug: string, payload: Record<string, unknown>): Promise<void> {
     const source = this.source(slug, payload.referrer);
-    this.options.record([{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }]);
+    return this.options.record([{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }]);
   }
 
   /** End-of-view report over the socket: the socket's own page view, which the upgrade already verified. */

@@ -6,6 +6,7 @@ import { networkOf } from '../network-of.js';
 import { clientIp } from './client-ip.js';
 import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
 import { sendError } from './http-errors.js';
+import { logStream } from './log-stream.js';
 import { apiRoutes } from './routes/api.js';
 import { assetsRoutes } from './routes/assets.js';
 import type { WebDeps } from './routes/deps.js';
@@ -34,6 +35,12 @@ const privacySerializers = {
   res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
 };
 
+/** Only `serve` (logger: true) honours LOG_FORMAT; tests passing their own logger options keep them. */
+function prettyStream(config: AppDeps['config']): { stream?: NodeJS.WritableStream } {
+  const stream = logStream(config.logFormat);
+  return stream ? { stream } : {};
+}
+
 const trustHops =
   (hops: number) =>
   (_address: string, hop: number): boolean =>
@@ -44,7 +51,12 @@ function createFastify({ config, logger = false }: AppDeps): FastifyInstance {
     logger:
       logger === false
         ? false
-        : { level: config.logLevel, serializers: privacySerializers, ...(typeof logger === 'object' ? logger : {}) },
+        : {
+            level: config.logLevel,
+            serializers: privacySerializers,
+            ...(logger === true ? prettyStream(config) : {}),
+            ...(typeof logger === 'object' ? logger : {}),
+          },
     // A hop count as proxy-addr's own numeric trust (Fastify's types only name the function form).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: 64 * 1024,
