@@ -348,6 +348,20 @@ export const OPTIONS = {
     integer(1, 100_000_000),
     'Reads kept while the store (Redis) is unreachable; past this the oldest are dropped, logged and counted.',
   ),
+  pageCacheMb: option(
+    'server',
+    'PAGE_CACHE_MB',
+    64,
+    integer(1, 65_536),
+    'Memory for rendered pages (post HTML and its gzip bytes), least recently used dropped first; a dropped page is rendered again when next asked for.',
+  ),
+  compression: option(
+    'server',
+    'COMPRESSION',
+    true,
+    boolean,
+    'gzip and brotli for HTML, feeds, JSON, CSS and JS when the client accepts them; turn off when a proxy in front compresses.',
+  ),
 } as const;
 
 export type OptionName = keyof typeof OPTIONS;
