@@ -355,6 +355,13 @@ export const OPTIONS = {
     integer(1, 65_536),
     'Memory for rendered pages (post HTML and its gzip bytes), least recently used dropped first; a dropped page is rendered again when next asked for.',
   ),
+  statsPageRows: option(
+    'server',
+    'STATS_PAGE_ROWS',
+    50,
+    integer(1, 500),
+    'Posts per page of the /stats table (the page, its queries and its size grow with this, not with the number of posts).',
+  ),
   compression: option(
     'server',
     'COMPRESSION',
