@@ -3,7 +3,6 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { generateBigBlog } from '../lib/big-blog-posts.js';
 import type { BenchContext, Scenario } from '../lib/context.js';
 import { launchMode, ROOT, rssBytes, settledRss, startReadcount, TSX } from '../lib/processes.js';

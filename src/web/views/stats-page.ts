@@ -1,7 +1,6 @@
 // The /stats dashboard body: site-wide views and reads, the live bars, one page of the posts table (searchable, sorted), sources.
 import { type DashboardPage, type DashboardQuery, SORT_KEYS, type SortKey } from '../../stats/dashboard.js';
 import type { SourceRow } from '../../stats/engagement-summary.js';
-import type { Period } from '../../stats/summary.js';
 import { PERIODS } from '../../stats/summary.js';
 import { fallbackTable, liveBarsSvg, seriesChartSvg } from './engagement-charts.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
@@ -49,7 +48,7 @@ const SORT_LABELS: Record<SortKey, string> = {
   title: 'Title',
 };
 
-function controls(data: DashboardPage, query: DashboardQuery, token: string | undefined): RawHtml {
+function controls(query: DashboardQuery, token: string | undefined): RawHtml {
   const option = (value: string, label: string, current: string) =>
     html`<option value="${value}"${raw(value === current ? ' selected' : '')}>${label}</option>`;
   return html`<form class="stats-controls" method="get" action="/stats" role="search">
@@ -107,7 +106,7 @@ ${fallbackTable(
 <h2>Most read, live</h2>
 <figure class="live-chart">${liveBarsSvg(data.bars)}</figure>
 <h2>Posts</h2>
-${controls(data, query, token === undefined ? undefined : token)}
+${controls(query, token)}
 <p class="meta stats-matched">${formatCount(data.matched)} ${data.matched === 1 ? 'post' : 'posts'} with views or reads in the last ${period} days${search}, by ${SORT_LABELS[query.sort].toLowerCase()}.${data.folded > 0 ? html` <span class="stats-folded">${formatCount(data.folded)} without any are folded away: search by title to find one.</span>` : ''}</p>
 <div class="table-scroll"><table class="stats-table sortable">
 <thead><tr>${th('title', 'Page')}${th('views', 'Views')}${th('reads', 'Reads')}${th('ratio', 'Read ratio')}${th('median', 'Median time')}${th('through', 'Read-through')}${showReading ? th('reading', 'Reading now') : ''}${th('total', 'Total')}${th('today', 'Today')}</tr></thead>
