@@ -80,7 +80,7 @@ export class SplicedPages<K extends object> {
     );
     if (!gzip) return { body: join(template, values) };
     if (template.segments === undefined) {
-      template.segments = template.texts.map(deflateSegment);
+      template.segments = packed(template.texts.map(deflateSegment));
       // Set again so the budget counts the segments too.
       this.templates.set(key, template);
     }
@@ -128,5 +128,21 @@ function build(rendered: string): Template | null {
   texts.push(Buffer.from(rendered.slice(last)));
   const seen = new Set(slots);
   if (slots.length !== 3 || seen.size !== 3) return null;
-  return { texts, slots, fixedBytes: texts.reduce((sum, text) => sum + text.length, 0) };
+  const fixed = packed(texts);
+  return { texts: fixed, slots, fixedBytes: fixed.reduce((sum, text) => sum + text.length, 0) };
+}
+
+/**
+ * The parts copied into one allocation of exactly their size, as views: a small Buffer (or zlib's output) is a
+ * slice of a larger shared block, and keeping thousands of them would keep those blocks, far over the budget.
+ */
+function packed(parts: readonly Buffer[]): Buffer[] {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const block = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  return parts.map((part) => {
+    part.copy(block, at);
+    at += part.length;
+    return block.subarray(at - part.length, at);
+  });
 }

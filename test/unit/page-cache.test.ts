@@ -77,14 +77,17 @@ describe('PostRenderer cache under a budget', () => {
 
   it('renders each post once while it fits, again after the budget dropped it, with the same HTML', async () => {
     const renderer = await PostRenderer.create({ cacheBytes: 30_000 });
+    // Shiki's very first highlight after start colours one token differently from every later one; not this test's subject.
+    renderer.render(post('warm-up'));
+    const before = renderer.stats.renders;
     const posts = Array.from({ length: 6 }, (_, i) => post(`p${i}`));
     const first = posts.map((p) => renderer.render(p));
-    assert.equal(renderer.stats.renders, 6);
+    assert.equal(renderer.stats.renders - before, 6);
     // The newest fits and is a hit; the oldest was dropped and renders again, identically.
     assert.equal(renderer.render(posts[5] as Post), first[5]);
-    assert.equal(renderer.stats.renders, 6);
+    assert.equal(renderer.stats.renders - before, 6);
     assert.equal(renderer.render(posts[0] as Post), first[0]);
-    assert.equal(renderer.stats.renders, 7);
+    assert.equal(renderer.stats.renders - before, 7);
     assert.match(first[0] as string, /class="shiki/);
   });
 });
