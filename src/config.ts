@@ -306,13 +306,6 @@ export const OPTIONS = {
     optionalText,
     "When set, /stats, /stats/<slug>, their charts, the per-day series of /api/posts/:slug?days=, /api/posts?days= and /api/posts/:slug/sources need `?token=` or `Authorization: Bearer` with this value (totals, today and the default 30 days' figures stay public).",
   ),
-  statsMaxPosts: option(
-    'limits',
-    'STATS_MAX_POSTS',
-    50,
-    integer(1, 100_000),
-    'Posts `/stats` lists (the most read in the period); the rest are summed up in one "N more posts" line.',
-  ),
   importMaxDayCount: option(
     'limits',
     'IMPORT_MAX_DAY_COUNT',
@@ -382,6 +375,27 @@ export const OPTIONS = {
     100_000,
     integer(1, 100_000_000),
     'Reads kept while the store (Redis) is unreachable; past this the oldest are dropped, logged and counted.',
+  ),
+  pageCacheMb: option(
+    'server',
+    'PAGE_CACHE_MB',
+    64,
+    integer(1, 65_536),
+    'Memory for rendered pages (post HTML and its gzip bytes), least recently used dropped first; a dropped page is rendered again when next asked for.',
+  ),
+  statsPageRows: option(
+    'server',
+    'STATS_PAGE_ROWS',
+    50,
+    integer(1, 500),
+    'Posts per page of the /stats table (the page, its queries and its size grow with this, not with the number of posts).',
+  ),
+  compression: option(
+    'server',
+    'COMPRESSION',
+    true,
+    boolean,
+    'gzip and brotli for HTML, feeds, JSON, CSS and JS when the client accepts them; turn off when a proxy in front compresses.',
   ),
 } as const;
 

@@ -30,6 +30,7 @@ import { checkFolderOverlap, loadSecretKey, openSqlite, prepareDataDir, secretKe
 import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
+import { renderBudgetBytes } from './web/post-view.js';
 import { Site } from './web/site.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
@@ -119,6 +120,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   });
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
   const renderer = PostRenderer.create({
+    cacheBytes: renderBudgetBytes(config),
     onUnknownLanguage: (file, language) =>
       log('warn', `unknown code language "${language}" in ${file}: shown as plain code`),
   });

@@ -6,6 +6,7 @@ import { ClientPool } from '../bench/lib/client-pool.js';
 import { TINY } from '../bench/lib/context.js';
 import { type ReadcountProcess, startReadcount, type Target } from '../bench/lib/processes.js';
 import { formatTable } from '../bench/lib/report.js';
+import { measureBigBlog } from '../bench/scenarios/big-blog.js';
 import { measureColdStart } from '../bench/scenarios/cold-start.js';
 import { detsRate, hasErl, readCounterRate } from '../bench/scenarios/dets.js';
 import { measureBareFanOut, measureFanOut } from '../bench/scenarios/fan-out.js';
@@ -132,6 +133,21 @@ describe('bench harness: cold start, DETS and the table', () => {
     const { readyMs, rss } = await measureColdStart(TINY.coldPosts, 60_000);
     positive(readyMs, 'ready ms');
     positive(rss, 'rss');
+  });
+
+  it('the big blog fetches every generated post, measures each listing and says which routes it skipped', async () => {
+    const notes: string[] = [];
+    const figures = await measureBigBlog(TINY.bigBlogPosts[0] ?? 10, 60_000, (line) => notes.push(line));
+    positive(figures.startMs, 'start ms');
+    positive(figures.rssAllFetchedMiB, 'RSS after every post');
+    positive(figures.firstFetchP99Ms, 'first fetch p99');
+    positive(figures.checkMs, 'check ms');
+    const measured = figures.routes.map((route) => route.path);
+    for (const path of ['/', '/tags/rust', '/feed.xml', '/stats?days=365']) assert.ok(measured.includes(path), path);
+    for (const route of figures.routes) assert.ok(route.brKib < route.kib, `${route.path} is compressed`);
+    // A route this checkout does not have is reported, never silently dropped.
+    for (const path of ['/archive', '/search?q=counter'])
+      assert.ok(measured.includes(path) || notes.some((note) => note.includes(path)), path);
   });
 
   it('DETS rate comes from erl, or says erl is missing', async (t) => {

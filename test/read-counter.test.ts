@@ -57,6 +57,9 @@ class ControlledStore implements CounterStore {
   totals = () => this.inner.totals();
   daily = (slug: string, from: string, to: string) => this.inner.daily(slug, from, to);
   engagement = (slug: string, from: string, to: string) => this.inner.engagement(slug, from, to);
+  siteDaily = (from: string, to: string) => this.inner.siteDaily(from, to);
+  periodTotals = (from: string, to: string) => this.inner.periodTotals(from, to);
+  siteSources = (from: string, to: string, limit: number) => this.inner.siteSources(from, to, limit);
   exportAll = () => this.inner.exportAll();
   merge = (counts: readonly PostCounts[]) => this.inner.merge(counts);
   replace = (counts: Parameters<CounterStore['replace']>[0]) => this.inner.replace(counts);

@@ -1,4 +1,4 @@
-// /stats in a real browser: server-rendered SVG charts in the DOM, a screenshot, live updates from a read made elsewhere; STATS_TOKEN.
+// /stats in a real browser: one server-rendered site chart in the DOM, a screenshot, live updates from a read made elsewhere; STATS_TOKEN.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
@@ -38,7 +38,7 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
     assert.match(await chart.text(), /data-days="90"/);
   });
 
-  test('renders an SVG chart per post, switches periods, and updates live when a read happens elsewhere', async () => {
+  test('renders one site chart (none per post), switches periods, and updates live when a read happens elsewhere', async () => {
     const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
@@ -47,9 +47,10 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
     });
     await page.goto(`${server.base}/stats?token=${STATS_TOKEN}`);
     const row = page.locator('tr[data-slug="hello"]');
-    assert.equal(await page.locator('svg.chart').count(), 2);
-    assert.equal(await row.locator('svg.chart rect').count(), 30);
-    assert.equal(await row.locator('svg.chart rect').last().getAttribute('data-count'), '1');
+    assert.equal(await page.locator('svg.chart-series').count(), 1);
+    assert.equal(await row.locator('svg').count(), 0, 'no chart per post');
+    assert.equal(await page.locator('svg.chart-series g.day').count(), 30);
+    assert.equal(await page.locator('svg.chart-series g.day').last().getAttribute('data-reads'), '1');
     assert.equal(await row.locator('.stat-total').textContent(), '1');
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: new URL('stats-dashboard.png', OUTPUT).pathname, fullPage: true });
@@ -64,8 +65,7 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
       { timeout: 5000 },
     );
     await page.waitForFunction(
-      () =>
-        document.querySelector('tr[data-slug="hello"] svg.chart rect:last-of-type')?.getAttribute('data-count') === '3',
+      () => document.querySelector('tr[data-slug="hello"] .stat-today')?.textContent === '3',
       undefined,
       { timeout: 5000 },
     );
@@ -75,7 +75,8 @@ describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {
 
     await page.click('a[href^="/stats?days=365"]');
     await page.waitForURL(/days=365/);
-    assert.equal(await page.locator('tr[data-slug="hello"] svg.chart rect').count(), 365);
+    assert.equal(await page.locator('svg.chart-series g.day').count(), 365);
+    assert.equal(await page.locator('tr[data-slug="hello"] .stat-total').textContent(), '3');
     assert.deepEqual(errors, []);
     await page.close();
   });

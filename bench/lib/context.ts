@@ -12,6 +12,8 @@ export interface Sizes {
   readonly httpSeconds: number;
   readonly httpConnections: number;
   readonly coldPosts: number;
+  /** Blog sizes of the big-blog scenario; the first is the one the others are compared with. */
+  readonly bigBlogPosts: readonly number[];
   readonly detsIncrements: number;
   readonly sqliteSeconds: number;
   readonly workers: number;
@@ -30,6 +32,7 @@ export const FULL: Sizes = {
   httpSeconds: 15,
   httpConnections: 50,
   coldPosts: 10_000,
+  bigBlogPosts: [100, 1000, 10_000],
   detsIncrements: 100_000,
   sqliteSeconds: 3,
   workers: 2,
@@ -47,6 +50,7 @@ export const QUICK: Sizes = {
   httpSeconds: 2,
   httpConnections: 50,
   coldPosts: 1000,
+  bigBlogPosts: [100, 1000],
   detsIncrements: 100_000,
   sqliteSeconds: 0.5,
   workers: 2,
@@ -64,6 +68,7 @@ export const TINY: Sizes = {
   httpSeconds: 1,
   httpConnections: 5,
   coldPosts: 30,
+  bigBlogPosts: [10, 30],
   detsIncrements: 1000,
   sqliteSeconds: 0.2,
   workers: 2,

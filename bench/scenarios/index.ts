@@ -1,5 +1,6 @@
 // Every scenario, in table order (DETS last: it compares with scenario 4's figure).
 import type { Scenario } from '../lib/context.js';
+import { bigBlog } from './big-blog.js';
 import { coldStart } from './cold-start.js';
 import { dets } from './dets.js';
 import { fanOut } from './fan-out.js';
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ingestRedis,
   pageServing,
   coldStart,
+  bigBlog,
   ghosts,
   dets,
 ];

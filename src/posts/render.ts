@@ -1,6 +1,7 @@
 // Renders post markdown to safe HTML once per content version; shiki grammars load when a post first needs them.
 
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import MarkdownIt, { type PluginSimple } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
@@ -50,6 +51,8 @@ export interface RenderStats {
 export interface RendererOptions {
   /** Told once per file and language when a fence names a language shiki does not know (rendered as plain code). */
   readonly onUnknownLanguage?: (file: string, language: string) => void;
+  /** Bytes of rendered HTML kept (least recently used dropped first); a dropped post renders again when asked for. */
+  readonly cacheBytes?: number;
 }
 
 interface CachedHtml {
@@ -66,7 +69,7 @@ export class PostRenderer {
   readonly #reported = new Set<string>();
   #languages: ReadonlySet<string>;
   readonly #loading = new Map<string, Promise<void>>();
-  readonly #cache = new Map<string, CachedHtml>();
+  readonly #cache: LRUCache<string, CachedHtml>;
   // Post versions whose grammars are all loaded: serving them again costs no scan of the markdown.
   readonly #prepared = new WeakSet<Post>();
   #stats = { highlightCalls: 0, renders: 0, cacheHits: 0, languagesLoaded: 0 };
@@ -78,6 +81,11 @@ export class PostRenderer {
     this.#bundled = bundled;
     this.#onUnknown = options.onUnknownLanguage ?? (() => {});
     this.#languages = new Set(highlighter.getLoadedLanguages());
+    this.#cache = new LRUCache<string, CachedHtml>({
+      maxSize: options.cacheBytes ?? 16 * 2 ** 20,
+      // V8 keeps ASCII text one byte a character; this is close enough for a budget.
+      sizeCalculation: (entry) => entry.html.length + 128,
+    });
     this.#markdown = new MarkdownIt({
       // Raw HTML is allowed because real posts use <details>, <figure>, <video>…; sanitizePostHtml keeps it safe.
       html: true,

@@ -36,8 +36,11 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
     ignoreInitial: true,
     // Depth 1 reaches page bundles (`posts/<name>/index.md`).
     depth: 1,
-    // Dotfiles include editors' swap files; everything else is filtered by name in the handler.
-    ignored: (path) => resolve(path) !== root && basename(path).startsWith('.'),
+    // Dotfiles include editors' swap files. Files that are not posts (a bundle's images) are not watched at all:
+    // chokidar gives every watched file an inotify watch of its own, and fs.inotify.max_user_watches is finite.
+    ignored: (path, stats) =>
+      resolve(path) !== root &&
+      (basename(path).startsWith('.') || (stats?.isFile() === true && !isPostFileName(basename(path)))),
   });
 
   let timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,9 @@
 // What /stats shows: per-post figures over a period, the site-wide series, its change against the previous period, sources.
+
+import type { SiteAggregates } from '../store/site-aggregates.js';
 import type { CounterStore } from '../store/store.js';
 import { type DayFigures, type EngagementFigures, figures, type SourceRow } from './engagement-summary.js';
-import { dayList, type PageSummary, type SummarySources, summarizeAll } from './summary.js';
+import { type CountedPage, countedPages, dayList, type PageSummary, type SummarySources } from './summary.js';
 
 export interface PostRow {
   readonly summary: PageSummary;
@@ -57,39 +59,142 @@ export async function postRow(
   };
 }
 
-export async function dashboardData(
-  sources: SummarySources & { readonly store: Pick<CounterStore, 'daily' | 'engagement'> },
-  period: number,
+/** Columns the whole period can be sorted by on the server (the rest sort the shown rows in the browser). */
+export const SORT_KEYS = ['views', 'reads', 'total', 'today', 'title'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface DashboardQuery {
+  readonly period: number;
+  /** Case-insensitive title search; also finds posts with no views or reads in the period. */
+  readonly search: string;
+  readonly sort: SortKey;
+  readonly order: 'asc' | 'desc';
+  /** 1-based. */
+  readonly page: number;
+  readonly rowsPerPage: number;
+}
+
+export interface LiveBar {
+  readonly slug: string;
+  readonly title: string;
+  readonly count: number;
+}
+
+export interface DashboardPage {
+  readonly rows: PostRow[];
+  readonly site: SiteOverview;
+  /** Rows matching the query over every page. */
+  readonly matched: number;
+  readonly pages: number;
+  /** Posts left out because they had no views or reads in the period (0 while searching). */
+  readonly folded: number;
+  /** Reads ever and today (UTC) over every counted page, not only the shown ones. */
+  readonly totalAll: number;
+  readonly todayAll: number;
+  /** The posts read most ever, for the live bars. */
+  readonly bars: readonly LiveBar[];
+}
+
+/** How many posts the live bars show. */
+const LIVE_BARS = 20;
+
+interface Candidate {
+  readonly page: CountedPage;
+  readonly views: number;
+  readonly reads: number;
+  readonly total: number;
+  readonly today: number;
+}
+
+/**
+ * One page of the dashboard: the site's sums come from the store's GROUP BYs, every post costs one number pair
+ * (its period's views and reads) to sort and page, and only the shown rows have their full figures read.
+ */
+export async function dashboardPage(
+  sources: SummarySources & { readonly store: Pick<CounterStore, 'daily' | 'engagement' | keyof SiteAggregates> },
+  query: DashboardQuery,
   now: number = Date.now(),
-): Promise<{ rows: PostRow[]; site: SiteOverview }> {
-  const summaries = await summarizeAll(sources, now);
-  const results = await Promise.all(summaries.map((summary) => postRow(sources.store, summary, period, now, 50)));
-  const rows = results.map((result) => result.row);
-  const series = dayList(period, now).map((day, i) => ({
+): Promise<DashboardPage> {
+  const { store } = sources;
+  const list = dayList(query.period * 2, now);
+  const from = list[0] ?? '';
+  const lastBefore = list[query.period - 1] ?? '';
+  const split = list[query.period] ?? '';
+  const today = list[list.length - 1] ?? '';
+  const [series, before, totals, todays, topSources] = await Promise.all([
+    store.siteDaily(split, today),
+    store.siteDaily(from, lastBefore),
+    store.periodTotals(split, today),
+    store.periodTotals(today, today),
+    store.siteSources(split, today, 20),
+  ]);
+  const active = new Map(totals.map((row) => [row.slug, row]));
+  const todayBy = new Map(todays.map((row) => [row.slug, row.reads]));
+  const pages = countedPages(sources);
+  const candidate = (page: CountedPage): Candidate => ({
+    page,
+    views: active.get(page.slug)?.views ?? 0,
+    reads: active.get(page.slug)?.reads ?? 0,
+    total: sources.counter.count(page.slug) ?? 0,
+    today: todayBy.get(page.slug) ?? 0,
+  });
+  const needle = query.search.trim().toLowerCase();
+  const chosen = (
+    needle === ''
+      ? pages.filter((page) => active.has(page.slug))
+      : pages.filter((page) => page.title.toLowerCase().includes(needle))
+  ).map(candidate);
+  chosen.sort(compareBy(query.sort, query.order));
+  const pageCount = Math.max(1, Math.ceil(chosen.length / query.rowsPerPage));
+  const at = (Math.min(query.page, pageCount) - 1) * query.rowsPerPage;
+  const shown = chosen.slice(at, at + query.rowsPerPage);
+  const rows = await Promise.all(
+    shown.map(async ({ page, total, today: readToday }) => {
+      const reading = sources.reading?.(page.slug);
+      const summary = { ...page, total, today: readToday, ...(reading === undefined ? {} : { reading }) };
+      return (await postRow(store, summary, query.period, now, 10)).row;
+    }),
+  );
+  let totalAll = 0;
+  for (const page of pages) totalAll += sources.counter.count(page.slug) ?? 0;
+  const byDay = new Map(series.map((day) => [day.day, day]));
+  const siteSeries = dayList(query.period, now).map((day) => ({
     day,
-    views: rows.reduce((sum, row) => sum + (row.series[i]?.views ?? 0), 0),
-    reads: rows.reduce((sum, row) => sum + (row.series[i]?.reads ?? 0), 0),
+    views: byDay.get(day)?.views ?? 0,
+    reads: byDay.get(day)?.reads ?? 0,
   }));
-  const bySource = new Map<string, { views: number; reads: number }>();
-  for (const row of rows)
-    for (const { source, views, reads } of row.figures.sources) {
-      const entry = bySource.get(source) ?? { views: 0, reads: 0 };
-      entry.views += views;
-      entry.reads += reads;
-      bySource.set(source, entry);
-    }
   return {
     rows,
     site: {
-      series,
-      views: series.reduce((sum, d) => sum + d.views, 0),
-      reads: series.reduce((sum, d) => sum + d.reads, 0),
-      previousViews: results.reduce((sum, r) => sum + r.previous.views, 0),
-      previousReads: results.reduce((sum, r) => sum + r.previous.reads, 0),
-      sources: [...bySource]
-        .map(([source, counts]) => ({ source, ...counts }))
-        .sort((a, b) => b.views - a.views || b.reads - a.reads)
-        .slice(0, 20),
+      series: siteSeries,
+      views: sum(series, 'views'),
+      reads: sum(series, 'reads'),
+      previousViews: sum(before, 'views'),
+      previousReads: sum(before, 'reads'),
+      sources: topSources,
     },
+    matched: chosen.length,
+    pages: pageCount,
+    folded: needle === '' ? pages.length - chosen.length : 0,
+    totalAll,
+    todayAll: todays.reduce((total, row) => total + row.reads, 0),
+    bars: topByTotal(pages, sources.counter, LIVE_BARS),
   };
+}
+
+function sum<K extends string>(rows: readonly Record<K, number>[], key: K): number {
+  return rows.reduce((total, row) => total + row[key], 0);
+}
+
+function compareBy(sort: SortKey, order: 'asc' | 'desc'): (a: Candidate, b: Candidate) => number {
+  const sign = order === 'asc' ? 1 : -1;
+  const byTitle = (a: Candidate, b: Candidate) => a.page.title.localeCompare(b.page.title);
+  if (sort === 'title') return (a, b) => sign * byTitle(a, b) || a.page.slug.localeCompare(b.page.slug);
+  return (a, b) => sign * (a[sort] - b[sort]) || byTitle(a, b) || a.page.slug.localeCompare(b.page.slug);
+}
+
+function topByTotal(pages: readonly CountedPage[], counter: SummarySources['counter'], limit: number): LiveBar[] {
+  const bars = pages.map((page) => ({ slug: page.slug, title: page.title, count: counter.count(page.slug) ?? 0 }));
+  bars.sort((a, b) => b.count - a.count || a.title.localeCompare(b.title));
+  return bars.slice(0, limit);
 }

@@ -10,6 +10,7 @@ import {
   raisedFields,
   sortDays,
 } from './engagement.js';
+import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from './site-aggregates.js';
 import {
   type Applied,
   applied,
@@ -101,6 +102,22 @@ export class MemoryStore implements CounterStore {
 
   async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
     return this.engagementOf(slug).filter(({ day }) => day >= fromDay && day <= toDay);
+  }
+
+  async siteDaily(fromDay: string, toDay: string): Promise<SiteDay[]> {
+    return (await this.#scan(fromDay, toDay)).days;
+  }
+
+  async periodTotals(fromDay: string, toDay: string): Promise<PeriodTotal[]> {
+    return (await this.#scan(fromDay, toDay)).totals;
+  }
+
+  async siteSources(fromDay: string, toDay: string, limit: number): Promise<SourceTotal[]> {
+    return (await this.#scan(fromDay, toDay)).sources.slice(0, limit);
+  }
+
+  #scan(fromDay: string, toDay: string) {
+    return scanAggregates(this, [...new Set([...this.counters.keys(), ...this.engaged.keys()])], fromDay, toDay);
   }
 
   async exportAll(): Promise<PostCounts[]> {

@@ -1,9 +1,11 @@
 // CounterStore on Redis: totals in one hash, per-day counts in a hash per post, one MULTI per batch, applied exactly once.
+
 import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
 import { checkEngagement, type EngagementDay, type EngagementIncrement, mergeEngagement } from './engagement.js';
 import { queueClaimed, readClaimed } from './redis-claimed-apply.js';
 import { RedisEngagement } from './redis-engagement.js';
+import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from './site-aggregates.js';
 import {
   type Applied,
   applied,
@@ -241,6 +243,23 @@ export class RedisStore implements CounterStore {
 
   async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
     return this.timed(this.engaged.days(slug, fromDay, toDay), 'engagement');
+  }
+
+  // Redis keeps days per post, so the sums are a scan of every counted post in pipelined batches.
+  async siteDaily(fromDay: string, toDay: string): Promise<SiteDay[]> {
+    return (await this.scan(fromDay, toDay)).days;
+  }
+
+  async periodTotals(fromDay: string, toDay: string): Promise<PeriodTotal[]> {
+    return (await this.scan(fromDay, toDay)).totals;
+  }
+
+  async siteSources(fromDay: string, toDay: string, limit: number): Promise<SourceTotal[]> {
+    return (await this.scan(fromDay, toDay)).sources.slice(0, limit);
+  }
+
+  private async scan(fromDay: string, toDay: string) {
+    return scanAggregates(this, [...(await this.totals()).keys()], fromDay, toDay);
   }
 
   async exportAll(): Promise<PostCounts[]> {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { checkEngagement, type EngagementDay, type EngagementIncrement, raisedFields, sortDays } from './engagement.js';
+import type { PeriodTotal, SiteDay, SourceTotal } from './site-aggregates.js';
 import { migrateSchema } from './sqlite-engagement.js';
 import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
 import {
@@ -73,6 +74,26 @@ export class SqliteStore implements CounterStore {
       clearEngagement: this.db.prepare('DELETE FROM engagement WHERE slug = ?'),
       setField: this.db.prepare(
         'INSERT INTO engagement (slug, day, field, count) VALUES (?, ?, ?, ?) ON CONFLICT (slug, day, field) DO UPDATE SET count = excluded.count',
+      ),
+      // The dashboard's sums are GROUP BYs here: one row per day, post or source, however many post-days there are.
+      siteDaily: this.db.prepare(
+        `SELECT day, SUM(reads) AS reads, SUM(views) AS views FROM (
+           SELECT day, count AS reads, 0 AS views FROM daily WHERE day BETWEEN @from AND @to
+           UNION ALL SELECT day, 0, count FROM engagement WHERE field = 'v' AND day BETWEEN @from AND @to
+         ) GROUP BY day ORDER BY day`,
+      ),
+      periodTotals: this.db.prepare(
+        `SELECT slug, SUM(reads) AS reads, SUM(views) AS views FROM (
+           SELECT slug, count AS reads, 0 AS views FROM daily WHERE day BETWEEN @from AND @to
+           UNION ALL SELECT slug, 0, count FROM engagement WHERE field = 'v' AND day BETWEEN @from AND @to
+         ) GROUP BY slug HAVING SUM(reads) > 0 OR SUM(views) > 0`,
+      ),
+      siteSources: this.db.prepare(
+        `SELECT substr(field, 4) AS source,
+           SUM(CASE WHEN field LIKE 'sv:%' THEN count ELSE 0 END) AS views,
+           SUM(CASE WHEN field LIKE 'sr:%' THEN count ELSE 0 END) AS reads
+         FROM engagement WHERE day BETWEEN @from AND @to AND (field LIKE 'sv:%' OR field LIKE 'sr:%')
+         GROUP BY source ORDER BY views DESC, reads DESC, source LIMIT @limit`,
       ),
       addSalt: this.db.prepare('INSERT OR IGNORE INTO salts (day, salt) VALUES (?, ?)'),
       salt: this.db.prepare('SELECT salt FROM salts WHERE day = ?').pluck(),
@@ -157,6 +178,18 @@ export class SqliteStore implements CounterStore {
 
   async daily(slug: string, fromDay: string, toDay: string): Promise<DailyCount[]> {
     return this.statements.daily.all(slug, fromDay, toDay) as DailyCount[];
+  }
+
+  async siteDaily(fromDay: string, toDay: string): Promise<SiteDay[]> {
+    return this.statements.siteDaily.all({ from: fromDay, to: toDay }) as SiteDay[];
+  }
+
+  async periodTotals(fromDay: string, toDay: string): Promise<PeriodTotal[]> {
+    return this.statements.periodTotals.all({ from: fromDay, to: toDay }) as PeriodTotal[];
+  }
+
+  async siteSources(fromDay: string, toDay: string, limit: number): Promise<SourceTotal[]> {
+    return this.statements.siteSources.all({ from: fromDay, to: toDay, limit }) as SourceTotal[];
   }
 
   async exportAll(): Promise<PostCounts[]> {

@@ -1,5 +1,6 @@
 // The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
 import type { EngagementDay, EngagementIncrement } from './engagement.js';
+import type { SiteAggregates } from './site-aggregates.js';
 
 /**
  * A slot a read takes in the same commit as its increment: once-only (a page view, a visitor's day) or at most `limit`
@@ -62,7 +63,7 @@ export interface PostCounts {
  * - `merge` applies `mergePost`'s rule to each post atomically against reads committed concurrently
  *   (never lowers a number, idempotent) and resolves with the posts it changed or created.
  */
-export interface CounterStore {
+export interface CounterStore extends SiteAggregates {
   readonly kind: string;
   ensureCounters(slugs: Iterable<string>): Promise<void>;
   /** `engagement` commits in the same transaction (MULTI) as the reads; sources are capped per day (SOURCE_CAP). */

@@ -1,5 +1,6 @@
 // Builds the Fastify app: server-wide options (logging, proxies, headers, rate limit, errors), then one plugin per concern.
 
+import fastifyCompress from '@fastify/compress';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { networkOf } from '../network-of.js';
@@ -104,6 +105,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendError(reply, 'bad_request', { message: error.message });
   });
   app.setNotFoundHandler(notFoundHandler(deps));
+  if (deps.config.compression) {
+    // Per-request compression for what is built per request (index, tags, JSON, assets); post pages and feeds arrive
+    // already compressed (their bytes kept with the rendered page), which the plugin leaves alone. Request bodies
+    // are never inflated: nothing readcount accepts needs it.
+    await app.register(fastifyCompress, { encodings: ['br', 'gzip'], globalDecompression: false, threshold: 1024 });
+  }
 
   const options = { deps };
   await app.register(redirectRoutes, options);

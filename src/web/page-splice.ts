@@ -1,4 +1,6 @@
 // Renders a page once with stand-ins for its per-request parts (token, count) and splices real values in per request.
+import { LRUCache } from 'lru-cache';
+import { deflateSegment, spliceGzip } from './compression.js';
 import { formatCount } from './views/html.js';
 
 /** Control characters pass through HTML escaping untouched and never occur in a rendered post. */
@@ -23,34 +25,94 @@ interface Template {
   readonly texts: readonly Buffer[];
   readonly slots: readonly Slot[];
   readonly fixedBytes: number;
+  /** The fixed parts as gzip-ready deflate segments, made on the first request that takes gzip. */
+  segments?: readonly Buffer[];
 }
 
-/** Caches one template per key object (a Post: a changed post is a new object, so stale pages fall away with it). */
+/** A stand-in for a page that cannot be spliced (it is rendered in full every time); costs next to nothing. */
+const UNSPLICEABLE = { texts: [], slots: [], fixedBytes: 0 } satisfies Template;
+
+export interface SplicedPagesOptions {
+  /** Bytes kept for templates (their text and gzip segments), least recently used dropped first. */
+  readonly maxBytes?: number;
+}
+
+export interface EncodedPage {
+  readonly body: Buffer;
+  /** `gzip` when the body is gzip; otherwise the page as is (compress it yourself if you must). */
+  readonly encoding?: 'gzip';
+}
+
+/**
+ * Caches one template per key object (a Post: a changed post is a new object, so stale pages fall out of use and
+ * then out of the budget), under a byte budget.
+ */
 export class SplicedPages<K extends object> {
-  private readonly templates = new WeakMap<K, Template | null>();
+  private readonly templates: LRUCache<K, Template>;
+
+  constructor(options: SplicedPagesOptions = {}) {
+    this.templates = new LRUCache<K, Template>({
+      maxSize: options.maxBytes ?? 64 * 2 ** 20,
+      sizeCalculation: templateBytes,
+    });
+  }
+
+  /** Bytes held now, for tests and metrics. */
+  get bytes(): number {
+    return this.templates.calculatedSize;
+  }
+
+  get size(): number {
+    return this.templates.size;
+  }
 
   /** The page as the bytes to send (a string would be re-encoded on every request). */
   page(key: K, token: string, count: number, render: PageRender): Buffer {
-    let template = this.templates.get(key);
-    if (template === undefined) {
-      template = build(render(TOKEN, COUNT));
+    return this.encoded(key, token, count, render, false).body;
+  }
+
+  /** The page, as gzip when `gzip` is asked for and the page can be spliced: no compression per request. */
+  encoded(key: K, token: string, count: number, render: PageRender, gzip: boolean): EncodedPage {
+    const template = this.#template(key, render);
+    if (template === UNSPLICEABLE) return { body: Buffer.from(render(token, count)) };
+    const values = template.slots.map((slot) =>
+      Buffer.from(slot === 'token' ? token : slot === 'count' ? String(count) : formatCount(count)),
+    );
+    if (!gzip) return { body: join(template, values) };
+    if (template.segments === undefined) {
+      template.segments = packed(template.texts.map(deflateSegment));
+      // Set again so the budget counts the segments too.
       this.templates.set(key, template);
     }
-    if (template === null) return Buffer.from(render(token, count));
-    const { texts, slots, fixedBytes } = template;
-    const values = slots.map((slot) =>
-      slot === 'token' ? token : slot === 'count' ? String(count) : formatCount(count),
-    );
-    let size = fixedBytes;
-    for (const value of values) size += Buffer.byteLength(value);
-    const out = Buffer.allocUnsafe(size);
-    let at = (texts[0] as Buffer).copy(out, 0);
-    for (let i = 0; i < values.length; i += 1) {
-      at += out.write(values[i] as string, at);
-      at += (texts[i + 1] as Buffer).copy(out, at);
-    }
-    return out;
+    return { body: spliceGzip(template.texts, template.segments, values), encoding: 'gzip' };
   }
+
+  #template(key: K, render: PageRender): Template {
+    let template = this.templates.get(key);
+    if (template === undefined) {
+      template = build(render(TOKEN, COUNT)) ?? UNSPLICEABLE;
+      this.templates.set(key, template);
+    }
+    return template;
+  }
+}
+
+function join({ texts, fixedBytes }: Template, values: readonly Buffer[]): Buffer {
+  let size = fixedBytes;
+  for (const value of values) size += value.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = (texts[0] as Buffer).copy(out, 0);
+  for (let i = 0; i < values.length; i += 1) {
+    at += (values[i] as Buffer).copy(out, at);
+    at += (texts[i + 1] as Buffer).copy(out, at);
+  }
+  return out;
+}
+
+function templateBytes(template: Template): number {
+  let bytes = template.fixedBytes + 64;
+  for (const segment of template.segments ?? []) bytes += segment.length;
+  return bytes;
 }
 
 /** Null when the stand-ins do not each appear exactly once, so a splice could land in the wrong place. */
@@ -66,5 +128,21 @@ function build(rendered: string): Template | null {
   texts.push(Buffer.from(rendered.slice(last)));
   const seen = new Set(slots);
   if (slots.length !== 3 || seen.size !== 3) return null;
-  return { texts, slots, fixedBytes: texts.reduce((sum, text) => sum + text.length, 0) };
+  const fixed = packed(texts);
+  return { texts: fixed, slots, fixedBytes: fixed.reduce((sum, text) => sum + text.length, 0) };
+}
+
+/**
+ * The parts copied into one allocation of exactly their size, as views: a small Buffer (or zlib's output) is a
+ * slice of a larger shared block, and keeping thousands of them would keep those blocks, far over the budget.
+ */
+function packed(parts: readonly Buffer[]): Buffer[] {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const block = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  return parts.map((part) => {
+    part.copy(block, at);
+    at += part.length;
+    return block.subarray(at - part.length, at);
+  });
 }

@@ -5,6 +5,7 @@ import type { Post } from '../posts/post.js';
 import type { PostRenderer } from '../posts/render.js';
 import { postImagePath } from '../posts/sanitize.js';
 import { absoluteUrl, isAbsoluteUrl } from './absolute-urls.js';
+import { brotliFast, pickEncoding } from './compression.js';
 import { SplicedPages } from './page-splice.js';
 import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
@@ -13,6 +14,19 @@ import { layout, postPage } from './views/pages.js';
 
 /** Without SITE_URL, og:image is absolute per request origin: a few origins (localhost, LAN name) get a cache each. */
 const MAX_CACHED_ORIGINS = 4;
+
+/** PAGE_CACHE_MB is shared: half for spliced pages, a quarter for the renderer's post HTML, a quarter for feeds. */
+export function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
+  return Math.floor(config.pageCacheMb * 2 ** 20 * 0.5);
+}
+
+export function feedBudgetBytes(config: { readonly pageCacheMb: number }): number {
+  return Math.floor(config.pageCacheMb * 2 ** 20 * 0.25);
+}
+
+export function renderBudgetBytes(config: { readonly pageCacheMb: number }): number {
+  return Math.floor(config.pageCacheMb * 2 ** 20 * 0.25);
+}
 
 export class PostResponder {
   readonly #deps: WebDeps;
@@ -66,8 +80,15 @@ export class PostResponder {
     // The page is built once per post version; each request only splices in its token and the committed count.
     const token = signer.issue(postTopic(post.slug));
     const pages = this.#pages(origin);
-    const html = pages ? pages.page(post, token, count, render) : Buffer.from(render(token, count));
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    const encoding = config.compression ? pickEncoding(request, true) : undefined;
+    const page = pages
+      ? pages.encoded(post, token, count, render, encoding === 'gzip')
+      : { body: Buffer.from(render(token, count)) };
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'Accept-Encoding');
+    if (page.encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(page.body);
+    // Brotli cannot be spliced from parts compressed apart; only a client refusing gzip pays for it per request.
+    if (encoding === 'br') return reply.header('content-encoding', 'br').send(brotliFast(page.body));
+    return reply.send(page.body);
   }
 
   #pages(origin: string): SplicedPages<Post> | undefined {
@@ -79,7 +100,9 @@ export class PostResponder {
     // A forged Host only changes the page sent to whoever forged it: templates are kept per origin, and only a few.
     let pages = this.#byOrigin.get(origin);
     if (!pages && this.#byOrigin.size < MAX_CACHED_ORIGINS) {
-      pages = new SplicedPages<Post>();
+      // The site's own origin ('' with SITE_URL, or the first one seen) gets the budget; stray origins a sliver.
+      const share = this.#byOrigin.size === 0 ? 1 : 1 / 16;
+      pages = new SplicedPages<Post>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) });
       this.#byOrigin.set(origin, pages);
     }
     return pages;

@@ -15,7 +15,7 @@ interface Size {
   readonly posts: number;
   readonly tags: number;
   readonly tagged: number;
-  readonly statsMaxPosts: number;
+  readonly statsPageRows: number;
 }
 const BOUNDS: readonly [string, (size: Size) => number][] = [
   ['/', ({ posts }) => KB * posts + 16 * KB],
@@ -28,8 +28,8 @@ const BOUNDS: readonly [string, (size: Size) => number][] = [
   ['/tags/common/feed.xml', () => 20 * 8 * KB + 4 * KB],
   ['/api/posts', ({ posts }) => 300 * posts + KB],
   ['/api/posts?days=365', ({ posts }) => 300 * posts + KB],
-  ['/stats', ({ statsMaxPosts }) => 64 * KB * statsMaxPosts + 256 * KB],
-  ['/stats?days=365', ({ statsMaxPosts }) => 64 * KB * statsMaxPosts + 256 * KB],
+  ['/stats', ({ statsPageRows }) => 8 * KB * statsPageRows + 256 * KB],
+  ['/stats?days=365', ({ statsPageRows }) => 8 * KB * statsPageRows + 256 * KB],
   ['/stats/post-7?days=365', () => 256 * KB],
   ['/stats/chart/post-7.svg?days=365', () => 64 * KB],
   ['/api/posts/post-7?days=365', () => 32 * KB],
@@ -85,9 +85,9 @@ describe(`every public route at ${POSTS} posts stays under its documented bound`
   });
 
   test('each body is under its bound (bytes as a function of posts and tags, or a constant)', async () => {
-    const size: Size = { posts: POSTS, tags: 50 + 1 + POSTS, tagged: POSTS / 50, statsMaxPosts: 50 };
+    const size: Size = { posts: POSTS, tags: 50 + 1 + POSTS, tagged: POSTS / 50, statsPageRows: 50 };
     assert.equal(readcount.library.list().length, POSTS);
-    assert.equal(readConfig({}).statsMaxPosts, size.statsMaxPosts);
+    assert.equal(readConfig({}).statsPageRows, size.statsPageRows);
     const over: string[] = [];
     for (const [url, bound] of BOUNDS) {
       const response = await readcount.app.inject({ url });
@@ -98,11 +98,11 @@ describe(`every public route at ${POSTS} posts stays under its documented bound`
     assert.deepEqual(over, []);
   });
 
-  test('/stats lists the STATS_MAX_POSTS most read posts and sums up the rest in one line', async () => {
-    const body = (await readcount.app.inject({ url: '/stats?days=365' })).body;
+  test('/stats shows one page of STATS_PAGE_ROWS posts, most read first, and sums every post', async () => {
+    const body = (await readcount.app.inject({ url: '/stats?days=365&sort=reads' })).body;
     const rows = body.match(/<tr data-slug="/g) ?? [];
     assert.equal(rows.length, 50);
-    assert.match(body, /data-posts="2950">2,950 more posts/);
+    assert.match(body, /page 1 of 60/);
     // The most read are the ones with i % 7 === 6 (7 reads a day): every listed row is one of them.
     for (const [, slug] of body.matchAll(/<tr data-slug="post-(\d+)"/g)) assert.equal(Number(slug) % 7, 6, slug);
     // The page's sums still count every post: today, each post had 1 + i % 7 reads.

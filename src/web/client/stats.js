@@ -1,12 +1,8 @@
-// Browser side of /stats: joins `posts` on the live socket; each count push moves the live bars, updates the row and re-fetches its chart.
+// Browser side of /stats: joins `posts` on the live socket; each count push moves the live bars and updates the row.
 import { Socket } from '/assets/phoenix.mjs';
 import { moveLiveBar, sortableTable } from '/assets/stats-live.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
-const section = document.querySelector('section.stats');
-const days = section?.dataset.days ?? '30';
-const statsToken = new URLSearchParams(location.search).get('token');
-const tokenQuery = statsToken ? `&token=${encodeURIComponent(statsToken)}` : '';
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
 const REFRESH_MS = 250;
 const READING_POLL_MS = 15_000;
@@ -27,21 +23,22 @@ function sumColumn(selector) {
   return sum;
 }
 
+/** The table shows one page of posts; the totals are the rest of the site (from the server) plus the shown rows. */
 function updateTotals() {
-  setNumber(document.querySelector('.stats-total'), sumColumn('.stat-total'));
-  setNumber(document.querySelector('.stats-today'), sumColumn('.stat-today'));
+  for (const [total, column] of [
+    ['.stats-total', '.stat-total'],
+    ['.stats-today', '.stat-today'],
+  ]) {
+    const element = document.querySelector(total);
+    setNumber(element, Number(element?.dataset.rest ?? '0') + sumColumn(column));
+  }
 }
 
 /** Today's count and the chart come from the server, so the page shows exactly what the store holds. */
 async function refreshRow(slug) {
   const row = rows.get(slug);
   if (!row) return;
-  const [api, chart] = await Promise.all([
-    fetch(`/api/posts/${encodeURIComponent(slug)}`).then((r) => (r.ok ? r.json() : undefined)),
-    fetch(`/stats/chart/${encodeURIComponent(slug)}.svg?days=${days}${tokenQuery}`).then((r) =>
-      r.ok ? r.text() : undefined,
-    ),
-  ]);
+  const api = await fetch(`/api/posts/${encodeURIComponent(slug)}`).then((r) => (r.ok ? r.json() : undefined));
   if (api) {
     setNumber(row.querySelector('.stat-today'), api.today);
     if (api.total > Number(row.querySelector('.stat-total')?.dataset.count ?? '0'))
@@ -52,11 +49,6 @@ async function refreshRow(slug) {
       row.querySelector('.stat-reads'),
       api.daily?.reduce((sum, day) => sum + day.count, 0),
     );
-  }
-  if (chart) {
-    const svg = new DOMParser().parseFromString(chart, 'image/svg+xml').documentElement;
-    const old = row.querySelector('svg.chart');
-    if (svg.nodeName === 'svg' && old) old.replaceWith(document.importNode(svg, true));
   }
   updateTotals();
 }

@@ -7,6 +7,8 @@ import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import { absoluteUrl, absoluteUrls } from '../absolute-urls.js';
 import { atomXml, type FeedEntry } from '../atom.js';
+import { BodyCache } from '../body-cache.js';
+import { feedBudgetBytes } from '../post-view.js';
 import { appRouteOwns } from '../static-files.js';
 import { postUrl, tagUrl } from '../urls.js';
 import { escapeHtml } from '../views/html.js';
@@ -112,19 +114,32 @@ function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, ba
 }
 
 export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  const send = async (request: FastifyRequest, reply: FastifyReply, type: string, build: (base: string) => unknown) => {
+  // Feeds carry 20 whole posts: built and compressed once per content version (posts, site identity, origin).
+  const cache = new BodyCache(feedBudgetBytes(deps.config));
+  const send = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    type: string,
+    posts: readonly Post[],
+    build: (base: string) => Promise<string> | string,
+  ) => {
     const { base, cacheControl } = deps.site.base(request);
-    const body = await build(base);
-    return reply.type(`${type}; charset=utf-8`).header('cache-control', cacheControl(MAX_AGE_S)).send(body);
+    const key = `${name}\0${base}`;
+    const body = await cache.get(key, [posts, deps.site.version], async () => build(base));
+    void reply.type(`${type}; charset=utf-8`).header('cache-control', cacheControl(MAX_AGE_S));
+    return body.send(request, reply, deps.config.compression);
   };
   app.get('/feed.xml', (request, reply) =>
-    send(request, reply, 'application/atom+xml', (base) =>
+    send(request, reply, 'atom', 'application/atom+xml', deps.library.list(), (base) =>
       atom(deps, { title: deps.site.current.title, pagePath: '/', posts: deps.library.list() }, base),
     ),
   );
-  app.get('/rss.xml', (request, reply) => send(request, reply, 'application/rss+xml', (base) => rss(deps, base)));
+  app.get('/rss.xml', (request, reply) =>
+    send(request, reply, 'rss', 'application/rss+xml', deps.library.list(), (base) => rss(deps, base)),
+  );
   app.get('/sitemap.xml', (request, reply) =>
-    send(request, reply, 'application/xml', (base) => sitemap(app, deps, base)),
+    send(request, reply, 'sitemap', 'application/xml', deps.library.all(), (base) => sitemap(app, deps, base)),
   );
   app.get<{ Params: { tag: string } }>('/tags/:tag/feed.xml', (request, reply) => {
     const key = tagKey(request.params.tag);
@@ -135,6 +150,6 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
       pagePath: tagUrl(key),
       posts: deps.library.byTag(key),
     };
-    return send(request, reply, 'application/atom+xml', (base) => atom(deps, feed, base));
+    return send(request, reply, `tag:${key}`, 'application/atom+xml', feed.posts, (base) => atom(deps, feed, base));
   });
 }

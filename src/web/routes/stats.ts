@@ -1,17 +1,36 @@
 // `/stats` and `/stats/<slug>`: the dashboards (optionally behind STATS_TOKEN), and each row chart alone for the live script.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
-import { dashboardData, type PostRow, postRow } from '../../stats/dashboard.js';
+import { type DashboardQuery, dashboardPage, postRow, SORT_KEYS, type SortKey } from '../../stats/dashboard.js';
 import { DEFAULT_PERIOD, dailySeries, findPage, type Period, parsePeriod, summarize } from '../../stats/summary.js';
 import { sendError } from '../http-errors.js';
 import { layout } from '../views/pages.js';
 import { dailyChartSvg } from '../views/stats-chart.js';
-import { type MorePosts, statsPage } from '../views/stats-page.js';
+import { statsPage } from '../views/stats-page.js';
 import { statsPostPage } from '../views/stats-post-page.js';
 import { authorized, type WebPluginOptions } from './deps.js';
 import { siteMeta } from './page-meta.js';
 
-type StatsRequest = FastifyRequest<{ Querystring: { days?: string; token?: string } }>;
+type StatsRequest = FastifyRequest<{
+  Querystring: { days?: string; token?: string; q?: string; sort?: string; order?: string; page?: string };
+}>;
+
+/** Longer searches are cut: a title search never needs more, and the page echoes it back. */
+const MAX_SEARCH_CHARS = 100;
+const MAX_PAGE = 100_000;
+
+/** The table's search, sort and page from the query string, or the one-line reason it is not valid. */
+function dashboardQuery(raw: StatsRequest['query'], period: Period, rowsPerPage: number): DashboardQuery | string {
+  const sort = raw.sort ?? 'views';
+  if (!(SORT_KEYS as readonly string[]).includes(sort)) return `sort must be one of ${SORT_KEYS.join(', ')}`;
+  const order = raw.order ?? (sort === 'title' ? 'asc' : 'desc');
+  if (order !== 'asc' && order !== 'desc') return 'order must be asc or desc';
+  const page = raw.page === undefined || raw.page === '' ? 1 : Number(raw.page);
+  if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE)
+    return `page must be a whole number from 1 to ${MAX_PAGE}`;
+  const search = typeof raw.q === 'string' ? raw.q.slice(0, MAX_SEARCH_CHARS) : '';
+  return { period, search, sort: sort as SortKey, order, page, rowsPerPage };
+}
 
 export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, signer, store } = deps;
@@ -34,16 +53,11 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
   app.get('/stats', async (request: StatsRequest, reply) => {
     const period = gate(request, reply);
     if (period === undefined) return reply;
-    const { rows: posts, site } = await dashboardData(deps, period);
-    const { shown, more } = mostRead(posts, config.statsMaxPosts);
-    const rows = shown.map((row) => ({
-      ...row,
-      chartSvg: dailyChartSvg(
-        row.series.map(({ day, reads }) => ({ day, count: reads })),
-        { title: row.summary.title },
-      ),
-    }));
-    const body = statsPage(rows, site, period, tokenQueryOf(request), more);
+    const query = dashboardQuery(request.query, period, config.statsPageRows);
+    if (typeof query === 'string') return sendError(reply, 'bad_request', { as: 'text', message: query });
+    const data = await dashboardPage(deps, query);
+    const token = config.statsToken && typeof request.query.token === 'string' ? request.query.token : undefined;
+    const body = statsPage(data, query, tokenQueryOf(request), token);
     return reply.type('text/html; charset=utf-8').send(
       layout(
         {
@@ -98,23 +112,4 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
         .send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));
     },
   );
-}
-
-/**
- * STATS_MAX_POSTS bounds the page's rows, and so its bytes: the most read posts of the period are listed (in the
- * dashboard's order), the others summed up in one line.
- */
-function mostRead(rows: readonly PostRow[], max: number): { shown: PostRow[]; more: MorePosts | undefined } {
-  if (rows.length <= max) return { shown: [...rows], more: undefined };
-  const ranked = [...rows].sort((a, b) => b.figures.reads - a.figures.reads || b.summary.total - a.summary.total);
-  const kept = new Set(ranked.slice(0, max));
-  const rest = ranked.slice(max);
-  return {
-    shown: rows.filter((row) => kept.has(row)),
-    more: {
-      posts: rest.length,
-      total: rest.reduce((sum, row) => sum + row.summary.total, 0),
-      today: rest.reduce((sum, row) => sum + row.summary.today, 0),
-    },
-  };
 }

@@ -1,23 +1,10 @@
-// The /stats dashboard body: site-wide views and reads, the live reads-per-post bars, the sortable posts table, sources.
-import type { PostRow, SiteOverview } from '../../stats/dashboard.js';
+// The /stats dashboard body: site-wide views and reads, the live bars, one page of the posts table (searchable, sorted), sources.
+import { type DashboardPage, type DashboardQuery, SORT_KEYS, type SortKey } from '../../stats/dashboard.js';
 import type { SourceRow } from '../../stats/engagement-summary.js';
-import type { Period } from '../../stats/summary.js';
 import { PERIODS } from '../../stats/summary.js';
 import { fallbackTable, liveBarsSvg, seriesChartSvg } from './engagement-charts.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
 import { change, duration, percent } from './stats-format.js';
-
-export interface StatsRow extends PostRow {
-  /** The small per-day reads chart of the row (also served alone at /stats/chart/<slug>.svg). */
-  readonly chartSvg: string;
-}
-
-/** The posts STATS_MAX_POSTS left off the page: how many, and their reads (so the page's sums stay whole). */
-export interface MorePosts {
-  readonly posts: number;
-  readonly total: number;
-  readonly today: number;
-}
 
 export function sourcesTable(sources: readonly SourceRow[]): RawHtml {
   if (sources.length === 0) return html`<p class="meta">No views with a known source in this period yet.</p>`;
@@ -42,31 +29,68 @@ function cell(kind: string, value: number | null, text: string): RawHtml {
   return html`<td class="num stat-${kind}" data-label="${CELL_LABELS[kind] ?? kind}" data-value="${value ?? -1}">${text}</td>`;
 }
 
+/** The query as links keep it: everything but the page number, and the token when there is one. */
+function linkTo(query: DashboardQuery, tokenQuery: string, change: Partial<DashboardQuery>): string {
+  const next = { ...query, ...change };
+  const params = new URLSearchParams({ days: String(next.period) });
+  if (next.search !== '') params.set('q', next.search);
+  params.set('sort', next.sort);
+  params.set('order', next.order);
+  if (next.page > 1) params.set('page', String(next.page));
+  return `/stats?${params.toString()}${tokenQuery}`;
+}
+
+const SORT_LABELS: Record<SortKey, string> = {
+  views: 'Views',
+  reads: 'Reads',
+  total: 'Total',
+  today: 'Today',
+  title: 'Title',
+};
+
+function controls(query: DashboardQuery, token: string | undefined): RawHtml {
+  const option = (value: string, label: string, current: string) =>
+    html`<option value="${value}"${raw(value === current ? ' selected' : '')}>${label}</option>`;
+  return html`<form class="stats-controls" method="get" action="/stats" role="search">
+<input type="hidden" name="days" value="${query.period}">${token === undefined ? '' : html`<input type="hidden" name="token" value="${token}">`}
+<label>Title <input type="search" name="q" value="${query.search}" maxlength="100"></label>
+<label>Sort by <select name="sort">${SORT_KEYS.map((key) => option(key, SORT_LABELS[key], query.sort))}</select></label>
+<label>Order <select name="order">${option('desc', 'most first', query.order)}${option('asc', 'fewest first', query.order)}</select></label>
+<button type="submit">Show</button>
+</form>`;
+}
+
+function pager(data: DashboardPage, query: DashboardQuery, tokenQuery: string): RawHtml {
+  if (data.pages <= 1) return html``;
+  const page = Math.min(query.page, data.pages);
+  return html`<nav class="stats-pager" aria-label="Pages of posts">${page > 1 ? html`<a rel="prev" href="${linkTo(query, tokenQuery, { page: page - 1 })}">Previous</a> ` : ''}page ${page} of ${data.pages}${page < data.pages ? html` <a rel="next" href="${linkTo(query, tokenQuery, { page: page + 1 })}">Next</a>` : ''}</nav>`;
+}
+
 export function statsPage(
-  rows: readonly StatsRow[],
-  site: SiteOverview,
-  period: Period,
+  data: DashboardPage,
+  query: DashboardQuery,
   tokenQuery: string,
-  more?: MorePosts,
+  token: string | undefined,
 ): RawHtml {
+  const { rows, site } = data;
+  const period = query.period;
   const periodLinks = PERIODS.map((days) =>
     days === period
       ? html`<strong aria-current="page">${days} days</strong>`
-      : html`<a href="/stats?days=${days}${tokenQuery}">${days} days</a>`,
+      : html`<a href="${linkTo(query, tokenQuery, { period: days, page: 1 })}">${days} days</a>`,
   );
   const showReading = rows.some((row) => row.summary.reading !== undefined);
-  const totalAll = rows.reduce((sum, row) => sum + row.summary.total, more?.total ?? 0);
-  const todayAll = rows.reduce((sum, row) => sum + row.summary.today, more?.today ?? 0);
-  const bars = [...rows]
-    .sort((a, b) => b.summary.total - a.summary.total)
-    .map((row) => ({ slug: row.summary.slug, title: row.summary.title, count: row.summary.total }));
+  // The page shows some rows; the totals cover every page, and the script adds live pushes to the shown part.
+  const restTotal = data.totalAll - rows.reduce((sum, row) => sum + row.summary.total, 0);
+  const restToday = data.todayAll - rows.reduce((sum, row) => sum + row.summary.today, 0);
   const th = (key: string, label: string) =>
     html`<th scope="col" data-sort="${key}"><button type="button">${label}</button></th>`;
+  const search = query.search === '' ? '' : html` matching “${query.search}”`;
   return html`<section class="stats" data-days="${period}">
 <h1>Stats</h1>
 <p class="meta">Period: ${periodLinks.map((link, i) => html`${i > 0 ? ' · ' : ''}${link}`)}.
-<span class="stats-total" data-count="${totalAll}">${formatCount(totalAll)}</span> reads in total,
-<span class="stats-today" data-count="${todayAll}">${formatCount(todayAll)}</span> today (UTC).</p>
+<span class="stats-total" data-count="${data.totalAll}" data-rest="${restTotal}">${formatCount(data.totalAll)}</span> reads in total,
+<span class="stats-today" data-count="${data.todayAll}" data-rest="${restToday}">${formatCount(data.todayAll)}</span> today (UTC).</p>
 <div class="site-totals">
 <p><span class="big site-views" data-count="${site.views}">${formatCount(site.views)}</span> views <span class="change">${change(site.views, site.previousViews)}</span></p>
 <p><span class="big site-reads" data-count="${site.reads}">${formatCount(site.reads)}</span> reads <span class="change">${change(site.reads, site.previousReads)}</span></p>
@@ -79,13 +103,15 @@ ${fallbackTable(
   ['Day', 'Views', 'Reads'],
   site.series.map((d) => [d.day, d.views, d.reads]),
 )}</figure>
-<h2>Reads per post, live</h2>
-<figure class="live-chart">${liveBarsSvg(bars)}</figure>
+<h2>Most read, live</h2>
+<figure class="live-chart">${liveBarsSvg(data.bars)}</figure>
 <h2>Posts</h2>
+${controls(query, token)}
+<p class="meta stats-matched">${formatCount(data.matched)} ${data.matched === 1 ? 'post' : 'posts'} with views or reads in the last ${period} days${search}, by ${SORT_LABELS[query.sort].toLowerCase()}.${data.folded > 0 ? html` <span class="stats-folded">${formatCount(data.folded)} without any are folded away: search by title to find one.</span>` : ''}</p>
 <div class="table-scroll"><table class="stats-table sortable">
-<thead><tr>${th('title', 'Page')}${th('views', 'Views')}${th('reads', 'Reads')}${th('ratio', 'Read ratio')}${th('median', 'Median time')}${th('through', 'Read-through')}${showReading ? th('reading', 'Reading now') : ''}${th('total', 'Total')}${th('today', 'Today')}<th scope="col">Last ${period} days</th></tr></thead>
+<thead><tr>${th('title', 'Page')}${th('views', 'Views')}${th('reads', 'Reads')}${th('ratio', 'Read ratio')}${th('median', 'Median time')}${th('through', 'Read-through')}${showReading ? th('reading', 'Reading now') : ''}${th('total', 'Total')}${th('today', 'Today')}</tr></thead>
 <tbody>
-${rows.map(({ summary, figures, chartSvg }) => {
+${rows.map(({ summary, figures }) => {
   const statsUrl = `/stats/${encodeURIComponent(summary.slug)}?days=${period}${tokenQuery}`;
   return html`<tr data-slug="${summary.slug}">
 <th scope="row" data-value="${summary.title}"><a href="${statsUrl}">${summary.title}</a>${summary.external ? html` <span class="meta">(external)</span>` : ''}</th>
@@ -97,12 +123,11 @@ ${cell('through', figures.readThrough, percent(figures.readThrough))}
 ${showReading ? html`<td class="num stat-reading" data-label="Reading now" data-count="${summary.reading ?? 0}" data-value="${summary.reading ?? 0}">${formatCount(summary.reading ?? 0)}</td>` : ''}
 <td class="num stat-total" data-label="Total" data-count="${summary.total}" data-value="${summary.total}">${formatCount(summary.total)}</td>
 <td class="num stat-today" data-label="Today" data-count="${summary.today}" data-value="${summary.today}">${formatCount(summary.today)}</td>
-<td class="stat-chart">${raw(chartSvg)}</td>
 </tr>`;
 })}
 </tbody>
 </table></div>
-${more ? html`<p class="meta stats-more" data-posts="${more.posts}">${formatCount(more.posts)} more posts (<span class="stat-total" data-count="${more.total}">${formatCount(more.total)}</span> reads in total, <span class="stat-today" data-count="${more.today}">${formatCount(more.today)}</span> today), fewer reads in this period than those listed; each has its page at /stats/&lt;slug&gt;.</p>` : ''}
+${pager(data, query, tokenQuery)}
 <h2>Top sources</h2>
 ${sourcesTable(site.sources)}
 </section>`;
