@@ -18,6 +18,7 @@ import {
   text,
 } from './config-parsers.js';
 import { ConfigError } from './errors.js';
+import { permalinkPatterns, permalinkPatternsValue } from './posts/permalinks.js';
 
 export type { NavLink, ProxyTrust };
 
@@ -89,6 +90,21 @@ export const OPTIONS = {
     parseValue: navValue,
   }),
   footer: option('site', 'FOOTER', undefined, optionalText, 'Footer text in markdown (links allowed, raw HTML not).'),
+  favicon: option(
+    'site',
+    'FAVICON',
+    undefined,
+    optionalText,
+    "The site's icon as a path or URL (/favicon.png). Unset: static/favicon.svg, .png or .ico when there is one, else readcount's.",
+  ),
+  permalinks: option(
+    'content',
+    'PERMALINKS',
+    [] as string[],
+    permalinkPatterns,
+    "Old URL patterns that 301 to each post, in Hugo's or Jekyll's syntax (/posts/:slug/, /:year/:month/:day/:title.html); a list.",
+    { parseValue: permalinkPatternsValue },
+  ),
   externalMedia: option(
     'site',
     'EXTERNAL_MEDIA',
@@ -205,7 +221,7 @@ export const OPTIONS = {
     'HTTP_RATE_LIMIT',
     600,
     integer(0),
-    'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
+    'HTTP requests per minute per IP (pages, APIs, live upgrades; /_readcount/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
   ),
   maxReadsPerNetwork: option(
     'counting',
@@ -370,6 +386,7 @@ export const LIVE_SETTINGS: readonly OptionName[] = [
   'siteUrl',
   'nav',
   'footer',
+  'favicon',
 ];
 
 /**

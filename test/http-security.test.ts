@@ -85,7 +85,7 @@ describe('HTTP rate limit, body limit, errors', () => {
       for (const url of ['/', '/post/hello', '/api/posts/hello/receipt', '/feed.xml', '/how-we-count']) {
         statuses.push((await get(url)).statusCode);
         // What a page pulls in alongside does not spend the budget.
-        for (const asset of ['/assets/site.css', '/assets/app.js', '/assets/phoenix.mjs'])
+        for (const asset of ['/_readcount/site.css', '/_readcount/app.js', '/_readcount/phoenix.mjs'])
           assert.equal((await get(asset)).statusCode, 200, asset);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);

@@ -12,6 +12,7 @@ import {
   STATIC_CACHE_SECONDS,
   safeFilePath,
 } from '../static-files.js';
+import { FAVICON_SVG } from './assets.js';
 import type { WebPluginOptions } from './deps.js';
 
 /** Always linked after the built-in stylesheet; empty until the blogger puts one in STATIC_DIR. */
@@ -43,6 +44,13 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
     if (page?.kind === 'page') return responder.send(page, request, reply);
     if (path === CUSTOM_CSS && !(await isFile(resolve(staticRoot, CUSTOM_CSS)))) {
       return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send('');
+    }
+    // Browsers ask for /favicon.ico whatever the page links: the site's own when it has one, else readcount's.
+    if (path === 'favicon.ico' && !(await isFile(resolve(staticRoot, path)))) {
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=86400')
+        .send(FAVICON_SVG);
     }
     return reply.sendFile(path, staticRoot);
   });

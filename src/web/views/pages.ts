@@ -16,7 +16,7 @@ export interface PageMeta {
   readonly readAfterMs?: number;
   /** Reader ghosts on this page (GHOSTS on and the post does not opt out). */
   readonly ghosts?: boolean;
-  /** Module script that drives the live parts (default /assets/app.js). */
+  /** Module script that drives the live parts (default /_readcount/app.js). */
   readonly script?: string;
   readonly siteTitle: string;
   /** Language, nav, footer and author from readcount.yml; absent, the layout shows the title only. */
@@ -25,6 +25,13 @@ export interface PageMeta {
   readonly canonical?: string;
   /** Absolute URL of the post's front matter image, for og:image. */
   readonly image?: string;
+}
+
+const ICON_TYPES: Readonly<Record<string, string>> = { svg: 'image/svg+xml', png: 'image/png', ico: 'image/x-icon' };
+
+function faviconLink(href = '/_readcount/favicon.svg'): RawHtml {
+  const type = ICON_TYPES[/\.(\w+)(?:[?#].*)?$/.exec(href)?.[1]?.toLowerCase() ?? ''];
+  return type ? html`<link rel="icon" href="${href}" type="${type}">` : html`<link rel="icon" href="${href}">`;
 }
 
 function navLinks(site: SiteInfo | undefined): RawHtml {
@@ -57,13 +64,13 @@ ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
 ${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
 ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
 ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/site.css">
-<link rel="stylesheet" href="/assets/code.css">
+${faviconLink(meta.site?.favicon)}
+<link rel="stylesheet" href="/_readcount/site.css">
+<link rel="stylesheet" href="/_readcount/code.css">
 <link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
-${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
+${meta.live ? html`<script type="module" src="${meta.script ?? '/_readcount/app.js'}"></script>` : ''}
 </head>
 <body>
 <header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}</header>
