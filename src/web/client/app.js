@@ -4,6 +4,7 @@ import { referrer, reportViewEnd } from '/_readcount/engagement.js';
 import { startGhosts } from '/_readcount/ghosts.js';
 import { liveState, readReporter } from '/_readcount/live-read.js';
 import { Socket } from '/_readcount/phoenix.mjs';
+import '/_readcount/video.js';
 import { afterVisibleTime } from '/_readcount/visible-time.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;

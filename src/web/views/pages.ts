@@ -2,6 +2,7 @@
 import { slugOfTopic } from '../../counting/topics.js';
 import { datetimeAttribute, displayDate } from '../../posts/date-text.js';
 import type { Post } from '../../posts/post.js';
+import { postImagePath } from '../../posts/sanitize.js';
 import type { SiteInfo } from '../site.js';
 import { tagUrl } from '../urls.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
@@ -67,6 +68,7 @@ ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
 ${faviconLink(meta.site?.favicon)}
 <link rel="stylesheet" href="/_readcount/site.css">
 <link rel="stylesheet" href="/_readcount/code.css">
+<link rel="stylesheet" href="/_readcount/embeds.css">
 <link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
@@ -106,8 +108,20 @@ export function indexPage(
   )}</ol></div>`;
 }
 
+/** The front matter image (`image`, `cover`, `heroImage`) above the text, unless the text opens with it anyway. */
+function heroImage(post: Post): RawHtml {
+  const src = postImagePath(post);
+  if (
+    src === undefined ||
+    (post.firstImage !== undefined && postImagePath({ ...post, image: post.firstImage }) === src)
+  )
+    return html``;
+  return html`<img class="post-hero" src="${src}" alt="" decoding="async">`;
+}
+
 export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
   return html`<article class="post">
+${heroImage(post)}
 <h1>${post.title}</h1>
 ${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>`}
 ${tagList(post.tags)}
