@@ -143,8 +143,8 @@ function checkMediaUrl(url: string, post: Post, staticRoot: string, staticDir: s
   const target = join(staticRoot, path);
   if (!isInside(target, staticRoot)) return `image link ${written} leaves the static folder`;
   if (isFile(target)) return undefined;
-  const where = path === written ? '' : ` (looked for ${path})`;
-  return `missing file ${written}${where}: not in the static folder ${staticDir}`;
+  const where = path === written ? '' : `looked for ${path}, `;
+  return `missing file ${written} (${where}not in the static folder ${staticDir})`;
 }
 
 function isInside(target: string, folder: string): boolean {
