@@ -21,9 +21,10 @@ export interface SiteFile {
 export function readSiteFile(
   named: string | undefined,
   options: Readonly<Record<string, OptionSpec<unknown>>>,
+  engineDirs: readonly string[] = ['.'],
 ): SiteFile | undefined {
   const path = resolve(named ?? DEFAULT_SITE_FILE);
-  if (named === undefined && !existsSync(path)) return engineSiteFile(options);
+  if (named === undefined && !existsSync(path)) return engineSiteFile(options, engineDirs);
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
@@ -57,7 +58,10 @@ export function readSiteFile(
   return { path, values };
 }
 
-function engineSiteFile(options: Readonly<Record<string, OptionSpec<unknown>>>): SiteFile | undefined {
+function engineSiteFile(
+  options: Readonly<Record<string, OptionSpec<unknown>>>,
+  dirs: readonly string[],
+): SiteFile | undefined {
   const specs = new Map(Object.values(options).map((spec) => [spec.key, spec]));
   return readEngineSiteFile((key, value) => {
     const spec = specs.get(key);
@@ -68,7 +72,7 @@ function engineSiteFile(options: Readonly<Record<string, OptionSpec<unknown>>>):
     } catch {
       return false;
     }
-  });
+  }, dirs);
 }
 
 /** A YAML value as the setting's parser takes it: scalars as text, lists of scalars joined by commas. */

@@ -1,4 +1,5 @@
 // Settings: one table of every option (env var, `serve` flag, site-file key, default, check, group), read once at start.
+import { dirname, resolve } from 'node:path';
 import { readSiteFile, siteFileValue } from './config-file.js';
 import {
   baseUrl,
@@ -397,7 +398,9 @@ export function readConfig(
   env: NodeJS.ProcessEnv = process.env,
   flags: Record<string, string | undefined> = {},
 ): Config {
-  const file = readSiteFile(flags.config ?? env.READCOUNT_CONFIG, OPTIONS);
+  // A Jekyll or Hugo blog's own site file sits beside its posts folder (or in the working folder).
+  const postsDir = flags.postsDir ?? env.POSTS_DIR ?? OPTIONS.postsDir.default;
+  const file = readSiteFile(flags.config ?? env.READCOUNT_CONFIG, OPTIONS, ['.', dirname(resolve(postsDir))]);
   const config = {} as Record<string, unknown>;
   const notices: string[] = [];
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]) {

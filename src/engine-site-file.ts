@@ -5,7 +5,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import type { SiteFile } from './config-file.js';
 
-/** Looked for in the working folder, in this order (Hugo's current name first, then its older one). */
+/** Looked for in the working folder, then in the folder holding POSTS_DIR, in this order (Hugo's current name first). */
 export const ENGINE_SITE_FILES = ['_config.yml', 'hugo.toml', 'config.toml'] as const;
 
 type Fields = Record<string, unknown>;
@@ -56,9 +56,14 @@ function hugo(data: Fields): Map<string, unknown> {
  * The identity settings a blog engine's own site file holds, keyed like readcount.yml. Only those keys are read;
  * a value readcount cannot use is left out by `keep` (the engine's file is not ours to reject).
  */
-export function readEngineSiteFile(keep: (key: string, value: unknown) => boolean): SiteFile | undefined {
-  for (const name of ENGINE_SITE_FILES) {
-    const path = resolve(name);
+export function readEngineSiteFile(
+  keep: (key: string, value: unknown) => boolean,
+  dirs: readonly string[] = ['.'],
+): SiteFile | undefined {
+  const paths = [...new Set(dirs.map((dir) => resolve(dir)))].flatMap((dir) =>
+    ENGINE_SITE_FILES.map((name) => ({ name, path: resolve(dir, name) })),
+  );
+  for (const { name, path } of paths) {
     if (!existsSync(path)) continue;
     let data: unknown;
     try {

@@ -119,7 +119,10 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
   }
 
   if (BLANK.test(markdown)) return problem('post has no content');
-  const excerpt = meta?.excerpt ?? excerptBefore(markdown, meta?.excerptSeparator);
+  const excerpt =
+    meta?.excerpt === undefined
+      ? excerptBefore(markdown, meta?.excerptSeparator)
+      : convertBody(meta.excerpt, { firstLine, mdx: false, params: meta.fields }).markdown;
   const image = firstImage(markdown);
 
   return {

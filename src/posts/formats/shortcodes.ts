@@ -106,7 +106,7 @@ export function convertShortcodes(
       const html = render?.(parseArgs(args), params);
       if (html !== undefined) return asBlock(html, whole);
       const line = lineAt(pairs, offset, startLine);
-      notes.add(line, `shortcode {{< ${closing}${name} >}} is not run (shown as written)`);
+      if (!closing) notes.add(line, `shortcode {{< ${name} >}} is not run (shown as written)`);
       // As code, so its quotes stay straight and nothing in it is read as markdown.
       return `\`${whole}\``;
     },
