@@ -78,6 +78,6 @@ export function expandVideoMarkers(html: string): string {
         : `https://player.vimeo.com/video/${id}?autoplay=1&dnt=1`;
     const page = host === 'youtube' ? `https://www.youtube.com/watch?v=${id}` : `https://vimeo.com/${id}`;
     const name = host === 'youtube' ? 'YouTube' : 'Vimeo';
-    return `<div class="video-embed" data-player="${player}"><button type="button" class="video-play" aria-label="Play the ${name} video (loads the player from ${name})"><span class="video-play-icon" aria-hidden="true"></span></button><a class="video-link" href="${page}">Watch on ${name}</a></div>`;
+    return `<div class="video-embed" data-player="${escapeHtml(player)}"><button type="button" class="video-play" aria-label="Play the ${name} video (loads the player from ${name})"><span class="video-play-icon" aria-hidden="true"></span></button><a class="video-link" href="${page}">Watch on ${name}</a></div>`;
   });
 }
