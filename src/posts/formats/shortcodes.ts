@@ -21,9 +21,9 @@ function parseArgs(text: string): Args {
   const named: Record<string, string> = {};
   const positional: string[] = [];
   for (const m of text.matchAll(ARG)) {
-    const unescape = (value: string) => value.replace(/\\(.)/g, '$1');
-    if (m[1] !== undefined) named[m[1]] = unescape(m[2] ?? m[3] ?? m[4] ?? '');
-    else positional.push(unescape(m[5] ?? m[6] ?? m[7] ?? ''));
+    const unquote = (value: string) => value.replace(/\\(.)/g, '$1');
+    if (m[1] !== undefined) named[m[1]] = unquote(m[2] ?? m[3] ?? m[4] ?? '');
+    else positional.push(unquote(m[5] ?? m[6] ?? m[7] ?? ''));
   }
   return { named, positional };
 }
