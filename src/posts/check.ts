@@ -4,12 +4,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { bundledLanguages } from 'shiki/langs';
-import { reservedRouteFor } from '../web/reserved-paths.js';
-import { listStaticFiles } from '../web/static-files.js';
 import { fenceLanguages } from './languages.js';
 import { aliasKey, tagKey } from './library-index.js';
 import { loadPosts } from './load.js';
 import type { Post } from './post.js';
+import { reservedRouteFor } from './reserved-paths.js';
 import { bundleBase, resolveMedia } from './sanitize.js';
 import { postBaseName } from './slug.js';
 
@@ -82,7 +81,7 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
       warn('shadowed', `page not served: /${post.slug} is a readcount route (give the page another slug)`);
   }
   const pageSlugs = new Set(posts.filter((post) => post.kind === 'page' && !post.draft).map((post) => post.slug));
-  for (const path of listStaticFiles(staticRoot)) {
+  for (const path of existsSync(staticRoot) ? staticFiles(staticRoot) : []) {
     const route = reservedRouteFor(path);
     const file = `${staticDir.replace(/\/+$/, '')}${path}`;
     if (route !== undefined)
@@ -104,7 +103,7 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
     pages: published.filter((post) => post.kind === 'page').length,
     drafts: posts.length - published.length,
     tags: tags.size,
-    staticFiles: existsSync(staticRoot) ? countFiles(staticRoot) : undefined,
+    staticFiles: existsSync(staticRoot) ? staticFiles(staticRoot).length : undefined,
   };
 }
 
@@ -168,15 +167,15 @@ function safeDecode(path: string): string {
   }
 }
 
-/** Files the static folder would serve: dotfiles and dot-folders never are. */
-function countFiles(dir: string): number {
-  let count = 0;
+/** Files the static folder would serve, as URL paths (`/images/a.png`): dotfiles and dot-folders never are. */
+function staticFiles(dir: string, prefix = ''): string[] {
+  const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
-    if (entry.isDirectory()) count += countFiles(join(dir, entry.name));
-    else if (entry.isFile()) count++;
+    if (entry.isDirectory()) files.push(...staticFiles(join(dir, entry.name), `${prefix}/${entry.name}`));
+    else if (entry.isFile()) files.push(`${prefix}/${entry.name}`);
   }
-  return count;
+  return files;
 }
 
 /** The report as lines for a terminal: one per finding, then the summary. */

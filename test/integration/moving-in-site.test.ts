@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { RESERVED_PATHS, RESERVED_PREFIXES } from '../../src/posts/reserved-paths.js';
+import { appRouteOwns } from '../../src/web/static-files.js';
 import { type MovingInBlog, startMovingInBlog } from '../helpers/moving-in-blog.js';
 
 const get = (app: FastifyInstance, url: string) => app.inject({ url });
@@ -65,6 +67,13 @@ describe('moving in: a Jekyll blog', () => {
     const old = await get(app, '/2019/04/25/keepers-log.html');
     assert.equal(old.statusCode, 301);
     assert.equal(old.headers.location, '/post/2019-04-25-keepers-log');
+  });
+
+  test('the paths check calls reserved are exactly ones an app route answers', () => {
+    for (const path of RESERVED_PATHS) assert.ok(appRouteOwns(app, path), path);
+    for (const prefix of RESERVED_PREFIXES) assert.ok(appRouteOwns(app, `${prefix}websocket`), prefix);
+    for (const path of ['/assets/x.png', '/images/x.png', '/js/x.js', '/favicon.ico'])
+      assert.ok(!appRouteOwns(app, path), `${path} belongs to the blog`);
   });
 
   test('frames: only the two video players, and only the CSP allows them', async () => {

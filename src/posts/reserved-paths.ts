@@ -11,10 +11,12 @@ export const RESERVED_PATHS: readonly string[] = [
   '/how-we-count',
   '/stats',
   '/tags',
+  '/api/posts',
+  '/api/embed/token',
 ];
 
-/** Prefixes whose every path is an app route: readcount's own files, the API, posts, tags, stats, the socket. */
-export const RESERVED_PREFIXES: readonly string[] = ['/_readcount/', '/api/', '/post/', '/tags/', '/stats/', '/live/'];
+/** Prefixes whose every path is an app route: readcount's own files, posts, tags, stats, the socket. */
+export const RESERVED_PREFIXES: readonly string[] = ['/_readcount/', '/post/', '/tags/', '/stats/', '/live/'];
 
 /** The route that hides a static file at `path` (`/feed.xml`, `/_readcount/`), or undefined when the file is served. */
 export function reservedRouteFor(path: string): string | undefined {
