@@ -184,6 +184,8 @@ function samePost(a: Post, b: Post): boolean {
       a.image === b.image &&
       a.bundleDir === b.bundleDir &&
       a.ghosts === b.ghosts &&
+      a.updated?.getTime() === b.updated?.getTime() &&
+      a.excerpt === b.excerpt &&
       sameList(a.tags, b.tags) &&
       sameList(a.aliases ?? [], b.aliases ?? []))
   );

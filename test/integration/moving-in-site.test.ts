@@ -145,7 +145,10 @@ describe('moving in: an Astro blog', () => {
 
   test('pubDate, heroImage from ../../assets, shown at the top', async () => {
     const page = (await get(app, '/post/first-post')).body;
-    assert.match(page, /<time datetime="2022-07-08">8 July 2022<\/time>/);
+    assert.match(
+      page,
+      /<time datetime="2022-07-08">8 July 2022<\/time> · updated <time datetime="2022-07-10T00:00:00.000Z">10 July 2022<\/time>/,
+    );
     assert.match(page, /<img class="post-hero" src="\/assets\/hero.png"/);
     assert.match(page, /<meta property="og:image" content="https:\/\/astro\.example\/assets\/hero\.png">/);
     assert.equal((await get(app, '/assets/hero.png')).statusCode, 200);

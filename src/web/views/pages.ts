@@ -123,7 +123,7 @@ export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
   return html`<article class="post">
 ${heroImage(post)}
 <h1>${post.title}</h1>
-${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>`}
+${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time>${post.updated ? html` · updated <time datetime="${post.updated.toISOString()}">${displayDate({ date: post.updated })}</time>` : ''} · ${post.readingMinutes} min read</p>`}
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span><span class="live-hint" hidden> · offline</span></p>
