@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { OptionSpec } from './config.js';
+import { readEngineSiteFile } from './engine-site-file.js';
 import { ConfigError } from './errors.js';
 
 export const DEFAULT_SITE_FILE = 'readcount.yml';
@@ -13,15 +14,17 @@ export interface SiteFile {
 }
 
 /**
- * The file named by --config / READCOUNT_CONFIG (which must exist), else ./readcount.yml when present.
+ * The file named by --config / READCOUNT_CONFIG (which must exist), else ./readcount.yml when present, else a
+ * Jekyll or Hugo site file in the working folder for the site's identity (engine-site-file.ts).
  * Unknown keys and YAML errors stop the start: a typo must not silently fall back to a default.
  */
 export function readSiteFile(
   named: string | undefined,
   options: Readonly<Record<string, OptionSpec<unknown>>>,
+  engineDirs: readonly string[] = ['.'],
 ): SiteFile | undefined {
   const path = resolve(named ?? DEFAULT_SITE_FILE);
-  if (named === undefined && !existsSync(path)) return undefined;
+  if (named === undefined && !existsSync(path)) return engineSiteFile(options, engineDirs);
   let source: string;
   try {
     source = readFileSync(path, 'utf8');
@@ -53,6 +56,23 @@ export function readSiteFile(
     values.set(key, value);
   }
   return { path, values };
+}
+
+function engineSiteFile(
+  options: Readonly<Record<string, OptionSpec<unknown>>>,
+  dirs: readonly string[],
+): SiteFile | undefined {
+  const specs = new Map(Object.values(options).map((spec) => [spec.key, spec]));
+  return readEngineSiteFile((key, value) => {
+    const spec = specs.get(key);
+    if (!spec) return false;
+    try {
+      siteFileValue(spec, value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, dirs);
 }
 
 /** A YAML value as the setting's parser takes it: scalars as text, lists of scalars joined by commas. */

@@ -1,4 +1,5 @@
 // Settings: one table of every option (env var, `serve` flag, site-file key, default, check, group), read once at start.
+import { dirname, resolve } from 'node:path';
 import { readSiteFile, siteFileValue } from './config-file.js';
 import {
   baseUrl,
@@ -18,6 +19,7 @@ import {
   text,
 } from './config-parsers.js';
 import { ConfigError } from './errors.js';
+import { permalinkPatterns, permalinkPatternsValue } from './posts/permalinks.js';
 
 export type { NavLink, ProxyTrust };
 
@@ -89,6 +91,21 @@ export const OPTIONS = {
     parseValue: navValue,
   }),
   footer: option('site', 'FOOTER', undefined, optionalText, 'Footer text in markdown (links allowed, raw HTML not).'),
+  favicon: option(
+    'site',
+    'FAVICON',
+    undefined,
+    optionalText,
+    "The site's icon as a path or URL (/favicon.png). Unset: static/favicon.svg, .png or .ico when there is one, else readcount's.",
+  ),
+  permalinks: option(
+    'content',
+    'PERMALINKS',
+    [] as string[],
+    permalinkPatterns,
+    "Old URL patterns that 301 to each post, in Hugo's or Jekyll's syntax (/posts/:slug/, /:year/:month/:day/:title.html); a list.",
+    { parseValue: permalinkPatternsValue },
+  ),
   externalMedia: option(
     'site',
     'EXTERNAL_MEDIA',
@@ -212,7 +229,7 @@ export const OPTIONS = {
     'HTTP_RATE_LIMIT',
     600,
     integer(0),
-    'HTTP requests per minute per IP (pages, APIs, live upgrades; /assets/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
+    'HTTP requests per minute per IP (pages, APIs, live upgrades; /_readcount/, STATIC_DIR and page-bundle files are not counted); 0 turns the limit off.',
   ),
   longPollRateLimit: option(
     'limits',
@@ -419,6 +436,7 @@ export const LIVE_SETTINGS: readonly OptionName[] = [
   'siteUrl',
   'nav',
   'footer',
+  'favicon',
 ];
 
 /**
@@ -429,7 +447,9 @@ export function readConfig(
   env: NodeJS.ProcessEnv = process.env,
   flags: Record<string, string | undefined> = {},
 ): Config {
-  const file = readSiteFile(flags.config ?? env.READCOUNT_CONFIG, OPTIONS);
+  // A Jekyll or Hugo blog's own site file sits beside its posts folder (or in the working folder).
+  const postsDir = flags.postsDir ?? env.POSTS_DIR ?? OPTIONS.postsDir.default;
+  const file = readSiteFile(flags.config ?? env.READCOUNT_CONFIG, OPTIONS, ['.', dirname(resolve(postsDir))]);
   const config = {} as Record<string, unknown>;
   const notices: string[] = [];
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec<unknown>][]) {

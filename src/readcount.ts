@@ -112,6 +112,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   );
   await pubsub.start();
   const library = await PostLibrary.open(config.postsDir, {
+    permalinks: config.permalinks,
     onProblem: (problem) =>
       log(
         'warn',

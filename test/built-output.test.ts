@@ -35,7 +35,7 @@ test('the built server starts and serves the index, a post, the client assets an
   const page = await fetch(`${server.base}${post}`);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /Total readers:/);
-  for (const asset of ['/assets/app.js', '/assets/phoenix.mjs', '/assets/site.css', '/embed.js']) {
+  for (const asset of ['/_readcount/app.js', '/_readcount/phoenix.mjs', '/_readcount/site.css', '/embed.js']) {
     assert.equal((await fetch(`${server.base}${asset}`)).status, 200, asset);
   }
   assert.equal((await fetch(`${server.base}/stats`)).status, 200);

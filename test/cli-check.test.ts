@@ -37,8 +37,11 @@ test('one line per skipped, renamed or warned file; summary; exit 1 when somethi
       /^warning {2}bundle\/index\.md: missing file absent\.jpg \(not in the bundle folder bundle\/\)$/,
       /^renamed {2}dup-a\.md: slug "same" \(served at \/post\/same\)$/,
       /^warning {2}missing-static\.md: missing file \/images\/missing\.png \(not in the static folder test\/fixtures\/check\/static\)$/,
-      /^warning {2}relative-image\.md: broken relative link pic\.png: only a page bundle/,
+      /^warning {2}relative-image\.md: missing file pic\.png \(looked for \/pic\.png, not in the static folder/,
       /^warning {2}unknown-lang\.md: unknown code language "foolang" \(shown as plain code\)$/,
+      /^summary {2}2 skipped$/,
+      /^summary {2}2 renamed$/,
+      /^summary {2}4 warning \(3 missing file, 1 unknown language\)$/,
       /^test\/fixtures\/check\/posts: 7 posts, 1 pages, 0 drafts, 2 tags, 1 static files in test\/fixtures\/check\/static; 2 skipped, 4 warnings$/,
     ];
     assert.equal(lines.length, expected.length, stdout);
@@ -55,9 +58,11 @@ test('a folder with warnings only exits 0; a missing folder exits 2 naming it', 
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
   assert.match(
     ok.stdout,
-    /9 posts, 2 pages, 0 drafts, 9 tags, 1 static files in test\/fixtures\/moving-in\/static; 0 skipped, 2 warnings/,
+    /9 posts, 2 pages, 0 drafts, 9 tags, 1 static files in test\/fixtures\/moving-in\/static; 0 skipped, 4 warnings/,
   );
-  assert.match(ok.stdout, /^warning {2}raw-html\.md: broken relative link x: only a page bundle/m);
+  assert.match(ok.stdout, /^warning {2}raw-html\.md: missing file x \(looked for \/x, /m);
+  // Parts no converter handles are named with their line.
+  assert.match(ok.stdout, /^warning {2}raw-html\.md:28: iframe https:\/\/evil\.example\/frame shown as a link/m);
   const missing = check('--posts-dir', 'test/fixtures/nope', '--static-dir', 'test/fixtures/nope-static');
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /readcount check: cannot read posts folder .*test\/fixtures\/nope/);

@@ -36,7 +36,7 @@ const ghostPositions = (page: Page): Promise<number[]> =>
 /** Scrolls so that the top of paragraph `n` sits on the page's reading line. */
 async function scrollToParagraph(page: Page, n: number): Promise<void> {
   await page.evaluate(async (index) => {
-    const { READING_LINE } = (await import('/assets/ghosts.js' as string)) as { READING_LINE: number };
+    const { READING_LINE } = (await import('/_readcount/ghosts.js' as string)) as { READING_LINE: number };
     const paragraph = document.querySelectorAll('.post-body > p')[index] as HTMLElement;
     const top = paragraph.getBoundingClientRect().top + window.scrollY;
     window.scrollTo(0, top - window.innerHeight * READING_LINE + 2);

@@ -69,7 +69,8 @@ describe('HTTP security headers', () => {
   test('pages hold no inline script: every <script> has a src on our own origin', async () => {
     for (const url of ['/', '/post/hello', '/how-we-count']) {
       const body = (await server.readcount.app.inject({ url })).body;
-      for (const tag of body.match(/<script\b[^>]*>/g) ?? []) assert.match(tag, /src="\/assets\//, `${url}: ${tag}`);
+      for (const tag of body.match(/<script\b[^>]*>/g) ?? [])
+        assert.match(tag, /src="\/_readcount\//, `${url}: ${tag}`);
       assert.ok(!/\son[a-z]+=/i.test(body), `${url}: no inline event handlers`);
     }
   });
@@ -85,7 +86,7 @@ describe('HTTP rate limit, body limit, errors', () => {
       for (const url of ['/', '/post/hello', '/api/posts/hello/receipt', '/feed.xml', '/how-we-count']) {
         statuses.push((await get(url)).statusCode);
         // What a page pulls in alongside does not spend the budget.
-        for (const asset of ['/assets/site.css', '/assets/app.js', '/assets/phoenix.mjs'])
+        for (const asset of ['/_readcount/site.css', '/_readcount/app.js', '/_readcount/phoenix.mjs'])
           assert.equal((await get(asset)).statusCode, 200, asset);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429]);

@@ -52,9 +52,9 @@ describe('blog polish', () => {
     assert.match(page, /<meta property="og:type" content="article">/);
     assert.match(page, /<meta name="twitter:card" content="summary">/);
     assert.match(page, /<link rel="alternate" type="application\/rss\+xml"[^>]+href="\/rss.xml">/);
-    assert.match(page, /<link rel="icon" href="\/favicon.svg"/);
+    assert.match(page, /<link rel="icon" href="\/_readcount\/favicon.svg"/);
     assert.match(await (await fetch(`${server.base}/`)).text(), /<meta property="og:type" content="website">/);
-    for (const path of ['/favicon.svg', '/favicon.ico']) {
+    for (const path of ['/_readcount/favicon.svg', '/favicon.ico']) {
       const icon = await fetch(`${server.base}${path}`);
       assert.equal(icon.status, 200);
       assert.equal(icon.headers.get('content-type'), 'image/svg+xml; charset=utf-8');

@@ -125,7 +125,7 @@ describe('site content over HTTP', () => {
 
   test('custom.css from STATIC_DIR is linked after the built-in stylesheet', async () => {
     const page = (await get('/')).body;
-    const builtIn = page.indexOf('href="/assets/site.css"');
+    const builtIn = page.indexOf('href="/_readcount/site.css"');
     const custom = page.indexOf('href="/custom.css"');
     assert.ok(builtIn > 0 && custom > builtIn, 'custom.css comes after site.css');
     const css = await get('/custom.css');

@@ -8,6 +8,8 @@ import { fenceLanguages } from './languages.js';
 import { aliasKey, tagKey } from './library-index.js';
 import { loadPosts } from './load.js';
 import type { Post } from './post.js';
+import { reservedRouteFor } from './reserved-paths.js';
+import { bundleBase, resolveMedia } from './sanitize.js';
 import { postBaseName } from './slug.js';
 
 export interface CheckLine {
@@ -15,6 +17,10 @@ export interface CheckLine {
   /** Relative to the posts folder. */
   readonly file: string;
   readonly message: string;
+  /** The file's line, for a part the converters could not handle. */
+  readonly line?: number;
+  /** What kind of warning (for the summary): `missing file`, `not converted`, `shadowed`, … */
+  readonly topic?: string;
 }
 
 export interface CheckReport {
@@ -37,9 +43,15 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
   const staticRoot = resolve(staticDir);
   const { posts, problems } = await loadPosts(root);
   const lines: CheckLine[] = [];
+  const seen = new Set<string>();
+  // One line per problem: a file linking the same missing image five times is told once.
+  const push = (line: CheckLine) => {
+    const key = `${line.kind}\0${line.file}\0${line.line ?? ''}\0${line.message}`;
+    if (!seen.has(key) && seen.add(key)) lines.push(line);
+  };
   const rel = (file: string) => relative(root, file) || basename(file);
   for (const problem of problems) {
-    lines.push({ kind: 'skipped', file: rel(problem.file), message: problem.reason.replaceAll(`${root}${sep}`, '') });
+    push({ kind: 'skipped', file: rel(problem.file), message: problem.reason.replaceAll(`${root}${sep}`, '') });
   }
 
   const aliasOwners = new Map<string, string>();
@@ -47,20 +59,40 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
     const file = rel(post.file);
     const name = post.bundleDir === undefined ? postBaseName(basename(post.file)) : basename(post.bundleDir);
     const where = post.kind === 'page' ? `/${post.slug}` : `/post/${post.slug}`;
-    if (post.slug !== name) lines.push({ kind: 'renamed', file, message: `slug "${post.slug}" (served at ${where})` });
-    const warn = (message: string) => lines.push({ kind: 'warning', file, message });
+    if (post.slug !== name) push({ kind: 'renamed', file, message: `slug "${post.slug}" (served at ${where})` });
+    const warn = (topic: string, message: string, line?: number) =>
+      push({ kind: 'warning', file, message, topic, ...(line === undefined ? {} : { line }) });
+    for (const note of post.notes ?? []) warn('not converted', note.message, note.line);
     for (const lang of fenceLanguages(post.markdown)) {
-      if (!Object.hasOwn(bundledLanguages, lang)) warn(`unknown code language "${lang}" (shown as plain code)`);
+      if (!Object.hasOwn(bundledLanguages, lang))
+        warn('unknown language', `unknown code language "${lang}" (shown as plain code)`);
     }
     for (const url of mediaUrls(post)) {
       const problem = checkMediaUrl(url, post, staticRoot, staticDir);
-      if (problem) warn(problem);
+      if (problem) warn('missing file', problem);
     }
     for (const alias of post.aliases ?? []) {
       const owner = aliasOwners.get(aliasKey(alias));
-      if (owner !== undefined) warn(`old URL ${alias} is also claimed by ${owner}; it redirects to only one`);
+      if (owner !== undefined)
+        warn('old URL', `old URL ${alias} is also claimed by ${owner}; it redirects to only one`);
       else aliasOwners.set(aliasKey(alias), file);
     }
+    if (post.kind === 'page' && !post.draft && reservedRouteFor(`/${post.slug}`) !== undefined)
+      warn('shadowed', `page not served: /${post.slug} is a readcount route (give the page another slug)`);
+  }
+  const pageSlugs = new Set(posts.filter((post) => post.kind === 'page' && !post.draft).map((post) => post.slug));
+  for (const path of existsSync(staticRoot) ? staticFiles(staticRoot) : []) {
+    const route = reservedRouteFor(path);
+    const file = `${staticDir.replace(/\/+$/, '')}${path}`;
+    if (route !== undefined)
+      push({ kind: 'warning', file, topic: 'shadowed', message: `not served: readcount answers ${route} itself` });
+    else if (pageSlugs.has(path.slice(1)))
+      push({
+        kind: 'warning',
+        file,
+        topic: 'shadowed',
+        message: `not served: the page /${path.slice(1)} has this path`,
+      });
   }
 
   const published = posts.filter((post) => !post.draft);
@@ -71,7 +103,7 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
     pages: published.filter((post) => post.kind === 'page').length,
     drafts: posts.length - published.length,
     tags: tags.size,
-    staticFiles: existsSync(staticRoot) ? countFiles(staticRoot) : undefined,
+    staticFiles: existsSync(staticRoot) ? staticFiles(staticRoot).length : undefined,
   };
 }
 
@@ -95,19 +127,23 @@ function mediaUrls(post: Post): string[] {
 
 function checkMediaUrl(url: string, post: Post, staticRoot: string, staticDir: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || url.startsWith('#')) return undefined;
-  const path = safeDecode(url.split(/[?#]/)[0] ?? '');
-  const own = `/post/${post.slug}/`;
-  if (post.bundleDir !== undefined && (!path.startsWith('/') || path.startsWith(own))) {
-    const target = resolve(post.bundleDir, path.startsWith(own) ? path.slice(own.length) : path);
-    if (!isInside(target, post.bundleDir)) return `image link ${url} leaves the bundle folder`;
-    return isFile(target) ? undefined : `missing file ${url} (not in the bundle folder ${basename(post.bundleDir)}/)`;
-  }
-  if (!path.startsWith('/')) {
-    return `broken relative link ${url}: only a page bundle (posts/<name>/index.md) resolves relative links; put the file in the static folder and link /${path.replace(/^(\.\/)+/, '')}`;
+  // The file is what matters: `x.png#frag` and `x.png?v=2` are x.png.
+  const written = url.split(/[?#]/)[0] ?? '';
+  const base = post.bundleDir === undefined ? undefined : bundleBase(post.slug);
+  const folder = post.bundleDir === undefined ? undefined : basename(post.bundleDir);
+  const path = safeDecode(resolveMedia(written, base, folder));
+  if (post.bundleDir !== undefined && base !== undefined && path.startsWith(base)) {
+    const target = resolve(post.bundleDir, path.slice(base.length));
+    if (!isInside(target, post.bundleDir)) return `image link ${written} leaves the bundle folder`;
+    return isFile(target)
+      ? undefined
+      : `missing file ${written} (not in the bundle folder ${basename(post.bundleDir)}/)`;
   }
   const target = join(staticRoot, path);
-  if (!isInside(target, staticRoot)) return `image link ${url} leaves the static folder`;
-  return isFile(target) ? undefined : `missing file ${url} (not in the static folder ${staticDir})`;
+  if (!isInside(target, staticRoot)) return `image link ${written} leaves the static folder`;
+  if (isFile(target)) return undefined;
+  const where = path === written ? '' : `looked for ${path}, `;
+  return `missing file ${written} (${where}not in the static folder ${staticDir})`;
 }
 
 function isInside(target: string, folder: string): boolean {
@@ -131,26 +167,36 @@ function safeDecode(path: string): string {
   }
 }
 
-/** Files the static folder would serve: dotfiles and dot-folders never are. */
-function countFiles(dir: string): number {
-  let count = 0;
+/** Files the static folder would serve, as URL paths (`/images/a.png`): dotfiles and dot-folders never are. */
+function staticFiles(dir: string, prefix = ''): string[] {
+  const files: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.')) continue;
-    if (entry.isDirectory()) count += countFiles(join(dir, entry.name));
-    else if (entry.isFile()) count++;
+    if (entry.isDirectory()) files.push(...staticFiles(join(dir, entry.name), `${prefix}/${entry.name}`));
+    else if (entry.isFile()) files.push(`${prefix}/${entry.name}`);
   }
-  return count;
+  return files;
 }
 
 /** The report as lines for a terminal: one per finding, then the summary. */
 export function formatCheckReport(report: CheckReport, postsDir: string, staticDir: string): string {
-  const out = report.lines.map((line) => `${line.kind.padEnd(8)} ${line.file}: ${line.message}\n`);
+  const out = report.lines.map(
+    (line) => `${line.kind.padEnd(8)} ${line.file}${line.line === undefined ? '' : `:${line.line}`}: ${line.message}\n`,
+  );
   const skipped = report.lines.filter((line) => line.kind === 'skipped').length;
   const warnings = report.lines.filter((line) => line.kind === 'warning').length;
   const statics =
     report.staticFiles === undefined
       ? `no static folder at ${staticDir}`
       : `${report.staticFiles} static files in ${staticDir}`;
+  for (const kind of ['skipped', 'renamed', 'warning'] as const) {
+    const found = report.lines.filter((line) => line.kind === kind);
+    if (found.length === 0) continue;
+    const topics = new Map<string, number>();
+    for (const line of found) topics.set(line.topic ?? kind, (topics.get(line.topic ?? kind) ?? 0) + 1);
+    const detail = kind === 'warning' ? ` (${[...topics].map(([topic, n]) => `${n} ${topic}`).join(', ')})` : '';
+    out.push(`${'summary'.padEnd(8)} ${found.length} ${kind}${detail}\n`);
+  }
   out.push(
     `${postsDir}: ${report.posts} posts, ${report.pages} pages, ${report.drafts} drafts, ${report.tags} tags, ${statics}; ${skipped} skipped, ${warnings} warnings\n`,
   );

@@ -1,7 +1,13 @@
 // Dates as the author wrote them: parsing `2013-05-12 14:45:00 +0200` and ISO 8601, and showing them without a UTC shift.
 
+// Jekyll (Ruby's Time.parse) takes one-digit months, days and hours (`2019-04-25 9:00:00`), and `UTC` as a zone.
 const DATE_TEXT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?[ \t]*(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ]+(\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?[ \t]*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?$/;
+/** Astro's template writes `Jul 08 2022` (what `new Date()` reads); also `July 8, 2022` and `8 July 2022`. */
+const MONTH_FIRST = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$/;
+const DAY_FIRST = /^(?:[A-Za-z]{3,9},?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})$/;
+const FULL_MONTHS = 'january february march april may june july august september october november december'.split(' ');
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 interface DateParts {
   readonly year: number;
@@ -13,10 +19,24 @@ interface DateParts {
   readonly zone: string | undefined;
 }
 
+/** `Jul 08 2022` as `2022-07-08`; undefined when the text is not a day with a month name. */
+function namedMonthDay(text: string): string | undefined {
+  const first = MONTH_FIRST.exec(text);
+  const second = first ? undefined : DAY_FIRST.exec(text);
+  const [name, day, year] = first ? [first[1], first[2], first[3]] : second ? [second[2], second[1], second[3]] : [];
+  const month = MONTH_NAMES.indexOf((name ?? '').slice(0, 3).toLowerCase());
+  // `Sept`, `June`: a full or abbreviated name; `Junk` is no month.
+  const written = (name ?? '').toLowerCase().replace(/^sept$/, 'sep');
+  if (month < 0 || !(FULL_MONTHS[month] ?? '').startsWith(written)) return undefined;
+  return `${year}-${String(month + 1).padStart(2, '0')}-${(day ?? '').padStart(2, '0')}`;
+}
+
 function parts(text: string): DateParts | undefined {
-  const match = DATE_TEXT.exec(text.trim());
+  const trimmed = text.trim();
+  const match = DATE_TEXT.exec(namedMonthDay(trimmed) ?? trimmed);
   if (!match) return undefined;
-  const [, y, m, d, hh, mm, ss, frac, zone] = match;
+  const [, y, m, d, h, mm, ss, frac, zone] = match;
+  const hh = h?.padStart(2, '0');
   const year = Number(y);
   const month = Number(m);
   const day = Number(d);
@@ -33,7 +53,7 @@ function parts(text: string): DateParts | undefined {
 
 function normalizeZone(zone: string | undefined): string | undefined {
   if (zone === undefined) return undefined;
-  if (zone === 'Z' || zone === 'z') return 'Z';
+  if (zone === 'Z' || zone === 'z' || zone === 'UTC' || zone === 'GMT') return 'Z';
   const digits = zone.replace(':', '');
   const hours = Number(digits.slice(1, 3));
   const minutes = Number(digits.slice(3) || '0');

@@ -77,11 +77,13 @@ export function readAliases(fields: Record<string, unknown>): Checked<readonly s
   return { ok: true, value: paths };
 }
 
-/** `image`, or `cover` as a string or Hugo themes' `cover: { image: … }`, or the first of Hugo's `images`. */
+/** `image`, Astro's `heroImage`, or `cover` as a string or Hugo themes' `cover: { image: … }`, or the first of Hugo's `images`. */
 export function readImage(fields: Record<string, unknown>): Checked<string | undefined> {
   const candidates: [string, unknown][] = [
     ['image', fields.image],
+    ['heroImage', fields.heroImage],
     ['cover', fields.cover],
+    ['featured_image', fields.featured_image],
     ['images', Array.isArray(fields.images) ? fields.images[0] : fields.images],
   ];
   for (const [key, raw] of candidates) {

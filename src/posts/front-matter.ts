@@ -1,5 +1,6 @@
 // Splits YAML front matter off a post and checks its fields, so parse.ts only deals with the body.
 
+import { parse as parseToml, TomlError } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { parseDateText } from './date-text.js';
 import {
@@ -31,14 +32,47 @@ export interface FrontMatter {
   readonly aliases: readonly string[];
   readonly image: string | undefined;
   readonly ghosts: boolean | undefined;
+  /** Astro's `updatedDate`, Hugo's `lastmod`, Jekyll's `last_modified_at`. */
+  readonly updated: Date | undefined;
+  /** Jekyll's `excerpt:` (markdown). */
+  readonly excerpt: string | undefined;
+  /** Jekyll's `excerpt_separator` for this post (default `<!--more-->`). */
+  readonly excerptSeparator: string | undefined;
+  /** Every field as parsed, for Hugo's `{{< param >}}`. */
+  readonly fields: Readonly<Record<string, unknown>>;
 }
+
+/** YAML between `---` lines (Jekyll, Astro, Hugo), TOML between `+++` (Hugo's default) or a JSON object (Hugo). */
+export type FrontMatterFormat = 'yaml' | 'toml' | 'json';
 
 const OPENING = /^---[ \t]*\r?\n/;
 // `...` is YAML's own document end marker; some editors emit it instead of `---`.
 const CLOSING = /^(?:---|\.\.\.)[ \t]*$/m;
 
-/** Returns null when the source has no front matter (the reference format). */
-export function splitFrontMatter(source: string): Checked<{ yaml: string; body: string }> | null {
+const TOML_OPENING = /^\+\+\+[ \t]*\r?\n/;
+const TOML_CLOSING = /^\+\+\+[ \t]*$/m;
+/** Hugo's JSON front matter: an object from the first line to a line that is only `}`. */
+const JSON_BLOCK = /^\{[ \t]*\r?\n[\s\S]*?^\}[ \t]*(?:\r?\n|$)/m;
+
+/** Returns null when the source has no front matter (the reference format). `yaml` holds the block in any format. */
+export function splitFrontMatter(
+  source: string,
+): Checked<{ yaml: string; body: string; format: FrontMatterFormat }> | null {
+  const toml = TOML_OPENING.exec(source);
+  if (toml) {
+    const rest = source.slice(toml[0].length);
+    const closing = TOML_CLOSING.exec(rest);
+    if (!closing) return { ok: false, reason: 'front matter: no closing "+++" line' };
+    const body = rest.slice(closing.index + closing[0].length).replace(/^\r?\n/, '');
+    return { ok: true, value: { yaml: rest.slice(0, closing.index), body, format: 'toml' } };
+  }
+  const json = source.startsWith('{') ? JSON_BLOCK.exec(source) : null;
+  if (json?.index === 0) {
+    return {
+      ok: true,
+      value: { yaml: json[0], body: source.slice(json[0].length).replace(/^\r?\n/, ''), format: 'json' },
+    };
+  }
   const opening = OPENING.exec(source);
   if (!opening) return null;
   const rest = source.slice(opening[0].length);
@@ -46,18 +80,42 @@ export function splitFrontMatter(source: string): Checked<{ yaml: string; body: 
   if (!closing) return { ok: false, reason: 'front matter: no closing "---" line' };
   const yaml = rest.slice(0, closing.index);
   const body = rest.slice(closing.index + closing[0].length).replace(/^\r?\n/, '');
-  return { ok: true, value: { yaml, body } };
+  return { ok: true, value: { yaml, body, format: 'yaml' } };
 }
 
-export function readFrontMatter(yaml: string): Checked<FrontMatter> {
-  let data: unknown = parseSimpleYaml(yaml);
+function parseBlock(text: string, format: FrontMatterFormat): Checked<unknown> {
   try {
-    data ??= parseYaml(yaml);
+    if (format === 'toml') return { ok: true, value: parseToml(text) };
+    if (format === 'json') return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: parseSimpleYaml(text) ?? parseYaml(text) };
   } catch (error) {
+    if (error instanceof TomlError) {
+      // The front matter starts on the file's second line, after `+++`.
+      return fail(`front matter: invalid TOML at line ${error.line + 1}: ${error.message.split('\n')[0]}`);
+    }
     // yaml's messages carry a multi-line code excerpt; the first line is the useful part in a log.
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return fail(`front matter: invalid YAML: ${message}`);
+    return fail(`front matter: invalid ${format === 'json' ? 'JSON' : 'YAML'}: ${message}`);
   }
+}
+
+/** A date field (`date`, Astro's `pubDate`, …) as an instant and as written. */
+function readDateField(value: unknown, key: string): Checked<{ date: Date | undefined; text: string | undefined }> {
+  if (value === undefined || value === null) return { ok: true, value: { date: undefined, text: undefined } };
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : undefined;
+  const date = text === undefined ? undefined : parseDateText(text);
+  if (!date)
+    return fail(`front matter: "${key}" is not a valid date (use YYYY-MM-DD, optionally with a time and offset)`);
+  return { ok: true, value: { date, text } };
+}
+
+const DATE_KEYS = ['date', 'pubDate', 'publishDate'];
+const UPDATED_KEYS = ['updatedDate', 'lastmod', 'last_modified_at', 'updated'];
+
+export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'): Checked<FrontMatter> {
+  const parsed = parseBlock(yaml, format);
+  if (!parsed.ok) return parsed;
+  let data = parsed.value;
   if (data === null || data === undefined) data = {};
   if (typeof data !== 'object' || Array.isArray(data))
     return fail('front matter: must be a mapping of "key: value" lines');
@@ -70,19 +128,17 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
   const slug = optionalString(fields, 'slug');
   if (!slug.ok) return slug;
 
-  let date: Date | undefined;
-  let dateText: string | undefined;
-  if (fields.date !== undefined && fields.date !== null) {
-    dateText =
-      fields.date instanceof Date
-        ? fields.date.toISOString()
-        : typeof fields.date === 'string'
-          ? fields.date.trim()
-          : undefined;
-    date = dateText === undefined ? undefined : parseDateText(dateText);
-    if (!date)
-      return fail('front matter: "date" is not a valid date (use YYYY-MM-DD, optionally with a time and offset)');
-  }
+  const dateKey = DATE_KEYS.find((key) => fields[key] !== undefined && fields[key] !== null) ?? 'date';
+  const dated = readDateField(fields[dateKey], dateKey);
+  if (!dated.ok) return dated;
+  const { date, text: dateText } = dated.value;
+  const updatedKey = UPDATED_KEYS.find((key) => fields[key] !== undefined && fields[key] !== null) ?? 'updated';
+  const updated = readDateField(fields[updatedKey], updatedKey);
+  if (!updated.ok) return updated;
+  const excerpt = optionalString(fields, 'excerpt');
+  if (!excerpt.ok) return excerpt;
+  const excerptSeparator = optionalString(fields, 'excerpt_separator');
+  if (!excerptSeparator.ok) return excerptSeparator;
 
   const draft = optionalBoolean(fields, 'draft');
   if (!draft.ok) return draft;
@@ -124,6 +180,10 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
       aliases: aliases.value,
       image: image.value,
       ghosts: ghosts.value,
+      updated: updated.value.date,
+      excerpt: excerpt.value,
+      excerptSeparator: excerptSeparator.value,
+      fields,
     },
   };
 }

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { relative, resolve, sep } from 'node:path';
 import { buildIndexes, type LibraryIndexes, type TagSummary } from './library-index.js';
 import { loadPosts } from './load.js';
+import { withPermalinks } from './permalinks.js';
 import type { Post, PostProblem } from './post.js';
 
 export type { TagSummary } from './library-index.js';
@@ -18,6 +19,8 @@ export interface PostChanges {
 export interface PostLibraryOptions {
   /** Called once per distinct problem per file content, on open and on every reload that finds a new one. */
   readonly onProblem?: (problem: PostProblem) => void;
+  /** PERMALINKS: old URL patterns whose paths 301 to each post. */
+  readonly permalinks?: readonly string[];
 }
 
 /** One current problem, as /healthz shows it: the file relative to the posts folder, never an absolute path. */
@@ -44,6 +47,7 @@ interface PostLibraryEvents {
 export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   readonly dir: string;
   readonly #onProblem: (problem: PostProblem) => void;
+  readonly #permalinks: readonly string[];
   #indexes: LibraryIndexes = buildIndexes([]);
   #problems: readonly PostProblem[] = [];
   #reported = new Set<string>();
@@ -54,6 +58,7 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     super();
     this.dir = dir;
     this.#onProblem = options.onProblem ?? (() => {});
+    this.#permalinks = options.permalinks ?? [];
   }
 
   /** Rejects when the folder cannot be read; broken individual posts are only reported. */
@@ -130,7 +135,10 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     const lastGood = new Map([...before.values()].map((post) => [post.file, post]));
     const { posts, problems, fingerprints } = await loadPosts(this.dir, { lastGood });
 
-    const published = posts.filter((post) => !post.draft);
+    const published = withPermalinks(
+      posts.filter((post) => !post.draft),
+      this.#permalinks,
+    );
     const indexes = buildIndexes(published);
     const changes: PostChanges = { added: [], removed: [], changed: [] };
     for (const [slug, post] of indexes.bySlug) {
@@ -176,6 +184,8 @@ function samePost(a: Post, b: Post): boolean {
       a.image === b.image &&
       a.bundleDir === b.bundleDir &&
       a.ghosts === b.ghosts &&
+      a.updated?.getTime() === b.updated?.getTime() &&
+      a.excerpt === b.excerpt &&
       sameList(a.tags, b.tags) &&
       sameList(a.aliases ?? [], b.aliases ?? []))
   );

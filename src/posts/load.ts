@@ -18,7 +18,7 @@ export interface LoadOptions {
 }
 
 /** A bundle's post file: `posts/<name>/index.md` (or `.markdown`, `.mdown`). */
-const BUNDLE_INDEX = ['index.md', 'index.markdown', 'index.mdown'];
+const BUNDLE_INDEX = ['index.md', 'index.markdown', 'index.mdown', 'index.mdx'];
 
 export interface LoadedPosts {
   readonly posts: Post[];

@@ -3,6 +3,8 @@
 import { basename } from 'node:path';
 import type { Token } from 'markdown-it';
 import MarkdownIt from 'markdown-it';
+import { cleanDescription, firstImage } from './formats/body-facts.js';
+import { convertBody } from './formats/convert.js';
 import { parseDate, readFrontMatter, splitFrontMatter, splitTags } from './front-matter.js';
 import type { Post, PostProblem } from './post.js';
 import { SLUG_PATTERN } from './post.js';
@@ -21,8 +23,6 @@ const FENCE = /^ {0,3}(?:```|~~~)/;
 const TAGS_LINE = /^tags:[ \t]*(.*?)[ \t]*$/i;
 const BLANK = /^\s*$/;
 const FILE_DATE = /^(\d{4}-\d{2}-\d{2})(?:[_-]|$)/;
-/** Jekyll's `{% raw %}` only stops Liquid; readcount runs no Liquid, so the markers themselves go. */
-const LIQUID_RAW = /\{%-?\s*(?:raw|endraw)\s*-?%\}/g;
 /** Jekyll's and Hugo's excerpt separator. */
 const MORE = /<!--\s*more\s*-->/;
 
@@ -60,7 +60,7 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
   const split = splitFrontMatter(text);
   if (split && !split.ok) return problem(split.reason);
   const hasFrontMatter = split !== null;
-  const front = split ? readFrontMatter(split.value.yaml) : null;
+  const front = split ? readFrontMatter(split.value.yaml, split.value.format) : null;
   if (front && !front.ok) return problem(front.reason);
   const meta = front?.value;
 
@@ -73,7 +73,9 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
   }
 
   const raw = split ? split.value.body : text;
-  const body = raw.includes('{%') ? raw.replace(LIQUID_RAW, '') : raw;
+  const firstLine = split ? countLines(text.slice(0, text.length - raw.length)) + 1 : 1;
+  const converted = convertBody(raw, { firstLine, mdx: /\.mdx$/i.test(file), params: meta?.fields ?? {} });
+  const body = converted.markdown;
   let title = meta?.title;
   let tags = meta?.tags ?? [];
   // Splitting every body into lines cost most of a cold start; only posts whose title is a heading need it.
@@ -102,6 +104,8 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
   }
 
   let date = meta?.date;
+  // A page (about, now) has no date to show; its place in feeds and lists is none, so the epoch stands in.
+  if (date === undefined && meta?.kind === 'page' && nameDate === undefined) date = new Date(0);
   if (date === undefined) {
     if (nameDate === undefined) {
       return problem(
@@ -115,13 +119,19 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
   }
 
   if (BLANK.test(markdown)) return problem('post has no content');
-  const more = markdown.includes('<!--') ? MORE.exec(markdown) : null;
+  const excerpt =
+    meta?.excerpt === undefined
+      ? excerptBefore(markdown, meta?.excerptSeparator)
+      : convertBody(meta.excerpt, { firstLine, mdx: false, params: meta.fields }).markdown;
+  const image = firstImage(markdown);
 
   return {
     slug,
     title,
     date,
-    description: meta?.description ?? firstParagraph(markdown),
+    description: cleanDescription(
+      meta?.description ?? (meta?.excerpt ? firstParagraph(meta.excerpt) : firstParagraph(markdown)),
+    ),
     tags: Object.freeze([...tags]),
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
@@ -133,8 +143,28 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     dateText: meta?.dateText ?? nameDate,
     ...(meta?.image === undefined ? {} : { image: meta.image }),
     ...(options.bundleDir === undefined ? {} : { bundleDir: options.bundleDir }),
-    ...(more ? { excerpt: `${markdown.slice(0, more.index).trimEnd()}\n` } : {}),
+    ...(excerpt === undefined ? {} : { excerpt }),
+    ...(meta?.updated === undefined ? {} : { updated: meta.updated }),
+    ...(image === undefined ? {} : { firstImage: image }),
+    ...(converted.notes.length === 0 ? {} : { notes: converted.notes }),
   };
+}
+
+/** The markdown before `<!--more-->` (or the post's `excerpt_separator`), when the post marks one. */
+function excerptBefore(markdown: string, separator: string | undefined): string | undefined {
+  const index =
+    separator === undefined
+      ? markdown.includes('<!--')
+        ? MORE.exec(markdown)?.index
+        : undefined
+      : markdown.indexOf(separator);
+  return index === undefined || index < 0 ? undefined : `${markdown.slice(0, index).trimEnd()}\n`;
+}
+
+function countLines(text: string): number {
+  let lines = 0;
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) lines++;
+  return lines;
 }
 
 export function readingMinutes(markdown: string): number {

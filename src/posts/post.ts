@@ -29,6 +29,12 @@ export interface Post {
   readonly excerpt?: string;
   /** Front matter `ghosts: false` turns reader ghosts off for this post. */
   readonly ghosts?: boolean;
+  /** Astro's `updatedDate`, Hugo's `lastmod`, Jekyll's `last_modified_at`. */
+  readonly updated?: Date;
+  /** The body's first image, for og:image when the front matter names none. */
+  readonly firstImage?: string;
+  /** What converting the file's Jekyll, Hugo or MDX parts left undone, each with its line, for `readcount check`. */
+  readonly notes?: readonly { readonly line: number; readonly message: string }[];
 }
 
 /** What a post file that could not be used produces instead of a Post. */

@@ -6,6 +6,7 @@ import MarkdownIt, { type PluginSimple } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import type { Highlighter } from 'shiki';
+import { expandVideoMarkers } from './formats/embeds.js';
 import { fenceLanguages, isPlainLanguage, plainBlock } from './languages.js';
 import type { Post } from './post.js';
 import { bundleBase, headingId, sanitizePostHtml } from './sanitize.js';
@@ -162,7 +163,8 @@ export class PostRenderer {
     let html: string;
     try {
       const raw = this.#markdown.render(markdown, {});
-      html = sanitizePostHtml(raw, post.bundleDir === undefined ? undefined : bundleBase(post.slug));
+      html = sanitizePostHtml(raw, post.bundleDir === undefined ? undefined : bundleBase(post.slug), post.bundleDir);
+      html = expandVideoMarkers(html);
     } finally {
       this.#current = undefined;
     }

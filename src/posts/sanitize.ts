@@ -1,5 +1,6 @@
 // The allowlist raw HTML in posts passes through (sanitize-html), and the URL rewrites a page bundle needs.
 
+import { basename } from 'node:path';
 import sanitizeHtml from 'sanitize-html';
 import { safeUrl } from '../safe-url.js';
 import type { Post } from './post.js';
@@ -14,16 +15,23 @@ const BLOCK_TAGS = ['div', 'section', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'detai
 const TABLE_TAGS = ['table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col'];
 const MEDIA_TAGS = ['a', 'img', 'video', 'audio', 'source', 'track'];
 const CELL_ALIGN = { 'text-align': [/^(?:left|right|center)$/] };
+/** Classes the page and its scripts rely on (the counter, live parts, video placeholders): posts cannot borrow them. */
+const RESERVED_CLASS =
+  /^(?:rc-|stat|live-|counter|video-|ghost|reading-now$|index-count$|post-body$|digits$|hint$|visually-hidden$)/;
+const CLASS_NAME = /^-?[A-Za-z_][\w-]{0,63}$/;
+const MEDIA_ELEMENTS = new Set(['img', 'video', 'audio', 'source', 'track']);
 
 /**
  * Everything not listed is dropped: `<script>`, `<style>`, `<iframe>`, `<object>`, `<form>`/`<input>`/`<button>`
  * (their text stays, except script and style whose content goes too), every `on*` handler, every `style`
- * attribute except table cells' `text-align`, and any URL whose scheme is not http(s), mailto or tel
+ * attribute except table cells' `text-align`, classes the page itself uses, and any URL whose scheme is not http(s), mailto or tel
  * (images may also be `data:`). docs/moving-in.md lists the same allowlist for bloggers.
  */
 const ALLOWLIST: sanitizeHtml.IOptions = {
   allowedTags: [...HEADINGS, ...TEXT_TAGS, ...INLINE_TAGS, ...BLOCK_TAGS, ...TABLE_TAGS, ...MEDIA_TAGS],
   allowedAttributes: {
+    // Caption and layout markup from other engines keeps its classes (filtered below); `style` never.
+    '*': ['class'],
     ...Object.fromEntries(HEADINGS.map((tag) => [tag, ['id']])),
     a: ['href', 'title', 'id', 'class'],
     img: ['src', 'srcset', 'sizes', 'alt', 'title', 'width', 'height', 'loading', 'decoding'],
@@ -47,15 +55,6 @@ const ALLOWLIST: sanitizeHtml.IOptions = {
     q: ['cite'],
     blockquote: ['cite'],
   },
-  // Only the classes markdown-it-anchor and markdown-it-footnote emit, so raw HTML cannot borrow the page's styles.
-  allowedClasses: {
-    a: ['header-anchor', 'footnote-backref'],
-    sup: ['footnote-ref'],
-    section: ['footnotes'],
-    ol: ['footnotes-list'],
-    li: ['footnote-item'],
-    hr: ['footnotes-sep'],
-  },
   allowedStyles: { th: CELL_ALIGN, td: CELL_ALIGN },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   allowedSchemesByTag: { img: ['http', 'https', 'data'] },
@@ -70,6 +69,25 @@ export function bundleBase(slug: string): string {
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+const RELATIVE = (url: string): boolean => url !== '' && !SCHEME.test(url) && !/^[/#?]/.test(url);
+
+/**
+ * Where an image or video file of a post is served: a bundle's own file at `/post/<slug>/…` (also when linked the
+ * Hugo way, `/posts/<folder>/images/x.png`); any other relative path (`../../assets/x.jpg`, Astro's) from the site root.
+ */
+export function resolveMedia(url: string, base: string | undefined, bundleName?: string): string {
+  const trimmed = url.trim();
+  if (base !== undefined) {
+    const inBundle = resolveInBundle(trimmed, base);
+    if (inBundle !== trimmed) return inBundle;
+    if (bundleName !== undefined) {
+      const own = /^\/[^/]+\/([^/]+)\/(.+)$/.exec(trimmed);
+      if (own?.[1] === bundleName && !trimmed.startsWith('/post/')) return `${base}${own[2]}`;
+    }
+  }
+  return RELATIVE(trimmed) ? `/${trimmed.replace(/^(?:\.{1,2}\/)+/, '')}` : url;
+}
 
 /** A bundle-relative URL made absolute (`photo.jpg` → `/post/trip/photo.jpg`); other URLs unchanged. */
 export function resolveInBundle(url: string, base: string | undefined): string {
@@ -89,38 +107,52 @@ export function resolveInBundle(url: string, base: string | undefined): string {
  * another relative path is taken from the site root (the static folder), absolute paths and URLs are unchanged.
  * Undefined when the post has no image. Make it absolute with the site's base URL for og:image and feeds.
  */
-export function postImagePath(post: Pick<Post, 'slug' | 'image' | 'bundleDir'>): string | undefined {
+export function postImagePath(
+  post: Pick<Post, 'slug' | 'image' | 'bundleDir' | 'firstImage'>,
+  { firstImage = false } = {},
+): string | undefined {
   // og:image and feed enclosures: an http(s) URL or a path on the site, nothing a reader's browser would run.
-  const image = post.image === undefined ? undefined : safeUrl(post.image);
-  if (image === undefined || /^mailto:/i.test(image)) return undefined;
-  if (post.bundleDir !== undefined) {
-    const resolved = resolveInBundle(image, bundleBase(post.slug));
-    if (resolved !== image || SCHEME.test(image) || image.startsWith('/')) return resolved;
-  }
-  return SCHEME.test(image) || image.startsWith('/') ? image : `/${image.replace(/^(?:\.\/)+/, '')}`;
+  const candidate = post.image ?? (firstImage ? post.firstImage : undefined);
+  const image = candidate === undefined ? undefined : safeUrl(candidate);
+  if (image === undefined || image === '' || /^mailto:/i.test(image)) return undefined;
+  const folder = post.bundleDir === undefined ? undefined : basename(post.bundleDir);
+  return resolveMedia(image, post.bundleDir === undefined ? undefined : bundleBase(post.slug), folder);
 }
 
-function rewriteSrcset(srcset: string, base: string | undefined): string {
-  if (base === undefined) return srcset;
+function rewriteSrcset(srcset: string, resolve: (url: string) => string): string {
   return srcset
     .split(',')
     .map((candidate) => {
       const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
-      return [resolveInBundle(url, base), ...descriptor].join(' ');
+      return [resolve(url), ...descriptor].join(' ');
     })
     .join(', ');
 }
 
-/** Sanitizes a rendered post: allowlist, lazy images, bundle URLs, no reserved ids. */
-export function sanitizePostHtml(html: string, bundle: string | undefined): string {
-  const fix = (attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes => {
+function keptClasses(value: string): string | undefined {
+  const kept = value.split(/\s+/).filter((name) => CLASS_NAME.test(name) && !RESERVED_CLASS.test(name));
+  return kept.length === 0 ? undefined : kept.join(' ');
+}
+
+/** Sanitizes a rendered post: allowlist, lazy images, bundle URLs, no reserved ids or classes. */
+export function sanitizePostHtml(html: string, bundle: string | undefined, bundleDir?: string): string {
+  const folder = bundleDir === undefined ? undefined : basename(bundleDir);
+  const media = (url: string) => resolveMedia(url, bundle, folder);
+  const fix = (attribs: sanitizeHtml.Attributes, tagName = ''): sanitizeHtml.Attributes => {
     const out = { ...attribs };
+    const isMedia = MEDIA_ELEMENTS.has(tagName);
     for (const name of ['src', 'href', 'poster']) {
       const value = out[name];
-      if (value !== undefined) out[name] = resolveInBundle(value, bundle);
+      if (value !== undefined) out[name] = isMedia ? media(value) : resolveInBundle(value, bundle);
     }
-    if (out.srcset !== undefined) out.srcset = rewriteSrcset(out.srcset, bundle);
+    if (out.srcset !== undefined)
+      out.srcset = rewriteSrcset(out.srcset, isMedia ? media : (url) => resolveInBundle(url, bundle));
     if (out.id !== undefined && RESERVED_IDS.has(out.id.toLowerCase())) delete out.id;
+    if (out.class !== undefined) {
+      const kept = keptClasses(out.class);
+      if (kept === undefined) delete out.class;
+      else out.class = kept;
+    }
     return out;
   };
   return sanitizeHtml(html, {
@@ -128,9 +160,9 @@ export function sanitizePostHtml(html: string, bundle: string | undefined): stri
     transformTags: {
       img: (tagName, attribs) => ({
         tagName,
-        attribs: { ...fix(attribs), loading: 'lazy', decoding: 'async' },
+        attribs: { ...fix(attribs, tagName), loading: 'lazy', decoding: 'async' },
       }),
-      '*': (tagName, attribs) => ({ tagName, attribs: fix(attribs) }),
+      '*': (tagName, attribs) => ({ tagName, attribs: fix(attribs, tagName) }),
     },
   });
 }

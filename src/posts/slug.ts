@@ -2,8 +2,8 @@
 
 import { SLUG_PATTERN } from './post.js';
 
-/** Post files: Markdown under any of the extensions Jekyll and Hugo use. */
-const POST_EXTENSIONS = /\.(?:md|markdown|mdown)$/i;
+/** Post files: Markdown under any of the extensions Jekyll and Hugo use, and Astro's MDX (read as markdown). */
+const POST_EXTENSIONS = /\.(?:md|markdown|mdown|mdx)$/i;
 
 /** Letters NFKD does not split into a base letter and a mark. */
 const TRANSLITERATE: Readonly<Record<string, string>> = {

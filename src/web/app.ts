@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Static assets, STATIC_DIR and page-bundle files (a post's images) do not spend a reader's budget: a page load
       // pulls several, browsers cache them for an hour, and serving them is cheaper than a 429 would be. Pages, APIs
       // and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request),
+      allowList: (request) => request.url.startsWith('/_readcount/') || isFileRequest(request),
       // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
       keyGenerator: (request) => networkOf(clientIp(request)),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).

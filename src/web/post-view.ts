@@ -59,7 +59,8 @@ export class PostResponder {
 
   #send(post: Post, count: number, ready: PostRenderer, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const { config, signer, site } = this.#deps;
-    const imagePath = postImagePath(post);
+    // Without a front matter image, the post's first image is what a shared link shows.
+    const imagePath = postImagePath(post, { firstImage: true });
     // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
     const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
     const origin = needsOrigin ? site.base(request).base : '';

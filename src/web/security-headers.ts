@@ -19,6 +19,8 @@ export function contentSecurityPolicy(config: Pick<Config, 'externalMedia'>) {
       objectSrc: ["'none'"],
       baseUri: ["'self'"],
       frameAncestors: ["'self'"],
+      // Only the click-to-load video players (/_readcount/video.js); nothing is framed before the reader clicks.
+      frameSrc: ["'self'", 'https://www.youtube-nocookie.com', 'https://player.vimeo.com'],
       // Helmet's default would turn ws:// and http:// into wss:// and https://, breaking plain-HTTP installs (LAN,
       // dev); every URL we emit is relative, so behind TLS it adds nothing.
       upgradeInsecureRequests: null,

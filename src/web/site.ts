@@ -1,4 +1,6 @@
 // The blog's identity (title, description, author, language, URL, nav, footer) as pages use it; swapped when readcount.yml changes.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import MarkdownIt from 'markdown-it';
 import type { Config, NavLink } from '../config.js';
@@ -13,6 +15,24 @@ export interface SiteInfo {
   readonly nav: readonly NavLink[];
   /** The footer markdown rendered once; raw HTML in it stays escaped. */
   readonly footerHtml: string | undefined;
+  /** The icon the layout links: FAVICON, else the static folder's favicon.*, else readcount's own. */
+  readonly favicon: string;
+}
+
+/** Looked for in this order; a site with none gets readcount's icon. */
+const SITE_FAVICONS = ['favicon.svg', 'favicon.png', 'favicon.ico'];
+export const READCOUNT_FAVICON = '/_readcount/favicon.svg';
+
+function faviconHref(config: Pick<Config, 'favicon' | 'staticDir'>): string {
+  if (config.favicon !== undefined) return config.favicon;
+  const found = SITE_FAVICONS.find((name) => {
+    try {
+      return statSync(resolve(config.staticDir, name)).isFile();
+    } catch {
+      return false;
+    }
+  });
+  return found === undefined ? READCOUNT_FAVICON : `/${found}`;
 }
 
 const footerMarkdown = new MarkdownIt({ html: false, linkify: true });
@@ -26,6 +46,7 @@ export function siteInfo(config: Config): SiteInfo {
     url: config.siteUrl,
     nav: config.nav,
     footerHtml: config.footer === undefined ? undefined : footerMarkdown.render(config.footer).trim(),
+    favicon: faviconHref(config),
   };
 }
 

@@ -3,13 +3,13 @@ import { type Dirent, readdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-/** Static files are revalidated cheaply (ETag, Last-Modified) after an hour, like /assets/. */
+/** Static files are revalidated cheaply (ETag, Last-Modified) after an hour, like /_readcount/. */
 export const STATIC_CACHE_SECONDS = 3600;
 /** The scan for shadowed files stops here: it only feeds a log line, and a huge folder must not delay the start. */
 const SCAN_LIMIT = 10_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a control character in a path is refused, so it is matched.
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const SOURCE_FILE = /\.(md|markdown|mdown)$/i;
+const SOURCE_FILE = /\.(md|markdown|mdown|mdx)$/i;
 
 /**
  * The file path a URL path names, or undefined when it must not be served: encoded slashes or backslashes, NUL,
@@ -70,7 +70,7 @@ export function appRouteOwns(app: FastifyInstance, path: string): boolean {
 
 /**
  * A request for a file of STATIC_DIR or a page bundle (a post's images: dozens per page view, so they are kept out of
- * HTTP_RATE_LIMIT like /assets/). Pages share the root route but their slugs never hold a dot; files' names do.
+ * HTTP_RATE_LIMIT like /_readcount/). Pages share the root route but their slugs never hold a dot; files' names do.
  */
 export function isFileRequest(request: FastifyRequest): boolean {
   const route = request.routeOptions.url;

@@ -86,7 +86,7 @@ test('the tarball ships what runs, and a global install serves pages and assets 
     const html = await page.text();
     assert.match(html, /Total readers:/);
     assert.match(html, /class="shiki/, 'code highlighted with the installed grammars');
-    for (const asset of ['/assets/app.js', '/assets/phoenix.mjs', '/embed.js'])
+    for (const asset of ['/_readcount/app.js', '/_readcount/phoenix.mjs', '/embed.js'])
       assert.equal((await fetch(`${base}${asset}`)).status, 200, asset);
     assert.match(log, /no site file .* the site is called \\"readcount\\"/, 'JSON log line');
     assert.doesNotMatch(log, /\(node:\d+\)|Warning:/);

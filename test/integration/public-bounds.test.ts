@@ -40,7 +40,7 @@ const BOUNDS: readonly [string, (size: Size) => number][] = [
   ['/healthz', () => 4 * KB],
   ['/metrics', () => 32 * KB],
   ['/embed.js', () => 128 * KB],
-  ['/assets/phoenix.mjs', () => 128 * KB],
+  ['/_readcount/phoenix.mjs', () => 128 * KB],
   ['/favicon.svg', () => 4 * KB],
   ['/nope', () => 8 * KB],
 ];

@@ -60,8 +60,8 @@ describe('compression', () => {
     ['/tags/compression/feed.xml', 'application/atom+xml'],
     ['/sitemap.xml', 'application/xml'],
     ['/api/posts', 'application/json'],
-    ['/assets/site.css', 'text/css'],
-    ['/assets/stats.js', 'application/javascript'],
+    ['/_readcount/site.css', 'text/css'],
+    ['/_readcount/stats.js', 'application/javascript'],
   ] as const) {
     test(`${path} (${type}) comes as br and as gzip, with Vary, decompressing to the plain bytes`, async () => {
       const plain = await get(path);
@@ -115,7 +115,7 @@ describe('compression', () => {
   test('COMPRESSION=false sends every body as is', async () => {
     const plainApp = await startApp(root, { COMPRESSION: 'false' });
     try {
-      for (const path of ['/', '/post/first', '/feed.xml', '/api/posts', '/assets/site.css']) {
+      for (const path of ['/', '/post/first', '/feed.xml', '/api/posts', '/_readcount/site.css']) {
         const response = await plainApp.app.inject({ url: path, headers: { 'accept-encoding': 'br, gzip' } });
         assert.equal(response.statusCode, 200, path);
         assert.equal(response.headers['content-encoding'], undefined, path);

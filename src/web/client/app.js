@@ -1,10 +1,11 @@
 // Browser side of the live counter: joins the page's topic with the official phoenix client and reports a read.
 
-import { referrer, reportViewEnd } from '/assets/engagement.js';
-import { startGhosts } from '/assets/ghosts.js';
-import { liveState, readReporter } from '/assets/live-read.js';
-import { Socket } from '/assets/phoenix.mjs';
-import { afterVisibleTime } from '/assets/visible-time.js';
+import { referrer, reportViewEnd } from '/_readcount/engagement.js';
+import { startGhosts } from '/_readcount/ghosts.js';
+import { liveState, readReporter } from '/_readcount/live-read.js';
+import { Socket } from '/_readcount/phoenix.mjs';
+import '/_readcount/video.js';
+import { afterVisibleTime } from '/_readcount/visible-time.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const token = meta('csrf-token');

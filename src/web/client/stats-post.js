@@ -1,5 +1,5 @@
 // Browser side of /stats/<slug>: the post's reads and "reading now" follow the live `posts` topic and the JSON API.
-import { Socket } from '/assets/phoenix.mjs';
+import { Socket } from '/_readcount/phoenix.mjs';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const section = document.querySelector('section.stats-post');

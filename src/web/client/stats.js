@@ -1,6 +1,6 @@
 // Browser side of /stats: joins `posts` on the live socket; each count push moves the live bars and updates the row.
-import { Socket } from '/assets/phoenix.mjs';
-import { moveLiveBar, sortableTable } from '/assets/stats-live.js';
+import { Socket } from '/_readcount/phoenix.mjs';
+import { moveLiveBar, sortableTable } from '/_readcount/stats-live.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);

@@ -13,6 +13,7 @@ import {
   STATIC_CACHE_SECONDS,
   safeFilePath,
 } from '../static-files.js';
+import { FAVICON_SVG } from './assets.js';
 import type { WebPluginOptions } from './deps.js';
 
 /** Always linked after the built-in stylesheet; empty until the blogger puts one in STATIC_DIR. */
@@ -47,6 +48,13 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
     const file = await servedFile(staticRoot, path, forbidden);
     if (file === undefined && path === CUSTOM_CSS) {
       return reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=300').send('');
+    }
+    // Browsers ask for /favicon.ico whatever the page links: the site's own when it has one, else readcount's.
+    if (file === undefined && path === 'favicon.ico') {
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('cache-control', 'public, max-age=86400')
+        .send(FAVICON_SVG);
     }
     if (file === undefined) return notFound(reply);
     return reply.sendFile(file.path, file.root);

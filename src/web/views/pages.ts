@@ -2,6 +2,7 @@
 import { slugOfTopic } from '../../counting/topics.js';
 import { datetimeAttribute, displayDate } from '../../posts/date-text.js';
 import type { Post } from '../../posts/post.js';
+import { postImagePath } from '../../posts/sanitize.js';
 import type { SiteInfo } from '../site.js';
 import { tagUrl } from '../urls.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
@@ -16,7 +17,7 @@ export interface PageMeta {
   readonly readAfterMs?: number;
   /** Reader ghosts on this page (GHOSTS on and the post does not opt out). */
   readonly ghosts?: boolean;
-  /** Module script that drives the live parts (default /assets/app.js). */
+  /** Module script that drives the live parts (default /_readcount/app.js). */
   readonly script?: string;
   readonly siteTitle: string;
   /** Language, nav, footer and author from readcount.yml; absent, the layout shows the title only. */
@@ -25,6 +26,13 @@ export interface PageMeta {
   readonly canonical?: string;
   /** Absolute URL of the post's front matter image, for og:image. */
   readonly image?: string;
+}
+
+const ICON_TYPES: Readonly<Record<string, string>> = { svg: 'image/svg+xml', png: 'image/png', ico: 'image/x-icon' };
+
+function faviconLink(href = '/_readcount/favicon.svg'): RawHtml {
+  const type = ICON_TYPES[/\.(\w+)(?:[?#].*)?$/.exec(href)?.[1]?.toLowerCase() ?? ''];
+  return type ? html`<link rel="icon" href="${href}" type="${type}">` : html`<link rel="icon" href="${href}">`;
 }
 
 function navLinks(site: SiteInfo | undefined): RawHtml {
@@ -57,13 +65,14 @@ ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
 ${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
 ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
 ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/site.css">
-<link rel="stylesheet" href="/assets/code.css">
+${faviconLink(meta.site?.favicon)}
+<link rel="stylesheet" href="/_readcount/site.css">
+<link rel="stylesheet" href="/_readcount/code.css">
+<link rel="stylesheet" href="/_readcount/embeds.css">
 <link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
-${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
+${meta.live ? html`<script type="module" src="${meta.script ?? '/_readcount/app.js'}"></script>` : ''}
 </head>
 <body>
 <header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}</header>
@@ -99,10 +108,22 @@ export function indexPage(
   )}</ol></div>`;
 }
 
+/** The front matter image (`image`, `cover`, `heroImage`) above the text, unless the text opens with it anyway. */
+function heroImage(post: Post): RawHtml {
+  const src = postImagePath(post);
+  if (
+    src === undefined ||
+    (post.firstImage !== undefined && postImagePath({ ...post, image: post.firstImage }) === src)
+  )
+    return html``;
+  return html`<img class="post-hero" src="${src}" alt="" decoding="async">`;
+}
+
 export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
   return html`<article class="post">
+${heroImage(post)}
 <h1>${post.title}</h1>
-${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>`}
+${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time>${post.updated ? html` · updated <time datetime="${post.updated.toISOString()}">${displayDate({ date: post.updated })}</time>` : ''} · ${post.readingMinutes} min read</p>`}
 ${tagList(post.tags)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span><span class="live-hint" hidden> · offline</span></p>
