@@ -9,7 +9,8 @@ import { SqliteStore } from './sqlite-store.js';
 
 export function prepareDataDir(dataDir: string): void {
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // Only the server's user needs the folder: it holds the key, the day's salt and the visitor hashes.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     accessSync(dataDir, constants.W_OK | constants.R_OK);
   } catch (error) {
     throw new ConfigError(
@@ -70,6 +71,8 @@ export function loadSecretKey(config: Config): string {
 export function openSqlite(config: Config): SqliteStore {
   const file = join(config.dataDir, 'readcount.db');
   try {
+    // SQLite gives its -wal and -shm files the database's mode, so creating it 0600 keeps the salt and hashes private.
+    if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
     return new SqliteStore(file);
   } catch (error) {
     throw new ConfigError('DATA_DIR', `${file} cannot be opened as a readcount database (${(error as Error).message})`);
