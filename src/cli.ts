@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { registerCheckCommand } from './cli/check.js';
 import { registerDataCommands } from './cli/commands.js';
+import { registerPreviewCommand } from './cli/preview.js';
 import { OPTIONS, readConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { serve } from './server.js';
@@ -56,6 +57,7 @@ program
 
 registerDataCommands(program);
 registerCheckCommand(program, OPTIONS.postsDir.default);
+registerPreviewCommand(program);
 
 export async function main(argv: string[]): Promise<void> {
   try {

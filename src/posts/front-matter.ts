@@ -31,6 +31,8 @@ export interface FrontMatter {
   readonly aliases: readonly string[];
   readonly image: string | undefined;
   readonly ghosts: boolean | undefined;
+  /** `preview: true` on a draft: the server logs its secret preview link at start. */
+  readonly preview?: boolean | undefined;
 }
 
 const OPENING = /^---[ \t]*\r?\n/;
@@ -91,6 +93,8 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
   if (!published.ok) return published;
   const ghosts = optionalBoolean(fields, 'ghosts');
   if (!ghosts.ok) return ghosts;
+  const preview = optionalBoolean(fields, 'preview');
+  if (!preview.ok) return preview;
 
   const tags = readTagList(fields.tags, 'tags');
   if (!tags.ok) return tags;
@@ -124,6 +128,7 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
       aliases: aliases.value,
       image: image.value,
       ghosts: ghosts.value,
+      preview: preview.value,
     },
   };
 }

@@ -29,6 +29,8 @@ export interface Post {
   readonly excerpt?: string;
   /** Front matter `ghosts: false` turns reader ghosts off for this post. */
   readonly ghosts?: boolean;
+  /** Front matter `preview: true`: the server logs the draft's secret preview link at start. */
+  readonly preview?: boolean;
 }
 
 /** What a post file that could not be used produces instead of a Post. */

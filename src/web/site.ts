@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import MarkdownIt from 'markdown-it';
 import type { Config, NavLink } from '../config.js';
+import { Labels } from '../i18n/labels.js';
 
 export interface SiteInfo {
   readonly title: string;
@@ -13,6 +14,8 @@ export interface SiteInfo {
   readonly nav: readonly NavLink[];
   /** The footer markdown rendered once; raw HTML in it stays escaped. */
   readonly footerHtml: string | undefined;
+  /** The built-in words in the site's language, with the site file's `labels:` applied. */
+  readonly labels: Labels;
 }
 
 const footerMarkdown = new MarkdownIt({ html: false, linkify: true });
@@ -26,6 +29,7 @@ export function siteInfo(config: Config): SiteInfo {
     url: config.siteUrl,
     nav: config.nav,
     footerHtml: config.footer === undefined ? undefined : footerMarkdown.render(config.footer).trim(),
+    labels: new Labels(config.siteLanguage, config.labels),
   };
 }
 

@@ -1,4 +1,4 @@
-// Atom (/feed.xml, /tags/<tag>/feed.xml), RSS (/rss.xml) carrying whole posts, and /sitemap.xml; absolute URLs from
+// Atom (/feed.xml, /tags/<tag>/feed.xml), RSS (/rss.xml), JSON Feed (/feed.json) carrying whole posts, and /sitemap.xml; absolute URLs from
 // SITE_URL, else from the request (then not publicly cacheable).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
@@ -7,6 +7,7 @@ import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import { absoluteUrl, absoluteUrls } from '../absolute-urls.js';
 import { atomXml, type FeedEntry } from '../atom.js';
+import { jsonFeed } from '../json-feed.js';
 import { appRouteOwns } from '../static-files.js';
 import { postUrl, tagUrl } from '../urls.js';
 import { escapeHtml } from '../views/html.js';
@@ -91,7 +92,20 @@ async function rss(deps: FeedSources & Pick<WebDeps, 'library'>, base: string): 
   return feed.rss2();
 }
 
-/** Posts and the pages that are served (a page an app route shadows is not). */
+async function json(deps: FeedSources & Pick<WebDeps, 'library'>, base: string): Promise<string> {
+  const { title, description, author, language } = deps.site.current;
+  return jsonFeed({
+    title,
+    ...(description ? { description } : {}),
+    ...(author ? { author } : {}),
+    language,
+    home: `${base}/`,
+    self: `${base}/feed.json`,
+    entries: await feedEntries(deps, deps.library.list(), base),
+  });
+}
+
+/** Posts, the pages that are served (a page an app route shadows is not), the tag pages and the archive. */
 function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, base: string): string {
   const posts = library.list();
   const pages = library.pages().filter((page) => !appRouteOwns(app, postUrl(page)));
@@ -101,6 +115,9 @@ function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, ba
     url('/', posts[0]?.date),
     url('/how-we-count'),
     ...[...posts, ...pages].map((post) => url(postUrl(post), post.date)),
+    url('/archive', posts[0]?.date),
+    url('/tags'),
+    ...library.tags().map((tag) => url(tagUrl(tag.key), library.byTag(tag.key)[0]?.date)),
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }
@@ -117,6 +134,7 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     ),
   );
   app.get('/rss.xml', (request, reply) => send(request, reply, 'application/rss+xml', (base) => rss(deps, base)));
+  app.get('/feed.json', (request, reply) => send(request, reply, 'application/feed+json', (base) => json(deps, base)));
   app.get('/sitemap.xml', (request, reply) =>
     send(request, reply, 'application/xml', (base) => sitemap(app, deps, base)),
   );
