@@ -16,6 +16,8 @@ export interface FurnitureBlog {
   readonly readcount: Readcount;
   readonly root: string;
   readonly logs: string[];
+  /** Listens on a free port of 127.0.0.1 (for a browser) and gives the base URL. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -37,7 +39,8 @@ export async function startFurnitureBlog(
   const root = await mkdtemp(join(tmpdir(), 'readcount-furniture-'));
   await mkdir(join(root, 'posts'), { recursive: true });
   await mkdir(join(root, 'static'), { recursive: true });
-  for (const post of posts) await writeFile(join(root, 'posts', `${post.name}.md`), `---\n${post.front}\n---\n\n${post.body}\n`);
+  for (const post of posts)
+    await writeFile(join(root, 'posts', `${post.name}.md`), `---\n${post.front}\n---\n\n${post.body}\n`);
   for (const [path, text] of Object.entries(files)) await writeFile(join(root, path), text);
   const logs: string[] = [];
   const stream = new Writable({
@@ -57,6 +60,12 @@ export async function startFurnitureBlog(
     readcount,
     root,
     logs,
+    listen: async () => {
+      await readcount.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = readcount.app.server.address();
+      if (!address || typeof address !== 'object') throw new Error('not listening');
+      return `http://127.0.0.1:${address.port}`;
+    },
     close: async () => (await readcount.close(), await rm(root, { recursive: true, force: true })),
   };
 }

@@ -2,17 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Labels } from '../../src/i18n/labels.js';
-import { dailyPosts, fixturePost, type FurnitureBlog, startFurnitureBlog } from '../helpers/furniture-blog.js';
+import { dailyPosts, type FurnitureBlog, fixturePost, startFurnitureBlog } from '../helpers/furniture-blog.js';
 
 describe('feeds, robots and post neighbours', () => {
   let blog: FurnitureBlog;
   const get = (url: string) => blog.readcount.app.inject({ url });
   before(async () => {
     blog = await startFurnitureBlog(
-      [
-        ...dailyPosts(5),
-        fixturePost('about', 'title: About\ndate: 2024-01-01\nlayout: page'),
-      ],
+      [...dailyPosts(5), fixturePost('about', 'title: About\ndate: 2024-01-01\nlayout: page')],
       { SITE_URL: 'https://blog.example', SITE_AUTHOR: 'Ada' },
     );
   });
@@ -58,7 +55,10 @@ describe('feeds, robots and post neighbours', () => {
     assert.match(middle, /<a class="post-nav-next" rel="next" href="\/post\/p4">.*Post 4/);
     // p3 is "odd" with p1 and p5: both related, newest first; "even" posts are not.
     const related = middle.slice(middle.indexOf('related-posts'));
-    assert.deepEqual([...related.matchAll(/<li><a href="\/post\/(p\d)">/g)].map((m) => m[1]), ['p5', 'p1']);
+    assert.deepEqual(
+      [...related.matchAll(/<li><a href="\/post\/(p\d)">/g)].map((m) => m[1]),
+      ['p5', 'p1'],
+    );
     const newest = (await get('/post/p5')).body;
     assert.doesNotMatch(newest, /rel="next"/);
     assert.match(newest, /rel="prev" href="\/post\/p4"/);

@@ -79,7 +79,10 @@ describe('a big archive', () => {
     const blog = await startFurnitureBlog(posts, { ARCHIVE_PAGE_MAX: '2' });
     try {
       const index = (await blog.readcount.app.inject({ url: '/archive' })).body;
-      assert.match(index, /<ul class="archive-years"><li><a href="\/archive\/2024\/">2024<\/a> <span class="meta">1 post<\/span>/);
+      assert.match(
+        index,
+        /<ul class="archive-years"><li><a href="\/archive\/2024\/">2024<\/a> <span class="meta">1 post<\/span>/,
+      );
       assert.doesNotMatch(index, /\/post\/p1"/);
       const year = (await blog.readcount.app.inject({ url: '/archive/2021/' })).body;
       assert.match(year, /<a href="\/post\/p1">Post 1<\/a>/);

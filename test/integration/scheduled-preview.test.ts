@@ -7,10 +7,19 @@ import { after, before, describe, test } from 'node:test';
 import { POSTS_TOPIC } from '../../src/counting/topics.js';
 import { PreviewKeys } from '../../src/web/preview-keys.js';
 import { cli } from '../helpers/cli.js';
-import { fixturePost, type FurnitureBlog, startFurnitureBlog } from '../helpers/furniture-blog.js';
+import { type FurnitureBlog, fixturePost, startFurnitureBlog } from '../helpers/furniture-blog.js';
 import { deferred, until } from '../helpers/wait.js';
 
-const PUBLIC_URLS = ['/', '/feed.xml', '/rss.xml', '/feed.json', '/sitemap.xml', '/archive', '/tags/soon', '/api/posts'];
+const PUBLIC_URLS = [
+  '/',
+  '/feed.xml',
+  '/rss.xml',
+  '/feed.json',
+  '/sitemap.xml',
+  '/archive',
+  '/tags/soon',
+  '/api/posts',
+];
 
 describe('scheduled posts', () => {
   let blog: FurnitureBlog;
@@ -47,7 +56,8 @@ describe('scheduled posts', () => {
     );
     assert.equal((await get('/post/soon')).statusCode, 404);
     assert.equal((await get('/post/later')).statusCode, 404);
-    for (const url of PUBLIC_URLS) assert.doesNotMatch((await get(url)).body, /Coming soon|\/post\/soon|Year 2999/, url);
+    for (const url of PUBLIC_URLS)
+      assert.doesNotMatch((await get(url)).body, /Coming soon|\/post\/soon|Year 2999/, url);
     assert.doesNotMatch((await get('/search?q=secret')).body, /Coming soon/);
   });
 
@@ -75,7 +85,13 @@ describe('readcount check', () => {
       fixturePost('later', 'title: Later\ndate: 2999-01-01T09:30:00Z'),
     ]);
     try {
-      const run = await cli(['check', '--posts-dir', join(blog.root, 'posts'), '--static-dir', join(blog.root, 'static')]);
+      const run = await cli([
+        'check',
+        '--posts-dir',
+        join(blog.root, 'posts'),
+        '--static-dir',
+        join(blog.root, 'static'),
+      ]);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stdout, /^scheduled later\.md: goes up at 2999-01-01T09:30:00\.000Z$/m);
     } finally {

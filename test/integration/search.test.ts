@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fixturePost, type FurnitureBlog, startFurnitureBlog } from '../helpers/furniture-blog.js';
+import { type FurnitureBlog, fixturePost, startFurnitureBlog } from '../helpers/furniture-blog.js';
 
 const resultSlugs = (page: string) =>
   [...page.matchAll(/<li class="search-result"><h2><a href="\/post\/([^"]+)">/g)].map((m) => m[1]);
@@ -69,7 +69,10 @@ describe('search', () => {
 
   test('the header has the search box on every page, and the query stays in it', async () => {
     const index = (await blog.readcount.app.inject({ url: '/' })).body;
-    assert.match(index, /<form class="site-search" role="search" action="\/search" method="get"><input type="search" name="q"/);
+    assert.match(
+      index,
+      /<form class="site-search" role="search" action="\/search" method="get"><input type="search" name="q"/,
+    );
     assert.match((await search('beans')).body, /<input type="search" name="q" value="beans"/);
   });
 
@@ -80,7 +83,10 @@ describe('search', () => {
     );
     await blog.readcount.library.reload();
     assert.deepEqual(resultSlugs((await search('zeppelins')).body), ['new']);
-    await writeFile(join(blog.root, 'posts', 'new.md'), '---\ntitle: Fresh\ndate: 2024-02-01\n---\n\nAbout balloons.\n');
+    await writeFile(
+      join(blog.root, 'posts', 'new.md'),
+      '---\ntitle: Fresh\ndate: 2024-02-01\n---\n\nAbout balloons.\n',
+    );
     await blog.readcount.library.reload();
     assert.deepEqual(resultSlugs((await search('zeppelins')).body), []);
     assert.deepEqual(resultSlugs((await search('balloons')).body), ['new']);
