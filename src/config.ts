@@ -90,7 +90,7 @@ export const OPTIONS = {
     'LABELS',
     {} as Record<string, string>,
     labels,
-    'Built-in words replaced: a map of label name to text, e.g. `reader_one: subscriber` (JSON in the env var; docs/languages.md lists them).',
+    'Built-in words replaced: a map of label name to text, e.g. `reader_one: subscriber` (JSON in the env var; docs/blog-features.md lists them).',
     { parseValue: labelsValue },
   ),
   pageSize: option(

@@ -8,6 +8,7 @@ import { idleViewers } from './idle-viewers.js';
 import { ingestRedis } from './ingest-redis.js';
 import { ingestSqlite } from './ingest-sqlite.js';
 import { pageServing } from './page-serving.js';
+import { search } from './search.js';
 import { viralSpike } from './viral-spike.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -19,5 +20,6 @@ export const SCENARIOS: readonly Scenario[] = [
   pageServing,
   coldStart,
   ghosts,
+  search,
   dets,
 ];

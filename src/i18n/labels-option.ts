@@ -7,7 +7,7 @@ export function labelsValue(value: unknown): Record<string, string> {
     throw new Error('must be a map of label name to text, e.g. {reader_one: "subscriber"}');
   const labels: Record<string, string> = {};
   for (const [key, text] of Object.entries(value)) {
-    if (!isLabelKey(key)) throw new Error(`"${key}" is not a label (see docs/languages.md for the list)`);
+    if (!isLabelKey(key)) throw new Error(`"${key}" is not a label (docs/blog-features.md lists them)`);
     if (typeof text !== 'string' || text.trim() === '') throw new Error(`label "${key}" needs a text`);
     labels[key] = text;
   }
