@@ -84,6 +84,8 @@ describe('a big archive', () => {
         /<ul class="archive-years"><li><a href="\/archive\/2024\/">2024<\/a> <span class="meta">1 post<\/span>/,
       );
       assert.doesNotMatch(index, /\/post\/p1"/);
+      const sitemap = (await blog.readcount.app.inject({ url: '/sitemap.xml' })).body;
+      for (const y of [2021, 2022, 2023, 2024]) assert.match(sitemap, new RegExp(`/archive/${y}/</loc>`));
       const year = (await blog.readcount.app.inject({ url: '/archive/2021/' })).body;
       assert.match(year, /<a href="\/post\/p1">Post 1<\/a>/);
       assert.doesNotMatch(year, /\/post\/p2"/);

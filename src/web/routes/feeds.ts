@@ -2,6 +2,7 @@
 // SITE_URL, else from the request (then not publicly cacheable).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
+import { calendarDay } from '../../posts/date-text.js';
 import { tagKey } from '../../posts/library.js';
 import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
@@ -106,7 +107,7 @@ async function json(deps: FeedSources & Pick<WebDeps, 'library'>, base: string):
 }
 
 /** Posts, the pages that are served (a page an app route shadows is not), the tag pages and the archive. */
-function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, base: string): string {
+function sitemap(app: FastifyInstance, { library, config }: Pick<WebDeps, 'library' | 'config'>, base: string): string {
   const posts = library.list();
   const pages = library.pages().filter((page) => !appRouteOwns(app, postUrl(page)));
   const url = (loc: string, lastmod?: Date) =>
@@ -116,6 +117,10 @@ function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, ba
     url('/how-we-count'),
     ...[...posts, ...pages].map((post) => url(postUrl(post), post.date)),
     url('/archive', posts[0]?.date),
+    // A big blog's archive is a page per year; each is listed so crawlers reach every post from it.
+    ...(posts.length > config.archivePageMax
+      ? [...new Set(posts.map((post) => calendarDay(post).getUTCFullYear()))].map((year) => url(`/archive/${year}/`))
+      : []),
     url('/tags'),
     ...library.tags().map((tag) => url(tagUrl(tag.key), library.byTag(tag.key)[0]?.date)),
   ];
