@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { registerBackupCommands } from './cli/backup-commands.js';
 import { registerCheckCommand } from './cli/check.js';
 import { registerDataCommands } from './cli/commands.js';
+import { registerPreviewCommand } from './cli/preview.js';
 import { OPTIONS, readConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { serve } from './server.js';
@@ -64,6 +65,7 @@ program
 registerDataCommands(program);
 registerBackupCommands(program);
 registerCheckCommand(program, OPTIONS.postsDir.default);
+registerPreviewCommand(program);
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -19,6 +19,7 @@ import {
   text,
 } from './config-parsers.js';
 import { ConfigError } from './errors.js';
+import { labels, labelsValue } from './i18n/labels-option.js';
 import { permalinkPatterns, permalinkPatternsValue } from './posts/permalinks.js';
 
 export type { NavLink, ProxyTrust };
@@ -79,7 +80,28 @@ export const OPTIONS = {
     "One sentence about the blog: the index page's description and the feeds' subtitle.",
   ),
   siteAuthor: option('site', 'SITE_AUTHOR', undefined, optionalText, 'Author named in feeds and page metadata.'),
-  siteLanguage: option('site', 'SITE_LANGUAGE', 'en', language, 'Language of the blog (`<html lang>`, feeds).'),
+  siteLanguage: option(
+    'site',
+    'SITE_LANGUAGE',
+    'en',
+    language,
+    'Language of the blog: `<html lang>`, feeds, the built-in labels (en, de, fr, es, pt, it, nl; others fall back to English) and dates.',
+  ),
+  labels: option(
+    'site',
+    'LABELS',
+    {} as Record<string, string>,
+    labels,
+    'Built-in words replaced: a map of label name to text, e.g. `reader_one: subscriber` (JSON in the env var; docs/blog-features.md lists them).',
+    { parseValue: labelsValue },
+  ),
+  pageSize: option(
+    'site',
+    'PAGE_SIZE',
+    20,
+    integer(1, 1000),
+    'Posts per page on the index and tag pages (`/page/2/`).',
+  ),
   siteUrl: option(
     'site',
     'SITE_URL',
@@ -105,6 +127,27 @@ export const OPTIONS = {
     permalinkPatterns,
     "Old URL patterns that 301 to each post, in Hugo's or Jekyll's syntax (/posts/:slug/, /:year/:month/:day/:title.html); a list.",
     { parseValue: permalinkPatternsValue },
+  ),
+  searchQueryMax: option(
+    'limits',
+    'SEARCH_QUERY_MAX',
+    200,
+    integer(1, 2000),
+    'Longest search query in characters (`/search?q=`); longer ones are cut at this length.',
+  ),
+  searchResultsMax: option(
+    'limits',
+    'SEARCH_RESULTS_MAX',
+    50,
+    integer(1, 1000),
+    'Most results one search shows, best first.',
+  ),
+  archivePageMax: option(
+    'limits',
+    'ARCHIVE_PAGE_MAX',
+    1000,
+    integer(1, 100_000),
+    'Posts `/archive` lists on one page; a blog with more gets a page per year (`/archive/2024/`) and `/archive` lists the years.',
   ),
   externalMedia: option(
     'site',
@@ -433,6 +476,7 @@ export const LIVE_SETTINGS: readonly OptionName[] = [
   'siteDescription',
   'siteAuthor',
   'siteLanguage',
+  'labels',
   'siteUrl',
   'nav',
   'footer',

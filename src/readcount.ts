@@ -10,6 +10,7 @@ import { PostPusher } from './counting/post-pusher.js';
 import { ReadCounter } from './counting/read-counter.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
+import { POSTS_TOPIC } from './counting/topics.js';
 import { SiteRegistry } from './embed/sites.js';
 import { Engagement } from './engagement/engagement.js';
 import { MemoryViewClaims } from './engagement/view-claims.js';
@@ -31,6 +32,7 @@ import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
 import { renderBudgetBytes } from './web/post-view.js';
+import { PreviewKeys } from './web/preview-keys.js';
 import { Site } from './web/site.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
@@ -186,12 +188,24 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   let stopped = false;
   // A new post without a counter has no page (404) until one is made, so a failure (Redis briefly away) is retried.
   const addPosts = (slugs: readonly string[], attempt = 0): void => {
-    counter.addPosts(slugs).catch((error: unknown) => {
-      if (stopped) return;
-      const retryMs = Math.min(ADD_POSTS_RETRY_MAX_MS, 1000 * 2 ** attempt);
-      log('error', `could not create counters for ${slugs.join(', ')}; retrying in ${retryMs} ms`, { err: error });
-      setTimeout(() => !stopped && addPosts(slugs, attempt + 1), retryMs).unref();
+    counter.addPosts(slugs).then(
+      () => announce(slugs),
+      (error: unknown) => {
+        if (stopped) return;
+        const retryMs = Math.min(ADD_POSTS_RETRY_MAX_MS, 1000 * 2 ** attempt);
+        log('error', `could not create counters for ${slugs.join(', ')}; retrying in ${retryMs} ms`, { err: error });
+        setTimeout(() => !stopped && addPosts(slugs, attempt + 1), retryMs).unref();
+      },
+    );
+  };
+  // Open index pages fetch their list again when a post goes up (a scheduled one at its instant, or a new file).
+  // Each instance publishes on its own timer, so this stays local: a relayed copy would arrive once per instance.
+  const announce = (slugs: readonly string[]): void => {
+    const posts = slugs.filter((slug) => {
+      const post = library.get(slug);
+      return post !== undefined && post.kind !== 'page';
     });
+    if (posts.length > 0) pubsub.localBroadcast(POSTS_TOPIC, 'published', { slugs: posts });
   };
   library.on('change', (changes) => {
     void renderer.then(
@@ -217,6 +231,11 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const claims: ClaimRegistry =
     redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
+  const previewKeys = new PreviewKeys(secret);
+  // Only the author asked for these (front matter `preview: true`); the links are in no page, feed or sitemap.
+  for (const post of library.unpublished().filter((draft) => draft.preview === true)) {
+    log('info', `preview of ${post.file}: ${config.siteUrl ?? ''}${previewKeys.path(post.slug)}`);
+  }
   const networkRules = {
     saltFor: (day: string) => claims.saltFor(day),
     maxReads: config.maxReadsPerNetwork,
@@ -278,6 +297,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     site,
     engagement,
     reading: (slug) => presence.reading(slug),
+    previewKeys,
     // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
     health: () => ({
       status: (redis && !redis.isUp()) || counter.storeFailing() ? 'degraded' : 'ok',
@@ -299,6 +319,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const close = (graceMs = 0) =>
     (closing ??= (async () => {
       stopped = true;
+      library.close();
       live.close();
       longPoll.close();
       await watcher?.close();

@@ -9,6 +9,7 @@ import { idleViewers } from './idle-viewers.js';
 import { ingestRedis } from './ingest-redis.js';
 import { ingestSqlite } from './ingest-sqlite.js';
 import { pageServing } from './page-serving.js';
+import { search } from './search.js';
 import { viralSpike } from './viral-spike.js';
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -21,5 +22,6 @@ export const SCENARIOS: readonly Scenario[] = [
   coldStart,
   bigBlog,
   ghosts,
+  search,
   dets,
 ];

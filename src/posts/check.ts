@@ -31,6 +31,8 @@ export interface CheckReport {
   readonly tags: number;
   /** Undefined when the static folder does not exist. */
   readonly staticFiles: number | undefined;
+  /** Posts dated in the future (not drafts): each goes up at its instant, soonest first. */
+  readonly scheduled?: readonly { readonly file: string; readonly date: Date }[];
 }
 
 const tokenizer = new MarkdownIt({ html: true });
@@ -38,7 +40,7 @@ const MEDIA_TAG = /<(?:img|video|audio|source|track)\b[^>]*>/gi;
 const MEDIA_ATTR = /\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)/gi;
 
 /** Throws only when the posts folder cannot be read. */
-export async function checkContent(postsDir: string, staticDir: string): Promise<CheckReport> {
+export async function checkContent(postsDir: string, staticDir: string, now = Date.now()): Promise<CheckReport> {
   const root = resolve(postsDir);
   const staticRoot = resolve(staticDir);
   const { posts, problems } = await loadPosts(root);
@@ -104,6 +106,10 @@ export async function checkContent(postsDir: string, staticDir: string): Promise
     drafts: posts.length - published.length,
     tags: tags.size,
     staticFiles: existsSync(staticRoot) ? staticFiles(staticRoot).length : undefined,
+    scheduled: published
+      .filter((post) => post.kind !== 'page' && post.date.getTime() > now)
+      .sort((a, b) => +a.date - +b.date)
+      .map((post) => ({ file: rel(post.file), date: post.date })),
   };
 }
 
@@ -183,6 +189,8 @@ export function formatCheckReport(report: CheckReport, postsDir: string, staticD
   const out = report.lines.map(
     (line) => `${line.kind.padEnd(8)} ${line.file}${line.line === undefined ? '' : `:${line.line}`}: ${line.message}\n`,
   );
+  for (const { file, date } of report.scheduled ?? [])
+    out.push(`scheduled ${file}: goes up at ${date.toISOString()}\n`);
   const skipped = report.lines.filter((line) => line.kind === 'skipped').length;
   const warnings = report.lines.filter((line) => line.kind === 'warning').length;
   const statics =

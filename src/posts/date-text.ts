@@ -86,8 +86,13 @@ const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', {
  * 13 May in UTC). Falls back to the UTC day of `date` when there is no date text.
  */
 export function displayDate(post: { readonly date: Date; readonly dateText?: string | undefined }): string {
+  return DAY_FORMAT.format(calendarDay(post));
+}
+
+/** The calendar day the author wrote, as UTC midnight of that day, for formatting in any language. */
+export function calendarDay(post: { readonly date: Date; readonly dateText?: string | undefined }): Date {
   const p = post.dateText === undefined ? undefined : parts(post.dateText);
-  return DAY_FORMAT.format(p ? new Date(Date.UTC(p.year, p.month - 1, p.day)) : post.date);
+  return p ? new Date(Date.UTC(p.year, p.month - 1, p.day)) : post.date;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface FrontMatter {
   readonly excerptSeparator: string | undefined;
   /** Every field as parsed, for Hugo's `{{< param >}}`. */
   readonly fields: Readonly<Record<string, unknown>>;
+  /** `preview: true` on a draft: the server logs its secret preview link at start. */
+  readonly preview?: boolean | undefined;
 }
 
 /** YAML between `---` lines (Jekyll, Astro, Hugo), TOML between `+++` (Hugo's default) or a JSON object (Hugo). */
@@ -147,6 +149,8 @@ export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'
   if (!published.ok) return published;
   const ghosts = optionalBoolean(fields, 'ghosts');
   if (!ghosts.ok) return ghosts;
+  const preview = optionalBoolean(fields, 'preview');
+  if (!preview.ok) return preview;
 
   const tags = readTagList(fields.tags, 'tags');
   if (!tags.ok) return tags;
@@ -184,6 +188,7 @@ export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'
       excerpt: excerpt.value,
       excerptSeparator: excerptSeparator.value,
       fields,
+      preview: preview.value,
     },
   };
 }

@@ -2,7 +2,7 @@
 
 import { EventEmitter } from 'node:events';
 import { relative, resolve, sep } from 'node:path';
-import { buildIndexes, type LibraryIndexes, type TagSummary } from './library-index.js';
+import { buildIndexes, type LibraryIndexes, type TagSummary, tagKey } from './library-index.js';
 import { loadPosts } from './load.js';
 import { withPermalinks } from './permalinks.js';
 import type { Post, PostProblem } from './post.js';
@@ -21,7 +21,19 @@ export interface PostLibraryOptions {
   readonly onProblem?: (problem: PostProblem) => void;
   /** PERMALINKS: old URL patterns whose paths 301 to each post. */
   readonly permalinks?: readonly string[];
+  /** The clock that decides when a scheduled post goes up (tests pass their own). */
+  readonly now?: () => number;
 }
+
+/** A post's neighbours by date: `newer` came after it, `older` before. */
+export interface Neighbours {
+  readonly newer: Post | undefined;
+  readonly older: Post | undefined;
+}
+
+/** setTimeout's longest wait; a post scheduled further out gets a timer that wakes up to wait again. */
+const MAX_TIMER_MS = 2_147_483_647;
+const RELATED_MAX = 3;
 
 /** One current problem, as /healthz shows it: the file relative to the posts folder, never an absolute path. */
 export interface ContentProblem {
@@ -53,12 +65,20 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   #reported = new Set<string>();
   // Reloads run one after another so two quick file events cannot publish an older scan last.
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #now: () => number;
+  /** Every post and page the latest load parsed, drafts and scheduled ones included. */
+  #loaded: readonly Post[] = [];
+  #unpublished: readonly Post[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #positions = new WeakMap<LibraryIndexes, Map<string, number>>();
+  #related = new WeakMap<Post, readonly Post[]>();
 
   private constructor(dir: string, options: PostLibraryOptions) {
     super();
     this.dir = dir;
     this.#onProblem = options.onProblem ?? (() => {});
     this.#permalinks = options.permalinks ?? [];
+    this.#now = options.now ?? Date.now;
   }
 
   /** Rejects when the folder cannot be read; broken individual posts are only reported. */
@@ -108,6 +128,52 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     return this.#indexes.all.map((post) => post.slug);
   }
 
+  /** Posts dated after now (not drafts): served nowhere until their instant, soonest first. */
+  scheduled(): readonly Post[] {
+    return this.#unpublished.filter((post) => !post.draft && isScheduled(post, this.#now()));
+  }
+
+  /** Drafts and scheduled posts: only a preview link shows them. */
+  unpublished(): readonly Post[] {
+    return this.#unpublished;
+  }
+
+  /** The published posts just before and after this one by date (pages have none). */
+  neighbours(slug: string): Neighbours {
+    const indexes = this.#indexes;
+    let positions = this.#positions.get(indexes);
+    if (!positions) {
+      positions = new Map(indexes.posts.map((post, index) => [post.slug, index]));
+      this.#positions.set(indexes, positions);
+    }
+    const at = positions.get(slug);
+    if (at === undefined) return { newer: undefined, older: undefined };
+    return { newer: indexes.posts[at - 1], older: indexes.posts[at + 1] };
+  }
+
+  /** Up to three published posts sharing the most tags with this one, newest first among equals. */
+  related(post: Post): readonly Post[] {
+    const known = this.#related.get(post);
+    if (known) return known;
+    const shared = new Map<Post, number>();
+    for (const tag of new Set(post.tags.map(tagKey))) {
+      for (const other of this.byTag(tag)) if (other !== post) shared.set(other, (shared.get(other) ?? 0) + 1);
+    }
+    const order = new Map(this.#indexes.posts.map((other, index) => [other, index]));
+    const related = [...shared]
+      .sort(([a, sa], [b, sb]) => sb - sa || (order.get(a) ?? 0) - (order.get(b) ?? 0))
+      .slice(0, RELATED_MAX)
+      .map(([other]) => other);
+    this.#related.set(post, related);
+    return related;
+  }
+
+  /** Stops the timer that publishes scheduled posts. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   /** The files the latest load skipped, and why. */
   problems(): readonly PostProblem[] {
     return this.#problems;
@@ -134,11 +200,24 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     const before = this.#indexes.bySlug;
     const lastGood = new Map([...before.values()].map((post) => [post.file, post]));
     const { posts, problems, fingerprints } = await loadPosts(this.dir, { lastGood });
+    this.#loaded = posts;
+    this.#problems = Object.freeze(problems);
+    this.#reportProblems(problems, fingerprints);
+    return this.#publish();
+  }
 
+  /** Publishes what is due now, and sets one timer for the next scheduled instant. */
+  #publish(): PostChanges {
+    const before = this.#indexes.bySlug;
+    const now = this.#now();
     const published = withPermalinks(
-      posts.filter((post) => !post.draft),
+      this.#loaded.filter((post) => !post.draft && !isScheduled(post, now)),
       this.#permalinks,
     );
+    this.#unpublished = Object.freeze(
+      this.#loaded.filter((post) => post.draft || isScheduled(post, now)).sort((a, b) => +a.date - +b.date),
+    );
+    this.#schedule(now);
     const indexes = buildIndexes(published);
     const changes: PostChanges = { added: [], removed: [], changed: [] };
     for (const [slug, post] of indexes.bySlug) {
@@ -149,11 +228,25 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     for (const slug of before.keys()) if (!indexes.bySlug.has(slug)) changes.removed.push(slug);
 
     this.#indexes = indexes;
-    this.#problems = Object.freeze(problems);
-    this.#reportProblems(problems, fingerprints);
+    // Related posts are worked out again for the new set (a Post object outlives the reload that kept it).
+    this.#related = new WeakMap();
 
     if (changes.added.length + changes.removed.length + changes.changed.length > 0) this.emit('change', changes);
     return changes;
+  }
+
+  #schedule(now: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const next = this.scheduled()[0];
+    if (!next) return;
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, next.date.getTime() - now));
+    // Through the reload queue, so a publish never interleaves with a scan of the folder.
+    this.#timer = setTimeout(() => {
+      const run = this.#queue.then(() => this.#publish());
+      this.#queue = run.catch(() => undefined);
+    }, wait);
+    this.#timer.unref();
   }
 
   #reportProblems(problems: readonly PostProblem[], fingerprints: ReadonlyMap<string, string>): void {
@@ -168,6 +261,11 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     this.#reported = current;
     for (const problem of fresh) this.#onProblem(problem);
   }
+}
+
+/** A post (never a page) dated after `now` waits for its instant. */
+function isScheduled(post: Post, now: number): boolean {
+  return post.kind !== 'page' && post.date.getTime() > now;
 }
 
 function samePost(a: Post, b: Post): boolean {
@@ -186,6 +284,7 @@ function samePost(a: Post, b: Post): boolean {
       a.ghosts === b.ghosts &&
       a.updated?.getTime() === b.updated?.getTime() &&
       a.excerpt === b.excerpt &&
+      a.preview === b.preview &&
       sameList(a.tags, b.tags) &&
       sameList(a.aliases ?? [], b.aliases ?? []))
   );

@@ -135,6 +135,7 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     tags: Object.freeze([...tags]),
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
+    ...(meta?.preview === true ? { preview: true } : {}),
     markdown,
     readingMinutes: readingMinutes(markdown),
     file,

@@ -35,6 +35,8 @@ export interface Post {
   readonly firstImage?: string;
   /** What converting the file's Jekyll, Hugo or MDX parts left undone, each with its line, for `readcount check`. */
   readonly notes?: readonly { readonly line: number; readonly message: string }[];
+  /** Front matter `preview: true`: the server logs the draft's secret preview link at start. */
+  readonly preview?: boolean;
 }
 
 /** What a post file that could not be used produces instead of a Post. */

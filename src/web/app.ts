@@ -9,6 +9,7 @@ import { httpServerOptions, limitConnections, trustedPeer } from './connection-l
 import { sendError } from './http-errors.js';
 import { logStream } from './log-stream.js';
 import { apiRoutes } from './routes/api.js';
+import { archiveRoutes } from './routes/archive.js';
 import { assetsRoutes } from './routes/assets.js';
 import type { WebDeps } from './routes/deps.js';
 import { embedRoutes } from './routes/embed.js';
@@ -18,7 +19,10 @@ import { isLiveUpgrade, liveRoutes, longPollRoutes } from './routes/live.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notFoundHandler, pagesRoutes } from './routes/pages.js';
 import { postsRoutes } from './routes/posts.js';
+import { previewRoutes } from './routes/preview.js';
 import { redirectRoutes } from './routes/redirects.js';
+import { robotsRoutes } from './routes/robots.js';
+import { searchRoutes } from './routes/search.js';
 import { siteRootRoutes } from './routes/site-root.js';
 import { statsRoutes } from './routes/stats.js';
 import { tagsRoutes } from './routes/tags.js';
@@ -127,6 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes, options);
   await app.register(healthRoutes, options);
   await app.register(tagsRoutes, options);
+  await app.register(archiveRoutes, options);
+  await app.register(searchRoutes, options);
+  await app.register(previewRoutes, options);
+  await app.register(robotsRoutes, options);
   await app.register(siteRootRoutes, options);
   return app;
 }

@@ -11,6 +11,7 @@ import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
 import { postUrl } from './urls.js';
 import { layout, postPage } from './views/pages.js';
+import { postNeighbours } from './views/post-neighbours.js';
 
 /** Without SITE_URL, og:image is absolute per request origin: a few origins (localhost, LAN name) get a cache each. */
 const MAX_CACHED_ORIGINS = 4;
@@ -37,6 +38,8 @@ export class PostResponder {
   constructor(deps: WebDeps) {
     this.#deps = deps;
     this.#siteVersion = deps.site.version;
+    // A post's page shows its neighbours and related posts, which another post's arrival or removal changes.
+    deps.library.on('change', () => this.#byOrigin.clear());
     // Once the highlighter is warm, pages are answered synchronously: no promise per request.
     deps.renderer.then(
       (ready) => (this.#warm = ready),
@@ -76,7 +79,18 @@ export class PostResponder {
           ghosts: config.ghosts && post.ghosts !== false,
           ...(imagePath !== undefined ? { image: absoluteUrl(imagePath, site.current.url ?? origin) } : {}),
         },
-        postPage(post, ready.render(post), shown),
+        postPage(post, ready.render(post), shown, {
+          labels: site.current.labels,
+          ...(post.kind === 'page'
+            ? {}
+            : {
+                after: postNeighbours(
+                  this.#deps.library.neighbours(post.slug),
+                  this.#deps.library.related(post),
+                  site.current.labels,
+                ),
+              }),
+        }),
       );
     // The page is built once per post version; each request only splices in its token and the committed count.
     const token = signer.issue(postTopic(post.slug));

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { FastifyRequest } from 'fastify';
 import MarkdownIt from 'markdown-it';
 import type { Config, NavLink } from '../config.js';
+import { Labels } from '../i18n/labels.js';
 
 export interface SiteInfo {
   readonly title: string;
@@ -17,6 +18,8 @@ export interface SiteInfo {
   readonly footerHtml: string | undefined;
   /** The icon the layout links: FAVICON, else the static folder's favicon.*, else readcount's own. */
   readonly favicon: string;
+  /** The built-in words in the site's language, with the site file's `labels:` applied. */
+  readonly labels: Labels;
 }
 
 /** Looked for in this order; a site with none gets readcount's icon. */
@@ -47,6 +50,7 @@ export function siteInfo(config: Config): SiteInfo {
     nav: config.nav,
     footerHtml: config.footer === undefined ? undefined : footerMarkdown.render(config.footer).trim(),
     favicon: faviconHref(config),
+    labels: new Labels(config.siteLanguage, config.labels),
   };
 }
 

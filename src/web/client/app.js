@@ -12,6 +12,8 @@ const token = meta('csrf-token');
 const live = meta('readcount-live');
 const readAfterMs = Number(meta('readcount-read-after-ms') ?? '10000');
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
+// The page's language picks the plural form; the server lists the forms in `data-plural` next to each count.
+const pluralRules = new Intl.PluralRules(document.documentElement.lang || 'en');
 
 // Where websockets are refused (some proxies and networks), Phoenix's LongPoll takes over after 2.5 s.
 const socket = new Socket('/live', { params: { _csrf_token: token }, longPollFallbackMs: 2500 });
@@ -24,6 +26,11 @@ function showCount(element, count, authoritative) {
   if (!authoritative && count <= current) return;
   element.dataset.count = String(count);
   element.textContent = numberFormat.format(count);
+  const word = element.nextElementSibling;
+  if (word?.classList.contains('count-word') && word.dataset.plural) {
+    const forms = JSON.parse(word.dataset.plural);
+    word.textContent = forms[pluralRules.select(count)] ?? forms.other ?? word.textContent;
+  }
 }
 
 /** The container's `data-live` says connecting | live | offline; its `.live-hint` is shown only while offline. */
@@ -45,7 +52,8 @@ function joinPost(topic) {
     if (typeof value === 'number') readingNow = value;
     if (!reading) return;
     reading.hidden = readingNow < 1 || container?.dataset.live !== 'live';
-    reading.textContent = ` · ${numberFormat.format(readingNow)} reading now`;
+    const label = reading.dataset.label ?? '{n} reading now';
+    reading.textContent = ` · ${label.replace('{n}', numberFormat.format(readingNow))}`;
   };
   const state = trackLive(container, () => showReading());
   const channel = socket.channel(topic, { referrer: referrer(), automated: navigator.webdriver === true });
@@ -78,12 +86,36 @@ function joinPost(topic) {
   });
 }
 
+const countElements = () =>
+  new Map([...document.querySelectorAll('[data-count-slug]')].map((el) => [el.dataset.countSlug, el]));
+
+/** A post just went up (a scheduled one reached its instant): this page's list is fetched again and swapped in. */
+async function refreshList() {
+  const response = await fetch(location.href, { headers: { accept: 'text/html' } });
+  if (!response.ok) return;
+  // An empty index has no list to swap: the page is loaded again instead.
+  if (!document.querySelector('ol.posts')) return location.reload();
+  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+  for (const selector of ['ol.posts', 'nav.pagination']) {
+    const now = document.querySelector(selector);
+    const next = fresh.querySelector(selector);
+    if (now && next) now.replaceWith(document.importNode(next, true));
+  }
+  document.dispatchEvent(new CustomEvent('readcount:list-refreshed'));
+}
+
 function joinIndex() {
-  const elements = new Map([...document.querySelectorAll('[data-count-slug]')].map((el) => [el.dataset.countSlug, el]));
+  let elements = countElements();
   const state = trackLive(document.querySelector('.live-posts'));
   const channel = socket.channel('posts', {});
   channel.onError(state.lost);
   channel.on('count', ({ slug, count }) => showCount(elements.get(slug), count, false));
+  channel.on('published', () =>
+    refreshList().then(
+      () => (elements = countElements()),
+      () => {},
+    ),
+  );
   channel.join().receive('ok', ({ counts }) => {
     state.joined();
     for (const [slug, count] of Object.entries(counts ?? {})) showCount(elements.get(slug), count, true);

@@ -11,6 +11,7 @@ import type { PostRenderer } from '../../posts/render.js';
 import type { SummarySources } from '../../stats/summary.js';
 import type { CounterStore } from '../../store/store.js';
 import type { Telemetry } from '../../telemetry/telemetry.js';
+import type { PreviewKeys } from '../preview-keys.js';
 import type { Site } from '../site.js';
 
 export interface DashboardDeps extends SummarySources {
@@ -33,6 +34,8 @@ export interface WebDeps extends DashboardDeps {
   readonly longPoll?: LongPollServer;
   readonly receipts: Receipts;
   readonly health: () => { status: 'ok' | 'degraded'; [detail: string]: unknown };
+  /** Secret preview links for drafts and scheduled posts (`/preview/<key>`); absent, there are none. */
+  readonly previewKeys?: PreviewKeys;
 }
 
 /** Every web plugin is registered with `{ deps }`. */

@@ -1,13 +1,15 @@
-// Atom (/feed.xml, /tags/<tag>/feed.xml), RSS (/rss.xml) carrying whole posts, and /sitemap.xml; absolute URLs from
+// Atom (/feed.xml, /tags/<tag>/feed.xml), RSS (/rss.xml), JSON Feed (/feed.json) carrying whole posts, and /sitemap.xml; absolute URLs from
 // SITE_URL, else from the request (then not publicly cacheable).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
+import { calendarDay } from '../../posts/date-text.js';
 import { tagKey } from '../../posts/library.js';
 import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import { absoluteUrl, absoluteUrls } from '../absolute-urls.js';
 import { atomXml, type FeedEntry } from '../atom.js';
 import { BodyCache } from '../body-cache.js';
+import { jsonFeed } from '../json-feed.js';
 import { feedBudgetBytes } from '../post-view.js';
 import { appRouteOwns } from '../static-files.js';
 import { postUrl, tagUrl } from '../urls.js';
@@ -99,8 +101,21 @@ async function rss(deps: FeedSources & Pick<WebDeps, 'library'>, base: string): 
  */
 const rssAttribute = (url: string): string => new URL(url).href.replace(/&/g, '&amp;');
 
-/** Posts and the pages that are served (a page an app route shadows is not). */
-function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, base: string): string {
+async function json(deps: FeedSources & Pick<WebDeps, 'library'>, base: string): Promise<string> {
+  const { title, description, author, language } = deps.site.current;
+  return jsonFeed({
+    title,
+    ...(description ? { description } : {}),
+    ...(author ? { author } : {}),
+    language,
+    home: `${base}/`,
+    self: `${base}/feed.json`,
+    entries: await feedEntries(deps, deps.library.list(), base),
+  });
+}
+
+/** Posts, the pages that are served (a page an app route shadows is not), the tag pages and the archive. */
+function sitemap(app: FastifyInstance, { library, config }: Pick<WebDeps, 'library' | 'config'>, base: string): string {
   const posts = library.list();
   const pages = library.pages().filter((page) => !appRouteOwns(app, postUrl(page)));
   const url = (loc: string, lastmod?: Date) =>
@@ -109,6 +124,13 @@ function sitemap(app: FastifyInstance, { library }: Pick<WebDeps, 'library'>, ba
     url('/', posts[0]?.date),
     url('/how-we-count'),
     ...[...posts, ...pages].map((post) => url(postUrl(post), post.date)),
+    url('/archive', posts[0]?.date),
+    // A big blog's archive is a page per year; each is listed so crawlers reach every post from it.
+    ...(posts.length > config.archivePageMax
+      ? [...new Set(posts.map((post) => calendarDay(post).getUTCFullYear()))].map((year) => url(`/archive/${year}/`))
+      : []),
+    url('/tags'),
+    ...library.tags().map((tag) => url(tagUrl(tag.key), library.byTag(tag.key)[0]?.date)),
   ];
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`;
 }
@@ -137,6 +159,9 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
   );
   app.get('/rss.xml', (request, reply) =>
     send(request, reply, 'rss', 'application/rss+xml', deps.library.list(), (base) => rss(deps, base)),
+  );
+  app.get('/feed.json', (request, reply) =>
+    send(request, reply, 'json', 'application/feed+json', deps.library.list(), (base) => json(deps, base)),
   );
   app.get('/sitemap.xml', (request, reply) =>
     send(request, reply, 'sitemap', 'application/xml', deps.library.all(), (base) => sitemap(app, deps, base)),

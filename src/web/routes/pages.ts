@@ -3,9 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ERRORS } from '../../errors.js';
 import { engagementReceiptSection } from '../views/engagement-receipt.js';
 import { raw } from '../views/html.js';
-import { howWeCountPage, indexPage, layout, notFoundPage } from '../views/pages.js';
+import { howWeCountPage, layout, notFoundPage } from '../views/pages.js';
 import { receiptLinks, receiptSection } from '../views/receipt.js';
 import type { WebDeps, WebPluginOptions } from './deps.js';
+import { type ListRequest, pagedRoutes, sendList } from './list-page.js';
 import { siteMeta } from './page-meta.js';
 
 /** The app-wide 404 (registered by buildApp: a plugin's own would only cover its routes). */
@@ -15,31 +16,25 @@ export const notFoundHandler =
     void reply
       .code(HTTP_ERRORS.not_found.status)
       .type('text/html; charset=utf-8')
-      .send(layout({ title: 'Not found', ...siteMeta(deps) }, notFoundPage()));
+      .send(
+        layout(
+          { title: deps.site.current.labels.t('not_found'), ...siteMeta(deps) },
+          notFoundPage(deps.site.current.labels),
+        ),
+      );
   };
 
 export async function pagesRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  const { config, library, counter, signer } = deps;
+  const { config, library, counter } = deps;
 
-  app.get('/', (_request, reply) => {
-    const meta = siteMeta(deps, '/');
-    const body = indexPage(library.list(), counter.counts());
-    void reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        layout(
-          {
-            title: meta.siteTitle,
-            ...meta,
-            ...(deps.site.current.description ? { description: deps.site.current.description } : {}),
-            token: signer.issue('index'),
-            live: 'index',
-          },
-          body,
-        ),
-      );
+  const index = (): ListRequest => ({
+    title: deps.site.current.title,
+    first: '/',
+    posts: library.list(),
+    ...(deps.site.current.description ? { description: deps.site.current.description } : {}),
   });
+  app.get('/', (_request, reply) => sendList(deps, reply, index()));
+  pagedRoutes(app, '', (request, reply) => sendList(deps, reply, index(), request.params.page));
 
   app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
     const post = typeof request.query.post === 'string' ? library.get(request.query.post) : undefined;

@@ -15,6 +15,7 @@ import {
 } from '../static-files.js';
 import { FAVICON_SVG } from './assets.js';
 import type { WebPluginOptions } from './deps.js';
+import { FROM_STATIC_DIR } from './robots.js';
 
 /** Always linked after the built-in stylesheet; empty until the blogger puts one in STATIC_DIR. */
 const CUSTOM_CSS = 'custom.css';
@@ -84,7 +85,7 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
   };
   app.addHook('onReady', async () => {
     for (const file of listStaticFiles(staticRoot)) {
-      if (appRouteOwns(app, file))
+      if (appRouteOwns(app, file) && !FROM_STATIC_DIR.has(file))
         app.log.warn(`static file not served: ${resolve(staticRoot, `.${file}`)} is shadowed by the app route ${file}`);
       else if (library.get(file.slice(1))?.kind === 'page')
         app.log.warn(`static file not served: ${resolve(staticRoot, `.${file}`)} is shadowed by a page`);

@@ -1,11 +1,13 @@
 // Server-rendered pages: layout, index, post, 404 and "how we count"; the live script only updates numbers.
 import { slugOfTopic } from '../../counting/topics.js';
-import { datetimeAttribute, displayDate } from '../../posts/date-text.js';
+import { DEFAULT_LABELS, type Labels } from '../../i18n/labels.js';
+import { calendarDay, datetimeAttribute } from '../../posts/date-text.js';
 import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import type { SiteInfo } from '../site.js';
 import { tagUrl } from '../urls.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
+import { type PageLinks, pageLinkTags, pagination } from './pagination.js';
 
 export interface PageMeta {
   readonly title: string;
@@ -26,6 +28,18 @@ export interface PageMeta {
   readonly canonical?: string;
   /** Absolute URL of the post's front matter image, for og:image. */
   readonly image?: string;
+  /** `rel=prev`/`rel=next` of a paged list. */
+  readonly pages?: PageLinks;
+  /** Keep search engines away (draft previews). */
+  readonly noindex?: boolean;
+  /** What the header's search box shows (on the search page: the query). */
+  readonly query?: string;
+}
+
+const labelsOf = (meta: Pick<PageMeta, 'site'>): Labels => meta.site?.labels ?? DEFAULT_LABELS;
+
+function searchBox(labels: Labels, query: string | undefined): RawHtml {
+  return html`<form class="site-search" role="search" action="/search" method="get"><input type="search" name="q" value="${query ?? ''}" placeholder="${labels.t('search_placeholder')}" aria-label="${labels.t('search')}" maxlength="2000"></form>`;
 }
 
 const ICON_TYPES: Readonly<Record<string, string>> = { svg: 'image/svg+xml', png: 'image/png', ico: 'image/x-icon' };
@@ -65,6 +79,8 @@ ${meta.token ? html`<meta name="csrf-token" content="${meta.token}">` : ''}
 ${meta.live ? html`<meta name="readcount-live" content="${meta.live}">` : ''}
 ${meta.readAfterMs !== undefined ? html`<meta name="readcount-read-after-ms" content="${meta.readAfterMs}">` : ''}
 ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
+${meta.noindex ? html`<meta name="robots" content="noindex">` : ''}
+${meta.pages ? pageLinkTags(meta.pages) : ''}
 ${faviconLink(meta.site?.favicon)}
 <link rel="stylesheet" href="/_readcount/site.css">
 <link rel="stylesheet" href="/_readcount/code.css">
@@ -72,40 +88,67 @@ ${faviconLink(meta.site?.favicon)}
 <link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
+<link rel="alternate" type="application/feed+json" title="${meta.siteTitle} (JSON Feed)" href="/feed.json">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/_readcount/app.js'}"></script>` : ''}
 </head>
 <body>
-<header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}</header>
+<header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}${searchBox(labelsOf(meta), meta.query)}</header>
 <main>
 ${body}
 </main>
-<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}<a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/how-we-count">How we count readers</a></footer>
+<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}<a href="/archive">${labelsOf(meta).t('archive')}</a> · <a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/feed.json">JSON Feed</a> · <a href="/how-we-count">${labelsOf(meta).t('how_we_count')}</a></footer>
 </body>
 </html>`.value
   }`;
 }
 
-function tagList(tags: readonly string[]): RawHtml {
+function tagList(tags: readonly string[], labels: Labels): RawHtml {
   if (tags.length === 0) return html``;
-  return html`<ul class="tags" aria-label="Tags">${tags.map((tag) => html`<li><a href="${tagUrl(tag)}">${tag}</a></li>`)}</ul>`;
+  return html`<ul class="tags" aria-label="${labels.t('tags')}">${tags.map((tag) => html`<li><a href="${tagUrl(tag)}">${tag}</a></li>`)}</ul>`;
 }
 
-/** `heading` is the page's h1 (the index's is there for screen readers; a tag page shows its own). */
+export interface ListOptions {
+  /** The page's h1 (the index's is there for screen readers; a tag page shows its own). */
+  readonly heading?: RawHtml;
+  readonly labels?: Labels;
+  /** Links to the other pages of a paged list. */
+  readonly pages?: PageLinks;
+}
+
+/** The live count and its word, whose plural forms the browser picks from as the count changes. */
+export function readerCount(labels: Labels, slug: string, count: number): RawHtml {
+  const forms = labels.pluralForms('reader');
+  return html`<span class="index-count" data-count-slug="${slug}" data-count="${count}">${formatCount(count)}</span> <span class="count-word" data-plural="${JSON.stringify(forms)}">${labels.plural('reader', count)}</span>`;
+}
+
+export function postDate(labels: Labels, post: Post): RawHtml {
+  return html`<time datetime="${datetimeAttribute(post)}">${labels.day(calendarDay(post))}</time>`;
+}
+
+/** "updated <time>": the label's words around the date, in the order the language puts them. */
+function updatedDate(labels: Labels, date: Date): RawHtml {
+  const [before = '', after = ''] = labels.t('updated', { date: '\u0000' }).split('\u0000');
+  return html`${before}<time datetime="${date.toISOString()}">${labels.day(date)}</time>${after}`;
+}
+
+/** A list of posts with their live counts: the index, a tag's page, one page of either. */
 export function indexPage(
   posts: readonly Post[],
   counts: ReadonlyMap<string, number>,
-  heading: RawHtml = html`<h1 class="visually-hidden">Posts</h1>`,
+  options: ListOptions = {},
 ): RawHtml {
-  if (posts.length === 0) return html`${heading}<p>No posts yet.</p>`;
-  return html`${heading}<div class="live-posts" data-live="connecting"><p class="live-hint" role="status" hidden>Offline: these counts may be out of date.</p><ol class="posts">${posts.map(
+  const labels = options.labels ?? DEFAULT_LABELS;
+  const heading = options.heading ?? html`<h1 class="visually-hidden">${labels.t('posts')}</h1>`;
+  if (posts.length === 0) return html`${heading}<p>${labels.t('no_posts')}</p>`;
+  return html`${heading}<div class="live-posts" data-live="connecting"><p class="live-hint" role="status" hidden>${labels.t('offline_hint')}</p><ol class="posts">${posts.map(
     (post) => html`<li class="post-summary">
   <h2><a href="/post/${post.slug}">${post.title}</a></h2>
-  <p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read ·
-  <span class="index-count" data-count-slug="${post.slug}" data-count="${counts.get(post.slug) ?? 0}">${formatCount(counts.get(post.slug) ?? 0)}</span> readers</p>
-  ${tagList(post.tags)}
+  <p class="meta">${postDate(labels, post)} · ${labels.t('min_read', { n: post.readingMinutes })} ·
+  ${readerCount(labels, post.slug, counts.get(post.slug) ?? 0)}</p>
+  ${tagList(post.tags, labels)}
   ${post.description ? html`<p>${post.description}</p>` : ''}
 </li>`,
-  )}</ol></div>`;
+  )}</ol></div>${options.pages ? pagination(options.pages, labels) : ''}`;
 }
 
 /** The front matter image (`image`, `cover`, `heroImage`) above the text, unless the text opens with it anyway. */
@@ -119,20 +162,32 @@ function heroImage(post: Post): RawHtml {
   return html`<img class="post-hero" src="${src}" alt="" decoding="async">`;
 }
 
-export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
+export interface PostPageOptions {
+  readonly labels?: Labels;
+  /** Shown under the counter: previous/next and related posts. */
+  readonly after?: RawHtml;
+  /** A draft preview: a notice instead of the counter, which must not count. */
+  readonly preview?: boolean;
+}
+
+export function postPage(post: Post, bodyHtml: string, count: number, options: PostPageOptions = {}): RawHtml {
+  const labels = options.labels ?? DEFAULT_LABELS;
+  const counter = options.preview
+    ? html`<p class="preview-notice" role="note">${labels.t('preview')}</p>`
+    : html`<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">${labels.t('total_readers')} <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" data-label="${labels.t('reading_now')}" hidden></span><span class="live-hint" hidden> · ${labels.t('offline')}</span></p>
+<p class="counter-help"><a href="/how-we-count">${labels.t('how_we_count')}</a> · <a href="/how-we-count?post=${post.slug}#receipt">${labels.t('receipt')}</a></p>`;
   return html`<article class="post">
 ${heroImage(post)}
 <h1>${post.title}</h1>
-${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time>${post.updated ? html` · updated <time datetime="${post.updated.toISOString()}">${displayDate({ date: post.updated })}</time>` : ''} · ${post.readingMinutes} min read</p>`}
-${tagList(post.tags)}
+${post.kind === 'page' ? '' : html`<p class="meta">${postDate(labels, post)}${post.updated ? html` · ${updatedDate(labels, post.updated)}` : ''} · ${labels.t('min_read', { n: post.readingMinutes })}</p>`}
+${tagList(post.tags, labels)}
 <div class="post-body">${raw(bodyHtml)}</div>
-<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span><span class="live-hint" hidden> · offline</span></p>
-<p class="counter-help"><a href="/how-we-count">How we count</a> · <a href="/how-we-count?post=${post.slug}#receipt">receipt</a></p>
-</article>`;
+${counter}
+</article>${options.after ?? ''}`;
 }
 
-export function notFoundPage(): RawHtml {
-  return html`<h1>Not found</h1><p>There is no page here. The <a href="/">list of posts</a> has everything that is.</p>`;
+export function notFoundPage(labels: Labels = DEFAULT_LABELS): RawHtml {
+  return html`<h1>${labels.t('not_found')}</h1><p>There is no page here. The <a href="/">list of posts</a> has everything that is.</p>`;
 }
 
 export function howWeCountPage(readAfterMs: number, countMode: string): RawHtml {

@@ -1,0 +1,39 @@
+// The pure parts: FTS5 queries made from any input, markdown reduced to searchable text, the `labels:` setting.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { readConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+import { ftsQuery, searchableText } from '../../src/search/search-index.js';
+
+test('every word becomes a quoted FTS5 string; operators and punctuation are only separators', () => {
+  assert.equal(ftsQuery('hello world', 200), '"hello" "world"');
+  assert.equal(ftsQuery('NEAR(a b) OR "c*"', 200), '"NEAR" "a" "b" "OR" "c"');
+  assert.equal(ftsQuery('title:x', 200), '"title" "x"');
+  assert.equal(ftsQuery('"*^()-:', 200), undefined);
+  assert.equal(ftsQuery('café Größe', 200), '"café" "Größe"');
+  assert.equal(ftsQuery('abcdef', 3), '"abc"');
+  assert.equal(ftsQuery('w '.repeat(40), 200)?.split(' ').length, 16);
+});
+
+test('markdown is searched as its text', () => {
+  assert.equal(
+    searchableText('# Title\n\nSee [the docs](https://x.example) and ![a cat](cat.png), **bold** <b>tag</b>.'),
+    'Title See the docs and a cat, bold tag .',
+  );
+});
+
+test('labels: takes known keys, refuses unknown ones and empty texts', () => {
+  const config = readConfig({ LABELS: '{"reader_one":"fan","reader_few":"fans","archive":"All"}' });
+  assert.deepEqual(config.labels, { reader_one: 'fan', reader_few: 'fans', archive: 'All' });
+  assert.throws(
+    () => readConfig({ LABELS: '{"archiv":"x"}' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /LABELS.*"archiv" is not a label/);
+      return true;
+    },
+  );
+  assert.throws(() => readConfig({ LABELS: '{"archive":""}' }), /label "archive" needs a text/);
+  assert.throws(() => readConfig({ LABELS: '[1]' }), /must be a map/);
+  assert.throws(() => readConfig({ PAGE_SIZE: '0' }), /PAGE_SIZE/);
+});
