@@ -16,6 +16,7 @@ import { MemoryViewClaims } from './engagement/view-claims.js';
 import { ConfigError } from './errors.js';
 import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
+import { createResponsiveImages } from './images/setup.js';
 import type { LiveServer } from './live/live-server.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
@@ -31,6 +32,7 @@ import type { CounterStore } from './store/store.js';
 import { HANDLER_FAILURE_EVENT, Telemetry } from './telemetry/telemetry.js';
 import { buildApp } from './web/app.js';
 import { Site } from './web/site.js';
+import { readPartials, watchPartials } from './web/theme-partials.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
 /** Creating counters for new posts is retried with doubling waits up to this (a Redis outage can last). */
@@ -115,9 +117,11 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       ),
   });
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
+  const images = createResponsiveImages(config, (slug) => library.get(slug)?.bundleDir, log);
   const renderer = PostRenderer.create({
     onUnknownLanguage: (file, language) =>
       log('warn', `unknown code language "${language}" in ${file}: shown as plain code`),
+    images: (attribs) => images.attributes(attribs),
   });
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
@@ -199,6 +203,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     options.watch === false || !options.rereadConfig || !config.configFile
       ? undefined
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
+  const partialsWatcher = options.watch === false ? undefined : watchPartials(config.staticDir, site, log);
+  if (!partialsWatcher) site.setPartials(readPartials(config.staticDir, log));
   // SQLite keeps the day's salt in the database until the day ends, so a restart does not make today's visitors new.
   const claims: ClaimRegistry =
     redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
@@ -242,6 +248,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     config,
     library,
     renderer,
+    images,
     counter,
     live,
     longPoll,
@@ -277,6 +284,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       longPoll.close();
       await watcher?.close();
       await siteWatcher?.close();
+      await partialsWatcher?.close();
       await app.close();
       const lost = await counter.close(graceMs);
       pusher.close();

@@ -31,6 +31,7 @@ export interface FrontMatter {
   readonly aliases: readonly string[];
   readonly image: string | undefined;
   readonly ghosts: boolean | undefined;
+  readonly toc: boolean | undefined;
 }
 
 const OPENING = /^---[ \t]*\r?\n/;
@@ -91,6 +92,8 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
   if (!published.ok) return published;
   const ghosts = optionalBoolean(fields, 'ghosts');
   if (!ghosts.ok) return ghosts;
+  const toc = optionalBoolean(fields, 'toc');
+  if (!toc.ok) return toc;
 
   const tags = readTagList(fields.tags, 'tags');
   if (!tags.ok) return tags;
@@ -124,6 +127,7 @@ export function readFrontMatter(yaml: string): Checked<FrontMatter> {
       aliases: aliases.value,
       image: image.value,
       ghosts: ghosts.value,
+      toc: toc.value,
     },
   };
 }

@@ -176,6 +176,7 @@ function samePost(a: Post, b: Post): boolean {
       a.image === b.image &&
       a.bundleDir === b.bundleDir &&
       a.ghosts === b.ghosts &&
+      a.toc === b.toc &&
       sameList(a.tags, b.tags) &&
       sameList(a.aliases ?? [], b.aliases ?? []))
   );

@@ -125,6 +125,7 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     tags: Object.freeze([...tags]),
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
+    ...(meta?.toc === true ? { toc: true } : {}),
     markdown,
     readingMinutes: readingMinutes(markdown),
     file,

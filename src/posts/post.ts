@@ -29,6 +29,8 @@ export interface Post {
   readonly excerpt?: string;
   /** Front matter `ghosts: false` turns reader ghosts off for this post. */
   readonly ghosts?: boolean;
+  /** Front matter `toc: true` puts a table of contents first (a `[[toc]]` marker puts it where it stands). */
+  readonly toc?: boolean;
 }
 
 /** What a post file that could not be used produces instead of a Post. */

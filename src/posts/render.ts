@@ -5,9 +5,14 @@ import MarkdownIt, { type PluginSimple } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import type { Highlighter } from 'shiki';
+import { codeFramePlugin } from './code-frame.js';
 import { fenceLanguages, isPlainLanguage, plainBlock } from './languages.js';
+import { mathPlugin } from './math.js';
+import { mermaidPlugin } from './mermaid.js';
 import type { Post } from './post.js';
-import { bundleBase, headingId, sanitizePostHtml } from './sanitize.js';
+import type { RenderEnv } from './render-env.js';
+import { bundleBase, headingId, type ImageAttributes, sanitizePostHtml } from './sanitize.js';
+import { tocPlugin, withTocMarker } from './toc.js';
 
 /** Grammars loaded at warm-up (the common ones); any other shiki language loads when a post first uses it. */
 export const CODE_LANGUAGES = [
@@ -50,6 +55,8 @@ export interface RenderStats {
 export interface RendererOptions {
   /** Told once per file and language when a fence names a language shiki does not know (rendered as plain code). */
   readonly onUnknownLanguage?: (file: string, language: string) => void;
+  /** Adds width/height and srcset to local images (src/images); without it images keep the post's attributes. */
+  readonly images?: ImageAttributes;
 }
 
 interface CachedHtml {
@@ -63,6 +70,7 @@ export class PostRenderer {
   readonly #bundled: ReadonlySet<string>;
   readonly #markdown: MarkdownIt;
   readonly #onUnknown: (file: string, language: string) => void;
+  readonly #images: ImageAttributes | undefined;
   readonly #reported = new Set<string>();
   #languages: ReadonlySet<string>;
   readonly #loading = new Map<string, Promise<void>>();
@@ -77,6 +85,7 @@ export class PostRenderer {
     this.#highlighter = highlighter;
     this.#bundled = bundled;
     this.#onUnknown = options.onUnknownLanguage ?? (() => {});
+    this.#images = options.images;
     this.#languages = new Set(highlighter.getLoadedLanguages());
     this.#markdown = new MarkdownIt({
       // Raw HTML is allowed because real posts use <details>, <figure>, <video>…; sanitizePostHtml keeps it safe.
@@ -87,7 +96,12 @@ export class PostRenderer {
     })
       .use(anchor, { slugify: headingId, permalink: anchor.permalink.headerLink({ safariReaderFix: true }) })
       // @types/markdown-it-footnote describes markdown-it's CommonJS types; the plugin itself is the same function.
-      .use(footnote as unknown as PluginSimple);
+      .use(footnote as unknown as PluginSimple)
+      // After anchor (the contents link its ids); code frames before the plugins that take whole fences over.
+      .use(tocPlugin)
+      .use(codeFramePlugin)
+      .use(mathPlugin)
+      .use(mermaidPlugin);
   }
 
   /** Loading the warm-up grammars and themes takes ~1 s, so do it once at start-up and share the instance. */
@@ -124,7 +138,7 @@ export class PostRenderer {
 
   /** The post body as safe HTML (title, date and tags are the views' business). */
   render(post: Post): string {
-    return this.#cached(post.slug, post.markdown, post);
+    return this.#cached(post.slug, withTocMarker(post.markdown, post.toc), post);
   }
 
   /** The markdown before `<!--more-->` as safe HTML, or undefined when the post marks no excerpt. */
@@ -153,14 +167,15 @@ export class PostRenderer {
     this.#current = current;
     let html: string;
     try {
-      const raw = this.#markdown.render(markdown, {});
-      html = sanitizePostHtml(raw, post.bundleDir === undefined ? undefined : bundleBase(post.slug));
+      const env: RenderEnv = { park: (parked) => this.#park(parked) };
+      const raw = this.#markdown.render(markdown, env);
+      html = sanitizePostHtml(raw, post.bundleDir === undefined ? undefined : bundleBase(post.slug), this.#images);
     } finally {
       this.#current = undefined;
     }
     // Highlighted blocks skip the sanitizer (their inline styles are shiki's, and the code inside is escaped).
     html = html.replace(
-      new RegExp(`<pre>${current.nonce}:(\\d+)</pre>`, 'g'),
+      new RegExp(`(?:<pre>)?${current.nonce}:(\\d+);(?:</pre>)?`, 'g'),
       (_, index: string) => current.blocks[Number(index)] ?? '',
     );
     this.#stats.renders++;
@@ -212,10 +227,17 @@ export class PostRenderer {
 
   /** Parks a finished code block outside the sanitizer behind a per-render token no post can guess. */
   #block(html: string): string {
+    const token = this.#park(html);
+    return token === html ? html : `<pre>${token}</pre>`;
+  }
+
+  /** The same for inline HTML (math): a bare token, which the sanitizer passes as text; `;` ends it even when
+   * the next token follows at once (their nonce may start with a digit). */
+  #park(html: string): string {
     const current = this.#current;
     if (!current) return html;
     current.blocks.push(html);
-    return `<pre>${current.nonce}:${current.blocks.length - 1}</pre>`;
+    return `${current.nonce}:${current.blocks.length - 1};`;
   }
 
   #reportUnknown(file: string, lang: string): void {

@@ -9,7 +9,21 @@ export const RESERVED_IDS: ReadonlySet<string> = new Set(['counter', 'receipt', 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 const TEXT_TAGS = ['p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins'];
 const INLINE_TAGS = ['mark', 'small', 'sup', 'sub', 'kbd', 'samp', 'var', 'abbr', 'cite', 'q', 'dfn', 'time', 'span'];
-const BLOCK_TAGS = ['div', 'section', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'details', 'summary', 'figure', 'figcaption'];
+const BLOCK_TAGS = [
+  'div',
+  'section',
+  'nav',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'details',
+  'summary',
+  'figure',
+  'figcaption',
+];
 const TABLE_TAGS = ['table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col'];
 const MEDIA_TAGS = ['a', 'img', 'video', 'audio', 'source', 'track'];
 const CELL_ALIGN = { 'text-align': [/^(?:left|right|center)$/] };
@@ -38,6 +52,12 @@ const ALLOWLIST: sanitizeHtml.IOptions = {
     li: ['id', 'class', 'value'],
     sup: ['id', 'class'],
     section: ['class'],
+    nav: ['class', 'aria-label'],
+    p: ['class'],
+    div: ['class'],
+    span: ['class'],
+    pre: ['class'],
+    code: ['class'],
     hr: ['class'],
     details: ['open'],
     abbr: ['title'],
@@ -46,8 +66,15 @@ const ALLOWLIST: sanitizeHtml.IOptions = {
     q: ['cite'],
     blockquote: ['cite'],
   },
-  // Only the classes markdown-it-anchor and markdown-it-footnote emit, so raw HTML cannot borrow the page's styles.
+  // Only the classes our markdown plugins emit (anchors, footnotes, contents, code frames, diagrams), so raw HTML
+  // cannot borrow the rest of the page's styles.
   allowedClasses: {
+    nav: ['toc'],
+    p: ['toc-title'],
+    div: ['code-block', 'mermaid-diagram'],
+    span: ['code-lang'],
+    pre: ['mermaid-source'],
+    code: ['math-source'],
     a: ['header-anchor', 'footnote-backref'],
     sup: ['footnote-ref'],
     section: ['footnotes'],
@@ -109,8 +136,11 @@ function rewriteSrcset(srcset: string, base: string | undefined): string {
     .join(', ');
 }
 
+/** Adds attributes to an `<img>` after its URLs are resolved (sizes and srcset of local images). */
+export type ImageAttributes = (attribs: Readonly<Record<string, string>>) => Record<string, string>;
+
 /** Sanitizes a rendered post: allowlist, lazy images, bundle URLs, no reserved ids. */
-export function sanitizePostHtml(html: string, bundle: string | undefined): string {
+export function sanitizePostHtml(html: string, bundle: string | undefined, images?: ImageAttributes): string {
   const fix = (attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes => {
     const out = { ...attribs };
     for (const name of ['src', 'href', 'poster']) {
@@ -126,7 +156,7 @@ export function sanitizePostHtml(html: string, bundle: string | undefined): stri
     transformTags: {
       img: (tagName, attribs) => ({
         tagName,
-        attribs: { ...fix(attribs), loading: 'lazy', decoding: 'async' },
+        attribs: { ...(images ? images(fix(attribs)) : fix(attribs)), loading: 'lazy', decoding: 'async' },
       }),
       '*': (tagName, attribs) => ({ tagName, attribs: fix(attribs) }),
     },

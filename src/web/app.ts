@@ -17,6 +17,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { notFoundHandler, pagesRoutes } from './routes/pages.js';
 import { postsRoutes } from './routes/posts.js';
 import { redirectRoutes } from './routes/redirects.js';
+import { renderAssetsRoutes } from './routes/render-assets.js';
 import { siteRootRoutes } from './routes/site-root.js';
 import { statsRoutes } from './routes/stats.js';
 import { tagsRoutes } from './routes/tags.js';
@@ -71,7 +72,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // Static assets, STATIC_DIR and page-bundle files (a post's images) do not spend a reader's budget: a page load
       // pulls several, browsers cache them for an hour, and serving them is cheaper than a 429 would be. Pages, APIs
       // and live upgrades still count.
-      allowList: (request) => request.url.startsWith('/assets/') || isFileRequest(request) || isSessionPoll(request),
+      allowList: (request) =>
+        request.url.startsWith('/assets/') ||
+        request.url.startsWith('/_readcount/') ||
+        isFileRequest(request) ||
+        isSessionPoll(request),
       // One budget per network: IPv6 by /64, which one host can fill with addresses of its own choosing.
       keyGenerator: (request) => networkOf(request.ip),
       // Thrown to the error handler below, which answers {"error":"rate_limited"} (the code in src/errors.ts).
@@ -103,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(longPollRoutes, options);
   await app.register(embedRoutes, options);
   await app.register(assetsRoutes);
+  await app.register(renderAssetsRoutes, options);
   await app.register(metricsRoutes, options);
   await app.register(healthRoutes, options);
   await app.register(tagsRoutes, options);

@@ -8,6 +8,7 @@ import { absoluteUrl, isAbsoluteUrl } from './absolute-urls.js';
 import { SplicedPages } from './page-splice.js';
 import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
+import { postAssets } from './routes/render-assets.js';
 import { postUrl } from './urls.js';
 import { layout, postPage } from './views/pages.js';
 
@@ -49,6 +50,7 @@ export class PostResponder {
     // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
     const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
     const origin = needsOrigin ? site.base(request).base : '';
+    const body = ready.render(post);
     const render = (token: string, shown: number) =>
       layout(
         {
@@ -60,8 +62,9 @@ export class PostResponder {
           readAfterMs: config.readAfterMs,
           ghosts: config.ghosts && post.ghosts !== false,
           ...(imagePath !== undefined ? { image: absoluteUrl(imagePath, site.current.url ?? origin) } : {}),
+          ...postAssets(body),
         },
-        postPage(post, ready.render(post), shown),
+        postPage(post, body, shown, site.current.author),
       );
     // The page is built once per post version; each request only splices in its token and the committed count.
     const token = signer.issue(postTopic(post.slug));

@@ -12,6 +12,7 @@ import {
   STATIC_CACHE_SECONDS,
   safeFilePath,
 } from '../static-files.js';
+import { PARTIALS_DIR } from '../theme-partials.js';
 import type { WebPluginOptions } from './deps.js';
 
 /** Always linked after the built-in stylesheet; empty until the blogger puts one in STATIC_DIR. */
@@ -38,7 +39,8 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
 
   app.get('/*', async (request, reply) => {
     const path = safeFilePath(rawPath(request.url));
-    if (path === undefined) return notFound(reply);
+    // The theme partials are put into pages, not served as files of their own.
+    if (path === undefined || path.startsWith(`${PARTIALS_DIR}/`)) return notFound(reply);
     const page = library.get(path);
     if (page?.kind === 'page') return responder.send(page, request, reply);
     if (path === CUSTOM_CSS && !(await isFile(resolve(staticRoot, CUSTOM_CSS)))) {

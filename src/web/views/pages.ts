@@ -25,6 +25,10 @@ export interface PageMeta {
   readonly canonical?: string;
   /** Absolute URL of the post's front matter image, for og:image. */
   readonly image?: string;
+  /** Stylesheets this page needs besides the site's (KaTeX's on a post with math). */
+  readonly styles?: readonly string[];
+  /** Module scripts this page needs besides the live one (mermaid, the copy button). */
+  readonly scripts?: readonly string[];
 }
 
 function navLinks(site: SiteInfo | undefined): RawHtml {
@@ -60,17 +64,24 @@ ${meta.ghosts ? html`<meta name="readcount-ghosts" content="on">` : ''}
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/site.css">
 <link rel="stylesheet" href="/assets/code.css">
-<link rel="stylesheet" href="/custom.css">
+${(meta.styles ?? []).map(
+  (href) => html`<link rel="stylesheet" href="${href}">
+`,
+)}<link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/assets/app.js'}"></script>` : ''}
+${(meta.scripts ?? []).map(
+  (src) => html`<script type="module" src="${src}"></script>
+`,
+)}${meta.site?.partials?.head ? raw(meta.site.partials.head) : ''}
 </head>
 <body>
-<header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}</header>
+<header class="site"><div class="site-id"><a href="/" class="brand">${meta.siteTitle}</a>${meta.site?.description ? html`<p class="site-description">${meta.site.description}</p>` : ''}</div>${navLinks(meta.site)}</header>
 <main>
 ${body}
 </main>
-<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}<a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/how-we-count">How we count readers</a></footer>
+<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}${meta.site?.partials?.footer ? html`<div class="theme-footer">${raw(meta.site.partials.footer)}</div>` : ''}<p class="site-links"><a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/tags">Tags</a> · <a href="/how-we-count">How we count readers</a></p></footer>
 </body>
 </html>`.value
   }`;
@@ -99,11 +110,17 @@ export function indexPage(
   )}</ol></div>`;
 }
 
-export function postPage(post: Post, bodyHtml: string, count: number): RawHtml {
+/** Author (the site's), date, reading time and tags under a post's title; a page shows none of it. */
+function byline(post: Post, author: string | undefined): RawHtml {
+  if (post.kind === 'page') return html`${tagList(post.tags)}`;
+  return html`<div class="byline"><p class="meta">${author ? html`<span class="author">By ${author}</span> · ` : ''}<time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>
+${tagList(post.tags)}</div>`;
+}
+
+export function postPage(post: Post, bodyHtml: string, count: number, author?: string): RawHtml {
   return html`<article class="post">
 <h1>${post.title}</h1>
-${post.kind === 'page' ? '' : html`<p class="meta"><time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>`}
-${tagList(post.tags)}
+${byline(post, author)}
 <div class="post-body">${raw(bodyHtml)}</div>
 <p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">Total readers: <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" hidden></span><span class="live-hint" hidden> · offline</span></p>
 <p class="counter-help"><a href="/how-we-count">How we count</a> · <a href="/how-we-count?post=${post.slug}#receipt">receipt</a></p>

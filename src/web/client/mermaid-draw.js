@@ -1,0 +1,26 @@
+// Draws each ```mermaid block as an SVG (loaded only on posts that have one); the source stays in the page, hidden.
+import mermaid from '/_readcount/mermaid/mermaid.esm.min.mjs';
+
+const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+// strict: labels are text, never HTML, and click handlers in a diagram are ignored.
+mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'default' });
+
+let index = 0;
+for (const frame of document.querySelectorAll('.mermaid-diagram')) {
+  const source = frame.querySelector('.mermaid-source');
+  if (!source) continue;
+  index += 1;
+  try {
+    const { svg } = await mermaid.render(`mermaid-diagram-${index}`, source.textContent ?? '');
+    const figure = document.createElement('div');
+    figure.className = 'mermaid-drawn';
+    figure.setAttribute('role', 'img');
+    figure.setAttribute('aria-label', 'Diagram');
+    figure.innerHTML = svg;
+    source.hidden = true;
+    frame.prepend(figure);
+  } catch (error) {
+    // A diagram mermaid cannot parse stays as its source, which is still readable.
+    frame.dataset.mermaidError = String(error?.message ?? error);
+  }
+}
