@@ -39,15 +39,21 @@ export function sanitizeHeadPartial(html: string): string {
     },
     allowedSchemes: ['http', 'https'],
     allowProtocolRelative: false,
+    allowedEmptyAttributes: ['crossorigin'],
     selfClosing: ['meta', 'link'],
-    exclusiveFilter: (frame) =>
-      frame.tag === 'link' &&
-      !(frame.attribs.rel ?? '').split(/\s+/).every((rel) => rel !== '' && HEAD_RELS.has(rel.toLowerCase())),
+    exclusiveFilter: (frame) => !usefulHeadTag(frame.tag, frame.attribs),
   })
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .join('\n');
+}
+
+/** A link needs an address and only allowed rels; a meta tag a name or property (one left with neither did harm). */
+function usefulHeadTag(tag: string, attribs: Record<string, string>): boolean {
+  if (tag === 'meta') return (attribs.name ?? attribs.property) !== undefined && attribs.content !== undefined;
+  const rels = (attribs.rel ?? '').toLowerCase().split(/\s+/);
+  return attribs.href !== undefined && rels.every((rel) => rel !== '' && HEAD_RELS.has(rel));
 }
 
 /** The footer partial gets the posts' allowlist (links, images, lists, no scripts or handlers). */

@@ -2,8 +2,30 @@
 import mermaid from '/_readcount/mermaid/mermaid.esm.min.mjs';
 
 const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+// Diagrams take the page's own colours (custom.css included), so their text keeps the theme's contrast in both modes.
+const css = getComputedStyle(document.documentElement);
+const colour = (name, fallback) => css.getPropertyValue(name).trim() || fallback;
+const page = dark ? '#151515' : '#fdfcf8';
+const text = dark ? '#e8e6e3' : '#1d1d1f';
 // strict: labels are text, never HTML, and click handlers in a diagram are ignored.
-mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: dark ? 'dark' : 'default' });
+mermaid.initialize({
+  startOnLoad: false,
+  securityLevel: 'strict',
+  theme: 'base',
+  themeVariables: {
+    darkMode: dark,
+    background: colour('--bg', page),
+    primaryColor: colour('--surface', page),
+    primaryTextColor: colour('--fg', text),
+    primaryBorderColor: colour('--muted', text),
+    secondaryColor: colour('--surface', page),
+    tertiaryColor: colour('--bg', page),
+    lineColor: colour('--muted', text),
+    textColor: colour('--fg', text),
+    edgeLabelBackground: colour('--bg', page),
+    fontFamily: colour('--font-body', 'sans-serif'),
+  },
+});
 
 let index = 0;
 for (const frame of document.querySelectorAll('.mermaid-diagram')) {
