@@ -31,23 +31,26 @@ const HEAD_RELS = new Set([
  * with an allowed `rel` and an http(s) or site URL. Everything else, scripts and styles included, is dropped.
  */
 export function sanitizeHeadPartial(html: string): string {
-  return sanitizeHtml(html, {
-    allowedTags: ['meta', 'link'],
-    allowedAttributes: {
-      meta: ['name', 'property', 'content'],
-      link: ['rel', 'href', 'type', 'as', 'crossorigin', 'media', 'sizes', 'title', 'hreflang'],
-    },
-    allowedSchemes: ['http', 'https'],
-    allowProtocolRelative: false,
-    allowedEmptyAttributes: ['crossorigin'],
-    selfClosing: ['meta', 'link'],
-    exclusiveFilter: (frame) => !usefulHeadTag(frame.tag, frame.attribs),
-  })
+  return sanitizeHtml(html, HEAD_OPTIONS)
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '')
     .join('\n');
 }
+
+// sanitize-html 2.17 has allowedEmptyAttributes (a font preload's bare `crossorigin`); its types do not yet.
+const HEAD_OPTIONS: sanitizeHtml.IOptions & { allowedEmptyAttributes: string[] } = {
+  allowedTags: ['meta', 'link'],
+  allowedAttributes: {
+    meta: ['name', 'property', 'content'],
+    link: ['rel', 'href', 'type', 'as', 'crossorigin', 'media', 'sizes', 'title', 'hreflang'],
+  },
+  allowedSchemes: ['http', 'https'],
+  allowProtocolRelative: false,
+  allowedEmptyAttributes: ['crossorigin'],
+  selfClosing: ['meta', 'link'],
+  exclusiveFilter: (frame) => !usefulHeadTag(frame.tag, frame.attribs),
+};
 
 /** A link needs an address and only allowed rels; a meta tag a name or property (one left with neither did harm). */
 function usefulHeadTag(tag: string, attribs: Record<string, string>): boolean {
