@@ -113,7 +113,7 @@ export function indexPage(
 /** Author (the site's), date, reading time and tags under a post's title; a page shows none of it. */
 function byline(post: Post, author: string | undefined): RawHtml {
   if (post.kind === 'page') return html`${tagList(post.tags)}`;
-  return html`<div class="byline"><p class="meta">${author ? html`<span class="author">By ${author}</span> · ` : ''}<time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · ${post.readingMinutes} min read</p>
+  return html`<div class="byline"><p class="meta">${author ? html`<span class="author">By ${author}</span> · ` : ''}<time datetime="${datetimeAttribute(post)}">${displayDate(post)}</time> · <span class="reading-time">${post.readingMinutes} min read</span></p>
 ${tagList(post.tags)}</div>`;
 }
 
