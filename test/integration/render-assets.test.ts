@@ -105,6 +105,15 @@ describe('render assets, image variants and theme partials', () => {
     assert.equal(sha(await readFile(original)), before, 'the original is never changed');
   });
 
+  test('feeds carry the srcset with absolute URLs, as feed readers need', async () => {
+    const feed = (await get('/feed.xml')).body;
+    assert.match(
+      feed,
+      /srcset=(?:"|&quot;)http:\/\/localhost(?::80)?\/_readcount\/img\/480\/images\/valley\.png\.webp 480w, /,
+    );
+    assert.doesNotMatch(feed, /(?:"|&quot;|, )\/_readcount\/img\//, 'no relative variant URL is left');
+  });
+
   test('variant requests outside what a srcset lists are 404: other widths, wider than the original, odd paths', async () => {
     for (const url of [
       '/_readcount/img/500/images/valley.png.webp',
