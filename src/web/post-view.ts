@@ -50,9 +50,10 @@ export class PostResponder {
     // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
     const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
     const origin = needsOrigin ? site.base(request).base : '';
-    const body = ready.render(post);
-    const render = (token: string, shown: number) =>
-      layout(
+    // Only called when the page template is built: a warm page costs no render call (not even its cache lookup).
+    const render = (token: string, shown: number) => {
+      const body = ready.render(post);
+      return layout(
         {
           title: post.title,
           ...siteMeta(this.#deps, postUrl(post)),
@@ -66,6 +67,7 @@ export class PostResponder {
         },
         postPage(post, body, shown, site.current.author),
       );
+    };
     // The page is built once per post version; each request only splices in its token and the committed count.
     const token = signer.issue(postTopic(post.slug));
     const pages = this.#pages(origin);
