@@ -27,6 +27,7 @@ mermaid.initialize({
   },
 });
 
+const MIN_SCALE = 0.6;
 let index = 0;
 for (const frame of document.querySelectorAll('.mermaid-diagram')) {
   const source = frame.querySelector('.mermaid-source');
@@ -39,6 +40,15 @@ for (const frame of document.querySelectorAll('.mermaid-diagram')) {
     figure.setAttribute('role', 'img');
     figure.setAttribute('aria-label', 'Diagram');
     figure.innerHTML = svg;
+    // Shrunk to the column down to MIN_SCALE of its size, no further: past that a wide diagram scrolls (keyboard too)
+    // instead of turning its labels into specks on a phone.
+    const drawn = figure.querySelector('svg');
+    const box = drawn?.viewBox.baseVal;
+    if (drawn && box && box.width > 0) {
+      drawn.style.maxWidth = `${box.width}px`;
+      drawn.style.minWidth = `${Math.round(box.width * MIN_SCALE)}px`;
+      figure.tabIndex = 0;
+    }
     source.hidden = true;
     frame.prepend(figure);
   } catch (error) {
