@@ -157,6 +157,27 @@ export const OPTIONS = {
     "Let posts show images, video and audio from any https:// site (CSP img-src/media-src); false: only the site's own.",
   ),
 
+  imageVariants: option(
+    'content',
+    'IMAGE_VARIANTS',
+    true,
+    boolean,
+    'Make resized WebP copies (srcset) of local raster images wider than the column, kept in DATA_DIR/images; false: only width/height.',
+  ),
+  imageMaxPixels: option(
+    'limits',
+    'IMAGE_MAX_PIXELS',
+    40_000_000,
+    integer(1, 1_000_000_000),
+    'Local images with more pixels than this get no resized variants (decoding one takes memory in proportion).',
+  ),
+  imageResizeConcurrency: option(
+    'limits',
+    'IMAGE_RESIZE_CONCURRENCY',
+    1,
+    integer(1, 64),
+    'Image variants made at once; other requests for new variants wait their turn.',
+  ),
   port: option('server', 'PORT', 4000, integer(0, 65535), 'TCP port to listen on (0 picks a free one).'),
   host: option('server', 'HOST', '0.0.0.0', text, 'Address to listen on.'),
   postsDir: option('content', 'POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),

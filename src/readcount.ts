@@ -17,6 +17,7 @@ import { MemoryViewClaims } from './engagement/view-claims.js';
 import { ConfigError } from './errors.js';
 import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
+import { createResponsiveImages } from './images/setup.js';
 import type { LiveServer } from './live/live-server.js';
 import { TokenSigner } from './live/token.js';
 import { PostLibrary } from './posts/library.js';
@@ -34,6 +35,7 @@ import { buildApp } from './web/app.js';
 import { renderBudgetBytes } from './web/post-view.js';
 import { PreviewKeys } from './web/preview-keys.js';
 import { Site } from './web/site.js';
+import { readPartials, watchPartials } from './web/theme-partials.js';
 
 const PRESENCE_PUSH_INTERVAL_MS = 1000;
 /** Creating counters for new posts is retried with doubling waits up to this (a Redis outage can last). */
@@ -122,10 +124,12 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       ),
   });
   // Shiki takes a second to warm up; the server listens meanwhile and only post pages wait for it.
+  const images = createResponsiveImages(config, (slug) => library.get(slug)?.bundleDir, log);
   const renderer = PostRenderer.create({
     cacheBytes: renderBudgetBytes(config),
     onUnknownLanguage: (file, language) =>
       log('warn', `unknown code language "${language}" in ${file}: shown as plain code`),
+    images: (attribs) => images.attributes(attribs),
   });
   renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
@@ -227,6 +231,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     options.watch === false || !options.rereadConfig || !config.configFile
       ? undefined
       : watchSiteFile(config.configFile, site, options.rereadConfig, config, log);
+  const partialsWatcher = options.watch === false ? undefined : watchPartials(config.staticDir, site, log);
+  if (!partialsWatcher) site.setPartials(readPartials(config.staticDir, log));
   // SQLite keeps the day's salt in the database until the day ends, so a restart does not make today's visitors new.
   const claims: ClaimRegistry =
     redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
@@ -286,6 +292,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     config,
     library,
     renderer,
+    images,
     counter,
     live,
     longPoll,
@@ -324,6 +331,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       longPoll.close();
       await watcher?.close();
       await siteWatcher?.close();
+      await partialsWatcher?.close();
       await app.close();
       const lost = await counter.close(graceMs);
       pusher.close();

@@ -36,6 +36,7 @@ export const ENGLISH = {
   not_found: 'Not found',
   preview: 'Preview: this page is not published, and only people with this link can see it.',
   updated: 'updated {date}',
+  by: 'By {name}',
 } as const;
 
 export type LabelKey = keyof typeof ENGLISH;
@@ -80,6 +81,8 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     preview: 'Vorschau: Diese Seite ist nicht veröffentlicht; nur wer diesen Link hat, kann sie sehen.',
 
     updated: 'aktualisiert am {date}',
+
+    by: 'Von {name}',
   },
   fr: {
     reader_one: 'lecteur',
@@ -114,6 +117,8 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     not_found: 'Introuvable',
 
     updated: 'mis à jour le {date}',
+
+    by: 'Par {name}',
   },
   es: {
     reader_one: 'lector',
@@ -142,6 +147,8 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     not_found: 'No encontrado',
 
     updated: 'actualizado el {date}',
+
+    by: 'Por {name}',
   },
   pt: {
     reader_one: 'leitor',
@@ -170,6 +177,8 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     not_found: 'Não encontrado',
 
     updated: 'atualizado em {date}',
+
+    by: 'Por {name}',
   },
   it: {
     reader_one: 'lettore',
@@ -198,6 +207,8 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     not_found: 'Non trovato',
 
     updated: 'aggiornato il {date}',
+
+    by: 'Di {name}',
   },
   nl: {
     reader_one: 'lezer',
@@ -226,5 +237,7 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     not_found: 'Niet gevonden',
 
     updated: 'bijgewerkt op {date}',
+
+    by: 'Door {name}',
   },
 };

@@ -42,6 +42,7 @@ export interface FrontMatter {
   readonly fields: Readonly<Record<string, unknown>>;
   /** `preview: true` on a draft: the server logs its secret preview link at start. */
   readonly preview?: boolean | undefined;
+  readonly toc: boolean | undefined;
 }
 
 /** YAML between `---` lines (Jekyll, Astro, Hugo), TOML between `+++` (Hugo's default) or a JSON object (Hugo). */
@@ -151,6 +152,8 @@ export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'
   if (!ghosts.ok) return ghosts;
   const preview = optionalBoolean(fields, 'preview');
   if (!preview.ok) return preview;
+  const toc = optionalBoolean(fields, 'toc');
+  if (!toc.ok) return toc;
 
   const tags = readTagList(fields.tags, 'tags');
   if (!tags.ok) return tags;
@@ -189,6 +192,7 @@ export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'
       excerptSeparator: excerptSeparator.value,
       fields,
       preview: preview.value,
+      toc: toc.value,
     },
   };
 }

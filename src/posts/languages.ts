@@ -1,8 +1,11 @@
 // Code fences: which languages a post names (without parsing the whole post) and the plain block for the rest.
 import { escapeHtml } from '../escape-html.js';
 
+/** Fences a render plugin takes over (math.ts, mermaid.ts): no grammar is loaded for them. */
+const TAKEN = ['math', 'mermaid'];
+
 /** Fence languages that mean "no highlighting" and are never reported as unknown. */
-const PLAIN = new Set(['text', 'plaintext', 'txt', 'plain', 'none', 'nohighlight', 'output', 'raw']);
+const PLAIN = new Set(['text', 'plaintext', 'txt', 'plain', 'none', 'nohighlight', 'output', 'raw', ...TAKEN]);
 
 const FENCE_INFO = /^ {0,3}(?:`{3,}|~{3,})[ \t]*([^\s`{,]+)/gm;
 

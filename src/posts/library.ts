@@ -285,6 +285,7 @@ function samePost(a: Post, b: Post): boolean {
       a.updated?.getTime() === b.updated?.getTime() &&
       a.excerpt === b.excerpt &&
       a.preview === b.preview &&
+      a.toc === b.toc &&
       sameList(a.tags, b.tags) &&
       sameList(a.aliases ?? [], b.aliases ?? []))
   );

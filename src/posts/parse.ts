@@ -136,6 +136,7 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
     ...(meta?.preview === true ? { preview: true } : {}),
+    ...(meta?.toc === true ? { toc: true } : {}),
     markdown,
     readingMinutes: readingMinutes(markdown),
     file,

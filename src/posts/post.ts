@@ -37,6 +37,8 @@ export interface Post {
   readonly notes?: readonly { readonly line: number; readonly message: string }[];
   /** Front matter `preview: true`: the server logs the draft's secret preview link at start. */
   readonly preview?: boolean;
+  /** Front matter `toc: true` puts a table of contents first (a `[[toc]]` marker puts it where it stands). */
+  readonly toc?: boolean;
 }
 
 /** What a post file that could not be used produces instead of a Post. */

@@ -6,10 +6,15 @@ import MarkdownIt, { type PluginSimple } from 'markdown-it';
 import anchor from 'markdown-it-anchor';
 import footnote from 'markdown-it-footnote';
 import type { Highlighter } from 'shiki';
+import { codeFramePlugin } from './code-frame.js';
 import { expandVideoMarkers } from './formats/embeds.js';
 import { fenceLanguages, isPlainLanguage, plainBlock } from './languages.js';
+import { mathPlugin } from './math.js';
+import { mermaidPlugin } from './mermaid.js';
 import type { Post } from './post.js';
-import { bundleBase, headingId, sanitizePostHtml } from './sanitize.js';
+import type { RenderEnv } from './render-env.js';
+import { bundleBase, headingId, type ImageAttributes, sanitizePostHtml } from './sanitize.js';
+import { tocPlugin, withTocMarker } from './toc.js';
 
 /** Grammars loaded at warm-up (the common ones); any other shiki language loads when a post first uses it. */
 export const CODE_LANGUAGES = [
@@ -54,6 +59,8 @@ export interface RendererOptions {
   readonly onUnknownLanguage?: (file: string, language: string) => void;
   /** Bytes of rendered HTML kept (least recently used dropped first); a dropped post renders again when asked for. */
   readonly cacheBytes?: number;
+  /** Adds width/height and srcset to local images (src/images); without it images keep the post's attributes. */
+  readonly images?: ImageAttributes;
 }
 
 interface CachedHtml {
@@ -67,6 +74,7 @@ export class PostRenderer {
   readonly #bundled: ReadonlySet<string>;
   readonly #markdown: MarkdownIt;
   readonly #onUnknown: (file: string, language: string) => void;
+  readonly #images: ImageAttributes | undefined;
   readonly #reported = new Set<string>();
   #languages: ReadonlySet<string>;
   readonly #loading = new Map<string, Promise<void>>();
@@ -81,6 +89,7 @@ export class PostRenderer {
     this.#highlighter = highlighter;
     this.#bundled = bundled;
     this.#onUnknown = options.onUnknownLanguage ?? (() => {});
+    this.#images = options.images;
     this.#languages = new Set(highlighter.getLoadedLanguages());
     this.#cache = new LRUCache<string, CachedHtml>({
       maxSize: options.cacheBytes ?? 16 * 2 ** 20,
@@ -96,7 +105,12 @@ export class PostRenderer {
     })
       .use(anchor, { slugify: headingId, permalink: anchor.permalink.headerLink({ safariReaderFix: true }) })
       // @types/markdown-it-footnote describes markdown-it's CommonJS types; the plugin itself is the same function.
-      .use(footnote as unknown as PluginSimple);
+      .use(footnote as unknown as PluginSimple)
+      // After anchor (the contents link its ids); code frames before the plugins that take whole fences over.
+      .use(tocPlugin)
+      .use(codeFramePlugin)
+      .use(mathPlugin)
+      .use(mermaidPlugin);
   }
 
   /** Loading the warm-up grammars and themes takes ~1 s, so do it once at start-up and share the instance. */
@@ -133,7 +147,7 @@ export class PostRenderer {
 
   /** The post body as safe HTML (title, date and tags are the views' business). */
   render(post: Post): string {
-    return this.#cached(post.slug, post.markdown, post);
+    return this.#cached(post.slug, withTocMarker(post.markdown, post.toc), post);
   }
 
   /** The markdown before `<!--more-->` as safe HTML, or undefined when the post marks no excerpt. */
@@ -162,15 +176,17 @@ export class PostRenderer {
     this.#current = current;
     let html: string;
     try {
-      const raw = this.#markdown.render(markdown, {});
-      html = sanitizePostHtml(raw, post.bundleDir === undefined ? undefined : bundleBase(post.slug), post.bundleDir);
+      const env: RenderEnv = { park: (parked) => this.#park(parked) };
+      const raw = this.#markdown.render(markdown, env);
+      const bundle = post.bundleDir === undefined ? undefined : bundleBase(post.slug);
+      html = sanitizePostHtml(raw, bundle, post.bundleDir, this.#images);
       html = expandVideoMarkers(html);
     } finally {
       this.#current = undefined;
     }
     // Highlighted blocks skip the sanitizer (their inline styles are shiki's, and the code inside is escaped).
     html = html.replace(
-      new RegExp(`<pre>${current.nonce}:(\\d+)</pre>`, 'g'),
+      new RegExp(`(?:<pre>)?${current.nonce}:(\\d+);(?:</pre>)?`, 'g'),
       (_, index: string) => current.blocks[Number(index)] ?? '',
     );
     this.#stats.renders++;
@@ -222,10 +238,17 @@ export class PostRenderer {
 
   /** Parks a finished code block outside the sanitizer behind a per-render token no post can guess. */
   #block(html: string): string {
+    const token = this.#park(html);
+    return token === html ? html : `<pre>${token}</pre>`;
+  }
+
+  /** The same for inline HTML (math): a bare token, which the sanitizer passes as text; `;` ends it even when
+   * the next token follows at once (their nonce may start with a digit). */
+  #park(html: string): string {
     const current = this.#current;
     if (!current) return html;
     current.blocks.push(html);
-    return `<pre>${current.nonce}:${current.blocks.length - 1}</pre>`;
+    return `${current.nonce}:${current.blocks.length - 1};`;
   }
 
   #reportUnknown(file: string, lang: string): void {

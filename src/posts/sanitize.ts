@@ -11,13 +11,27 @@ export const RESERVED_IDS: ReadonlySet<string> = new Set(['counter', 'receipt', 
 const HEADINGS = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 const TEXT_TAGS = ['p', 'br', 'hr', 'blockquote', 'pre', 'code', 'em', 'strong', 'b', 'i', 'u', 's', 'del', 'ins'];
 const INLINE_TAGS = ['mark', 'small', 'sup', 'sub', 'kbd', 'samp', 'var', 'abbr', 'cite', 'q', 'dfn', 'time', 'span'];
-const BLOCK_TAGS = ['div', 'section', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'details', 'summary', 'figure', 'figcaption'];
+const BLOCK_TAGS = [
+  'div',
+  'section',
+  'nav',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'details',
+  'summary',
+  'figure',
+  'figcaption',
+];
 const TABLE_TAGS = ['table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col'];
 const MEDIA_TAGS = ['a', 'img', 'video', 'audio', 'source', 'track'];
 const CELL_ALIGN = { 'text-align': [/^(?:left|right|center)$/] };
 /** Classes the page and its scripts rely on (the counter, live parts, video placeholders): posts cannot borrow them. */
 const RESERVED_CLASS =
-  /^(?:rc-|stat|live-|counter|video-|ghost|reading-now$|index-count$|post-body$|digits$|hint$|visually-hidden$)/;
+  /^(?:rc-|stat|live-|counter|video-|ghost|katex|reading-now$|index-count$|post-body$|digits$|hint$|visually-hidden$)/;
 const CLASS_NAME = /^-?[A-Za-z_][\w-]{0,63}$/;
 const MEDIA_ELEMENTS = new Set(['img', 'video', 'audio', 'source', 'track']);
 
@@ -47,6 +61,12 @@ const ALLOWLIST: sanitizeHtml.IOptions = {
     li: ['id', 'class', 'value'],
     sup: ['id', 'class'],
     section: ['class'],
+    nav: ['class', 'aria-label'],
+    p: ['class'],
+    div: ['class'],
+    span: ['class'],
+    pre: ['class'],
+    code: ['class'],
     hr: ['class'],
     details: ['open'],
     abbr: ['title'],
@@ -129,13 +149,21 @@ function rewriteSrcset(srcset: string, resolve: (url: string) => string): string
     .join(', ');
 }
 
+/** Adds attributes to an `<img>` after its URLs are resolved (sizes and srcset of local images). */
+export type ImageAttributes = (attribs: Readonly<Record<string, string>>) => Record<string, string>;
+
 function keptClasses(value: string): string | undefined {
   const kept = value.split(/\s+/).filter((name) => CLASS_NAME.test(name) && !RESERVED_CLASS.test(name));
   return kept.length === 0 ? undefined : kept.join(' ');
 }
 
 /** Sanitizes a rendered post: allowlist, lazy images, bundle URLs, no reserved ids or classes. */
-export function sanitizePostHtml(html: string, bundle: string | undefined, bundleDir?: string): string {
+export function sanitizePostHtml(
+  html: string,
+  bundle: string | undefined,
+  bundleDir?: string,
+  images?: ImageAttributes,
+): string {
   const folder = bundleDir === undefined ? undefined : basename(bundleDir);
   const media = (url: string) => resolveMedia(url, bundle, folder);
   const fix = (attribs: sanitizeHtml.Attributes, tagName = ''): sanitizeHtml.Attributes => {
@@ -160,7 +188,11 @@ export function sanitizePostHtml(html: string, bundle: string | undefined, bundl
     transformTags: {
       img: (tagName, attribs) => ({
         tagName,
-        attribs: { ...fix(attribs, tagName), loading: 'lazy', decoding: 'async' },
+        attribs: {
+          ...(images ? images(fix(attribs, tagName)) : fix(attribs, tagName)),
+          loading: 'lazy',
+          decoding: 'async',
+        },
       }),
       '*': (tagName, attribs) => ({ tagName, attribs: fix(attribs, tagName) }),
     },

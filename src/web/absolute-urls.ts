@@ -3,17 +3,33 @@
 // markdown-it and the sanitizer emit attributes double-quoted, so this reaches every URL attribute they write.
 const URL_ATTRIBUTE = /(\s(?:href|src|poster)=")([^"]*)(")/g;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+/** `srcset` holds several URLs, each followed by its width or density (responsive images' WebP variants). */
+const SRCSET_ATTRIBUTE = /(\ssrcset=")([^"]*)(")/g;
 
 /**
  * Every URL in a post's HTML made absolute, as feed readers need: `/x` against `base`, a relative `x` first against
  * the page's own path (as a browser would). Fragments, other schemes and protocol-relative URLs stay as they are.
  */
 export function absoluteUrls(html: string, pagePath: string, base: string): string {
-  return html.replace(URL_ATTRIBUTE, (whole, open: string, value: string, close: string) => {
-    const text = decodeEntities(value);
-    if (text === '' || text.startsWith('#') || HAS_SCHEME.test(text) || text.startsWith('//')) return whole;
-    return `${open}${escapeAttribute(`${base}${resolvePath(text, pagePath)}`)}${close}`;
-  });
+  const absolute = (text: string): string =>
+    text === '' || text.startsWith('#') || HAS_SCHEME.test(text) || text.startsWith('//')
+      ? text
+      : `${base}${resolvePath(text, pagePath)}`;
+  return html
+    .replace(URL_ATTRIBUTE, (whole, open: string, value: string, close: string) => {
+      const text = decodeEntities(value);
+      const made = absolute(text);
+      return made === text ? whole : `${open}${escapeAttribute(made)}${close}`;
+    })
+    .replace(SRCSET_ATTRIBUTE, (_whole, open: string, value: string, close: string) => {
+      const candidates = decodeEntities(value)
+        .split(',')
+        .map((candidate) => {
+          const [url = '', ...descriptor] = candidate.trim().split(/\s+/);
+          return [absolute(url), ...descriptor].join(' ');
+        });
+      return `${open}${escapeAttribute(candidates.join(', '))}${close}`;
+    });
 }
 
 /** True for `https://…`, `data:…` and `//host/…`: nothing to make absolute. */

@@ -21,6 +21,7 @@ import { notFoundHandler, pagesRoutes } from './routes/pages.js';
 import { postsRoutes } from './routes/posts.js';
 import { previewRoutes } from './routes/preview.js';
 import { redirectRoutes } from './routes/redirects.js';
+import { renderAssetsRoutes } from './routes/render-assets.js';
 import { robotsRoutes } from './routes/robots.js';
 import { searchRoutes } from './routes/search.js';
 import { siteRootRoutes } from './routes/site-root.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(longPollRoutes, options);
   await app.register(embedRoutes, options);
   await app.register(assetsRoutes);
+  await app.register(renderAssetsRoutes, options);
   await app.register(metricsRoutes, options);
   await app.register(healthRoutes, options);
   await app.register(tagsRoutes, options);

@@ -9,6 +9,7 @@ import { brotliFast, pickEncoding } from './compression.js';
 import { SplicedPages } from './page-splice.js';
 import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
+import { postAssets } from './routes/render-assets.js';
 import { postUrl } from './urls.js';
 import { layout, postPage } from './views/pages.js';
 import { postNeighbours } from './views/post-neighbours.js';
@@ -67,8 +68,10 @@ export class PostResponder {
     // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
     const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
     const origin = needsOrigin ? site.base(request).base : '';
-    const render = (token: string, shown: number) =>
-      layout(
+    // Only called when the page template is built: a warm page costs no render call (not even its cache lookup).
+    const render = (token: string, shown: number) => {
+      const body = ready.render(post);
+      return layout(
         {
           title: post.title,
           ...siteMeta(this.#deps, postUrl(post)),
@@ -78,9 +81,11 @@ export class PostResponder {
           readAfterMs: config.readAfterMs,
           ghosts: config.ghosts && post.ghosts !== false,
           ...(imagePath !== undefined ? { image: absoluteUrl(imagePath, site.current.url ?? origin) } : {}),
+          ...postAssets(body),
         },
-        postPage(post, ready.render(post), shown, {
+        postPage(post, body, shown, {
           labels: site.current.labels,
+          author: site.current.author,
           ...(post.kind === 'page'
             ? {}
             : {
@@ -92,6 +97,7 @@ export class PostResponder {
               }),
         }),
       );
+    };
     // The page is built once per post version; each request only splices in its token and the committed count.
     const token = signer.issue(postTopic(post.slug));
     const pages = this.#pages(origin);

@@ -11,7 +11,8 @@ export function contentSecurityPolicy(config: Pick<Config, 'externalMedia'>) {
     directives: {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'"],
-      // Shiki colours code through CSS variables in style attributes; no inline <style> or <script>.
+      // Style attributes: shiki's colours, KaTeX's heights and kerns; mermaid puts a <style> in each SVG it draws.
+      // Scripts never: script-src stays 'self'.
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: media,
       mediaSrc: media,

@@ -20,6 +20,14 @@ export interface SiteInfo {
   readonly favicon: string;
   /** The built-in words in the site's language, with the site file's `labels:` applied. */
   readonly labels: Labels;
+  /** STATIC_DIR/_partials/ (theme-partials.ts), sanitized; absent until read. */
+  readonly partials?: ThemePartials;
+}
+
+/** Sanitized HTML a blogger adds to every page: into `<head>`, and into the footer. */
+export interface ThemePartials {
+  readonly head?: string;
+  readonly footer?: string;
 }
 
 /** Looked for in this order; a site with none gets readcount's icon. */
@@ -70,9 +78,17 @@ export class Site {
 
   /** True when anything a page shows changed. */
   update(config: Config): boolean {
-    const next = siteInfo(config);
+    const next = { ...siteInfo(config), ...(this.info.partials ? { partials: this.info.partials } : {}) };
     if (JSON.stringify(next) === JSON.stringify(this.info)) return false;
     this.info = next;
+    this.version += 1;
+    return true;
+  }
+
+  /** Swaps the theme partials; true (and a new version) when they changed. */
+  setPartials(partials: ThemePartials): boolean {
+    if (JSON.stringify(partials) === JSON.stringify(this.info.partials ?? {})) return false;
+    this.info = { ...this.info, partials };
     this.version += 1;
     return true;
   }

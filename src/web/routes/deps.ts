@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { ReadCounter } from '../../counting/read-counter.js';
 import type { Receipts } from '../../counting/receipts.js';
 import type { Engagement } from '../../engagement/engagement.js';
+import type { ResponsiveImages } from '../../images/responsive.js';
 import type { LiveServer } from '../../live/live-server.js';
 import type { LongPollServer } from '../../live/long-poll.js';
 import type { TokenSigner } from '../../live/token.js';
@@ -33,6 +34,8 @@ export interface WebDeps extends DashboardDeps {
   /** Phoenix's LongPoll transport at /live/longpoll, for readers whose network refuses websockets. */
   readonly longPoll?: LongPollServer;
   readonly receipts: Receipts;
+  /** Local images' sizes and WebP variants (/_readcount/img/); absent, that route answers 404. */
+  readonly images?: ResponsiveImages;
   readonly health: () => { status: 'ok' | 'degraded'; [detail: string]: unknown };
   /** Secret preview links for drafts and scheduled posts (`/preview/<key>`); absent, there are none. */
   readonly previewKeys?: PreviewKeys;

@@ -13,6 +13,7 @@ import {
   STATIC_CACHE_SECONDS,
   safeFilePath,
 } from '../static-files.js';
+import { PARTIALS_DIR } from '../theme-partials.js';
 import { FAVICON_SVG } from './assets.js';
 import type { WebPluginOptions } from './deps.js';
 import { FROM_STATIC_DIR } from './robots.js';
@@ -43,7 +44,8 @@ export async function siteRootRoutes(app: FastifyInstance, { deps }: WebPluginOp
 
   app.get('/*', async (request, reply) => {
     const path = safeFilePath(rawPath(request.url));
-    if (path === undefined) return notFound(reply);
+    // The theme partials are put into pages, not served as files of their own.
+    if (path === undefined || path.startsWith(`${PARTIALS_DIR}/`)) return notFound(reply);
     const page = library.get(path);
     if (page?.kind === 'page') return responder.send(page, request, reply);
     const file = await servedFile(staticRoot, path, forbidden);

@@ -34,6 +34,10 @@ export interface PageMeta {
   readonly noindex?: boolean;
   /** What the header's search box shows (on the search page: the query). */
   readonly query?: string;
+  /** Stylesheets this page needs besides the site's (KaTeX's on a post with math). */
+  readonly styles?: readonly string[];
+  /** Module scripts this page needs besides the live one (mermaid, the copy button). */
+  readonly scripts?: readonly string[];
 }
 
 const labelsOf = (meta: Pick<PageMeta, 'site'>): Labels => meta.site?.labels ?? DEFAULT_LABELS;
@@ -85,18 +89,25 @@ ${faviconLink(meta.site?.favicon)}
 <link rel="stylesheet" href="/_readcount/site.css">
 <link rel="stylesheet" href="/_readcount/code.css">
 <link rel="stylesheet" href="/_readcount/embeds.css">
-<link rel="stylesheet" href="/custom.css">
+${(meta.styles ?? []).map(
+  (href) => html`<link rel="stylesheet" href="${href}">
+`,
+)}<link rel="stylesheet" href="/custom.css">
 <link rel="alternate" type="application/atom+xml" title="${meta.siteTitle}" href="/feed.xml">
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
 <link rel="alternate" type="application/feed+json" title="${meta.siteTitle} (JSON Feed)" href="/feed.json">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/_readcount/app.js'}"></script>` : ''}
+${(meta.scripts ?? []).map(
+  (src) => html`<script type="module" src="${src}"></script>
+`,
+)}${meta.site?.partials?.head ? raw(meta.site.partials.head) : ''}
 </head>
 <body>
-<header class="site"><a href="/" class="brand">${meta.siteTitle}</a>${navLinks(meta.site)}${searchBox(labelsOf(meta), meta.query)}</header>
+<header class="site"><div class="site-id"><a href="/" class="brand">${meta.siteTitle}</a>${meta.site?.description ? html`<p class="site-description">${meta.site.description}</p>` : ''}</div>${navLinks(meta.site)}${searchBox(labelsOf(meta), meta.query)}</header>
 <main>
 ${body}
 </main>
-<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}<a href="/archive">${labelsOf(meta).t('archive')}</a> · <a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/feed.json">JSON Feed</a> · <a href="/how-we-count">${labelsOf(meta).t('how_we_count')}</a></footer>
+<footer class="site">${meta.site?.footerHtml ? html`<div class="site-footer">${raw(meta.site.footerHtml)}</div>` : ''}${meta.site?.partials?.footer ? html`<div class="theme-footer">${raw(meta.site.partials.footer)}</div>` : ''}<p class="site-links"><a href="/archive">${labelsOf(meta).t('archive')}</a> · <a href="/tags">${labelsOf(meta).t('tags')}</a> · <a href="/feed.xml">Atom</a> · <a href="/rss.xml">RSS</a> · <a href="/feed.json">JSON Feed</a> · <a href="/how-we-count">${labelsOf(meta).t('how_we_count')}</a></p></footer>
 </body>
 </html>`.value
   }`;
@@ -162,12 +173,21 @@ function heroImage(post: Post): RawHtml {
   return html`<img class="post-hero" src="${src}" alt="" decoding="async">`;
 }
 
+/** Author (the site's), date, reading time and tags under a post's title; a page shows only its tags. */
+function byline(post: Post, labels: Labels, author: string | undefined): RawHtml {
+  if (post.kind === 'page') return html`${tagList(post.tags, labels)}`;
+  return html`<div class="byline"><p class="meta">${author ? html`<span class="author">${labels.t('by', { name: author })}</span> · ` : ''}${postDate(labels, post)}${post.updated ? html` · ${updatedDate(labels, post.updated)}` : ''} · <span class="reading-time">${labels.t('min_read', { n: post.readingMinutes })}</span></p>
+${tagList(post.tags, labels)}</div>`;
+}
+
 export interface PostPageOptions {
   readonly labels?: Labels;
   /** Shown under the counter: previous/next and related posts. */
   readonly after?: RawHtml;
   /** A draft preview: a notice instead of the counter, which must not count. */
   readonly preview?: boolean;
+  /** The byline's author (the site's). */
+  readonly author?: string | undefined;
 }
 
 export function postPage(post: Post, bodyHtml: string, count: number, options: PostPageOptions = {}): RawHtml {
@@ -179,8 +199,7 @@ export function postPage(post: Post, bodyHtml: string, count: number, options: P
   return html`<article class="post">
 ${heroImage(post)}
 <h1>${post.title}</h1>
-${post.kind === 'page' ? '' : html`<p class="meta">${postDate(labels, post)}${post.updated ? html` · ${updatedDate(labels, post.updated)}` : ''} · ${labels.t('min_read', { n: post.readingMinutes })}</p>`}
-${tagList(post.tags, labels)}
+${byline(post, labels, options.author)}
 <div class="post-body">${raw(bodyHtml)}</div>
 ${counter}
 </article>${options.after ?? ''}`;
