@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { startNoUpgradeProxy } from './helpers/no-upgrade-proxy.js';
-import { freePort } from './helpers/redis.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { delay, until } from './helpers/wait.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { startNoUpgradeProxy } from '../helpers/no-upgrade-proxy.js';
+import { freePort } from '../helpers/redis.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { delay, until } from '../helpers/wait.js';
 
 const skip = chromiumSkipReason();
 const OUTAGE_READ_AFTER_MS = 10_000;

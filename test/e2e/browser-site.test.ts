@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { type Blog, startBlog } from './helpers/site-blog.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { type Blog, startBlog } from '../helpers/site-blog.js';
 
 const AXE_SOURCE = fileURLToPath(import.meta.resolve('axe-core/axe.min.js'));
 const PAGES = [

@@ -6,16 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readConfig } from '../src/config.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { until } from '../helpers/wait.js';
 
 const READ_AFTER_MS = 800;
 const SLUG = '2024-05-02_hit_counters_then_and_now';
 const SEEDED = 1336;
-const REPO = new URL('..', import.meta.url).pathname;
+const REPO = new URL('../..', import.meta.url).pathname;
 
 interface Frame {
   readonly at: number;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 let server: ChildServer;
 let dataDir: string;
 

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { PostCounts } from '../src/store/store.js';
-import { cli } from './helpers/cli.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
-import { dataDirSnapshot } from './helpers/snapshot.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { PostCounts } from '../../src/store/store.js';
+import { cli } from '../helpers/cli.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from '../helpers/redis.js';
+import { dataDirSnapshot } from '../helpers/snapshot.js';
 
-const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const snapshot = dataDirSnapshot;
 const redisSkip = await redisSkipReason();
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { TokenSigner } from '../src/live/token.js';
-import { LiveClient, pageToken } from './helpers/live-socket.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { delay, until } from './helpers/wait.js';
+import { TokenSigner } from '../../src/live/token.js';
+import { LiveClient, pageToken } from '../helpers/live-socket.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { delay, until } from '../helpers/wait.js';
 
 const READERS = 50;
 const KILLS = 3;

@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { pageToken } from './helpers/live-socket.js';
-import { collect, connectPhoenix, join as joinChannel, type PhoenixClient, push } from './helpers/phoenix-client.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { delay, until } from './helpers/wait.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { pageToken } from '../helpers/live-socket.js';
+import { collect, connectPhoenix, join as joinChannel, type PhoenixClient, push } from '../helpers/phoenix-client.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { delay, until } from '../helpers/wait.js';
 
 const SLUGS = ['alpha', 'beta', 'gamma'];
 const READ_AFTER_MS = 50;

@@ -4,9 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { LiveClient, refusedStatus, startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { LiveClient, refusedStatus, startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, untilTotal } from '../helpers/reads.js';
 
 /** A tiny "static site" on its own port whose page embeds the counter from the blog at `blogBase()`. */
 async function staticSite(blogBase: () => string): Promise<{ server: Server; origin: string }> {

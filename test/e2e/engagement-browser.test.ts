@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { readConfig } from '../src/config.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { until } from '../helpers/wait.js';
 
-const OUTPUT = new URL('../test-output/', import.meta.url);
+const OUTPUT = new URL('../../test-output/', import.meta.url);
 const STATS_TOKEN = 'engagement-secret';
 /** The default READ_AFTER_MS (10 s): the 12 s page view is a read, the 3 s one is not. */
 const READ_AFTER_MS = 10_000;

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { TokenSigner } from '../src/live/token.js';
-import { pageToken } from './helpers/live-socket.js';
-import { sendRead } from './helpers/reads.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { TokenSigner } from '../../src/live/token.js';
+import { pageToken } from '../helpers/live-socket.js';
+import { sendRead } from '../helpers/reads.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 let root: string;
 let mounted: string | undefined;

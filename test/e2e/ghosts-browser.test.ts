@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { readConfig } from '../src/config.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { until } from '../helpers/wait.js';
 
 const SLUG = 'long-read';
 const DESKTOP_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';

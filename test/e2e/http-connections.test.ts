@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { readConfig } from '../src/config.js';
-import { httpServerOptions, trustedPeer } from '../src/web/connection-limit.js';
-import { startServer } from './helpers/live-socket.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
+import { readConfig } from '../../src/config.js';
+import { httpServerOptions, trustedPeer } from '../../src/web/connection-limit.js';
+import { startServer } from '../helpers/live-socket.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
 
-const FLOOD = fileURLToPath(new URL('./helpers/half-open-flood.ts', import.meta.url));
+const FLOOD = fileURLToPath(new URL('../helpers/half-open-flood.ts', import.meta.url));
 const FLOOD_CONNECTIONS = 2000;
 const CAP = 256;
 

@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { type Fate, FrameFuzzer, type FuzzFrame, fateOf, seeded } from './helpers/fuzz-frames.js';
-import { LiveClient, pageToken } from './helpers/live-socket.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { deferred, until } from './helpers/wait.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { type Fate, FrameFuzzer, type FuzzFrame, fateOf, seeded } from '../helpers/fuzz-frames.js';
+import { LiveClient, pageToken } from '../helpers/live-socket.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { deferred, until } from '../helpers/wait.js';
 
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 100_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { CHROMIUM, chromiumSkipReason, LAUNCH_ARGS } from './helpers/browser.js';
-import { BROWSER_UA, pageToken } from './helpers/live-socket.js';
-import { type Nginx, nginxSkipReason, startNginx } from './helpers/nginx.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { CHROMIUM, chromiumSkipReason, LAUNCH_ARGS } from '../helpers/browser.js';
+import { BROWSER_UA, pageToken } from '../helpers/live-socket.js';
+import { type Nginx, nginxSkipReason, startNginx } from '../helpers/nginx.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from '../helpers/redis.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 const skip = (await redisSkipReason()) ?? chromiumSkipReason() ?? nginxSkipReason();
 const PER_IP = 2;

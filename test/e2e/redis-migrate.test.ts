@@ -4,12 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { connectRedis } from '../src/redis/connection.js';
-import { RedisStore } from '../src/store/redis-store.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { cli } from './helpers/cli.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
-import { snapshot } from './helpers/snapshot.js';
+import { connectRedis } from '../../src/redis/connection.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { cli } from '../helpers/cli.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from '../helpers/redis.js';
+import { snapshot } from '../helpers/snapshot.js';
 
 const skip = await redisSkipReason();
 

@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { BROWSER_UA, pageToken } from './helpers/live-socket.js';
-import { sendRead } from './helpers/reads.js';
-import { redisSkipReason, ThrowawayRedis, testClient } from './helpers/redis.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { BROWSER_UA, pageToken } from '../helpers/live-socket.js';
+import { sendRead } from '../helpers/reads.js';
+import { redisSkipReason, ThrowawayRedis, testClient } from '../helpers/redis.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 const OTHER_UA = `${BROWSER_UA} another-browser`;

@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readPost, sendRead } from './helpers/reads.js';
-import { redisSkipReason, ThrowawayRedis, testClient } from './helpers/redis.js';
-import { type ChildServer, spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { readPost, sendRead } from '../helpers/reads.js';
+import { redisSkipReason, ThrowawayRedis, testClient } from '../helpers/redis.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 

@@ -4,13 +4,13 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 test('serve starts with a broken post, logs it once, and serves the others', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'readcount-broken-'));
   const posts = join(dir, 'posts');
-  await cp(new URL('../posts/', import.meta.url), posts, { recursive: true });
+  await cp(new URL('../../posts/', import.meta.url), posts, { recursive: true });
   await writeFile(join(posts, 'broken.md'), '---\ntitle: [unclosed\n---\nbody\n');
   const server = await spawnServer({ POSTS_DIR: posts, DATA_DIR: join(dir, 'data') });
   try {
@@ -30,7 +30,7 @@ test('serve starts with a broken post, logs it once, and serves the others', asy
 test('a served post saved broken stays online at its last good version and is listed in /healthz', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'readcount-last-good-'));
   const posts = join(dir, 'posts');
-  await cp(new URL('../posts/', import.meta.url), posts, { recursive: true });
+  await cp(new URL('../../posts/', import.meta.url), posts, { recursive: true });
   const server = await spawnServer({ POSTS_DIR: posts, DATA_DIR: join(dir, 'data') });
   try {
     const before = await fetch(`${server.base}/post/counting-reads-honestly`);

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawnServer } from './helpers/spawn-server.js';
+import { spawnServer } from '../helpers/spawn-server.js';
 
 test('a rust post is highlighted on its first view; an unknown language is plain and logged once', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'readcount-langs-'));

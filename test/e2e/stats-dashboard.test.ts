@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from './helpers/browser.js';
-import { startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/browser.js';
+import { startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, untilTotal } from '../helpers/reads.js';
 
-const OUTPUT = new URL('../test-output/', import.meta.url);
+const OUTPUT = new URL('../../test-output/', import.meta.url);
 const STATS_TOKEN = 'dashboard-secret';
 
 describe('/stats dashboard', { skip: chromiumSkipReason() }, () => {

@@ -1,9 +1,9 @@
 // JSON API over real HTTP: list, detail with daily series and receipt, ?days validation, ETag/304, CORS only for EMBED_ORIGINS.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { utcDay } from '../src/store/store.js';
-import { startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
+import { utcDay } from '../../src/store/store.js';
+import { startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, untilTotal } from '../helpers/reads.js';
 
 const EMBED = 'https://static.example';
 

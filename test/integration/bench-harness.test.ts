@@ -2,18 +2,18 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ClientPool } from '../bench/lib/client-pool.js';
-import { TINY } from '../bench/lib/context.js';
-import { type ReadcountProcess, startReadcount, type Target } from '../bench/lib/processes.js';
-import { formatTable } from '../bench/lib/report.js';
-import { measureColdStart } from '../bench/scenarios/cold-start.js';
-import { detsRate, hasErl, readCounterRate } from '../bench/scenarios/dets.js';
-import { measureBareFanOut, measureFanOut } from '../bench/scenarios/fan-out.js';
-import { measureIdleViewers } from '../bench/scenarios/idle-viewers.js';
-import { measureBareIngest, measureIngest } from '../bench/scenarios/ingest.js';
-import { rawSqliteRate } from '../bench/scenarios/ingest-sqlite.js';
-import { autocannon, measurePage } from '../bench/scenarios/page-serving.js';
-import { measureBareSpike, measureSpike } from '../bench/scenarios/viral-spike.js';
+import { ClientPool } from '../../bench/lib/client-pool.js';
+import { TINY } from '../../bench/lib/context.js';
+import { type ReadcountProcess, startReadcount, type Target } from '../../bench/lib/processes.js';
+import { formatTable } from '../../bench/lib/report.js';
+import { measureColdStart } from '../../bench/scenarios/cold-start.js';
+import { detsRate, hasErl, readCounterRate } from '../../bench/scenarios/dets.js';
+import { measureBareFanOut, measureFanOut } from '../../bench/scenarios/fan-out.js';
+import { measureIdleViewers } from '../../bench/scenarios/idle-viewers.js';
+import { measureBareIngest, measureIngest } from '../../bench/scenarios/ingest.js';
+import { rawSqliteRate } from '../../bench/scenarios/ingest-sqlite.js';
+import { autocannon, measurePage } from '../../bench/scenarios/page-serving.js';
+import { measureBareSpike, measureSpike } from '../../bench/scenarios/viral-spike.js';
 
 const positive = (value: number, what: string) =>
   assert.ok(Number.isFinite(value) && value > 0, `${what} should be a positive number, got ${value}`);

@@ -1,21 +1,21 @@
 // MAX_READS_PER_NETWORK: User-Agent rotation from one address or one IPv6 /64 stops at the cap; keys hold no address.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { MemoryClaims } from '../src/counting/claims.js';
-import { NetworkLimit } from '../src/counting/network.js';
-import { ReadPolicy } from '../src/counting/read-policy.js';
-import { RedisClaims } from '../src/counting/redis-claims.js';
-import type { SocketInfo } from '../src/live/channel.js';
-import { TokenSigner } from '../src/live/token.js';
-import { networkOf } from '../src/network-of.js';
-import type { RedisClient } from '../src/redis/connection.js';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { RedisStore } from '../src/store/redis-store.js';
-import { type Claim, utcDay } from '../src/store/store.js';
-import { decider } from './helpers/decide.js';
-import { BROWSER_UA, LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { deletePrefix, redisSkipReason, testClient, testPrefix } from './helpers/redis.js';
-import { delay } from './helpers/wait.js';
+import { MemoryClaims } from '../../src/counting/claims.js';
+import { NetworkLimit } from '../../src/counting/network.js';
+import { ReadPolicy } from '../../src/counting/read-policy.js';
+import { RedisClaims } from '../../src/counting/redis-claims.js';
+import type { SocketInfo } from '../../src/live/channel.js';
+import { TokenSigner } from '../../src/live/token.js';
+import { networkOf } from '../../src/network-of.js';
+import type { RedisClient } from '../../src/redis/connection.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { type Claim, utcDay } from '../../src/store/store.js';
+import { decider } from '../helpers/decide.js';
+import { BROWSER_UA, LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { deletePrefix, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
+import { delay } from '../helpers/wait.js';
 
 const HOUR_MS = 3_600_000;
 const READ_AFTER_MS = 10_000;

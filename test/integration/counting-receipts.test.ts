@@ -8,8 +8,8 @@ import {
   refusedStatus,
   startServer,
   type TestServer,
-} from './helpers/live-socket.js';
-import { delay, until } from './helpers/wait.js';
+} from '../helpers/live-socket.js';
+import { delay, until } from '../helpers/wait.js';
 
 const READ_AFTER_MS = 300;
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';

@@ -1,9 +1,9 @@
 // The counting service is called directly: telemetry handlers only observe, so one that throws cannot stop counting.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { EVENTS } from '../src/telemetry/telemetry.js';
-import { startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
+import { EVENTS } from '../../src/telemetry/telemetry.js';
+import { startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, untilTotal } from '../helpers/reads.js';
 
 describe('counting service', () => {
   let server: TestServer;

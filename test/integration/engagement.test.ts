@@ -1,9 +1,9 @@
 // Views, sources and end-of-view reports through the real server: a real socket, SQLite, and POST /api/view-end.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
-import { until } from './helpers/wait.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 
 type Api = { views: number; readRatio: number | null; medianVisibleMs: number | null; readThrough: number | null };
 

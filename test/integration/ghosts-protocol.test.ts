@@ -4,12 +4,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readConfig } from '../src/config.js';
-import { LIVE_CLOSE_CODES } from '../src/errors.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { LiveClient, type Message, pageToken } from './helpers/live-socket.js';
-import { spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { LIVE_CLOSE_CODES } from '../../src/errors.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { LiveClient, type Message, pageToken } from '../helpers/live-socket.js';
+import { spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 const POSTS: Record<string, string> = {
   'open-post': '---\ntitle: Open\ndate: 2024-01-01\n---\n\nSome text.\n',

@@ -4,17 +4,17 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readConfig } from '../src/config.js';
-import type { GhostFrame } from '../src/ghosts/aggregate.js';
-import { ClusterGhostBoard, GHOSTS_PEER_TIMEOUT_MS, GHOSTS_SYNC_TOPIC } from '../src/ghosts/cluster-board.js';
-import { PubSub } from '../src/pubsub/pubsub.js';
-import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { closeRedis, connectRedis } from '../src/redis/connection.js';
-import { pageToken } from './helpers/live-socket.js';
-import { collect, connectPhoenix, join as joinChannel, push } from './helpers/phoenix-client.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testClient, testPrefix } from './helpers/redis.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import type { GhostFrame } from '../../src/ghosts/aggregate.js';
+import { ClusterGhostBoard, GHOSTS_PEER_TIMEOUT_MS, GHOSTS_SYNC_TOPIC } from '../../src/ghosts/cluster-board.js';
+import { PubSub } from '../../src/pubsub/pubsub.js';
+import { RedisPubSubAdapter } from '../../src/pubsub/redis-adapter.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { closeRedis, connectRedis } from '../../src/redis/connection.js';
+import { pageToken } from '../helpers/live-socket.js';
+import { collect, connectPhoenix, join as joinChannel, push } from '../helpers/phoenix-client.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { readConfig } from '../src/config.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { LiveClient } from './helpers/live-socket.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { LiveClient } from '../helpers/live-socket.js';
+import { until } from '../helpers/wait.js';
 
 const CLIENT_IP = '203.0.113.77';
 const CLIENT_UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0 unique-ua-marker';
@@ -231,7 +231,7 @@ describe('logs hold no IP and no user agent', () => {
 
 describe('securityHeaders', () => {
   test('computes once exactly the headers helmet sets on a real response', async () => {
-    const { securityHeaders } = await import('../src/web/security-headers.js');
+    const { securityHeaders } = await import('../../src/web/security-headers.js');
     const helmet = (await import('helmet')).default;
     const { IncomingMessage, ServerResponse } = await import('node:http');
     const { Socket } = await import('node:net');

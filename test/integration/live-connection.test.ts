@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { ChannelRoute, JoinResult } from '../src/live/channel.js';
-import { LiveConnection } from '../src/live/connection.js';
-import { PubSub } from '../src/pubsub/pubsub.js';
-import { deferred, until } from './helpers/wait.js';
+import type { ChannelRoute, JoinResult } from '../../src/live/channel.js';
+import { LiveConnection } from '../../src/live/connection.js';
+import { PubSub } from '../../src/pubsub/pubsub.js';
+import { deferred, until } from '../helpers/wait.js';
 
 describe('LiveConnection', () => {
   const servers: WebSocketServer[] = [];

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, untilTotal } from '../helpers/reads.js';
 
 describe('posts channel join reply', () => {
   let server: TestServer;

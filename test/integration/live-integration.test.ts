@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Channel } from 'phoenix';
 import WebSocket from 'ws';
-import { TokenSigner } from '../src/live/token.js';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { collect, connectPhoenix, join, type PhoenixClient, push } from './helpers/phoenix-client.js';
-import { delay, until } from './helpers/wait.js';
+import { TokenSigner } from '../../src/live/token.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { collect, connectPhoenix, join, type PhoenixClient, push } from '../helpers/phoenix-client.js';
+import { delay, until } from '../helpers/wait.js';
 
 const SECRET_KEY = 'integration-test-secret-key-0123456789abcdef';
 const READ_AFTER_MS = 400;

@@ -1,9 +1,9 @@
 // Socket limits that need care to observe: slow consumers, stale join refs, upgrades during shutdown, parallel upgrades.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LIVE_CLOSE_CODES } from '../src/errors.js';
-import { LiveClient, pageToken, refusedStatus, startServer, type TestServer } from './helpers/live-socket.js';
-import { until } from './helpers/wait.js';
+import { LIVE_CLOSE_CODES } from '../../src/errors.js';
+import { LiveClient, pageToken, refusedStatus, startServer, type TestServer } from '../helpers/live-socket.js';
+import { until } from '../helpers/wait.js';
 
 describe('live socket limits', () => {
   let server: TestServer;

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LongPoll, Socket } from 'phoenix';
-import { BROWSER_UA, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { startNoUpgradeProxy } from './helpers/no-upgrade-proxy.js';
+import { BROWSER_UA, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { startNoUpgradeProxy } from '../helpers/no-upgrade-proxy.js';
 import {
   BrowserLikeWebSocket,
   collect,
@@ -11,9 +11,9 @@ import {
   join,
   type PhoenixClient,
   push,
-} from './helpers/phoenix-client.js';
-import { readPost } from './helpers/reads.js';
-import { until } from './helpers/wait.js';
+} from '../helpers/phoenix-client.js';
+import { readPost } from '../helpers/reads.js';
+import { until } from '../helpers/wait.js';
 
 const READ_AFTER_MS = 300;
 

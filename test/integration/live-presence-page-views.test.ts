@@ -1,8 +1,8 @@
 // "Reading now" counts page views, not sockets: one page view's token on many sockets is one reader.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { until } from './helpers/wait.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { until } from '../helpers/wait.js';
 
 const SOCKETS = 256;
 let server: TestServer;

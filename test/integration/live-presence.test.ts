@@ -1,8 +1,8 @@
 // "Reading now" on a single instance (no Redis): the join reply carries `reading`, joins and leaves push `presence`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { until } from './helpers/wait.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { until } from '../helpers/wait.js';
 
 let server: TestServer;
 before(async () => {

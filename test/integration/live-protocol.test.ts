@@ -10,10 +10,10 @@ import {
   MAX_EVENT_LENGTH,
   MAX_REF_LENGTH,
   MAX_TOPIC_LENGTH,
-} from '../src/live/protocol.js';
-import { TokenSigner } from '../src/live/token.js';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { until } from './helpers/wait.js';
+} from '../../src/live/protocol.js';
+import { TokenSigner } from '../../src/live/token.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { until } from '../helpers/wait.js';
 
 const KEY = 'k'.repeat(48);
 

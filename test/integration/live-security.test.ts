@@ -1,9 +1,9 @@
 // The live socket under hostile input, over real sockets: upgrade checks, per-IP limits, frame checks, topic checks, rate and idle limits.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../src/errors.js';
-import { LiveClient, pageToken, refusedStatus, startServer, type TestServer } from './helpers/live-socket.js';
-import { until } from './helpers/wait.js';
+import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../../src/errors.js';
+import { LiveClient, pageToken, refusedStatus, startServer, type TestServer } from '../helpers/live-socket.js';
+import { until } from '../helpers/wait.js';
 
 const closeCode = (reason: keyof typeof LIVE_CLOSE_CODES) => LIVE_CLOSE_CODES[reason].code;
 

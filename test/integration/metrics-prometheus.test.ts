@@ -1,9 +1,9 @@
 // /metrics over real HTTP: the named series exist, move when reads and refusals happen, and METRICS_TOKEN guards them.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, untilTotal } from './helpers/reads.js';
-import { until } from './helpers/wait.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, untilTotal } from '../helpers/reads.js';
+import { until } from '../helpers/wait.js';
 
 const TOKEN = 'metrics-secret-token';
 

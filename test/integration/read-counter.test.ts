@@ -4,16 +4,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
-import { PostPusher, type PostPusherOptions } from '../src/counting/post-pusher.js';
-import { ReadCounter, type ReadCounterOptions } from '../src/counting/read-counter.js';
-import { POSTS_TOPIC, postTopic } from '../src/counting/topics.js';
-import { LocalPresence } from '../src/presence/presence.js';
-import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { CounterStore, Increment, PostCounts } from '../src/store/store.js';
-import { EVENTS, type Measurements, type Metadata, Telemetry } from '../src/telemetry/telemetry.js';
-import { deferred, until } from './helpers/wait.js';
+import { PostPusher, type PostPusherOptions } from '../../src/counting/post-pusher.js';
+import { ReadCounter, type ReadCounterOptions } from '../../src/counting/read-counter.js';
+import { POSTS_TOPIC, postTopic } from '../../src/counting/topics.js';
+import { LocalPresence } from '../../src/presence/presence.js';
+import { type Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
+import { EVENTS, type Measurements, type Metadata, Telemetry } from '../../src/telemetry/telemetry.js';
+import { deferred, until } from '../helpers/wait.js';
 
 /** A real store whose apply can be held at a gate or made to fail, to watch what the counter does meanwhile. */
 class ControlledStore implements CounterStore {

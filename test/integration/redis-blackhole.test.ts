@@ -1,14 +1,14 @@
 // Redis host vanishing without a reset (a blackholing proxy): commands time out, pages and heartbeats go on, counts stay exact.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RedisClaims } from '../src/counting/redis-claims.js';
-import { closeRedis, connectRedis, RedisTimeoutError } from '../src/redis/connection.js';
-import { RedisStore } from '../src/store/redis-store.js';
-import { utcDay } from '../src/store/store.js';
-import { LiveClient, pageToken, startServer, type TestServer } from './helpers/live-socket.js';
-import { readPost, sendRead, untilTotal } from './helpers/reads.js';
-import { BlackholeProxy, redisSkipReason, ThrowawayRedis, testClient } from './helpers/redis.js';
-import { until } from './helpers/wait.js';
+import { RedisClaims } from '../../src/counting/redis-claims.js';
+import { closeRedis, connectRedis, RedisTimeoutError } from '../../src/redis/connection.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { utcDay } from '../../src/store/store.js';
+import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { readPost, sendRead, untilTotal } from '../helpers/reads.js';
+import { BlackholeProxy, redisSkipReason, ThrowawayRedis, testClient } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 const TIMEOUT_MS = 300;

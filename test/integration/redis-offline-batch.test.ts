@@ -2,15 +2,15 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { PostPusher } from '../src/counting/post-pusher.js';
-import { ReadCounter } from '../src/counting/read-counter.js';
-import { PubSub } from '../src/pubsub/pubsub.js';
-import { closeRedis, connectRedis, type RedisClient } from '../src/redis/connection.js';
-import { RedisStore } from '../src/store/redis-store.js';
-import { utcDay } from '../src/store/store.js';
-import { Telemetry } from '../src/telemetry/telemetry.js';
-import { redisSkipReason, ThrowawayRedis, testClient, testPrefix } from './helpers/redis.js';
-import { delay, until } from './helpers/wait.js';
+import { PostPusher } from '../../src/counting/post-pusher.js';
+import { ReadCounter } from '../../src/counting/read-counter.js';
+import { PubSub } from '../../src/pubsub/pubsub.js';
+import { closeRedis, connectRedis, type RedisClient } from '../../src/redis/connection.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { utcDay } from '../../src/store/store.js';
+import { Telemetry } from '../../src/telemetry/telemetry.js';
+import { redisSkipReason, ThrowawayRedis, testClient, testPrefix } from '../helpers/redis.js';
+import { delay, until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 

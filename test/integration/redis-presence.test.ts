@@ -1,13 +1,13 @@
 // "Reading now": the shared Presence contract for the one-process presence and for several instances on a real Redis.
-import { PostPusher } from '../src/counting/post-pusher.js';
-import { ClusterPresence } from '../src/presence/cluster-presence.js';
-import { LocalPresence, type Presence } from '../src/presence/presence.js';
-import { PubSub } from '../src/pubsub/pubsub.js';
-import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
-import { closeRedis, connectRedis } from '../src/redis/connection.js';
-import { Telemetry } from '../src/telemetry/telemetry.js';
-import { type PresenceNode, presenceContract } from './helpers/presence-contract.js';
-import { REDIS_URL, redisSkipReason, testPrefix } from './helpers/redis.js';
+import { PostPusher } from '../../src/counting/post-pusher.js';
+import { ClusterPresence } from '../../src/presence/cluster-presence.js';
+import { LocalPresence, type Presence } from '../../src/presence/presence.js';
+import { PubSub } from '../../src/pubsub/pubsub.js';
+import { RedisPubSubAdapter } from '../../src/pubsub/redis-adapter.js';
+import { closeRedis, connectRedis } from '../../src/redis/connection.js';
+import { Telemetry } from '../../src/telemetry/telemetry.js';
+import { type PresenceNode, presenceContract } from '../helpers/presence-contract.js';
+import { REDIS_URL, redisSkipReason, testPrefix } from '../helpers/redis.js';
 
 /** Presence pushes nothing itself: each node's post pusher turns its changes into `presence` pushes, as serve wires it. */
 function withPusher(pubsub: PubSub, make: (onChange: (key: string) => void) => Presence): Presence {

@@ -1,12 +1,12 @@
 // The Redis PubSub adapter: the shared PubSub contract with two "processes" on one Redis, one subscription each, resubscribe after a restart.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { type Broadcast, PubSub, payloadJson } from '../src/pubsub/pubsub.js';
-import { RedisPubSubAdapter } from '../src/pubsub/redis-adapter.js';
-import { closeRedis, connectRedis, type RedisClient } from '../src/redis/connection.js';
-import { pubsubContract } from './helpers/pubsub-contract.js';
-import { REDIS_URL, redisSkipReason, ThrowawayRedis, testClient, testPrefix } from './helpers/redis.js';
-import { until } from './helpers/wait.js';
+import { type Broadcast, PubSub, payloadJson } from '../../src/pubsub/pubsub.js';
+import { RedisPubSubAdapter } from '../../src/pubsub/redis-adapter.js';
+import { closeRedis, connectRedis, type RedisClient } from '../../src/redis/connection.js';
+import { pubsubContract } from '../helpers/pubsub-contract.js';
+import { REDIS_URL, redisSkipReason, ThrowawayRedis, testClient, testPrefix } from '../helpers/redis.js';
+import { until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 

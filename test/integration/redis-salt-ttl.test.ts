@@ -1,9 +1,9 @@
 // The shared daily salt in Redis expires one hour after its UTC day ends, never later, so a day's visitor keys cannot be linked for long.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { RedisClaims } from '../src/counting/redis-claims.js';
-import { utcDay } from '../src/store/store.js';
-import { deletePrefix, redisSkipReason, testClient, testPrefix } from './helpers/redis.js';
+import { RedisClaims } from '../../src/counting/redis-claims.js';
+import { utcDay } from '../../src/store/store.js';
+import { deletePrefix, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
 
 const skip = await redisSkipReason();
 

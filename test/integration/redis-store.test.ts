@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { connectRedis } from '../src/redis/connection.js';
-import { RedisStore } from '../src/store/redis-store.js';
-import { deletePrefix, REDIS_URL, redisSkipReason, testClient, testPrefix } from './helpers/redis.js';
-import { storeContract } from './helpers/store-contract.js';
-import { until } from './helpers/wait.js';
+import { connectRedis } from '../../src/redis/connection.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
+import { storeContract } from '../helpers/store-contract.js';
+import { until } from '../helpers/wait.js';
 
 const skip = await redisSkipReason();
 

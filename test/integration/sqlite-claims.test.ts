@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../src/store/sqlite-engagement.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { utcDay } from '../src/store/store.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-engagement.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { utcDay } from '../../src/store/store.js';
 
 /** The schema before claims were stored (user_version 0), as a readcount of that time created it. */
 const PREVIOUS_SCHEMA = `

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../src/store/sqlite-engagement.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-engagement.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'readcount-schema-'));
 after(() => rm(dir, { recursive: true, force: true }));

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { utcDay } from '../src/store/store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { utcDay } from '../../src/store/store.js';
 
 describe('SqliteStore writer thread', () => {
   let dir: string;
@@ -46,7 +46,7 @@ describe('SqliteStore writer thread', () => {
   });
 
   test('an idle store, or one whose batches are answered, does not keep the process alive', async () => {
-    const root = fileURLToPath(new URL('..', import.meta.url));
+    const root = fileURLToPath(new URL('../..', import.meta.url));
     const storeModule = pathToFileURL(join(root, 'src/store/sqlite-store.ts')).href;
     for (const [name, body] of [
       ['idle', ''],

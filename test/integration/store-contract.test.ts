@@ -2,9 +2,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
-import { storeContract } from './helpers/store-contract.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { storeContract } from '../helpers/store-contract.js';
 
 storeContract('memory', async () => ({ store: new MemoryStore(), cleanup: async () => {} }), { durable: false });
 

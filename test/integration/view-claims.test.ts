@@ -1,13 +1,13 @@
 // Views' own claims: once per key, a capped allowance, shared through Redis, and never counted while Redis is away.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { MemoryClaims } from '../src/counting/claims.js';
-import { Engagement } from '../src/engagement/engagement.js';
-import { RedisViewClaims } from '../src/engagement/redis-view-claims.js';
-import { MemoryViewClaims, type ViewClaims } from '../src/engagement/view-claims.js';
-import { TokenSigner } from '../src/live/token.js';
-import type { EngagementIncrement } from '../src/store/engagement.js';
-import { deletePrefix, redisSkipReason, testClient, testPrefix } from './helpers/redis.js';
+import { MemoryClaims } from '../../src/counting/claims.js';
+import { Engagement } from '../../src/engagement/engagement.js';
+import { RedisViewClaims } from '../../src/engagement/redis-view-claims.js';
+import { MemoryViewClaims, type ViewClaims } from '../../src/engagement/view-claims.js';
+import { TokenSigner } from '../../src/live/token.js';
+import type { EngagementIncrement } from '../../src/store/engagement.js';
+import { deletePrefix, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
 
 const skip = await redisSkipReason();
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { startServer, type TestServer } from './helpers/live-socket.js';
+import { startServer, type TestServer } from '../helpers/live-socket.js';
 
 const parser = new XMLParser({
   ignoreAttributes: false,

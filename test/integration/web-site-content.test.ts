@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { readConfig } from '../src/config.js';
-import { createReadcount } from '../src/readcount.js';
-import { type Blog, PNG, post, SECRET, startBlog } from './helpers/site-blog.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { createReadcount } from '../../src/readcount.js';
+import { type Blog, PNG, post, SECRET, startBlog } from '../helpers/site-blog.js';
+import { until } from '../helpers/wait.js';
 
 /** A request exactly as written, bypassing any client-side URL normalisation. */
 function rawGet(port: number, path: string): Promise<{ status: number; text: string }> {

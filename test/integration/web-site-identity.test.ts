@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readConfig } from '../src/config.js';
-import { createReadcount, type Readcount } from '../src/readcount.js';
-import { spawnServer } from './helpers/spawn-server.js';
-import { until } from './helpers/wait.js';
+import { readConfig } from '../../src/config.js';
+import { createReadcount, type Readcount } from '../../src/readcount.js';
+import { spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
 
 const SITE = [
   'site_title: Notes & Sketches',

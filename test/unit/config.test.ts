@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Option } from 'commander';
-import { OPTIONS, readConfig } from '../src/config.js';
-import { ConfigError } from '../src/errors.js';
-import { cli } from './helpers/cli.js';
+import { OPTIONS, readConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+import { cli } from '../helpers/cli.js';
 
 function configError(run: () => unknown): ConfigError {
   try {

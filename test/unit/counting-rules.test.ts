@@ -1,12 +1,12 @@
 // Each counting rule of ReadPolicy on a fake clock: dedup per UTC day, salt rotation, bots, DNT, replay, dwell time, every-read.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryClaims } from '../src/counting/claims.js';
-import { ReadPolicy, type ReadPolicyOptions } from '../src/counting/read-policy.js';
-import type { SocketInfo } from '../src/live/channel.js';
-import { TokenSigner } from '../src/live/token.js';
-import { MemoryStore } from '../src/store/memory-store.js';
-import { decider } from './helpers/decide.js';
+import { MemoryClaims } from '../../src/counting/claims.js';
+import { ReadPolicy, type ReadPolicyOptions } from '../../src/counting/read-policy.js';
+import type { SocketInfo } from '../../src/live/channel.js';
+import { TokenSigner } from '../../src/live/token.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { decider } from '../helpers/decide.js';
 
 const KEY = 'k'.repeat(40);
 const READ_AFTER_MS = 10_000;

@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { OPTIONS } from '../src/config.js';
-import { HTTP_ERRORS, LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../src/errors.js';
+import { OPTIONS } from '../../src/config.js';
+import { HTTP_ERRORS, LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../../src/errors.js';
 
-const root = new URL('../', import.meta.url);
+const root = new URL('../../', import.meta.url);
 const read = (path: string): Promise<string> => readFile(new URL(path, root), 'utf8');
 
 async function protocolDocs(): Promise<string> {

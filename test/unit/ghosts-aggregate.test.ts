@@ -10,10 +10,10 @@ import {
   hueOf,
   merge,
   select,
-} from '../src/ghosts/aggregate.js';
-import { GHOSTS_PUSH_INTERVAL_MS, GhostBoard } from '../src/ghosts/board.js';
-import { parsePosition } from '../src/ghosts/position.js';
-import { until } from './helpers/wait.js';
+} from '../../src/ghosts/aggregate.js';
+import { GHOSTS_PUSH_INTERVAL_MS, GhostBoard } from '../../src/ghosts/board.js';
+import { parsePosition } from '../../src/ghosts/position.js';
+import { until } from '../helpers/wait.js';
 
 const entry = (id: string, p: number, hidden: 0 | 1 = 0): GhostEntry => [id, p, hueOf(id), hidden];
 

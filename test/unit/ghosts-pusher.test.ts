@@ -1,12 +1,12 @@
 // Reader ghosts as the third kind of push of the per-post pusher: one timer, ghosts at most every 250 ms, counts not held up.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PostPusher } from '../src/counting/post-pusher.js';
-import { postTopic } from '../src/counting/topics.js';
-import { GHOSTS_PUSH_INTERVAL_MS, GhostBoard } from '../src/ghosts/board.js';
-import { PubSub } from '../src/pubsub/pubsub.js';
-import { Telemetry } from '../src/telemetry/telemetry.js';
-import { until } from './helpers/wait.js';
+import { PostPusher } from '../../src/counting/post-pusher.js';
+import { postTopic } from '../../src/counting/topics.js';
+import { GHOSTS_PUSH_INTERVAL_MS, GhostBoard } from '../../src/ghosts/board.js';
+import { PubSub } from '../../src/pubsub/pubsub.js';
+import { Telemetry } from '../../src/telemetry/telemetry.js';
+import { until } from '../helpers/wait.js';
 
 test('ghosts ride the post pusher: coalesced to one push per 250 ms, counts keep their own pace', async () => {
   const pubsub = new PubSub();

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { PostLibrary } from '../src/posts/library.js';
-import { loadPosts } from '../src/posts/load.js';
-import { PostRenderer } from '../src/posts/render.js';
+import { PostLibrary } from '../../src/posts/library.js';
+import { loadPosts } from '../../src/posts/load.js';
+import { PostRenderer } from '../../src/posts/render.js';
 
-const postsDir = fileURLToPath(new URL('../posts/', import.meta.url));
+const postsDir = fileURLToPath(new URL('../../posts/', import.meta.url));
 
 test('bundled posts load with zero problems and cover both formats', async () => {
   const { posts, problems } = await loadPosts(postsDir);

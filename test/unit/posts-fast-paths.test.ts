@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { parsePostFile, readingMinutes } from '../src/posts/parse.js';
-import { parseSimpleYaml } from '../src/posts/simple-yaml.js';
+import { parsePostFile, readingMinutes } from '../../src/posts/parse.js';
+import { parseSimpleYaml } from '../../src/posts/simple-yaml.js';
 
 const FRONT_MATTERS = [
   'title: Hello\ndate: 2024-01-02\ntags: [a, b]\ndraft: false',
@@ -68,7 +68,7 @@ test('a front matter title keeps the body exactly as the line-based trim would',
 });
 
 test('firstParagraph from a prefix equals firstParagraph over the whole post', async () => {
-  const { firstParagraph } = await import('../src/posts/parse.js');
+  const { firstParagraph } = await import('../../src/posts/parse.js');
   const MarkdownIt = (await import('markdown-it')).default;
   const parser = new MarkdownIt({ html: true, linkify: false, typographer: true });
   // The slow path's rule, written out: the first top-level paragraph with text, else the first nested one.

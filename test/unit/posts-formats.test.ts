@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { datetimeAttribute, displayDate, parseDateText } from '../src/posts/date-text.js';
-import { PostLibrary } from '../src/posts/library.js';
-import type { Post, PostProblem } from '../src/posts/post.js';
-import { slugify } from '../src/posts/slug.js';
+import { datetimeAttribute, displayDate, parseDateText } from '../../src/posts/date-text.js';
+import { PostLibrary } from '../../src/posts/library.js';
+import type { Post, PostProblem } from '../../src/posts/post.js';
+import { slugify } from '../../src/posts/slug.js';
 
-const postsDir = fileURLToPath(new URL('./fixtures/moving-in/posts/', import.meta.url));
+const postsDir = fileURLToPath(new URL('../fixtures/moving-in/posts/', import.meta.url));
 
 describe('moving-in fixtures', () => {
   let library: PostLibrary;
@@ -146,7 +146,7 @@ describe('slugify', () => {
 
 describe('postImagePath', () => {
   test('bundle-relative, site-relative, absolute and remote images', async () => {
-    const { postImagePath } = await import('../src/posts/sanitize.js');
+    const { postImagePath } = await import('../../src/posts/sanitize.js');
     assert.equal(postImagePath({ slug: 'trip', image: 'photo.png', bundleDir: '/p/trip' }), '/post/trip/photo.png');
     assert.equal(postImagePath({ slug: 'trip', image: '/images/a.png', bundleDir: '/p/trip' }), '/images/a.png');
     assert.equal(postImagePath({ slug: 'x', image: 'images/a.png' }), '/images/a.png');
@@ -157,7 +157,7 @@ describe('postImagePath', () => {
 
 describe('views', () => {
   test('post and index pages show the day the author wrote, with the offset in datetime', async () => {
-    const { indexPage, postPage } = await import('../src/web/views/pages.js');
+    const { indexPage, postPage } = await import('../../src/web/views/pages.js');
     const post: Post = {
       slug: 'late',
       title: 'Late',

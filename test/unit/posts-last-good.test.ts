@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { PostLibrary } from '../src/posts/library.js';
-import type { PostProblem } from '../src/posts/post.js';
+import { PostLibrary } from '../../src/posts/library.js';
+import type { PostProblem } from '../../src/posts/post.js';
 
 let dir: string;
 beforeEach(async () => {

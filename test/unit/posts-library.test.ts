@@ -5,12 +5,12 @@ import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { PostChanges } from '../src/posts/library.js';
-import { PostLibrary } from '../src/posts/library.js';
-import { loadPosts } from '../src/posts/load.js';
-import { MAX_POST_BYTES } from '../src/posts/parse.js';
-import type { PostProblem } from '../src/posts/post.js';
-import { watchPosts } from '../src/posts/watch.js';
+import type { PostChanges } from '../../src/posts/library.js';
+import { PostLibrary } from '../../src/posts/library.js';
+import { loadPosts } from '../../src/posts/load.js';
+import { MAX_POST_BYTES } from '../../src/posts/parse.js';
+import type { PostProblem } from '../../src/posts/post.js';
+import { watchPosts } from '../../src/posts/watch.js';
 
 let dir: string;
 beforeEach(async () => {

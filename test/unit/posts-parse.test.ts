@@ -2,8 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isPostProblem, MAX_POST_BYTES, parsePostFile, readingMinutes } from '../src/posts/parse.js';
-import type { Post, PostProblem } from '../src/posts/post.js';
+import { isPostProblem, MAX_POST_BYTES, parsePostFile, readingMinutes } from '../../src/posts/parse.js';
+import type { Post, PostProblem } from '../../src/posts/post.js';
 
 function post(file: string, source: string): Post {
   const result = parsePostFile(file, source);

@@ -2,8 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { Post } from '../src/posts/post.js';
-import { CODE_THEME_CSS, PostRenderer } from '../src/posts/render.js';
+import type { Post } from '../../src/posts/post.js';
+import { CODE_THEME_CSS, PostRenderer } from '../../src/posts/render.js';
 
 function makePost(slug: string, markdown: string): Post {
   return {

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { isPostProblem, parsePostFile } from '../src/posts/parse.js';
-import type { Post } from '../src/posts/post.js';
-import { PostRenderer } from '../src/posts/render.js';
+import { isPostProblem, parsePostFile } from '../../src/posts/parse.js';
+import type { Post } from '../../src/posts/post.js';
+import { PostRenderer } from '../../src/posts/render.js';
 
-const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/moving-in/posts/${name}`, import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/moving-in/posts/${name}`, import.meta.url));
 
 async function load(name: string, bundleDir?: string): Promise<Post> {
   const file = fixture(name);

@@ -1,9 +1,9 @@
 // Runs the shared PubSub contract on the local adapter (one process, nothing to relay), and checks sliced fan-out.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type Broadcast, PubSub } from '../src/pubsub/pubsub.js';
-import { pubsubContract } from './helpers/pubsub-contract.js';
-import { until } from './helpers/wait.js';
+import { type Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
+import { pubsubContract } from '../helpers/pubsub-contract.js';
+import { until } from '../helpers/wait.js';
 
 pubsubContract(
   'local',

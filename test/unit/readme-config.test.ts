@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { withConfigTable } from '../scripts/config-table.js';
+import { withConfigTable } from '../../scripts/config-table.js';
 
 test('README config table matches src/config.ts', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   assert.equal(readme, withConfigTable(readme), 'README.md config table is stale: run `npm run docs:config`');
 });

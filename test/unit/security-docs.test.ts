@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { OPTIONS } from '../src/config.js';
-import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../src/errors.js';
-import { RECEIPT_REASONS } from '../src/web/views/receipt.js';
+import { OPTIONS } from '../../src/config.js';
+import { LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../../src/errors.js';
+import { RECEIPT_REASONS } from '../../src/web/views/receipt.js';
 
-const root = new URL('../', import.meta.url);
+const root = new URL('../../', import.meta.url);
 const SECURITY_SETTINGS = [
   'HTTP_RATE_LIMIT',
   'TOKEN_MAX_AGE_MS',

@@ -10,7 +10,7 @@ import {
   type Measurements,
   type Metadata,
   Telemetry,
-} from '../src/telemetry/telemetry.js';
+} from '../../src/telemetry/telemetry.js';
 
 type Seen = { event: EventName; measurements: Measurements; metadata: Metadata; config: unknown };
 

@@ -1,8 +1,8 @@
 // SplicedPages: a spliced page is byte-for-byte the full render, and pages that contain a stand-in are rendered in full.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SplicedPages } from '../src/web/page-splice.js';
-import { formatCount } from '../src/web/views/html.js';
+import { SplicedPages } from '../../src/web/page-splice.js';
+import { formatCount } from '../../src/web/views/html.js';
 
 const render = (extra: string) => (token: string, count: number) =>
   `<meta name="csrf-token" content="${token}"><p>${extra}</p><span data-count="${count}">${formatCount(count)}</span>`;
