@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, test } from 'node:test';
+import { afterEach, describe, type TestContext, test } from 'node:test';
 import { PostPusher, type PostPusherOptions } from '../../src/counting/post-pusher.js';
 import { ReadCounter, type ReadCounterOptions } from '../../src/counting/read-counter.js';
 import { POSTS_TOPIC, postTopic } from '../../src/counting/topics.js';
@@ -128,7 +128,7 @@ async function readingNowRig(presenceIntervalMs: number) {
   const presence = new LocalPresence({ onChange: (slug) => pusher.readingChanged(slug) });
   const counter = new ReadCounter({ store: new MemoryStore(), pubsub, telemetry, pusher });
   const frames: { event: string; payload: unknown; at: number }[] = [];
-  pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: performance.now() }));
+  pubsub.subscribe(postTopic('a'), ({ event, payload }) => frames.push({ event, payload, at: Date.now() }));
   await counter.start(['a']);
   cleanups.push(async () => {
     await counter.close();
@@ -137,6 +137,28 @@ async function readingNowRig(presenceIntervalMs: number) {
     await pubsub.close();
   });
   return { counter, presence, frames };
+}
+
+/**
+ * Waits for `condition` by turns of the event loop, not by time: for tests on mock timers, where a store's promises
+ * and the counter's setImmediate still run but nothing waits on a clock.
+ */
+async function turns(t: TestContext, condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000; i += 1) {
+    if (condition()) return;
+    // Timers due now (a zero delay) fire; the clock does not move.
+    t.mock.timers.tick(0);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.fail(`${what} did not happen within 1000 turns of the event loop`);
+}
+
+/** A few turns of the event loop (with timers due now fired): whatever was ready to run has run. */
+async function flush(t: TestContext): Promise<void> {
+  for (let i = 0; i < 10; i += 1) {
+    t.mock.timers.tick(0);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** What the counting service does with a read the policy accepted. */
@@ -178,20 +200,23 @@ describe('ReadCounter', () => {
     assert.equal(await store.total('a'), 40);
   });
 
-  test('a count is announced only after the store committed it', async () => {
+  test('a count is announced only after the store committed it', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const store = new ControlledStore(new MemoryStore());
     const r = await rig(store);
     const release = store.hold();
     read(r);
     read(r);
     read(r, 'b');
-    await until(() => store.applyCalls.length === 1, 'the commit to start');
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await turns(t, () => store.applyCalls.length === 1, 'the commit to start');
+    // A minute on the counter's clock and timers while the commit is held: no timer may announce anything.
+    t.mock.timers.tick(60_000);
+    await flush(t);
     assert.deepEqual(r.posts, [], 'nothing broadcast while the commit is in flight');
     assert.equal(r.index.length, 0);
     assert.equal(r.counter.count('a'), 0, 'the cached count (what pages render) is unchanged too');
     release();
-    await until(() => r.posts.length === 1, 'the push after commit');
+    await turns(t, () => r.posts.length === 1, 'the push after commit');
     assert.deepEqual(r.posts, [2]);
     assert.deepEqual(
       r.index.sort((x, y) => x.slug.localeCompare(y.slug)),
@@ -225,18 +250,22 @@ describe('ReadCounter', () => {
     assert.equal(r.counter.pendingReads(), 0);
   });
 
-  test('coalescing: pushes are rate limited per post and the last one carries the exact total', async () => {
+  test('coalescing: pushes are rate limited per post and the last one carries the exact total', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const store = new MemoryStore();
     const r = await rig(store, { pushIntervalMs: 1000 });
     // Wait on commit events, not drain(): drain flushes held pushes (that is what close needs).
     for (let i = 1; i <= 10; i += 1) {
       read(r);
-      await until(() => r.commits.length === i, `commit ${i}`);
+      await turns(t, () => r.commits.length === i, `commit ${i}`);
     }
     assert.equal(r.commits.length, 10, 'ten separate commits');
     assert.deepEqual(r.posts, [1], 'only the first push went out at once');
-    await until(() => r.posts.at(-1) === 10, 'the trailing push with the exact total', 4000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    t.mock.timers.tick(1000);
+    await turns(t, () => r.posts.at(-1) === 10, 'the trailing push with the exact total');
+    // Ten more intervals: nothing is left to push.
+    t.mock.timers.tick(10_000);
+    await flush(t);
     assert.deepEqual(r.posts, [1, 10], 'one leading and one trailing push');
     assert.deepEqual(
       r.index.filter((m) => m.slug === 'a').map((m) => m.count),
@@ -244,42 +273,48 @@ describe('ReadCounter', () => {
     );
   });
 
-  test('one instance: "reading now" rides on the count push, and presence then sends no duplicate', async () => {
+  test('one instance: "reading now" rides on the count push, and presence then sends no duplicate', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const { counter, presence, frames } = await readingNowRig(50);
     presence.track('a');
     presence.track('a');
     counter.record('a');
-    await until(() => frames.some((frame) => frame.event === 'count'), 'the count push');
+    await turns(t, () => frames.some((frame) => frame.event === 'count'), 'the count push');
     assert.deepEqual(frames.find((frame) => frame.event === 'count')?.payload, { count: 1, reading: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Four presence intervals: a duplicate push of 2 would have gone by now.
+    t.mock.timers.tick(200);
+    await flush(t);
     assert.deepEqual(
       frames.filter((frame) => frame.event === 'presence'),
       [],
       'the count push already carried 2',
     );
     presence.track('a');
-    await until(() => frames.some((frame) => frame.event === 'presence'), 'a presence push for a change after it');
+    t.mock.timers.tick(50);
+    await turns(t, () => frames.some((frame) => frame.event === 'presence'), 'a presence push for a change after it');
     assert.deepEqual(
       frames.filter((frame) => frame.event === 'presence').map((frame) => frame.payload),
       [{ reading: 3 }],
     );
   });
 
-  test('one instance: a presence push waits a whole interval after the last count push that carried the number', async () => {
+  test('one instance: a presence push waits a whole interval after the last count push that carried the number', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const { counter, presence, frames } = await readingNowRig(300);
     presence.track('a');
-    await until(() => frames.some((frame) => frame.event === 'presence'), 'the first presence push');
+    await turns(t, () => frames.some((frame) => frame.event === 'presence'), 'the first presence push');
     // Late in the interval, so a timer set now would fire soon after the count push if nothing held it back.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    t.mock.timers.tick(200);
     presence.track('a');
     counter.record('a');
-    await until(() => frames.some((frame) => frame.event === 'count'), 'the count push carrying 2');
+    await turns(t, () => frames.some((frame) => frame.event === 'count'), 'the count push carrying 2');
     presence.track('a');
-    await until(
-      () => frames.filter((frame) => frame.event === 'presence').length === 2,
-      'the presence push for 3',
-      3000,
-    );
+    // Step the clock until the presence push for 3 goes, so its time is the first moment it was allowed.
+    for (let waited = 0; frames.filter((frame) => frame.event === 'presence').length < 2; waited += 10) {
+      assert.ok(waited <= 3000, 'the presence push for 3 within 3 s');
+      t.mock.timers.tick(10);
+      await flush(t);
+    }
     const count = frames.find((frame) => frame.event === 'count');
     const last = frames.filter((frame) => frame.event === 'presence').at(-1);
     assert.deepEqual(count?.payload, { count: 1, reading: 2 });
@@ -288,7 +323,7 @@ describe('ReadCounter', () => {
       [{ reading: 1 }, { reading: 3 }],
     );
     assert.ok(
-      (last?.at ?? 0) - (count?.at ?? 0) >= 290,
+      (last?.at ?? 0) - (count?.at ?? 0) >= 300,
       `presence waited ${Math.round((last?.at ?? 0) - (count?.at ?? 0))} ms after the count push`,
     );
   });
@@ -303,16 +338,20 @@ describe('ReadCounter', () => {
     assert.deepEqual(r.posts, [5], 'our store answered 1 here, but 5 is known committed');
   });
 
-  test('commit delay: reads trickling in right after a commit share the next one', async () => {
+  test('commit delay: reads trickling in right after a commit share the next one', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const store = new ControlledStore(new MemoryStore());
     const r = await rig(store, { commitDelayMs: 150 });
     read(r);
-    await until(() => r.commits.length === 1, 'the first commit (no delay after an idle period)');
+    await turns(t, () => r.commits.length === 1, 'the first commit (no delay after an idle period)');
     for (let i = 0; i < 5; i += 1) {
       read(r);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      t.mock.timers.tick(10);
+      await flush(t);
     }
-    await until(() => r.commits.length === 2, 'the delayed commit');
+    assert.equal(r.commits.length, 1, 'the next commit waits out the delay');
+    t.mock.timers.tick(150);
+    await turns(t, () => r.commits.length === 2, 'the delayed commit');
     assert.deepEqual(
       store.applyCalls.map((batch) => batch.length),
       [1, 5],
