@@ -1,6 +1,7 @@
-// Every scenario, in table order (DETS last: it compares with scenario 4's figure).
+// Every scenario, in table order (DETS after scenario 4, whose figure it compares with).
 import type { Scenario } from '../lib/context.js';
 import { coldStart } from './cold-start.js';
+import { connectionFlood } from './connection-flood.js';
 import { dets } from './dets.js';
 import { fanOut } from './fan-out.js';
 import { ghosts } from './ghosts.js';
@@ -20,4 +21,5 @@ export const SCENARIOS: readonly Scenario[] = [
   coldStart,
   ghosts,
   dets,
+  connectionFlood,
 ];

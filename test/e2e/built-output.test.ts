@@ -1,12 +1,11 @@
 // `npm start` runs the compiled dist/, which holds code only: every file it reads at run time must be found from there.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { ensureBuilt } from '../helpers/built-output.js';
 import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -14,10 +13,9 @@ let server: ChildServer;
 let dataDir: string;
 
 before(async () => {
-  // The build the package ships (`prepare` runs it on install); rebuilt here so the test never sees a stale dist/.
-  await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-  });
+  // The build the package ships (`prepare` runs it on install); rebuilt when a source is newer than dist/, so the
+  // test never sees a stale dist/ and an unchanged tree is not compiled a second time.
+  console.log(`# dist/: ${await ensureBuilt()}`);
   dataDir = await mkdtemp(join(tmpdir(), 'readcount-built-'));
   server = await spawnServer({ DATA_DIR: dataDir, POSTS_DIR: join(ROOT, 'posts') }, 30_000, { built: true });
 });
