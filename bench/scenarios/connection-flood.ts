@@ -1,4 +1,4 @@
-// Scenario 10: a half-open flood from one address while another address reads pages — the reader's p99 latency.
+// Scenario 9: a half-open flood from one address while another address reads pages — the reader's p99 latency.
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -70,7 +70,7 @@ export async function measureFlood(connections: number): Promise<{ p50: number; 
 }
 
 export const connectionFlood: Scenario = {
-  id: '10',
+  id: '9',
   name: 'half-open flood',
   async run({ log }: BenchContext): Promise<Row[]> {
     const connections = 2000;
@@ -78,7 +78,7 @@ export const connectionFlood: Scenario = {
     log(`flood of ${connections} half-open connections: ${pages} pages from another address, p50 ${p50.toFixed(1)} ms`);
     return [
       {
-        scenario: `10 half-open flood (${connections} from one address): another reader's page p99`,
+        scenario: `9 half-open flood (${connections} from one address): another reader's page p99`,
         readcount: p99,
         unit: 'ms',
         target: '< 500 ms',

@@ -1,4 +1,4 @@
-// Every scenario, in table order (DETS after scenario 4, whose figure it compares with).
+// Every scenario, in table order (DETS last: it compares with scenario 4's figure).
 import type { Scenario } from '../lib/context.js';
 import { coldStart } from './cold-start.js';
 import { connectionFlood } from './connection-flood.js';
@@ -20,6 +20,6 @@ export const SCENARIOS: readonly Scenario[] = [
   pageServing,
   coldStart,
   ghosts,
-  dets,
   connectionFlood,
+  dets,
 ];

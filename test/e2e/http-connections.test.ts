@@ -122,7 +122,7 @@ describe('HTTP_MAX_CONNECTIONS_PER_IP under a half-open flood', () => {
     console.log(
       `# ${latencies.length} pages from 127.0.0.2 during the flood: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms`,
     );
-    // How fast those pages stay is a benchmark (bench scenario 10), not an assertion on a shared machine.
+    // How fast those pages stay is a benchmark (bench scenario 9), not an assertion on a shared machine.
   });
 });
 
