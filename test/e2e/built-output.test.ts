@@ -17,7 +17,7 @@ before(async () => {
   // test never sees a stale dist/ and an unchanged tree is not compiled a second time.
   console.log(`# dist/: ${await ensureBuilt()}`);
   dataDir = await mkdtemp(join(tmpdir(), 'readcount-built-'));
-  server = await spawnServer({ DATA_DIR: dataDir, POSTS_DIR: join(ROOT, 'posts') }, 30_000, { built: true });
+  server = await spawnServer({ DATA_DIR: dataDir, POSTS_DIR: join(ROOT, 'posts') }, undefined, { built: true });
 });
 
 after(async () => {

@@ -81,6 +81,8 @@ test('a full disk is logged once per transition, degrades /healthz, and SIGTERM 
   let filler = fill(mounted);
   for (let i = 0; i < 3; i += 1)
     assert.equal(await read(server), 'retry_later', 'not acknowledged while the disk is full');
+  // The log reaches this process through the child's stdout pipe, which may be behind the socket's replies.
+  await until(() => lines(server, /commits are failing/).length > 0, 'the failure logged');
   const failing = lines(server, /commits are failing/);
   assert.equal(failing.length, 1, 'logged once, not per read or per retry');
   assert.match(failing[0] ?? '', /full/i, "SQLite's message");
@@ -89,6 +91,7 @@ test('a full disk is logged once per transition, degrades /healthz, and SIGTERM 
 
   await rm(filler);
   await until(async () => (await health(server)).pendingReads === 0, 'the waiting reads committed once space is back');
+  await until(() => lines(server, /commits succeed again/).length > 0, 'the recovery logged');
   assert.equal(lines(server, /commits succeed again/).length, 1, 'the recovery is logged once');
   assert.equal((await health(server)).status, 'ok');
 
@@ -96,6 +99,7 @@ test('a full disk is logged once per transition, degrades /healthz, and SIGTERM 
   for (let i = 0; i < 2; i += 1) assert.equal(await read(server), 'retry_later');
   const pending = (await health(server)).pendingReads;
   assert.equal(pending, 2);
+  await until(() => lines(server, /commits are failing/).length > 1, 'the second outage logged');
   assert.equal(lines(server, /commits are failing/).length, 2, 'a second outage, a second line');
   server.child.kill('SIGTERM');
   assert.equal(await server.exited, 1, 'reads lost: exit non-zero');
