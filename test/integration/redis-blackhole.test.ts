@@ -16,7 +16,7 @@ const TIMEOUT_MS = 300;
  * The running server's command timeout: short enough that the blackholed commits fail fast, long enough that its
  * start-up commands (counters, scripts) are never timed out by a busy machine before the proxy holds anything.
  */
-const SERVER_TIMEOUT_MS = 1000;
+const SERVER_TIMEOUT_MS = 2000;
 
 const elapsed = async (work: () => Promise<unknown>): Promise<number> => {
   const started = performance.now();
