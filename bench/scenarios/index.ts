@@ -2,6 +2,7 @@
 import type { Scenario } from '../lib/context.js';
 import { bigBlog } from './big-blog.js';
 import { coldStart } from './cold-start.js';
+import { connectionFlood } from './connection-flood.js';
 import { dets } from './dets.js';
 import { fanOut } from './fan-out.js';
 import { ghosts } from './ghosts.js';
@@ -23,5 +24,6 @@ export const SCENARIOS: readonly Scenario[] = [
   bigBlog,
   ghosts,
   search,
+  connectionFlood,
   dets,
 ];

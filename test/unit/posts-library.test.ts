@@ -1,0 +1,207 @@
+// Tests for loading a posts folder, the PostLibrary's reload/diff/problem reporting, and the folder watcher.
+
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { PostChanges } from '../../src/posts/library.js';
+import { PostLibrary } from '../../src/posts/library.js';
+import { loadPosts } from '../../src/posts/load.js';
+import { MAX_POST_BYTES } from '../../src/posts/parse.js';
+import type { PostProblem } from '../../src/posts/post.js';
+import { watchPosts } from '../../src/posts/watch.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'readcount-posts-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const write = (name: string, text: string): Promise<void> => writeFile(join(dir, name), text);
+const fm = (title: string, date: string, extra = ''): string =>
+  `---\ntitle: ${title}\ndate: ${date}\n${extra}---\nBody of ${title}.\n`;
+
+async function until(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('loadPosts', () => {
+  test('loads .md files, ignores dotfiles, other extensions and subfolders', async () => {
+    await write('2024-01-01_first.md', '# First\n\nHello.\n');
+    await write('.hidden.md', fm('Hidden', '2024-01-01'));
+    await write('notes.txt', 'not a post');
+    await write('second.md', fm('Second', '2024-02-01'));
+    const { posts, problems } = await loadPosts(dir);
+    assert.deepEqual(posts.map((p) => p.slug).sort(), ['2024-01-01_first', 'second']);
+    assert.deepEqual(problems, []);
+    assert.equal(posts[0]?.file, join(dir, '2024-01-01_first.md'));
+  });
+
+  test('duplicate slug: the second file is a problem', async () => {
+    await write('a.md', fm('A', '2024-01-01', 'slug: same\n'));
+    await write('b.md', fm('B', '2024-01-02', 'slug: same\n'));
+    const { posts, problems } = await loadPosts(dir);
+    assert.deepEqual(
+      posts.map((p) => p.title),
+      ['A'],
+    );
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.file, join(dir, 'b.md'));
+    assert.equal(problems[0]?.reason, `slug "same" already used by ${join(dir, 'a.md')}`);
+  });
+
+  test('oversized file is refused', async () => {
+    await write('2024-01-01_big.md', `# Big\n\n${'x'.repeat(MAX_POST_BYTES + 1)}`);
+    const { posts, problems } = await loadPosts(dir);
+    assert.equal(posts.length, 0);
+    assert.match(problems[0]?.reason ?? '', /too large/);
+  });
+
+  test('missing folder throws a clear error', async () => {
+    const missing = join(dir, 'nope');
+    await assert.rejects(
+      loadPosts(missing),
+      (error: Error) => error.message.includes(`cannot read posts folder ${missing}`) && /ENOENT/.test(error.message),
+    );
+  });
+});
+
+describe('PostLibrary', () => {
+  test('lists published posts newest first, ties by title, drafts hidden', async () => {
+    await write('old.md', fm('Old', '2023-01-01'));
+    await write('b.md', fm('Beta', '2024-05-05'));
+    await write('a.md', fm('Alpha', '2024-05-05'));
+    await write('draft.md', fm('Draft', '2025-01-01', 'draft: true\n'));
+    const library = await PostLibrary.open(dir);
+    assert.deepEqual(
+      library.list().map((p) => p.title),
+      ['Alpha', 'Beta', 'Old'],
+    );
+    assert.deepEqual(library.slugs(), ['a', 'b', 'old']);
+    assert.equal(library.get('draft'), undefined);
+    assert.equal(library.get('old')?.title, 'Old');
+  });
+
+  test('broken file is reported and skipped while the others load', async () => {
+    await write('good.md', fm('Good', '2024-01-01'));
+    await write('bad.md', '---\ntitle: Bad\ndate: nope\n---\nx\n');
+    const problems: PostProblem[] = [];
+    const library = await PostLibrary.open(dir, { onProblem: (p) => problems.push(p) });
+    assert.deepEqual(library.slugs(), ['good']);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]?.file, join(dir, 'bad.md'));
+    assert.match(problems[0]?.reason ?? '', /"date" is not a valid date/);
+    assert.deepEqual(library.problems(), problems);
+  });
+
+  test('a problem is reported once per file content, and again after the file changes', async () => {
+    await write('bad.md', '---\ntags: 5\n---\nx\n');
+    const problems: PostProblem[] = [];
+    const library = await PostLibrary.open(dir, { onProblem: (p) => problems.push(p) });
+    await library.reload();
+    await library.reload();
+    assert.equal(problems.length, 1);
+
+    await write('bad.md', '---\ntags: 6\n---\nstill broken\n');
+    await library.reload();
+    assert.equal(problems.length, 2);
+
+    await write('bad.md', fm('Fixed', '2024-01-01'));
+    await library.reload();
+    assert.equal(problems.length, 2);
+    assert.deepEqual(library.problems(), []);
+  });
+
+  test('reload reports added, changed and removed slugs and emits change', async () => {
+    await write('keep.md', fm('Keep', '2024-01-01'));
+    await write('edit.md', fm('Edit', '2024-01-02'));
+    await write('gone.md', fm('Gone', '2024-01-03'));
+    await write('publish.md', fm('Publish', '2024-01-04', 'draft: true\n'));
+    const library = await PostLibrary.open(dir);
+    const events: PostChanges[] = [];
+    library.on('change', (changes) => events.push(changes));
+
+    assert.deepEqual(await library.reload(), { added: [], removed: [], changed: [] });
+    assert.equal(events.length, 0, 'no event when nothing changed');
+
+    await write('new.md', fm('New', '2024-02-01'));
+    await write('edit.md', fm('Edited title', '2024-01-02'));
+    await unlink(join(dir, 'gone.md'));
+    await write('publish.md', fm('Publish', '2024-01-04'));
+    const changes = await library.reload();
+    assert.deepEqual([...changes.added].sort(), ['new', 'publish']);
+    assert.deepEqual(changes.changed, ['edit']);
+    assert.deepEqual(changes.removed, ['gone']);
+    assert.deepEqual(events, [changes]);
+    assert.equal(library.get('edit')?.title, 'Edited title');
+    assert.equal(library.get('gone'), undefined);
+    assert.equal(library.list()[0]?.slug, 'new');
+  });
+
+  test('concurrent reloads are serialised and all resolve', async () => {
+    await write('one.md', fm('One', '2024-01-01'));
+    const library = await PostLibrary.open(dir);
+    await write('two.md', fm('Two', '2024-01-02'));
+    const [first, second] = await Promise.all([library.reload(), library.reload()]);
+    assert.deepEqual(first.added, ['two']);
+    assert.deepEqual(second, { added: [], removed: [], changed: [] });
+  });
+
+  test('a vanished folder rejects the reload but keeps serving the old posts', async () => {
+    await write('one.md', fm('One', '2024-01-01'));
+    const library = await PostLibrary.open(dir);
+    await rm(dir, { recursive: true, force: true });
+    await assert.rejects(library.reload(), /cannot read posts folder/);
+    assert.deepEqual(library.slugs(), ['one']);
+  });
+
+  test('open on a missing folder rejects', async () => {
+    await assert.rejects(PostLibrary.open(join(dir, 'missing')), /cannot read posts folder/);
+  });
+});
+
+describe('watchPosts', () => {
+  test('picks up added, edited and deleted files', async () => {
+    await write('first.md', fm('First', '2024-01-01'));
+    const library = await PostLibrary.open(dir);
+    const errors: Error[] = [];
+    const watcher = watchPosts(library, dir, { debounceMs: 50, onError: (e) => errors.push(e) });
+    try {
+      await watcher.ready;
+      await write('second.md', fm('Second', '2024-01-02'));
+      await until(() => library.get('second') !== undefined, 'the new post');
+
+      await write('first.md', fm('First, edited', '2024-01-01'));
+      await until(() => library.get('first')?.title === 'First, edited', 'the edit');
+
+      await unlink(join(dir, 'second.md'));
+      await until(() => library.get('second') === undefined, 'the deletion');
+      assert.deepEqual(errors, []);
+    } finally {
+      await watcher.close();
+    }
+  });
+
+  test('reload errors are reported, not thrown', async () => {
+    await write('first.md', fm('First', '2024-01-01'));
+    const library = await PostLibrary.open(dir);
+    const errors: Error[] = [];
+    const watcher = watchPosts(library, dir, { debounceMs: 20, onError: (e) => errors.push(e) });
+    try {
+      await watcher.ready;
+      library.reload = () => Promise.reject(new Error('disk on fire'));
+      await write('second.md', fm('Second', '2024-01-02'));
+      await until(() => errors.length > 0, 'the reported error');
+      assert.equal(errors[0]?.message, 'disk on fire');
+    } finally {
+      await watcher.close();
+    }
+  });
+});
