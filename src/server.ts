@@ -1,7 +1,7 @@
 // Listens on the configured port and shuts down cleanly on SIGINT/SIGTERM (sockets closed, reads committed).
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
-import { createReadcount, type Readcount } from './readcount.js';
+import { createReadcount, type Readcount, type ReadcountOptions } from './readcount.js';
 
 /** Closing sockets and the store, on top of SHUTDOWN_GRACE_MS spent retrying commits. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -11,8 +11,16 @@ const SHUTDOWN_DEADLINE_MS = 5000;
  */
 const LISTEN_BACKLOG = 4096;
 
-export async function serve(config: Config, rereadConfig?: () => Config): Promise<Readcount> {
-  const readcount = await createReadcount(config, { logger: true, ...(rereadConfig ? { rereadConfig } : {}) });
+export async function serve(
+  config: Config,
+  rereadConfig?: () => Config,
+  options: Pick<ReadcountOptions, 'cluster'> = {},
+): Promise<Readcount> {
+  const readcount = await createReadcount(config, {
+    logger: true,
+    ...(rereadConfig ? { rereadConfig } : {}),
+    ...options,
+  });
   const { app } = readcount;
   try {
     await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
