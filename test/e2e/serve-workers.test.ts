@@ -1,0 +1,216 @@
+// `serve --workers 2` on one box: sockets on both workers, a read on one pushed to a viewer on the other, a clean drain.
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get, type IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Channel } from 'phoenix';
+import { pageToken } from '../helpers/live-socket.js';
+import {
+  BrowserLikeWebSocket,
+  collect,
+  connectPhoenix,
+  join as joinChannel,
+  type PhoenixClient,
+  push,
+} from '../helpers/phoenix-client.js';
+import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
+import { until } from '../helpers/wait.js';
+
+const SLUG = 'hello';
+
+interface Viewer {
+  readonly client: PhoenixClient;
+  readonly channel: Channel;
+  readonly token: string;
+  /** The pid of the worker whose 101 answered this socket. */
+  readonly worker: string;
+  readonly counts: { count: number; reading?: number }[];
+  readonly presence: { reading: number }[];
+  readonly joinedReading: number;
+  readonly joinedCount: number;
+}
+
+/** `/healthz`'s `worker` over a fresh connection (fetch would reuse one, and with it one worker). */
+function healthWorker(base: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    // A connection handed to a worker as it dies is never answered: each try is bounded.
+    const request = get(`${base}/healthz`, { agent: false, timeout: 2000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve((JSON.parse(body) as { worker?: number }).worker));
+    });
+    request.on('timeout', () => request.destroy(new Error('no answer in 2 s')));
+    request.on('error', reject);
+  });
+}
+
+async function openViewer(base: string): Promise<Viewer> {
+  const token = await pageToken(base, SLUG);
+  let worker = '';
+  class Tagged extends BrowserLikeWebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
+      this.once('upgrade', (response: IncomingMessage) => {
+        worker = String(response.headers['x-readcount-worker'] ?? '');
+      });
+    }
+  }
+  const client = await connectPhoenix(base, token, { transport: Tagged });
+  const channel = client.socket.channel(`post:${SLUG}`, {});
+  const counts = collect<{ count: number; reading?: number }>(channel, 'count');
+  const presence = collect<{ reading: number }>(channel, 'presence');
+  const joined = await joinChannel(channel);
+  assert.equal(joined.status, 'ok', JSON.stringify(joined));
+  return {
+    client,
+    channel,
+    token,
+    worker,
+    counts,
+    presence,
+    joinedReading: joined.response.reading as number,
+    joinedCount: joined.response.count as number,
+  };
+}
+
+/** The last "reading now" this viewer was told (join reply, then count and presence pushes in arrival order). */
+function readingNow(viewer: Viewer): number {
+  const last = viewer.client.messages.filter(
+    (m) => m.topic === `post:${SLUG}` && (m.event === 'presence' || (m.event === 'count' && 'reading' in m.payload)),
+  );
+  const message = last.at(-1);
+  return message ? (message.payload.reading as number) : viewer.joinedReading;
+}
+
+/** Pushes `reader` until the dwell time has passed; resolves with the final status or refusal. */
+async function read(viewer: Viewer): Promise<string> {
+  let outcome = '';
+  await until(async () => {
+    const reply = await push(viewer.channel, 'reader', { csrf_token: viewer.token, automated: false });
+    outcome = reply.status === 'ok' ? 'ok' : String(reply.response.reason ?? reply.status);
+    return outcome !== 'too_early';
+  }, 'a decided read');
+  return outcome;
+}
+
+describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
+  let root: string;
+  let server: ChildServer;
+  const viewers: Viewer[] = [];
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'readcount-workers-'));
+    await mkdir(join(root, 'posts'));
+    await writeFile(join(root, 'posts', `${SLUG}.md`), '---\ntitle: Hello\ndate: 2024-01-01\n---\n\nHello.\n');
+    server = await spawnServer(
+      {
+        WORKERS: '2',
+        POSTS_DIR: join(root, 'posts'),
+        DATA_DIR: join(root, 'data'),
+        READ_AFTER_MS: '0',
+        COUNT_MODE: 'every-read',
+        READCOUNT_TEST_COUNT_BOTS: 'true',
+        PUSH_INTERVAL_MS: '20',
+      },
+      90_000,
+    );
+    // The first worker listening is not the second: wait until /healthz has been answered by both.
+    const seen = new Set<number>();
+    await until(
+      async () => {
+        const worker = await healthWorker(server.base);
+        if (typeof worker === 'number') seen.add(worker);
+        return seen.size === 2;
+      },
+      'both workers answering',
+      90_000,
+      100,
+    );
+  });
+
+  after(async () => {
+    for (const viewer of viewers) await viewer.client.disconnect().catch(() => {});
+    if (server && server.child.exitCode === null) await server.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  test('sockets land on both workers; "reading now" counts the viewers of both; a read on one is pushed on the other', async () => {
+    while (new Set(viewers.map((v) => v.worker)).size < 2 || viewers.length < 4) {
+      assert.ok(viewers.length < 20, `20 sockets all landed on worker ${viewers[0]?.worker}`);
+      viewers.push(await openViewer(server.base));
+    }
+    assert.ok(
+      viewers.every((v) => /^\d+$/.test(v.worker)),
+      'every upgrade names its worker',
+    );
+    const reader = viewers[0] as Viewer;
+    const watcher = viewers.find((v) => v.worker !== reader.worker) as Viewer;
+    await until(() => readingNow(watcher) === viewers.length, `"reading now" = ${viewers.length} on the other worker`);
+    await until(() => readingNow(reader) === viewers.length, `"reading now" = ${viewers.length} on the first worker`);
+
+    const before = Math.max(watcher.joinedCount, ...watcher.counts.map((c) => c.count));
+    assert.equal(await read(reader), 'ok');
+    await until(
+      () => watcher.counts.some((c) => c.count === before + 1),
+      "the read on one worker pushed to the other's viewer",
+    );
+  });
+
+  test('a worker that dies is restarted by the primary, with a log line', async () => {
+    const killed = Number((viewers[0] as Viewer).worker);
+    const survivor = Number(viewers.find((v) => Number(v.worker) !== killed)?.worker);
+    process.kill(killed, 'SIGKILL');
+    const seen = new Set<number>();
+    await until(
+      async () => {
+        const worker = await healthWorker(server.base).catch(() => undefined);
+        if (worker !== undefined) seen.add(worker);
+        return [...seen].some((pid) => pid !== killed && pid !== survivor);
+      },
+      'a new worker answering',
+      90_000,
+      100,
+    );
+    assert.ok(
+      server.log.some((line) => line.includes(`(pid ${killed}) exited with signal SIGKILL; restarting it`)),
+      server.log.slice(-5).join('\n'),
+    );
+    // Its sockets reconnect (to either worker); their reads below need them joined again.
+    await until(() => viewers.every((v) => v.channel.state === 'joined'), 'every viewer joined again', 30_000);
+  });
+
+  test('SIGTERM drains both workers while reads are in flight: exit 0, every acknowledged read in the database', async () => {
+    const db = () => new Database(join(root, 'data', 'readcount.db'), { readonly: true });
+    const totalNow = () => {
+      const handle = db();
+      try {
+        return handle.prepare('SELECT total FROM counters WHERE slug = ?').pluck().get(SLUG) as number;
+      } finally {
+        handle.close();
+      }
+    };
+    const before = totalNow();
+    // Fresh page views (a token reads once); READ_AFTER_MS=0, so each may read as soon as it joined.
+    const readers = await Promise.all(viewers.map(async () => openViewer(server.base)));
+    viewers.push(...readers);
+    const replies = readers.map((viewer) =>
+      push(viewer.channel, 'reader', { csrf_token: viewer.token, automated: false }),
+    );
+    server.child.kill('SIGTERM');
+    const outcomes = await Promise.all(replies);
+    const acknowledged = outcomes.filter((o) => o.status === 'ok').length;
+    assert.equal(await server.exited, 0, server.log.slice(-10).join('\n'));
+    assert.equal(
+      server.log.filter((line) => line.includes('SIGTERM: closing live sockets')).length,
+      2,
+      'each worker closed its sockets and committed',
+    );
+    const total = totalNow();
+    assert.ok(total >= before + acknowledged, `${total - before} stored, ${acknowledged} acknowledged`);
+    assert.ok(total <= before + readers.length, `${total - before} stored of ${readers.length} sent`);
+  });
+});
