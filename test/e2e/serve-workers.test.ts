@@ -1,7 +1,10 @@
 // `serve --workers 2` on one box: sockets on both workers, a read on one pushed to a viewer on the other, a clean drain.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { get, type IncomingMessage } from 'node:http';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, get, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -213,4 +216,36 @@ describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
     assert.ok(total >= before + acknowledged, `${total - before} stored, ${acknowledged} acknowledged`);
     assert.ok(total <= before + readers.length, `${total - before} stored of ${readers.length} sent`);
   });
+});
+
+test('a worker that cannot start (the port is taken) stops the primary with its one-line error, no restart loop', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'readcount-workers-port-'));
+  const squatter = createServer().listen(0, '127.0.0.1');
+  await once(squatter, 'listening');
+  try {
+    await mkdir(join(root, 'posts'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], {
+      cwd: new URL('../../', import.meta.url),
+      env: {
+        ...process.env,
+        WORKERS: '2',
+        HOST: '127.0.0.1',
+        PORT: String((squatter.address() as AddressInfo).port),
+        POSTS_DIR: join(root, 'posts'),
+        DATA_DIR: join(root, 'data'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 2, output);
+    assert.match(output, /readcount: invalid configuration: PORT: \d+ is already in use/);
+    assert.doesNotMatch(output, /restarting it/);
+    assert.doesNotMatch(output, /^\s+at /m, 'no stack trace');
+  } finally {
+    squatter.close();
+    await rm(root, { recursive: true, force: true });
+  }
 });
