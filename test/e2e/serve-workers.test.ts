@@ -19,6 +19,7 @@ import {
   type PhoenixClient,
   push,
 } from '../helpers/phoenix-client.js';
+import { deletePrefix, REDIS_URL, redisSkipReason, testPrefix } from '../helpers/redis.js';
 import { type ChildServer, spawnServer } from '../helpers/spawn-server.js';
 import { until } from '../helpers/wait.js';
 
@@ -100,6 +101,33 @@ async function read(viewer: Viewer): Promise<string> {
   return outcome;
 }
 
+/** Waits until /healthz has been answered by `n` different workers (the first one listening is not all of them). */
+async function allWorkersUp(base: string, n: number): Promise<void> {
+  const seen = new Set<number>();
+  await until(
+    async () => {
+      const worker = await healthWorker(base).catch(() => undefined);
+      if (typeof worker === 'number') seen.add(worker);
+      return seen.size === n;
+    },
+    `${n} workers answering`,
+    90_000,
+    100,
+  );
+}
+
+/** Opens viewers until at least `min` are open and both workers hold some. */
+async function viewersOnBoth(base: string, viewers: Viewer[], min: number): Promise<void> {
+  while (new Set(viewers.map((v) => v.worker)).size < 2 || viewers.length < min) {
+    assert.ok(viewers.length < 20, `20 sockets all landed on worker ${viewers[0]?.worker}`);
+    viewers.push(await openViewer(base));
+  }
+  assert.ok(
+    viewers.every((v) => /^\d+$/.test(v.worker)),
+    'every upgrade names its worker',
+  );
+}
+
 describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
   let root: string;
   let server: ChildServer;
@@ -121,18 +149,7 @@ describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
       },
       90_000,
     );
-    // The first worker listening is not the second: wait until /healthz has been answered by both.
-    const seen = new Set<number>();
-    await until(
-      async () => {
-        const worker = await healthWorker(server.base);
-        if (typeof worker === 'number') seen.add(worker);
-        return seen.size === 2;
-      },
-      'both workers answering',
-      90_000,
-      100,
-    );
+    await allWorkersUp(server.base, 2);
   });
 
   after(async () => {
@@ -142,14 +159,7 @@ describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
   });
 
   test('sockets land on both workers; "reading now" counts the viewers of both; a read on one is pushed on the other', async () => {
-    while (new Set(viewers.map((v) => v.worker)).size < 2 || viewers.length < 4) {
-      assert.ok(viewers.length < 20, `20 sockets all landed on worker ${viewers[0]?.worker}`);
-      viewers.push(await openViewer(server.base));
-    }
-    assert.ok(
-      viewers.every((v) => /^\d+$/.test(v.worker)),
-      'every upgrade names its worker',
-    );
+    await viewersOnBoth(server.base, viewers, 4);
     const reader = viewers[0] as Viewer;
     const watcher = viewers.find((v) => v.worker !== reader.worker) as Viewer;
     await until(() => readingNow(watcher) === viewers.length, `"reading now" = ${viewers.length} on the other worker`);
@@ -248,4 +258,52 @@ test('a worker that cannot start (the port is taken) stops the primary with its 
     squatter.close();
     await rm(root, { recursive: true, force: true });
   }
+});
+
+describe('serve --workers 2 with REDIS_URL: each worker is an instance on Redis', {
+  skip: await redisSkipReason(),
+}, () => {
+  const prefix = testPrefix('workers');
+  let root: string;
+  let server: ChildServer;
+  const viewers: Viewer[] = [];
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'readcount-workers-redis-'));
+    await mkdir(join(root, 'posts'));
+    await writeFile(join(root, 'posts', `${SLUG}.md`), '---\ntitle: Hello\ndate: 2024-01-01\n---\n\nHello.\n');
+    server = await spawnServer(
+      {
+        WORKERS: '2',
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        POSTS_DIR: join(root, 'posts'),
+        DATA_DIR: join(root, 'data'),
+        READ_AFTER_MS: '0',
+        COUNT_MODE: 'every-read',
+        READCOUNT_TEST_COUNT_BOTS: 'true',
+        PUSH_INTERVAL_MS: '20',
+      },
+      90_000,
+    );
+    await allWorkersUp(server.base, 2);
+  });
+
+  after(async () => {
+    for (const viewer of viewers) await viewer.client.disconnect().catch(() => {});
+    if (server) await server.stop();
+    await deletePrefix(prefix);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  test('a read on one worker reaches a viewer on the other; "reading now" spans both; SIGTERM exits 0', async () => {
+    await viewersOnBoth(server.base, viewers, 2);
+    const reader = viewers[0] as Viewer;
+    const watcher = viewers.find((v) => v.worker !== reader.worker) as Viewer;
+    await until(() => readingNow(watcher) === viewers.length, `"reading now" = ${viewers.length} across workers`);
+    const before = Math.max(watcher.joinedCount, ...watcher.counts.map((c) => c.count));
+    assert.equal(await read(reader), 'ok');
+    await until(() => watcher.counts.some((c) => c.count === before + 1), 'the read pushed through Redis');
+    assert.equal(await server.stop(), 0, server.log.slice(-10).join('\n'));
+  });
 });
