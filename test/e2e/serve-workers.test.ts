@@ -35,6 +35,9 @@ interface Viewer {
   readonly presence: { reading: number }[];
   readonly joinedReading: number;
   readonly joinedCount: number;
+  /** This reader's ghost id (join reply) and the `ghosts` frames it was pushed. */
+  readonly ghost: unknown;
+  readonly ghosts: { ghosts: [string, number][] }[];
 }
 
 /** `/healthz`'s `worker` over a fresh connection (fetch would reuse one, and with it one worker). */
@@ -67,6 +70,7 @@ async function openViewer(base: string): Promise<Viewer> {
   const channel = client.socket.channel(`post:${SLUG}`, {});
   const counts = collect<{ count: number; reading?: number }>(channel, 'count');
   const presence = collect<{ reading: number }>(channel, 'presence');
+  const ghosts = collect<{ ghosts: [string, number][] }>(channel, 'ghosts');
   const joined = await joinChannel(channel);
   assert.equal(joined.status, 'ok', JSON.stringify(joined));
   return {
@@ -78,6 +82,8 @@ async function openViewer(base: string): Promise<Viewer> {
     presence,
     joinedReading: joined.response.reading as number,
     joinedCount: joined.response.count as number,
+    ghost: joined.response.ghost,
+    ghosts,
   };
 }
 
@@ -158,7 +164,7 @@ describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  test('sockets land on both workers; "reading now" counts the viewers of both; a read on one is pushed on the other', async () => {
+  test('sockets land on both workers; "reading now" counts the viewers of both; a read and a ghost on one reach the other', async () => {
     await viewersOnBoth(server.base, viewers, 4);
     const reader = viewers[0] as Viewer;
     const watcher = viewers.find((v) => v.worker !== reader.worker) as Viewer;
@@ -170,6 +176,11 @@ describe('serve --workers 2 (SQLite, the in-box pubsub)', () => {
     await until(
       () => watcher.counts.some((c) => c.count === before + 1),
       "the read on one worker pushed to the other's viewer",
+    );
+    assert.equal((await push(reader.channel, 'position', { p: 0.8 })).status, 'ok');
+    await until(
+      () => watcher.ghosts.at(-1)?.ghosts.some((g) => g[0] === reader.ghost && g[1] === 0.8) ?? false,
+      "the reader's ghost shown on the other worker",
     );
   });
 
