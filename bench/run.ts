@@ -1,15 +1,24 @@
-// `npm run bench [-- --quick] [-- --only 1,2] [-- --from-source]`: runs every scenario against its baseline in one run, prints the table, writes bench/results.
+// `npm run bench [-- --quick] [-- --only 1,2] [-- --from-source] [-- --workers N [--spike-rate R]]`: runs every scenario against its baseline in one run, prints the table, writes bench/results.
 import { join } from 'node:path';
 import { type BenchContext, FULL, QUICK, type Scenario } from './lib/context.js';
 import { ROOT, useBuiltOutput } from './lib/processes.js';
 import { formatTable, machine, type Row, writeResults } from './lib/report.js';
 import { SCENARIOS } from './scenarios/index.js';
+import { spikeWorkers } from './scenarios/spike-workers.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : undefined;
 const sizes = quick ? QUICK : FULL;
+/** `--workers N` adds scenario 3w: the spike against 1 worker and N side by side (`--spike-rate`: the offered rate). */
+const flagValue = (name: string): number | undefined => {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : undefined;
+};
+const workers = flagValue('--workers');
+const spikeRate = flagValue('--spike-rate');
+const scenarios = workers && workers > 1 ? [...SCENARIOS, spikeWorkers(workers, spikeRate)] : SCENARIOS;
 const started = performance.now();
 const log = (line: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 const context: BenchContext = { sizes, shared: new Map(), log };
@@ -45,7 +54,7 @@ const rows: Row[] = [];
  */
 const REST_MS = quick ? 1000 : 5000;
 let first = true;
-for (const scenario of SCENARIOS) {
+for (const scenario of scenarios) {
   if (only && !only.has(scenario.id)) continue;
   if (!first) await new Promise((resolve) => setTimeout(resolve, REST_MS));
   first = false;

@@ -36,7 +36,12 @@ serveCommand.addOption(
   ),
 );
 serveCommand.action(async (flags: Record<string, string | undefined>) => {
-  await serve(readConfig(process.env, flags), () => readConfig(process.env, flags));
+  const config = readConfig(process.env, flags);
+  const reread = () => readConfig(process.env, flags);
+  if (config.workers === 1) return void (await serve(config, reread));
+  const cluster = (await import('node:cluster')).default;
+  if (cluster.isPrimary) await (await import('./cluster/primary.js')).runPrimary(config);
+  else await (await import('./cluster/worker.js')).serveWorker(config, reread);
 });
 
 program

@@ -1,5 +1,6 @@
 // Parsers for settings: each turns an env var, flag or site-file value into a typed value or throws a one-line reason.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { safeUrl } from './safe-url.js';
 
 export type Parser<T> = (raw: string) => T;
@@ -14,6 +15,11 @@ export const integer =
     if (value > max) throw new Error(`${trimmed} is too large: it must be ≤ ${max}`);
     return value;
   };
+/** A process count: a whole number, or `auto` for one per core this process may use. */
+export const processCount =
+  (max: number): Parser<number> =>
+  (raw) =>
+    raw.trim().toLowerCase() === 'auto' ? Math.min(max, availableParallelism()) : integer(1, max)(raw);
 export const text: Parser<string> = (raw) => raw;
 export const optionalText: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
 export const boolean: Parser<boolean> = (raw) => {

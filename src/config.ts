@@ -15,6 +15,7 @@ import {
   origins,
   type Parser,
   type ProxyTrust,
+  processCount,
   proxyTrust,
   text,
 } from './config-parsers.js';
@@ -180,6 +181,20 @@ export const OPTIONS = {
   ),
   port: option('server', 'PORT', 4000, integer(0, 65535), 'TCP port to listen on (0 picks a free one).'),
   host: option('server', 'HOST', '0.0.0.0', text, 'Address to listen on.'),
+  workers: option(
+    'server',
+    'WORKERS',
+    1,
+    processCount(256),
+    'Processes serving the port together (`auto`: one per core): counts, "reading now", ghosts and live pushes stay exact across them (docs/scaling.md).',
+  ),
+  workerRestartsMax: option(
+    'server',
+    'WORKER_RESTARTS_MAX',
+    5,
+    integer(0, 1000),
+    'With WORKERS > 1, a worker that dies is restarted at most this many times a minute; past that the server stops (exit 1).',
+  ),
   postsDir: option('content', 'POSTS_DIR', './posts', text, 'Folder of markdown posts (watched for changes).'),
   staticDir: option(
     'content',

@@ -25,7 +25,7 @@ import { PostRenderer } from './posts/render.js';
 import { watchPosts } from './posts/watch.js';
 import { ClusterPresence } from './presence/cluster-presence.js';
 import { LocalPresence, type Presence } from './presence/presence.js';
-import { PubSub } from './pubsub/pubsub.js';
+import { PubSub, type PubSubAdapter } from './pubsub/pubsub.js';
 import type { RedisBackend } from './redis-backend.js';
 import { watchSiteFile } from './site-file-watch.js';
 import { checkFolderOverlap, loadSecretKey, openSqlite, prepareDataDir, secretKeyWarning } from './store/data-dir.js';
@@ -64,6 +64,11 @@ export interface ReadcountOptions {
   readonly telemetry?: Telemetry;
   /** Reads the settings again (flags, env, site file); given, readcount.yml is watched and the site identity reloaded. */
   readonly rereadConfig?: () => Config;
+  /** One worker of `serve --workers N` (src/cluster/): its pid, and without Redis the primary's pubsub relay. */
+  readonly cluster?: {
+    readonly worker: number;
+    readonly adapter?: PubSubAdapter;
+  };
 }
 
 export async function createReadcount(config: Config, options: ReadcountOptions = {}): Promise<Readcount> {
@@ -109,8 +114,10 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     },
     null,
   );
+  // Several processes agree through a relaying adapter: Redis between instances, the primary between workers on one box.
+  const clustered = redis !== undefined || options.cluster?.adapter !== undefined;
   const pubsub = new PubSub(
-    redis?.adapter,
+    redis?.adapter ?? options.cluster?.adapter,
     (error, message) => log('error', 'pubsub subscriber failed', { err: error, topic: message.topic }),
     { fanoutSlice: config.fanoutSlice },
   );
@@ -148,13 +155,13 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   // Reader ghosts: the board keeps positions and says when a post's changed; the pusher sends its frame.
   const ghostBoardOptions = { pubsub, onChange: (slug: string) => pusher.ghostsChanged(slug) };
   const ghostBoard = config.ghosts
-    ? redis
+    ? clustered
       ? new ClusterGhostBoard(ghostBoardOptions)
       : new GhostBoard(ghostBoardOptions)
     : undefined;
   await ghostBoard?.start();
   const onChange = (slug: string) => pusher.readingChanged(slug);
-  const presence: Presence = redis
+  const presence: Presence = clustered
     ? new ClusterPresence({ pubsub, syncIntervalMs: readingIntervalMs, timeoutMs: config.presenceTimeoutMs, onChange })
     : new LocalPresence({ onChange });
   await presence.start();
@@ -316,6 +323,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       content_problems: library.contentProblems(),
       connections: live.connectionCount(),
       pendingReads: counter.pendingReads(),
+      ...(options.cluster ? { worker: options.cluster.worker } : {}),
     }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });

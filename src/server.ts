@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
-import { createReadcount, type Readcount } from './readcount.js';
+import { createReadcount, type Readcount, type ReadcountOptions } from './readcount.js';
 import { prepareDataDir } from './store/data-dir.js';
 import { holdDataDir } from './store/data-dir-lock.js';
 
@@ -29,11 +29,19 @@ function listenLine(config: Config, address: ReturnType<Server['address']>): str
   return `listening on port ${port} of ${where}: open http://${shown}:${port}/`;
 }
 
-export async function serve(config: Config, rereadConfig?: () => Config): Promise<Readcount> {
+export async function serve(
+  config: Config,
+  rereadConfig?: () => Config,
+  options: Pick<ReadcountOptions, 'cluster'> = {},
+): Promise<Readcount> {
   // With SQLite, the folder is held for as long as this process lives, so `readcount restore` refuses meanwhile.
   if (!config.redisUrl) prepareDataDir(config.dataDir);
   const lock = config.redisUrl ? undefined : holdDataDir(config.dataDir);
-  const readcount = await createReadcount(config, { logger: true, ...(rereadConfig ? { rereadConfig } : {}) });
+  const readcount = await createReadcount(config, {
+    logger: true,
+    ...(rereadConfig ? { rereadConfig } : {}),
+    ...options,
+  });
   const { app } = readcount;
   try {
     await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });

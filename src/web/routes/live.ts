@@ -1,4 +1,5 @@
 // `/live/websocket`: the Phoenix-protocol socket; the upgrade is checked (origin, token, limits) before ws takes over.
+import cluster from 'node:cluster';
 import type { ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -43,6 +44,11 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     // documented code; logging each at error level with a stack would let anyone flood the log.
     errorHandler: (error, socket, request) => onLiveSocketError(error, socket, request.log),
   });
+  // Under `serve --workers N` the 101 names the worker that took the socket (ws writes it, so ws adds the header).
+  if (cluster.isWorker) {
+    const worker = `x-readcount-worker: ${process.pid}`;
+    app.websocketServer.on('headers', (headers: string[]) => headers.push(worker));
+  }
   app.decorateRequest('pageView', undefined);
   app.decorateRequest('upgradeResponse', undefined);
   // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
