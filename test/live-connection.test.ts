@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute, JoinResult } from '../src/live/channel.js';
 import { LiveConnection } from '../src/live/connection.js';
+import { WsTransport } from '../src/live/ws-transport.js';
 import { PubSub } from '../src/pubsub/pubsub.js';
 import { deferred, until } from './helpers/wait.js';
 
@@ -41,7 +42,7 @@ describe('LiveConnection', () => {
       };
       connections.push(
         new LiveConnection(
-          ws,
+          new WsTransport(ws),
           info,
           [{ pattern: 'post:*', route }],
           pubsub,

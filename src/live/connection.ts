@@ -1,5 +1,4 @@
 // One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
-import type { WebSocket } from 'ws';
 import { LIVE_CLOSE_CODES, type LiveCloseReason } from '../errors.js';
 import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
 import type { ChannelContext, ChannelSpec, JoinedChannel, JoinResult, Reply, SocketInfo } from './channel.js';
@@ -7,6 +6,7 @@ import { refuse, routeFor } from './channel.js';
 import { broadcastBytes } from './dispatch.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
 import { intern, liveClock } from './small-values.js';
+import type { Transport } from './transport.js';
 
 export interface ConnectionLimits {
   readonly maxChannels: number;
@@ -28,8 +28,6 @@ interface Membership {
 
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
 const UNMATCHED = { status: 'error', response: { reason: 'unmatched topic' } } as const;
-const ignoreError = (): void => undefined;
-const TEXT = { binary: false } as const;
 
 export class LiveConnection {
   /** When a frame last arrived, on the `liveClock`. */
@@ -46,26 +44,23 @@ export class LiveConnection {
   private readonly forward: (message: Broadcast) => void;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly transport: Transport,
     readonly info: SocketInfo,
     private readonly channels: readonly ChannelSpec[],
     private readonly pubsub: PubSub,
     private readonly limits: ConnectionLimits,
     private readonly onClose: (connection: LiveConnection) => void,
-    /** Told when the websocket itself has closed (its TCP connection is gone), which may be after `onClose`. */
+    /** Told when the transport itself has closed (its TCP connection is gone), which may be after `onClose`. */
     private readonly onSocketClosed?: (connection: LiveConnection) => void,
   ) {
     // Closures made here share one context with `forward`, instead of each listener holding its own.
-    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
-    // ws follows every 'error' with 'close', which terminates. An 'error' listener must exist (an unheard one would
-    // throw); the app adds its own, so a shared no-op is added only for owners that did not (no closure per socket).
-    if (ws.listenerCount('error') === 0) ws.on('error', ignoreError);
-    ws.on('close', () => {
+    transport.onMessage((data, isBinary) => this.receive(data, isBinary));
+    transport.onClose(() => {
       this.terminate();
       this.onSocketClosed?.(this);
     });
     this.forward = (message) => {
-      if (this.writable()) this.ws.send(broadcastBytes(message), TEXT);
+      if (this.writable()) this.transport.send(broadcastBytes(message));
     };
   }
 
@@ -77,7 +72,7 @@ export class LiveConnection {
   close(reason: LiveCloseReason): void {
     if (this.closed) return;
     const { code } = LIVE_CLOSE_CODES[reason];
-    this.ws.close(code, reason);
+    this.transport.close(code, reason);
     this.terminate();
   }
 
@@ -231,12 +226,12 @@ export class LiveConnection {
   }
 
   private send(text: string): void {
-    if (this.writable()) this.ws.send(text);
+    if (this.writable()) this.transport.send(text);
   }
 
   private writable(): boolean {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;
+    if (this.closed || !this.transport.open) return false;
+    if (this.transport.bufferedAmount <= this.limits.maxBufferedBytes) return true;
     this.close('slow_consumer');
     return false;
   }

@@ -1,6 +1,5 @@
 // Accepts live websockets: checks origin, token and per-IP limits at upgrade, then tracks and sweeps connections.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { HttpErrorCode } from '../errors.js';
 import { networkOf } from '../network-of.js';
 import type { PubSub } from '../pubsub/pubsub.js';
@@ -9,6 +8,7 @@ import type { ChannelSpec } from './channel.js';
 import { LiveConnection } from './connection.js';
 import { intern, liveClock } from './small-values.js';
 import type { PageView, TokenSigner } from './token.js';
+import type { Transport } from './transport.js';
 
 export interface LiveLimits {
   readonly maxChannels: number;
@@ -107,13 +107,13 @@ export class LiveServer {
     return { ok: true, pageView: check.pageView };
   }
 
-  /** `transport` is the one given to `checkUpgrade`; the per-IP slot taken there passes to the websocket. */
-  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView, transport: UpgradeTransport): LiveConnection {
+  /** `upgrade` is the one given to `checkUpgrade`; the per-IP slot taken there passes to `transport`. */
+  accept(transport: Transport, request: UpgradeRequest, pageView: PageView, upgrade: UpgradeTransport): LiveConnection {
     const { ip, headers } = request;
-    const release = this.upgrading.get(transport);
+    const release = this.upgrading.get(upgrade);
     if (release) {
-      this.upgrading.delete(transport);
-      transport.removeListener('close', release);
+      this.upgrading.delete(upgrade);
+      upgrade.removeListener('close', release);
     } else {
       // Not from checkUpgrade, or its transport already closed (ws does not complete such upgrades): the slot is taken
       // here, so the websocket's close frees exactly one.
@@ -129,7 +129,15 @@ export class LiveServer {
       doNotTrack: headers.dnt === '1' || headers['sec-gpc'] === '1',
     };
     const { channels, pubsub, limits } = this.options;
-    const connection = new LiveConnection(ws, info, channels, pubsub, limits, this.connectionClosed, this.socketClosed);
+    const connection = new LiveConnection(
+      transport,
+      info,
+      channels,
+      pubsub,
+      limits,
+      this.connectionClosed,
+      this.socketClosed,
+    );
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
     return connection;

@@ -1,6 +1,5 @@
 // Phoenix's LongPoll transport at /live/longpoll: GET polls, POST sends, each session a LiveConnection like a websocket.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { HttpErrorCode } from '../errors.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { LiveConnection } from './connection.js';
@@ -105,8 +104,7 @@ export class LongPollServer {
     const { live } = this.options;
     const allowed = live.checkUpgrade(upgrade, session);
     if (!allowed.ok) return { status: REFUSAL_STATUS[allowed.code] ?? 500, error: allowed.code };
-    // LiveConnection is written against ws; the session implements the part of it LiveConnection uses.
-    const connection = live.accept(session as unknown as WebSocket, upgrade, allowed.pageView, session);
+    const connection = live.accept(session, upgrade, allowed.pageView, session);
     session.onTake = () => {
       connection.lastSeen = liveClock();
     };

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { WsTransport } from '../../src/live/ws-transport.js';
 import type { Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 import { delay, until } from './wait.js';
 
@@ -198,7 +199,7 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
       doNotTrack: false,
     };
     new LiveConnection(
-      ws,
+      new WsTransport(ws),
       info,
       [{ pattern: '*', route }],
       pubsub,

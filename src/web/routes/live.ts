@@ -5,6 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { HTTP_ERRORS } from '../../errors.js';
 import type { PageView } from '../../live/token.js';
+import { WsTransport } from '../../live/ws-transport.js';
 import { clientIp } from '../client-ip.js';
 import { sendError } from '../http-errors.js';
 import { registerLongPoll } from '../long-poll-route.js';
@@ -83,7 +84,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     request.upgradeResponse = undefined;
     request.pageView = undefined;
     live.accept(
-      socket,
+      new WsTransport(socket),
       { headers: request.headers, query: request.query, ip: clientIp(request) },
       pageView,
       request.raw.socket,
