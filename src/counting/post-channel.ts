@@ -7,10 +7,13 @@ import {
   type ChannelRoute,
   type JoinedChannel,
   type JoinResult,
+  type NoReply,
   ok,
   type Reply,
   refuse,
+  replyLater,
   type SocketInfo,
+  type SocketRef,
 } from '../live/channel.js';
 import type { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
@@ -159,11 +162,12 @@ class PostChannel implements JoinedChannel {
     private readonly ghost: string | undefined,
   ) {}
 
-  async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
+  /** `reader` and `leave_report` wait for a commit: answered later, so heartbeats and positions are not held up. */
+  handleIn(event: string, payload: Record<string, unknown>, ref: SocketRef): Reply | NoReply {
     if (event === 'position') return this.route.position(this.slug, this.socket, this.ghost, payload);
-    if (event === 'leave_report') return this.route.leaveReport(this.slug, this.socket, payload);
+    if (event === 'leave_report') return replyLater(ref, this.route.leaveReport(this.slug, this.socket, payload));
     if (event !== 'reader') return refuse('unknown_event');
-    return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
+    return replyLater(ref, this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt));
   }
 
   refused(event: string, reason: LiveReplyError): void {

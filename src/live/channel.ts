@@ -24,8 +24,37 @@ export type Reply =
   | { status: 'ok'; response: Record<string, unknown> }
   | { status: 'error'; response: { reason: LiveReplyError } & Record<string, unknown> };
 
+/** A push answered later, through its `SocketRef` (Phoenix's `{:noreply, socket}` from handle_in). */
+export interface NoReply {
+  readonly status: 'noreply';
+}
+
+export const NO_REPLY: NoReply = Object.freeze({ status: 'noreply' });
+
+/**
+ * Where the reply to one push goes (Phoenix's `socket_ref`), usable after `handleIn` returned: `reply` answers the push
+ * once (dropped if the socket has gone), `crash` ends the channel with `phx_error`, as a throwing `handleIn` does.
+ */
+export interface SocketRef {
+  reply(reply: Reply): void;
+  crash(): void;
+}
+
+/** Answers the push behind `ref` when `pending` settles, without holding up the socket's other frames meanwhile. */
+export function replyLater(ref: SocketRef, pending: Promise<Reply>): NoReply {
+  pending.then(
+    (reply) => ref.reply(reply),
+    () => ref.crash(),
+  );
+  return NO_REPLY;
+}
+
 export interface JoinedChannel {
-  handleIn(event: string, payload: Record<string, unknown>): Reply | Promise<Reply>;
+  /**
+   * Called in frame order for the channel's pushes. A reply returned goes out at once; `NO_REPLY` means the channel
+   * answers later through `ref`, and the socket handles its next frames meanwhile (so those replies may come first).
+   */
+  handleIn(event: string, payload: Record<string, unknown>, ref: SocketRef): Reply | NoReply;
   /** Told of a push the socket refused before `handleIn` saw it (e.g. `rate_limited`). */
   refused?(event: string, reason: LiveReplyError): void;
   /** Called once when the channel leaves, is replaced by a rejoin, or the socket closes. */

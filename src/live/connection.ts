@@ -1,7 +1,16 @@
 // One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
 import { LIVE_CLOSE_CODES, type LiveCloseReason } from '../errors.js';
 import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
-import type { ChannelContext, ChannelSpec, JoinedChannel, JoinResult, Reply, SocketInfo } from './channel.js';
+import type {
+  ChannelContext,
+  ChannelSpec,
+  JoinedChannel,
+  JoinResult,
+  NoReply,
+  Reply,
+  SocketInfo,
+  SocketRef,
+} from './channel.js';
 import { refuse, routeFor } from './channel.js';
 import { broadcastBytes } from './dispatch.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
@@ -36,9 +45,11 @@ export class LiveConnection {
   private memberships: Membership | Map<string, Membership> | undefined;
   private windowStart = 0;
   private windowCount = 0;
-  /** Frames being handled; undefined while nothing is, so an idle socket holds no promise. */
-  private queue: Promise<void> | undefined;
-  private inFlight = 0;
+  /**
+   * Frames that came while a join was being answered, handled once it is (Phoenix's socket waits for a join the same
+   * way); undefined when no join is pending, which is always the case with joins answered synchronously.
+   */
+  private blocked: Frame[] | undefined;
   private closed = false;
   /** Broadcast frames carry null refs, so one encoding serves every socket on the topic (see dispatch.ts). */
   private readonly forward: (message: Broadcast) => void;
@@ -92,25 +103,39 @@ export class LiveConnection {
       this.membership(frame.topic)?.channel.refused?.(frame.event, 'rate_limited');
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
-    // Nothing queued ahead of it: answer a heartbeat now instead of allocating a promise step for it.
-    if (this.inFlight === 0 && frame.topic === 'phoenix' && frame.event === 'heartbeat')
-      return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
-    // Frames of one socket are handled in order even when a join awaits the store.
-    this.inFlight += 1;
-    this.queue = (this.queue ?? Promise.resolve()).then(async () => {
-      try {
-        await this.handle(frame);
-      } catch {
-        this.close('internal_error');
-      } finally {
-        this.inFlight -= 1;
-        // Nothing was chained after this step, so the chain can be let go.
-        if (this.inFlight === 0) this.queue = undefined;
-      }
-    });
+    if (this.blocked) this.blocked.push(frame);
+    else this.dispatch(frame);
   }
 
-  private async handle(frame: Frame): Promise<void> {
+  private dispatch(frame: Frame): void {
+    try {
+      this.handle(frame);
+    } catch {
+      this.close('internal_error');
+    }
+  }
+
+  /** Handles the frames held back by a join, until one of them starts another pending join. */
+  private resume(): void {
+    const waiting = this.blocked;
+    this.blocked = undefined;
+    if (!waiting) return;
+    for (let index = 0; index < waiting.length; index += 1) {
+      const again = this.heldBack();
+      if (again) {
+        again.push(...waiting.slice(index));
+        return;
+      }
+      this.dispatch(waiting[index] as Frame);
+    }
+  }
+
+  /** Read through a call: a frame dispatched in `resume` may have started another pending join. */
+  private heldBack(): Frame[] | undefined {
+    return this.blocked;
+  }
+
+  private handle(frame: Frame): void {
     if (this.closed) return;
     if (frame.topic === 'phoenix') {
       if (frame.event === 'heartbeat') return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
@@ -131,18 +156,24 @@ export class LiveConnection {
       this.reply(frame, { status: 'ok', response: {} });
       return this.send(encodeFrame(membership.joinRef, membership.joinRef, frame.topic, 'phx_close', {}));
     }
-    let reply: Reply;
+    let reply: Reply | NoReply;
     try {
-      reply = await membership.channel.handleIn(frame.event, frame.payload);
+      reply = membership.channel.handleIn(frame.event, frame.payload, new PushRef(this, frame, membership));
     } catch {
-      // As in Phoenix, a crashed channel is closed with phx_error; the client rejoins it, the socket lives on.
-      this.leave(frame.topic);
-      return this.send(encodeFrame(membership.joinRef, membership.joinRef, frame.topic, 'phx_error', {}));
+      return this.crashed(membership);
     }
-    this.reply(frame, reply);
+    if (reply.status !== 'noreply') this.reply(frame, reply);
   }
 
-  private async join(frame: Frame, existing: Membership | undefined): Promise<void> {
+  /** As in Phoenix, a crashed channel is closed with phx_error; the client rejoins it, the socket lives on. */
+  crashed(membership: Membership): void {
+    // A deferred push failing after its channel left or was rejoined has no channel left to close.
+    if (this.closed || this.membership(membership.topic) !== membership) return;
+    this.leave(membership.topic);
+    this.send(encodeFrame(membership.joinRef, membership.joinRef, membership.topic, 'phx_error', {}));
+  }
+
+  private join(frame: Frame, existing: Membership | undefined): void {
     const route = routeFor(this.channels, frame.topic);
     if (!route) return this.unmatched(frame);
     // Phoenix closes the old channel when the same topic is joined again (a client rejoin after a glitch), and its
@@ -164,7 +195,19 @@ export class LiveConnection {
         subscribed.push(intern(topic));
       },
     };
-    const result: JoinResult = await route.join(frame.topic, frame.payload, context);
+    const result = route.join(frame.topic, frame.payload, context);
+    if (!(result instanceof Promise)) return this.joined(frame, result, subscribed, closeOld);
+    this.blocked = [];
+    result.then(
+      (answer) => {
+        this.joined(frame, answer, subscribed, closeOld);
+        this.resume();
+      },
+      () => this.close('internal_error'),
+    );
+  }
+
+  private joined(frame: Frame, result: JoinResult, subscribed: string[], closeOld: (() => void) | undefined): void {
     if (result.status === 'error' || this.closed) {
       this.unsubscribe(subscribed);
       // Closed while the join was answered: the channel was made (and may hold state for this socket), so end it.
@@ -221,7 +264,7 @@ export class LiveConnection {
     membership.channel.terminate?.();
   }
 
-  private reply(frame: Frame, reply: Reply): void {
+  reply(frame: Frame, reply: Reply): void {
     this.send(encodeReply(frame, reply.status, reply.response));
   }
 
@@ -243,5 +286,28 @@ export class LiveConnection {
     if (memberships instanceof Map) for (const topic of [...memberships.keys()]) this.leave(topic);
     else if (memberships) this.leave(memberships.topic);
     this.onClose(this);
+  }
+}
+
+/** One push's socket_ref: a deferred reply carries the push's refs, as Phoenix's reply/2 does. */
+class PushRef implements SocketRef {
+  private answered = false;
+
+  constructor(
+    private readonly connection: LiveConnection,
+    private readonly frame: Frame,
+    private readonly membership: Membership,
+  ) {}
+
+  reply(reply: Reply): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.connection.reply(this.frame, reply);
+  }
+
+  crash(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.connection.crashed(this.membership);
   }
 }
