@@ -33,13 +33,7 @@ describe('LiveConnection', () => {
     await once(server, 'listening');
     const connections: LiveConnection[] = [];
     server.on('connection', (ws) => {
-      const info = {
-        id: 1,
-        pageView: { page: 'post:x', view: 'v1', issuedAt: Date.now() },
-        ip: '127.0.0.1',
-        userAgent: 'test',
-        doNotTrack: false,
-      };
+      const info = { id: 1, ip: '127.0.0.1', assigns: { page: 'post:x' } };
       connections.push(
         new LiveConnection(
           new WsTransport(ws),

@@ -1,19 +1,16 @@
 // The contract between the live socket and the channels it routes topics to (Phoenix.Channel in miniature).
 import type { LiveReplyError } from '../errors.js';
-import type { PageView } from './token.js';
 
-/** What a channel may know about the socket it lives on; no IP or user agent ever leaves this object. */
-export interface SocketInfo {
+/** What a channel may know about the socket it lives on. */
+export interface SocketInfo<A = unknown> {
   readonly id: number;
-  /** The connect param token's page view (verified at upgrade). */
-  readonly pageView: PageView;
   readonly ip: string;
-  readonly userAgent: string;
-  readonly doNotTrack: boolean;
+  /** What the app's `connect` hook made of the connect params (Phoenix's socket assigns); opaque to live. */
+  readonly assigns: A;
 }
 
-export interface ChannelContext {
-  readonly socket: SocketInfo;
+export interface ChannelContext<A = unknown> {
+  readonly socket: SocketInfo<A>;
   /** Sends `event` to this socket on the channel's topic. */
   push(event: string, payload: unknown): void;
   /** Forwards every pubsub broadcast on `topic` to this socket until the channel leaves. */
@@ -65,19 +62,19 @@ export type JoinResult =
   | { status: 'ok'; response: Record<string, unknown>; channel: JoinedChannel }
   | Extract<Reply, { status: 'error' }>;
 
-export interface ChannelRoute {
+export interface ChannelRoute<A = unknown> {
   /** Called for topics matching the pattern the route was registered under. */
-  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult | Promise<JoinResult>;
+  join(topic: string, payload: Record<string, unknown>, context: ChannelContext<A>): JoinResult | Promise<JoinResult>;
 }
 
 /** A route registered by topic pattern, as Phoenix's `channel "room:*", RoomChannel`: exact, or a prefix ending in `*`. */
-export interface ChannelSpec {
+export interface ChannelSpec<A = unknown> {
   readonly pattern: string;
-  readonly route: ChannelRoute;
+  readonly route: ChannelRoute<A>;
 }
 
 /** The route for `topic`: the first spec whose pattern matches, as Phoenix tries its `channel` lines in order. */
-export function routeFor(channels: readonly ChannelSpec[], topic: string): ChannelRoute | undefined {
+export function routeFor<A>(channels: readonly ChannelSpec<A>[], topic: string): ChannelRoute<A> | undefined {
   for (const { pattern, route } of channels) {
     if (pattern.endsWith('*') ? topic.startsWith(pattern.slice(0, -1)) : topic === pattern) return route;
   }

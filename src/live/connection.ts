@@ -38,7 +38,7 @@ interface Membership {
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
 const UNMATCHED = { status: 'error', response: { reason: 'unmatched topic' } } as const;
 
-export class LiveConnection {
+export class LiveConnection<A = unknown> {
   /** When a frame last arrived, on the `liveClock`. */
   lastSeen = liveClock();
   /** Nearly every socket joins one topic: it is held directly, and a Map is made only when a second one is joined. */
@@ -56,13 +56,13 @@ export class LiveConnection {
 
   constructor(
     private readonly transport: Transport,
-    readonly info: SocketInfo,
-    private readonly channels: readonly ChannelSpec[],
+    readonly info: SocketInfo<A>,
+    private readonly channels: readonly ChannelSpec<A>[],
     private readonly pubsub: PubSub,
     private readonly limits: ConnectionLimits,
-    private readonly onClose: (connection: LiveConnection) => void,
+    private readonly onClose: (connection: LiveConnection<A>) => void,
     /** Told when the transport itself has closed (its TCP connection is gone), which may be after `onClose`. */
-    private readonly onSocketClosed?: (connection: LiveConnection) => void,
+    private readonly onSocketClosed?: (connection: LiveConnection<A>) => void,
   ) {
     // Closures made here share one context with `forward`, instead of each listener holding its own.
     transport.onMessage((data, isBinary) => this.receive(data, isBinary));
@@ -187,7 +187,7 @@ export class LiveConnection {
       return closeOld?.();
     }
     const subscribed: string[] = [];
-    const context: ChannelContext = {
+    const context: ChannelContext<A> = {
       socket: this.info,
       push: (event, payload) => this.send(encodeFrame(frame.joinRef, null, frame.topic, event, payload)),
       subscribe: (topic) => {
@@ -290,11 +290,11 @@ export class LiveConnection {
 }
 
 /** One push's socket_ref: a deferred reply carries the push's refs, as Phoenix's reply/2 does. */
-class PushRef implements SocketRef {
+class PushRef<A> implements SocketRef {
   private answered = false;
 
   constructor(
-    private readonly connection: LiveConnection,
+    private readonly connection: LiveConnection<A>,
     private readonly frame: Frame,
     private readonly membership: Membership,
   ) {}

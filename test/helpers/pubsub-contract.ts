@@ -191,13 +191,7 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
   let id = 0;
   server.on('connection', (ws) => {
     id += 1;
-    const info = {
-      id,
-      pageView: { page: 'index', view: `v${id}`, issuedAt: Date.now() },
-      ip: '127.0.0.1',
-      userAgent: 'test',
-      doNotTrack: false,
-    };
+    const info = { id, ip: '127.0.0.1', assigns: { page: 'index' } };
     new LiveConnection(
       new WsTransport(ws),
       info,

@@ -20,13 +20,7 @@ const LIMITS = { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_57
 /** A connection over a LongPoll session (the in-memory transport): frames go in by `push`, out by `take`. */
 function connect(route: ChannelRoute) {
   const session = new LongPollSession('s1');
-  const info = {
-    id: 1,
-    pageView: { page: 'room:1', view: 'v1', issuedAt: Date.now() },
-    ip: '127.0.0.1',
-    userAgent: 'test',
-    doNotTrack: false,
-  };
+  const info = { id: 1, ip: '127.0.0.1', assigns: { page: 'room:1' } };
   const connection = new LiveConnection(session, info, [{ pattern: 'room:*', route }], new PubSub(), LIMITS, () => {});
   const push = (...frame: unknown[]) => session.receive(Buffer.from(JSON.stringify(frame)), false);
   const take = () => session.take().map((text) => JSON.parse(text) as unknown[]);
