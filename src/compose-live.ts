@@ -5,12 +5,14 @@ import type { EngagementHooks } from './counting/engagement-hooks.js';
 import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
 import type { ReadCounter } from './counting/read-counter.js';
 import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
+import { type Viewer, viewerConnect } from './counting/viewer.js';
 import type { SiteRegistry } from './embed/sites.js';
 import type { GhostBoard } from './ghosts/board.js';
 import { PostGhosts } from './ghosts/ghosts-channel.js';
 import { LiveServer } from './live/live-server.js';
 import { LongPollServer } from './live/long-poll.js';
 import type { TokenSigner } from './live/token.js';
+import { networkOf } from './network-of.js';
 import type { PostLibrary } from './posts/library.js';
 import type { Presence } from './presence/presence.js';
 import type { PubSub } from './pubsub/pubsub.js';
@@ -32,11 +34,15 @@ export interface LiveParts {
 }
 
 /** `post:*` and `posts` registered on the socket server; LongPoll sessions reach the same channels. */
-export function buildLiveServer(parts: LiveParts): { live: LiveServer; longPoll: LongPollServer } {
+export function buildLiveServer(parts: LiveParts): {
+  live: LiveServer<Viewer, 'invalid_token'>;
+  longPoll: LongPollServer<Viewer>;
+} {
   const { config, signer, pubsub, telemetry, library, sites, counter, counting, presence, engagement, ghostBoard } =
     parts;
   const live = new LiveServer({
-    signer,
+    connect: viewerConnect(signer),
+    networkOf,
     pubsub,
     telemetry,
     allowedOrigins: config.embedOrigins,
@@ -72,7 +78,7 @@ export function buildLiveServer(parts: LiveParts): { live: LiveServer; longPoll:
         }),
       },
     ],
-    onRefusedUpgrade: (pageView, code) => {
+    onRefusedUpgrade: ({ pageView }, code) => {
       const slug = slugOfTopic(pageView.page);
       // The token is genuine, so the post's receipt shows a reader turned away.
       if (slug !== undefined) counting.refused(slug, code);

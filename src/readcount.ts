@@ -11,6 +11,7 @@ import { ReadCounter } from './counting/read-counter.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
 import { POSTS_TOPIC } from './counting/topics.js';
+import type { Viewer } from './counting/viewer.js';
 import { SiteRegistry } from './embed/sites.js';
 import { Engagement } from './engagement/engagement.js';
 import { MemoryViewClaims } from './engagement/view-claims.js';
@@ -49,7 +50,7 @@ export interface Readcount {
   readonly telemetry: Telemetry;
   readonly pubsub: PubSub;
   readonly library: PostLibrary;
-  readonly live: LiveServer;
+  readonly live: LiveServer<Viewer, 'invalid_token'>;
   readonly site: Site;
   /**
    * Closes sockets (1001), commits pending reads (retrying for `graceMs` while the store fails), closes the store; safe

@@ -7,10 +7,12 @@ import {
   type ChannelRoute,
   type JoinedChannel,
   type JoinResult,
+  type NoReply,
   ok,
   type Reply,
   refuse,
-  type SocketInfo,
+  replyLater,
+  type SocketRef,
 } from '../live/channel.js';
 import type { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
@@ -20,6 +22,7 @@ import type { CountingService } from './counting-service.js';
 import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
 import { INDEX_TOKEN_PAGES, POSTS_TOPIC, postTopic, slugOfTopic } from './topics.js';
+import type { Viewer as SocketInfo } from './viewer.js';
 
 export interface PostChannelOptions {
   readonly library: Pick<PostLibrary, 'get'>;
@@ -37,7 +40,7 @@ export interface PostChannelOptions {
   readonly now?: () => number;
 }
 
-export class PostChannelRoute implements ChannelRoute {
+export class PostChannelRoute implements ChannelRoute<SocketInfo> {
   /**
    * First join per page view of its own post, so a reconnect does not restart the dwell clock. Memory only, per process.
    * Keyed by view id alone: a token joins only the post it names. Values are ms since `epoch`: small integers are stored inline.
@@ -52,7 +55,7 @@ export class PostChannelRoute implements ChannelRoute {
     this.epoch = this.now();
   }
 
-  join(topic: string, payload: Record<string, unknown>, context: ChannelContext): JoinResult {
+  join(topic: string, payload: Record<string, unknown>, context: ChannelContext<SocketInfo>): JoinResult {
     const requested = slugOfTopic(topic) ?? '';
     const post = isValidSlug(requested) ? this.options.library.get(requested) : undefined;
     if (!post) return refuse('unknown_post');
@@ -60,7 +63,7 @@ export class PostChannelRoute implements ChannelRoute {
     const slug = post.slug;
     const count = this.options.counter.count(slug);
     if (count === undefined) return refuse('unknown_post');
-    const { socket } = context;
+    const socket = context.socket.assigns;
     // A token is good for the page it was issued for: another post's (or the index page's) would add a reader and a
     // ghost to every post without loading any of them.
     if (socket.pageView.page !== postTopic(slug)) return refuse('invalid_token');
@@ -159,11 +162,12 @@ class PostChannel implements JoinedChannel {
     private readonly ghost: string | undefined,
   ) {}
 
-  async handleIn(event: string, payload: Record<string, unknown>): Promise<Reply> {
+  /** `reader` and `leave_report` wait for a commit: answered later, so heartbeats and positions are not held up. */
+  handleIn(event: string, payload: Record<string, unknown>, ref: SocketRef): Reply | NoReply {
     if (event === 'position') return this.route.position(this.slug, this.socket, this.ghost, payload);
-    if (event === 'leave_report') return this.route.leaveReport(this.slug, this.socket, payload);
+    if (event === 'leave_report') return replyLater(ref, this.route.leaveReport(this.slug, this.socket, payload));
     if (event !== 'reader') return refuse('unknown_event');
-    return this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt);
+    return replyLater(ref, this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt));
   }
 
   refused(event: string, reason: LiveReplyError): void {
@@ -184,7 +188,7 @@ export interface IndexChannelOptions {
 }
 
 /** Topic `posts` (the index page): join returns the counts of listed posts; `count` events carry `{slug, count}`. */
-export class IndexChannelRoute implements ChannelRoute {
+export class IndexChannelRoute implements ChannelRoute<SocketInfo> {
   /** Nothing in it is per socket, so every viewer of the index shares this one channel object. */
   private readonly channel: JoinedChannel;
 
@@ -196,9 +200,9 @@ export class IndexChannelRoute implements ChannelRoute {
     };
   }
 
-  join(topic: string, _payload: Record<string, unknown>, context: ChannelContext): JoinResult {
+  join(topic: string, _payload: Record<string, unknown>, context: ChannelContext<SocketInfo>): JoinResult {
     const { counter, telemetry, listed } = this.options;
-    if (!INDEX_TOKEN_PAGES.has(context.socket.pageView.page)) return refuse('invalid_token');
+    if (!INDEX_TOKEN_PAGES.has(context.socket.assigns.pageView.page)) return refuse('invalid_token');
     // The counter keeps counts of drafts and removed posts too (a post may come back); their slugs must not leak.
     const counts = Object.fromEntries([...counter.counts()].filter(([slug]) => listed(slug)));
     context.subscribe(POSTS_TOPIC);

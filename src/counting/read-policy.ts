@@ -2,12 +2,12 @@
 
 import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
-import type { SocketInfo } from '../live/channel.js';
 import type { PageView, TokenSigner } from '../live/token.js';
 import { type Claim, DAY_MS, utcDay } from '../store/store.js';
 import type { ClaimRegistry } from './claims.js';
 import type { NetworkLimit } from './network.js';
 import { postTopic } from './topics.js';
+import type { Viewer as SocketInfo } from './viewer.js';
 import { visitorKey as hashVisitor } from './visitor-key.js';
 
 export interface ReadPolicyOptions {

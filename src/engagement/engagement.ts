@@ -5,8 +5,8 @@ import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting
 import type { NetworkLimit } from '../counting/network.js';
 import { isAutomatedAgent } from '../counting/read-policy.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
+import type { Viewer as SocketInfo } from '../counting/viewer.js';
 import { visitorKey as hashVisitor } from '../counting/visitor-key.js';
-import type { SocketInfo } from '../live/channel.js';
 import type { TokenSigner } from '../live/token.js';
 import {
   depthBucket,

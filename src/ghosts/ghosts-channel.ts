@@ -1,8 +1,14 @@
 // What a post channel does for reader ghosts: a ghost id in the join reply, `position` pushes checked and applied, removal on leave.
-import { ok, type Reply, refuse, type SocketInfo } from '../live/channel.js';
+import { ok, type Reply, refuse } from '../live/channel.js';
 import type { GhostFrame } from './aggregate.js';
 import type { GhostBoard } from './board.js';
 import { parsePosition } from './position.js';
+
+/** What ghosts need to know of a viewer (the app's socket assigns have it). */
+interface SocketInfo {
+  readonly pageView: { readonly view: string };
+  readonly doNotTrack: boolean;
+}
 
 export interface PostGhostsOptions {
   readonly board: GhostBoard;

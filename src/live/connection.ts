@@ -1,12 +1,21 @@
 // One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
-import type { WebSocket } from 'ws';
 import { LIVE_CLOSE_CODES, type LiveCloseReason } from '../errors.js';
 import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
-import type { ChannelContext, ChannelSpec, JoinedChannel, JoinResult, Reply, SocketInfo } from './channel.js';
+import type {
+  ChannelContext,
+  ChannelSpec,
+  JoinedChannel,
+  JoinResult,
+  NoReply,
+  Reply,
+  SocketInfo,
+  SocketRef,
+} from './channel.js';
 import { refuse, routeFor } from './channel.js';
 import { broadcastBytes } from './dispatch.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
 import { intern, liveClock } from './small-values.js';
+import type { Transport } from './transport.js';
 
 export interface ConnectionLimits {
   readonly maxChannels: number;
@@ -28,44 +37,41 @@ interface Membership {
 
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
 const UNMATCHED = { status: 'error', response: { reason: 'unmatched topic' } } as const;
-const ignoreError = (): void => undefined;
-const TEXT = { binary: false } as const;
 
-export class LiveConnection {
+export class LiveConnection<A = unknown> {
   /** When a frame last arrived, on the `liveClock`. */
   lastSeen = liveClock();
   /** Nearly every socket joins one topic: it is held directly, and a Map is made only when a second one is joined. */
   private memberships: Membership | Map<string, Membership> | undefined;
   private windowStart = 0;
   private windowCount = 0;
-  /** Frames being handled; undefined while nothing is, so an idle socket holds no promise. */
-  private queue: Promise<void> | undefined;
-  private inFlight = 0;
+  /**
+   * Frames that came while a join was being answered, handled once it is (Phoenix's socket waits for a join the same
+   * way); undefined when no join is pending, which is always the case with joins answered synchronously.
+   */
+  private blocked: Frame[] | undefined;
   private closed = false;
   /** Broadcast frames carry null refs, so one encoding serves every socket on the topic (see dispatch.ts). */
   private readonly forward: (message: Broadcast) => void;
 
   constructor(
-    private readonly ws: WebSocket,
-    readonly info: SocketInfo,
-    private readonly channels: readonly ChannelSpec[],
+    private readonly transport: Transport,
+    readonly info: SocketInfo<A>,
+    private readonly channels: readonly ChannelSpec<A>[],
     private readonly pubsub: PubSub,
     private readonly limits: ConnectionLimits,
-    private readonly onClose: (connection: LiveConnection) => void,
-    /** Told when the websocket itself has closed (its TCP connection is gone), which may be after `onClose`. */
-    private readonly onSocketClosed?: (connection: LiveConnection) => void,
+    private readonly onClose: (connection: LiveConnection<A>) => void,
+    /** Told when the transport itself has closed (its TCP connection is gone), which may be after `onClose`. */
+    private readonly onSocketClosed?: (connection: LiveConnection<A>) => void,
   ) {
     // Closures made here share one context with `forward`, instead of each listener holding its own.
-    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
-    // ws follows every 'error' with 'close', which terminates. An 'error' listener must exist (an unheard one would
-    // throw); the app adds its own, so a shared no-op is added only for owners that did not (no closure per socket).
-    if (ws.listenerCount('error') === 0) ws.on('error', ignoreError);
-    ws.on('close', () => {
+    transport.onMessage((data, isBinary) => this.receive(data, isBinary));
+    transport.onClose(() => {
       this.terminate();
       this.onSocketClosed?.(this);
     });
     this.forward = (message) => {
-      if (this.writable()) this.ws.send(broadcastBytes(message), TEXT);
+      if (this.writable()) this.transport.send(broadcastBytes(message));
     };
   }
 
@@ -77,7 +83,7 @@ export class LiveConnection {
   close(reason: LiveCloseReason): void {
     if (this.closed) return;
     const { code } = LIVE_CLOSE_CODES[reason];
-    this.ws.close(code, reason);
+    this.transport.close(code, reason);
     this.terminate();
   }
 
@@ -97,25 +103,39 @@ export class LiveConnection {
       this.membership(frame.topic)?.channel.refused?.(frame.event, 'rate_limited');
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
-    // Nothing queued ahead of it: answer a heartbeat now instead of allocating a promise step for it.
-    if (this.inFlight === 0 && frame.topic === 'phoenix' && frame.event === 'heartbeat')
-      return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
-    // Frames of one socket are handled in order even when a join awaits the store.
-    this.inFlight += 1;
-    this.queue = (this.queue ?? Promise.resolve()).then(async () => {
-      try {
-        await this.handle(frame);
-      } catch {
-        this.close('internal_error');
-      } finally {
-        this.inFlight -= 1;
-        // Nothing was chained after this step, so the chain can be let go.
-        if (this.inFlight === 0) this.queue = undefined;
-      }
-    });
+    if (this.blocked) this.blocked.push(frame);
+    else this.dispatch(frame);
   }
 
-  private async handle(frame: Frame): Promise<void> {
+  private dispatch(frame: Frame): void {
+    try {
+      this.handle(frame);
+    } catch {
+      this.close('internal_error');
+    }
+  }
+
+  /** Handles the frames held back by a join, until one of them starts another pending join. */
+  private resume(): void {
+    const waiting = this.blocked;
+    this.blocked = undefined;
+    if (!waiting) return;
+    for (let index = 0; index < waiting.length; index += 1) {
+      const again = this.heldBack();
+      if (again) {
+        again.push(...waiting.slice(index));
+        return;
+      }
+      this.dispatch(waiting[index] as Frame);
+    }
+  }
+
+  /** Read through a call: a frame dispatched in `resume` may have started another pending join. */
+  private heldBack(): Frame[] | undefined {
+    return this.blocked;
+  }
+
+  private handle(frame: Frame): void {
     if (this.closed) return;
     if (frame.topic === 'phoenix') {
       if (frame.event === 'heartbeat') return this.send(encodeReply(frame, 'ok', HEARTBEAT_OK.response));
@@ -136,18 +156,24 @@ export class LiveConnection {
       this.reply(frame, { status: 'ok', response: {} });
       return this.send(encodeFrame(membership.joinRef, membership.joinRef, frame.topic, 'phx_close', {}));
     }
-    let reply: Reply;
+    let reply: Reply | NoReply;
     try {
-      reply = await membership.channel.handleIn(frame.event, frame.payload);
+      reply = membership.channel.handleIn(frame.event, frame.payload, new PushRef(this, frame, membership));
     } catch {
-      // As in Phoenix, a crashed channel is closed with phx_error; the client rejoins it, the socket lives on.
-      this.leave(frame.topic);
-      return this.send(encodeFrame(membership.joinRef, membership.joinRef, frame.topic, 'phx_error', {}));
+      return this.crashed(membership);
     }
-    this.reply(frame, reply);
+    if (reply.status !== 'noreply') this.reply(frame, reply);
   }
 
-  private async join(frame: Frame, existing: Membership | undefined): Promise<void> {
+  /** As in Phoenix, a crashed channel is closed with phx_error; the client rejoins it, the socket lives on. */
+  crashed(membership: Membership): void {
+    // A deferred push failing after its channel left or was rejoined has no channel left to close.
+    if (this.closed || this.membership(membership.topic) !== membership) return;
+    this.leave(membership.topic);
+    this.send(encodeFrame(membership.joinRef, membership.joinRef, membership.topic, 'phx_error', {}));
+  }
+
+  private join(frame: Frame, existing: Membership | undefined): void {
     const route = routeFor(this.channels, frame.topic);
     if (!route) return this.unmatched(frame);
     // Phoenix closes the old channel when the same topic is joined again (a client rejoin after a glitch), and its
@@ -161,7 +187,7 @@ export class LiveConnection {
       return closeOld?.();
     }
     const subscribed: string[] = [];
-    const context: ChannelContext = {
+    const context: ChannelContext<A> = {
       socket: this.info,
       push: (event, payload) => this.send(encodeFrame(frame.joinRef, null, frame.topic, event, payload)),
       subscribe: (topic) => {
@@ -169,7 +195,19 @@ export class LiveConnection {
         subscribed.push(intern(topic));
       },
     };
-    const result: JoinResult = await route.join(frame.topic, frame.payload, context);
+    const result = route.join(frame.topic, frame.payload, context);
+    if (!(result instanceof Promise)) return this.joined(frame, result, subscribed, closeOld);
+    this.blocked = [];
+    result.then(
+      (answer) => {
+        this.joined(frame, answer, subscribed, closeOld);
+        this.resume();
+      },
+      () => this.close('internal_error'),
+    );
+  }
+
+  private joined(frame: Frame, result: JoinResult, subscribed: string[], closeOld: (() => void) | undefined): void {
     if (result.status === 'error' || this.closed) {
       this.unsubscribe(subscribed);
       // Closed while the join was answered: the channel was made (and may hold state for this socket), so end it.
@@ -226,17 +264,17 @@ export class LiveConnection {
     membership.channel.terminate?.();
   }
 
-  private reply(frame: Frame, reply: Reply): void {
+  reply(frame: Frame, reply: Reply): void {
     this.send(encodeReply(frame, reply.status, reply.response));
   }
 
   private send(text: string): void {
-    if (this.writable()) this.ws.send(text);
+    if (this.writable()) this.transport.send(text);
   }
 
   private writable(): boolean {
-    if (this.closed || this.ws.readyState !== this.ws.OPEN) return false;
-    if (this.ws.bufferedAmount <= this.limits.maxBufferedBytes) return true;
+    if (this.closed || !this.transport.open) return false;
+    if (this.transport.bufferedAmount <= this.limits.maxBufferedBytes) return true;
     this.close('slow_consumer');
     return false;
   }
@@ -248,5 +286,28 @@ export class LiveConnection {
     if (memberships instanceof Map) for (const topic of [...memberships.keys()]) this.leave(topic);
     else if (memberships) this.leave(memberships.topic);
     this.onClose(this);
+  }
+}
+
+/** One push's socket_ref: a deferred reply carries the push's refs, as Phoenix's reply/2 does. */
+class PushRef<A> implements SocketRef {
+  private answered = false;
+
+  constructor(
+    private readonly connection: LiveConnection<A>,
+    private readonly frame: Frame,
+    private readonly membership: Membership,
+  ) {}
+
+  reply(reply: Reply): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.connection.reply(this.frame, reply);
+  }
+
+  crash(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.connection.crashed(this.membership);
   }
 }

@@ -1,14 +1,11 @@
-// Accepts live websockets: checks origin, token and per-IP limits at upgrade, then tracks and sweeps connections.
+// Accepts live sockets: checks origin, the app's connect hook and per-IP limits at upgrade, then tracks and sweeps them.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WebSocket } from 'ws';
-import type { HttpErrorCode } from '../errors.js';
-import { networkOf } from '../network-of.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { ChannelSpec } from './channel.js';
 import { LiveConnection } from './connection.js';
-import { intern, liveClock } from './small-values.js';
-import type { PageView, TokenSigner } from './token.js';
+import { liveClock } from './small-values.js';
+import type { Transport } from './transport.js';
 
 export interface LiveLimits {
   readonly maxChannels: number;
@@ -33,26 +30,45 @@ export interface UpgradeTransport {
   removeListener(event: 'close', listener: () => void): unknown;
 }
 
-export type UpgradeCheck = { ok: true; pageView: PageView } | { ok: false; code: HttpErrorCode };
+/** What live itself refuses an upgrade for; the app's `connect` hook adds its own reasons. */
+export type UpgradeRefusal = 'shutting_down' | 'forbidden_origin' | 'unsupported_version' | 'too_many_connections';
 
-export interface LiveServerOptions {
-  readonly signer: TokenSigner;
+/** What the transport knows of the client when it connects (Phoenix's connect_info). */
+export interface ConnectInfo {
+  readonly headers: IncomingHttpHeaders;
+  readonly ip: string;
+}
+
+/** Phoenix's `connect/3` answer: the socket's assigns, or a refusal reason (the transport's status says the rest). */
+export type ConnectResult<A, R extends string = string> = { ok: true; assigns: A } | { ok: false; reason: R };
+
+export type UpgradeCheck<A, R extends string = string> =
+  | { ok: true; assigns: A }
+  | { ok: false; code: UpgradeRefusal | R };
+
+export interface LiveServerOptions<A, R extends string = string> {
+  /** Called with the connect params (the query string) of every socket before it is accepted. */
+  readonly connect: (params: Record<string, unknown>, info: ConnectInfo) => ConnectResult<A, R>;
   /** Channels by topic pattern, tried in order (Phoenix's `channel "topic:*", Module` lines). */
-  readonly channels: readonly ChannelSpec[];
+  readonly channels: readonly ChannelSpec<A>[];
   readonly pubsub: PubSub;
   readonly telemetry: Telemetry;
   readonly limits: LiveLimits;
   /** Origins besides the request's own host that may open the socket (e.g. embeds). */
   readonly allowedOrigins: readonly string[];
-  /** Told when a genuine token's upgrade is refused by a limit (its page is one the app served, so it may record it). */
-  readonly onRefusedUpgrade?: (pageView: PageView, code: HttpErrorCode) => void;
+  /** Told when a socket `connect` accepted is refused by a limit (the app may record it against the assigns). */
+  readonly onRefusedUpgrade?: (assigns: A, code: UpgradeRefusal) => void;
+  /** What the per-IP limit counts by (e.g. IPv6 /64 networks); each address on its own when not given. */
+  readonly networkOf?: (ip: string) => string;
 }
+
+const sameAddress = (ip: string): string => ip;
 
 /** The V2 JSON serializer is the only one served; Phoenix reads a missing `vsn` as 1.0.0. */
 const SUPPORTED_VSN = /^2\.0\.\d+$/;
 
-export class LiveServer {
-  private readonly connections = new Set<LiveConnection>();
+export class LiveServer<A = unknown, R extends string = string> {
+  private readonly connections = new Set<LiveConnection<A>>();
   private readonly perIp = new Map<string, number>();
   /** Upgrades checked but not yet accepted, with the listener that frees their slot if they never are. */
   private readonly upgrading = new WeakMap<UpgradeTransport, () => void>();
@@ -60,13 +76,15 @@ export class LiveServer {
   private nextId = 1;
   private closing = false;
   // Shared by every connection: a callback made per connection would be kept for its whole life.
-  private readonly connectionClosed = (closed: LiveConnection): void => {
+  private readonly connectionClosed = (closed: LiveConnection<A>): void => {
     this.connections.delete(closed);
     this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
   };
-  private readonly socketClosed = (closed: LiveConnection): void => this.releaseIp(closed.info.ip);
+  private readonly socketClosed = (closed: LiveConnection<A>): void => this.releaseIp(closed.info.ip);
+  private readonly networkOf: (ip: string) => string;
 
-  constructor(private readonly options: LiveServerOptions) {
+  constructor(private readonly options: LiveServerOptions<A, R>) {
+    this.networkOf = options.networkOf ?? sameAddress;
     // One timer for all sockets: idle detection costs nothing per message.
     const every = Math.max(250, Math.floor(options.limits.idleTimeoutMs / 4));
     this.sweeper = setInterval(() => this.sweep(), every);
@@ -78,23 +96,19 @@ export class LiveServer {
   }
 
   /** On success the IP's slot is taken at once (concurrent upgrades cannot overshoot the limit) and freed when `transport` closes. */
-  checkUpgrade(request: UpgradeRequest, transport: UpgradeTransport): UpgradeCheck {
+  checkUpgrade(request: UpgradeRequest, transport: UpgradeTransport): UpgradeCheck<A, R> {
     // While shutting down, clients told to reconnect must go to another instance, not back in here.
     if (this.closing) return { ok: false, code: 'shutting_down' };
     if (!this.originAllowed(request.headers)) return { ok: false, code: 'forbidden_origin' };
-    const query = request.query as Record<string, unknown> | undefined;
+    const params = (request.query ?? {}) as Record<string, unknown>;
     // As Phoenix's negotiate_serializer: an unsupported version is refused at connect (its transports answer 403).
-    const vsn = query?.vsn ?? '1.0.0';
+    const vsn = params.vsn ?? '1.0.0';
     if (typeof vsn !== 'string' || !SUPPORTED_VSN.test(vsn)) return { ok: false, code: 'unsupported_version' };
-    const token = query?._csrf_token;
-    // A tab left open longer than TOKEN_MAX_AGE_MS may still reconnect and watch; channels decide what an expired token may not do.
-    const check = this.options.signer.verify(token, { allowExpired: true });
-    if (!check.ok) return { ok: false, code: 'invalid_token' };
-    // Per network, not per address: a host picks any address of its IPv6 /64 at will.
-    const ip = networkOf(request.ip);
+    const connected = this.options.connect(params, { headers: request.headers, ip: request.ip });
+    if (!connected.ok) return { ok: false, code: connected.reason };
+    const ip = this.networkOf(request.ip);
     if ((this.perIp.get(ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
-      // The token is genuine, so its page is one we served: the app may show the refusal.
-      this.options.onRefusedUpgrade?.(check.pageView, 'too_many_connections');
+      this.options.onRefusedUpgrade?.(connected.assigns, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
@@ -104,32 +118,32 @@ export class LiveServer {
     };
     this.upgrading.set(transport, release);
     transport.once('close', release);
-    return { ok: true, pageView: check.pageView };
+    return { ok: true, assigns: connected.assigns };
   }
 
-  /** `transport` is the one given to `checkUpgrade`; the per-IP slot taken there passes to the websocket. */
-  accept(ws: WebSocket, request: UpgradeRequest, pageView: PageView, transport: UpgradeTransport): LiveConnection {
-    const { ip, headers } = request;
-    const release = this.upgrading.get(transport);
+  /** `upgrade` is the one given to `checkUpgrade`; the per-IP slot taken there passes to `transport`. */
+  accept(transport: Transport, ip: string, assigns: A, upgrade: UpgradeTransport): LiveConnection<A> {
+    const release = this.upgrading.get(upgrade);
     if (release) {
-      this.upgrading.delete(transport);
-      transport.removeListener('close', release);
+      this.upgrading.delete(upgrade);
+      upgrade.removeListener('close', release);
     } else {
       // Not from checkUpgrade, or its transport already closed (ws does not complete such upgrades): the slot is taken
       // here, so the websocket's close frees exactly one.
-      const network = networkOf(ip);
+      const network = this.networkOf(ip);
       this.perIp.set(network, (this.perIp.get(network) ?? 0) + 1);
     }
-    const info = {
-      id: this.nextId++,
-      // The same page string for every viewer of a page, not one copy per token.
-      pageView: { page: intern(pageView.page), view: pageView.view, issuedAt: pageView.issuedAt },
-      ip,
-      userAgent: String(headers['user-agent'] ?? ''),
-      doNotTrack: headers.dnt === '1' || headers['sec-gpc'] === '1',
-    };
+    const info = { id: this.nextId++, ip, assigns };
     const { channels, pubsub, limits } = this.options;
-    const connection = new LiveConnection(ws, info, channels, pubsub, limits, this.connectionClosed, this.socketClosed);
+    const connection = new LiveConnection(
+      transport,
+      info,
+      channels,
+      pubsub,
+      limits,
+      this.connectionClosed,
+      this.socketClosed,
+    );
     this.connections.add(connection);
     this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
     return connection;
@@ -143,7 +157,7 @@ export class LiveServer {
   }
 
   private releaseIp(address: string): void {
-    const ip = networkOf(address);
+    const ip = this.networkOf(address);
     const left = (this.perIp.get(ip) ?? 1) - 1;
     if (left > 0) this.perIp.set(ip, left);
     else this.perIp.delete(ip);

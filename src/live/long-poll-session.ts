@@ -1,15 +1,12 @@
-// One LongPoll session seen as a websocket: LiveConnection reads and writes it exactly as it does a `ws` socket.
+// One LongPoll session as a live Transport: frames the client POSTs come in, frames sent wait for its next poll.
 import { EventEmitter } from 'node:events';
+import type { Transport } from './transport.js';
 
 /** What a held poll is told: messages arrived, or the session ended. */
 export type Wake = () => void;
 
-/**
- * The slice of `ws`'s WebSocket that LiveConnection uses (send, close, readyState, OPEN, bufferedAmount, the
- * `message`/`close`/`error` events). Frames the client POSTs come in through `receive`; frames LiveConnection sends
- * wait in the outbox until a poll takes them.
- */
-export class LongPollSession extends EventEmitter {
+/** Frames the client POSTs come in through `receive`; frames the connection sends wait in the outbox until a poll takes them. */
+export class LongPollSession extends EventEmitter implements Transport {
   readonly OPEN = 1;
   readonly CLOSED = 3;
   readyState = 1;
@@ -28,7 +25,19 @@ export class LongPollSession extends EventEmitter {
     super();
   }
 
-  /** Called by LiveConnection for every frame it sends (ws's signature: data, then options). */
+  get open(): boolean {
+    return this.readyState === this.OPEN;
+  }
+
+  onMessage(listener: (data: Buffer, isBinary: boolean) => void): void {
+    this.on('message', listener);
+  }
+
+  onClose(listener: () => void): void {
+    this.on('close', listener);
+  }
+
+  /** Called by the connection for every frame it sends. */
   send(data: string | Buffer): void {
     if (this.readyState !== this.OPEN) return;
     const text = typeof data === 'string' ? data : data.toString('utf8');
@@ -46,11 +55,11 @@ export class LongPollSession extends EventEmitter {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
-    // As ws does, 'close' comes after close() returns: LiveConnection finishes its own close first.
-    process.nextTick(() => this.emit('close', 1000, Buffer.alloc(0)));
+    // As ws does, 'close' comes after close() returns: the connection finishes its own close first.
+    process.nextTick(() => this.emit('close'));
   }
 
-  /** A frame the client POSTed, handed to LiveConnection as ws hands it a message. */
+  /** A frame the client POSTed, handed to the connection as a websocket message. */
   receive(frame: Buffer, isBinary: boolean): void {
     this.lastPollAt = Date.now();
     if (this.readyState === this.OPEN) this.emit('message', frame, isBinary);

@@ -1,7 +1,5 @@
 // Phoenix's LongPoll transport at /live/longpoll: GET polls, POST sends, each session a LiveConnection like a websocket.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { WebSocket } from 'ws';
-import type { HttpErrorCode } from '../errors.js';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { LiveConnection } from './connection.js';
 import type { LiveServer } from './live-server.js';
@@ -10,8 +8,8 @@ import { LongPollSession } from './long-poll-session.js';
 import { liveClock } from './small-values.js';
 import type { TokenSigner } from './token.js';
 
-export interface LongPollOptions {
-  readonly live: LiveServer;
+export interface LongPollOptions<A> {
+  readonly live: LiveServer<A>;
   readonly signer: TokenSigner;
   readonly pubsub: PubSub;
   /** How long a poll is held open when there is nothing to send (Phoenix: window_ms, 10 s). */
@@ -38,7 +36,7 @@ export interface LongPollAnswer {
   readonly token?: string;
   readonly messages?: readonly string[];
   /** readcount's error code when a session is refused (extra to Phoenix's fields, ignored by its client). */
-  readonly error?: HttpErrorCode;
+  readonly error?: string;
 }
 
 /** Phoenix's client handles 403 (stop) and 500 (retry later) only; other refusals map to the one that fits. */
@@ -53,19 +51,19 @@ const REFUSAL_STATUS: Record<string, 403 | 500> = {
 export const MAX_POLL_BATCH = 100;
 const SESSION_PAGE = 'longpoll';
 
-interface Held {
+interface Held<A> {
   readonly session: LongPollSession;
-  readonly connection: LiveConnection;
+  readonly connection: LiveConnection<A>;
   readonly stopServing: () => void;
 }
 
-export class LongPollServer {
-  private readonly sessions = new Map<string, Held>();
+export class LongPollServer<A = unknown> {
+  private readonly sessions = new Map<string, Held<A>>();
   private readonly relay: LongPollRelay;
   private readonly sweeper: NodeJS.Timeout;
   private readonly clustered: boolean;
 
-  constructor(private readonly options: LongPollOptions) {
+  constructor(private readonly options: LongPollOptions<A>) {
     this.relay = new LongPollRelay(options.pubsub, options);
     this.clustered = options.pubsub.adapter.name !== 'local';
     this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.floor(options.windowMs / 2)));
@@ -105,8 +103,7 @@ export class LongPollServer {
     const { live } = this.options;
     const allowed = live.checkUpgrade(upgrade, session);
     if (!allowed.ok) return { status: REFUSAL_STATUS[allowed.code] ?? 500, error: allowed.code };
-    // LiveConnection is written against ws; the session implements the part of it LiveConnection uses.
-    const connection = live.accept(session as unknown as WebSocket, upgrade, allowed.pageView, session);
+    const connection = live.accept(session, request.ip, allowed.assigns, session);
     session.onTake = () => {
       connection.lastSeen = liveClock();
     };
@@ -177,7 +174,7 @@ export class LongPollServer {
   }
 
   /** Each line is a frame: JSON text, or base64 for a binary frame (Phoenix's encoding), which LiveConnection refuses. */
-  private deliver(session: LongPollSession, connection: LiveConnection, lines: readonly string[]): void {
+  private deliver(session: LongPollSession, connection: LiveConnection<A>, lines: readonly string[]): void {
     for (const line of lines) {
       if (line === '') continue;
       if (Buffer.byteLength(line) > this.options.maxFrameBytes) return connection.close('message_too_big');

@@ -18,7 +18,7 @@ export interface LongPollRouteOptions {
 
 export async function registerLongPoll(
   app: FastifyInstance,
-  longPoll: LongPollServer,
+  longPoll: Pick<LongPollServer, 'handle'>,
   { maxFrameBytes, rateLimit }: LongPollRouteOptions,
 ): Promise<void> {
   // A budget of its own (a session polls again after every push), shared by opens, polls and sends: junk tokens

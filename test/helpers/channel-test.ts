@@ -1,9 +1,9 @@
 // Phoenix.ChannelTest for readcount: join, push and assert replies and pushes on a LiveConnection, with no socket.
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
-import type { WebSocket } from 'ws';
+import type { Viewer } from '../../src/counting/viewer.js';
 import type { ChannelSpec, SocketInfo } from '../../src/live/channel.js';
 import { type ConnectionLimits, LiveConnection } from '../../src/live/connection.js';
+import type { Transport } from '../../src/live/transport.js';
 import { type Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 
 /** [join_ref, ref, topic, event, payload], as the server wrote it. */
@@ -15,47 +15,68 @@ export interface Reply {
 }
 
 const WAIT_MS = 2000;
-const OPEN = 1;
-const CLOSED = 3;
 
-/**
- * Exactly the part of a `ws` WebSocket that LiveConnection uses: `on`, `listenerCount`, `send`, `close`, `readyState`,
- * `OPEN` and `bufferedAmount`. It stands in until src/live has its own Transport interface (issue 19), which this
- * will then implement instead of being cast.
- */
-export class MemoryTransport extends EventEmitter {
-  readonly OPEN = OPEN;
-  readyState = OPEN;
+/** The live layer's Transport in memory: frames the server sent are kept, frames from the client are delivered by hand. */
+export class MemoryTransport implements Transport {
+  open = true;
   /** Raise it to play a client that stopped reading (the slow-consumer limit). */
   bufferedAmount = 0;
   readonly sent: SentFrame[] = [];
   closedWith: { code: number; reason: string } | undefined;
+  private readonly messageListeners: ((data: Buffer, isBinary: boolean) => void)[] = [];
+  private readonly closeListeners: (() => void)[] = [];
+  private readonly sentListeners: (() => void)[] = [];
 
   send(data: string | Buffer): void {
     this.sent.push(JSON.parse(data.toString()) as SentFrame);
-    this.emit('sent');
+    for (const listener of this.sentListeners) listener();
   }
+
+  /** Settles once the close listeners have heard of the close. */
+  closed: Promise<void> = Promise.resolve();
 
   close(code: number, reason: string): void {
-    if (this.readyState === CLOSED) return;
-    this.readyState = CLOSED;
+    if (!this.open) return;
+    this.open = false;
     this.closedWith = { code, reason };
-    this.emit('close', code, Buffer.from(reason));
+    // As the contract says: close listeners hear of it afterwards, not from inside this call.
+    this.closed = Promise.resolve().then(() => {
+      for (const listener of this.closeListeners) listener();
+    });
   }
 
-  /** A frame from the client, as ws would hand it over. */
+  onMessage(listener: (data: Buffer, isBinary: boolean) => void): void {
+    this.messageListeners.push(listener);
+  }
+
+  onClose(listener: () => void): void {
+    this.closeListeners.push(listener);
+  }
+
+  /** Returns the function that stops listening. */
+  onSent(listener: () => void): () => void {
+    this.sentListeners.push(listener);
+    return () => {
+      const at = this.sentListeners.indexOf(listener);
+      if (at >= 0) this.sentListeners.splice(at, 1);
+    };
+  }
+
+  /** A frame from the client, as a websocket would hand it over. */
   deliver(text: string, binary = false): void {
-    this.emit('message', Buffer.from(text), binary);
+    for (const listener of this.messageListeners) listener(Buffer.from(text), binary);
   }
 
-  /** The client went away (TCP closed). */
-  drop(): void {
+  /** The client went away (TCP closed); settles once the connection has been told. */
+  drop(): Promise<void> {
     this.close(1006, '');
+    return this.closed;
   }
 }
 
 export interface ConnectOptions {
-  readonly info?: Partial<SocketInfo>;
+  /** Overrides of the socket's assigns (the page view, user agent, DNT the app's connect hook made). */
+  readonly info?: Partial<Viewer>;
   readonly pubsub?: PubSub;
   readonly limits?: Partial<ConnectionLimits>;
 }
@@ -65,14 +86,14 @@ let sockets = 0;
 /** A socket as readcount's LiveServer would make it after an accepted upgrade, on the in-memory transport. */
 export function connect(channels: readonly ChannelSpec[], options: ConnectOptions = {}): ChannelTestSocket {
   sockets += 1;
-  const info: SocketInfo = {
-    id: sockets,
+  const assigns: Viewer = {
     pageView: { page: 'post:hello', view: `view-${sockets}`, issuedAt: Date.now() },
     ip: '203.0.113.7',
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
     doNotTrack: false,
     ...options.info,
   };
+  const info: SocketInfo<Viewer> = { id: sockets, ip: assigns.ip, assigns };
   return new ChannelTestSocket(channels, info, options.pubsub ?? new PubSub(), {
     maxChannels: 10,
     maxMsgsPerSec: 100,
@@ -91,19 +112,12 @@ export class ChannelTestSocket {
 
   constructor(
     channels: readonly ChannelSpec[],
-    readonly info: SocketInfo,
+    readonly info: SocketInfo<Viewer>,
     readonly pubsub: PubSub,
     limits: ConnectionLimits,
   ) {
-    this.transport.on('sent', () => this.inbox.push(this.transport.sent.at(-1) as SentFrame));
-    this.connection = new LiveConnection(
-      this.transport as unknown as WebSocket,
-      info,
-      channels,
-      pubsub,
-      limits,
-      () => {},
-    );
+    this.transport.onSent(() => this.inbox.push(this.transport.sent.at(-1) as SentFrame));
+    this.connection = new LiveConnection(this.transport, info, channels, pubsub, limits, () => {});
   }
 
   /** Sends `[join_ref, ref, topic, event, payload]` and returns its ref (Phoenix's `push/3`). */
@@ -155,8 +169,8 @@ export class ChannelTestSocket {
   }
 
   /**
-   * Resolves once every frame sent before it was handled: a heartbeat queues behind them, so its reply proves the
-   * socket has processed past that point (instead of sleeping to show that something was not sent).
+   * Resolves once every frame sent before it was handled: frames are handled in order and a heartbeat is answered at
+   * once, so its reply proves the socket has processed past that point (a deferred reply may still be pending).
    */
   async settle(): Promise<void> {
     await this.reply(this.push('phoenix', 'heartbeat'));
@@ -172,17 +186,17 @@ export class ChannelTestSocket {
     return new Promise((resolve, reject) => {
       // A deadline, not a sleep: it only fails a test whose frame never comes.
       const timer = setTimeout(() => {
-        this.transport.off('sent', onSent);
+        stop();
         reject(new Error(`no ${what} within ${WAIT_MS} ms; sent: ${JSON.stringify(this.transport.sent)}`));
       }, WAIT_MS);
       const onSent = () => {
         const frame = found();
         if (!frame) return;
         clearTimeout(timer);
-        this.transport.off('sent', onSent);
+        stop();
         resolve(frame);
       };
-      this.transport.on('sent', onSent);
+      const stop = this.transport.onSent(onSent);
     });
   }
 }

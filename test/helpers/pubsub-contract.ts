@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { WsTransport } from '../../src/live/ws-transport.js';
 import type { Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 import { delay, until } from './wait.js';
 
@@ -190,15 +191,9 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
   let id = 0;
   server.on('connection', (ws) => {
     id += 1;
-    const info = {
-      id,
-      pageView: { page: 'index', view: `v${id}`, issuedAt: Date.now() },
-      ip: '127.0.0.1',
-      userAgent: 'test',
-      doNotTrack: false,
-    };
+    const info = { id, ip: '127.0.0.1', assigns: { page: 'index' } };
     new LiveConnection(
-      ws,
+      new WsTransport(ws),
       info,
       [{ pattern: '*', route }],
       pubsub,

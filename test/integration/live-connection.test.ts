@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute, JoinResult } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { WsTransport } from '../../src/live/ws-transport.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
 import { deferred, until } from '../helpers/wait.js';
 
@@ -32,16 +33,10 @@ describe('LiveConnection', () => {
     await once(server, 'listening');
     const connections: LiveConnection[] = [];
     server.on('connection', (ws) => {
-      const info = {
-        id: 1,
-        pageView: { page: 'post:x', view: 'v1', issuedAt: Date.now() },
-        ip: '127.0.0.1',
-        userAgent: 'test',
-        doNotTrack: false,
-      };
+      const info = { id: 1, ip: '127.0.0.1', assigns: { page: 'post:x' } };
       connections.push(
         new LiveConnection(
-          ws,
+          new WsTransport(ws),
           info,
           [{ pattern: 'post:*', route }],
           pubsub,

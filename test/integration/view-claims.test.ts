@@ -80,7 +80,6 @@ test('a view or an end-of-view report whose claims cannot be taken is refused an
   const check = signer.verify(signer.issue('post:hello'));
   assert.ok(check.ok);
   const socket = {
-    id: 1,
     pageView: check.pageView,
     ip: '192.0.2.1',
     userAgent: 'Mozilla/5.0 Firefox/140.0',

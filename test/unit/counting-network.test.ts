@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { MemoryClaims } from '../../src/counting/claims.js';
 import { NetworkLimit } from '../../src/counting/network.js';
 import { ReadPolicy } from '../../src/counting/read-policy.js';
-import type { SocketInfo } from '../../src/live/channel.js';
+import type { Viewer as SocketInfo } from '../../src/counting/viewer.js';
 import { TokenSigner } from '../../src/live/token.js';
 import { networkOf } from '../../src/network-of.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -49,7 +49,6 @@ function rig(countMode: 'unique-daily' | 'every-read', startAt = Date.UTC(2025, 
     const verified = signer.verify(token);
     assert.ok(verified.ok);
     const socket: SocketInfo = {
-      id: n,
       pageView: verified.pageView,
       ip,
       userAgent: userAgent ?? `${BROWSER_UA} rotation/${n}`,

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MemoryClaims } from '../../src/counting/claims.js';
 import { ReadPolicy, type ReadPolicyOptions } from '../../src/counting/read-policy.js';
+import type { Viewer as SocketInfo } from '../../src/counting/viewer.js';
 import { MemoryViewClaims } from '../../src/engagement/view-claims.js';
-import type { SocketInfo } from '../../src/live/channel.js';
 import { TokenSigner } from '../../src/live/token.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { decider } from '../helpers/decide.js';
@@ -42,8 +42,7 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
   const decide = decider(policy, store, clock.now);
   let socketId = 0;
   const socket = (extra: Partial<SocketInfo> = {}): SocketInfo => ({
-    id: ++socketId,
-    pageView: { page: 'index', view: `v${socketId}`, issuedAt: clock.ms },
+    pageView: { page: 'index', view: `v${++socketId}`, issuedAt: clock.ms },
     ip: '203.0.113.7',
     userAgent: FIREFOX,
     doNotTrack: false,

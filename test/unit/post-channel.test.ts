@@ -136,9 +136,9 @@ describe('PostChannelRoute', () => {
     const first = visit();
     await first.socket.join('post:hello');
     advance(READ_AFTER_MS);
-    first.socket.transport.drop();
+    await first.socket.transport.drop();
     // A new socket of the same page view (the page reconnected): its read counts at once.
-    const socket = connect(channels, { pubsub, info: first.socket.info });
+    const socket = connect(channels, { pubsub, info: first.socket.info.assigns });
     cleanups.push(() => socket.transport.drop());
     await socket.join('post:hello');
     await socket.assertReply(socket.push('post:hello', 'reader', { csrf_token: first.token }), 'ok');
@@ -195,7 +195,7 @@ describe('PostChannelRoute', () => {
     const { socket } = visit();
     await socket.join('post:hello');
     assert.equal(pubsub.subscriberCount('post:hello'), 1);
-    socket.transport.drop();
+    await socket.transport.drop();
     assert.equal(presence.reading('hello'), 0);
     assert.equal(pubsub.subscriberCount('post:hello'), 0);
   });

@@ -2,6 +2,7 @@
 import type { Config } from '../../config.js';
 import type { ReadCounter } from '../../counting/read-counter.js';
 import type { Receipts } from '../../counting/receipts.js';
+import type { Viewer } from '../../counting/viewer.js';
 import type { Engagement } from '../../engagement/engagement.js';
 import type { ResponsiveImages } from '../../images/responsive.js';
 import type { LiveServer } from '../../live/live-server.js';
@@ -30,9 +31,9 @@ export interface WebDeps extends DashboardDeps {
   readonly site: Site;
   /** Resolves once the highlighter is warm; only post pages wait for it. */
   readonly renderer: Promise<PostRenderer>;
-  readonly live: LiveServer;
+  readonly live: LiveServer<Viewer, 'invalid_token'>;
   /** Phoenix's LongPoll transport at /live/longpoll, for readers whose network refuses websockets. */
-  readonly longPoll?: LongPollServer;
+  readonly longPoll?: Pick<LongPollServer, 'handle'>;
   readonly receipts: Receipts;
   /** Local images' sizes and WebP variants (/_readcount/img/); absent, that route answers 404. */
   readonly images?: ResponsiveImages;

@@ -4,8 +4,9 @@ import type { ServerResponse } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import type { Viewer } from '../../counting/viewer.js';
 import { HTTP_ERRORS } from '../../errors.js';
-import type { PageView } from '../../live/token.js';
+import { WsTransport } from '../../live/ws-transport.js';
 import { clientIp } from '../client-ip.js';
 import { sendError } from '../http-errors.js';
 import { registerLongPoll } from '../long-poll-route.js';
@@ -13,8 +14,8 @@ import type { WebPluginOptions } from './deps.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The page view the upgrade's token named (set by the upgrade check). */
-    pageView: PageView | undefined;
+    /** Who the upgrade's connect hook found on the socket (set by the upgrade check). */
+    liveAssigns: Viewer | undefined;
     /** The upgrade's unused HTTP response, detached from the socket once ws owns it. */
     upgradeResponse: ServerResponse | undefined;
   }
@@ -49,7 +50,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     const worker = `x-readcount-worker: ${process.pid}`;
     app.websocketServer.on('headers', (headers: string[]) => headers.push(worker));
   }
-  app.decorateRequest('pageView', undefined);
+  app.decorateRequest('liveAssigns', undefined);
   app.decorateRequest('upgradeResponse', undefined);
   // Callback style: the check is synchronous, so an upgrade needn't wait a promise tick here.
   app.addHook('preValidation', (request, reply, done) => {
@@ -67,7 +68,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
       sendError(reply, check.code, { message: HTTP_ERRORS[check.code].message });
       return;
     }
-    request.pageView = check.pageView;
+    request.liveAssigns = check.assigns;
     request.upgradeResponse = reply.raw;
     done();
   });
@@ -78,8 +79,8 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     onLiveSocketError(error, this, log);
   }
   app.get(LIVE_PATH, { websocket: true }, (socket, request) => {
-    const { pageView } = request;
-    if (pageView === undefined) return socket.terminate();
+    const assigns = request.liveAssigns;
+    if (assigns === undefined) return socket.terminate();
     // The plugin's own per-socket error listener closes over this request and its reply (logger, response headers)
     // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds nothing per socket.
     socket.removeAllListeners('error');
@@ -87,13 +88,8 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     // Likewise the TCP socket still points at the upgrade's unused HTTP response (and through it the request).
     request.upgradeResponse?.detachSocket(request.raw.socket);
     request.upgradeResponse = undefined;
-    request.pageView = undefined;
-    live.accept(
-      socket,
-      { headers: request.headers, query: request.query, ip: clientIp(request) },
-      pageView,
-      request.raw.socket,
-    );
+    request.liveAssigns = undefined;
+    live.accept(new WsTransport(socket), clientIp(request), assigns, request.raw.socket);
   });
 }
 
