@@ -1,9 +1,10 @@
 // The one entry of a read into counting: the policy decides, the counter commits (and its pusher announces).
 import type { HttpErrorCode, LiveReplyError } from '../errors.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import { REFUSAL_OF_CLAIM } from './audience.js';
 import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
-import { type ReadAttempt, type ReadDecision, type ReadPolicy, refusalFor } from './read-policy.js';
+import type { ReadAttempt, ReadDecision, ReadPolicy } from './read-policy.js';
 
 /** How long a client told `retry_later` because its read's commit was not done in time should wait. */
 const UNSURE_RETRY_MS = 5000;
@@ -44,7 +45,7 @@ export class CountingService {
     }
     const decision: ReadDecision =
       'taken' in outcome
-        ? { ok: false, reason: refusalFor(outcome.taken) }
+        ? { ok: false, reason: REFUSAL_OF_CLAIM[outcome.taken] }
         : { ok: false, reason: 'retry_later', retryAfterMs: UNSURE_RETRY_MS };
     this.refused(attempt.slug, decision.reason);
     return decision;

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { EngagementIncrement } from '../store/engagement.js';
-import { type Applied, type Claim, type CounterStore, type Increment, utcDay } from '../store/store.js';
+import { type Applied, type Claim, type ClaimKind, type CounterStore, type Increment, utcDay } from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { PostPusher } from './post-pusher.js';
 import { TOTALS_TOPIC } from './topics.js';
@@ -26,7 +26,7 @@ export interface ReadCounterOptions {
 }
 
 /** What became of a submitted read: counted (committed), refused by a taken claim, or not known in time. */
-export type ReadOutcome = { counted: true } | { counted: false; taken: string } | { counted: false; unsure: true };
+export type ReadOutcome = { counted: true } | { counted: false; taken: ClaimKind } | { counted: false; unsure: true };
 
 interface Waiter {
   resolve(outcome: ReadOutcome): void;

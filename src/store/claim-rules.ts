@@ -10,19 +10,19 @@ export interface ClaimRow {
 
 /**
  * 'new': every claim is free, take them and count the read. 'done': the read already landed (its first claim is owned
- * by its own id: a resubmission after a lost reply), count nothing and report it counted. Otherwise the key taken.
+ * by its own id: a resubmission after a lost reply), count nothing and report it counted. Otherwise the claim taken.
  */
 export function judgeClaims(
   claims: readonly Claim[],
   id: string | undefined,
   now: number,
   row: (key: string) => ClaimRow | undefined,
-): 'new' | 'done' | { taken: string } {
+): 'new' | 'done' | { taken: Claim } {
   for (const [index, claim] of claims.entries()) {
     const held = row(claim.key);
     if (!held || held.expiresAt <= now) continue;
     if (index === 0 && id !== undefined && held.owner === id) return 'done';
-    if (held.count >= (claim.limit ?? 1)) return { taken: claim.key };
+    if (held.count >= (claim.limit ?? 1)) return { taken: claim };
   }
   return 'new';
 }

@@ -14,6 +14,7 @@ import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from
 import {
   type Applied,
   applied,
+  type ClaimKind,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -44,7 +45,7 @@ export class MemoryStore implements CounterStore {
     checkIncrements(increments);
     checkEngagement(engagement);
     const touched = new Map<string, number>();
-    const refused: [number, string][] = [];
+    const refused: [number, ClaimKind][] = [];
     const now = this.now();
     for (const [index, { slug, day, count, id, claims }] of increments.entries()) {
       if (claims) {
@@ -54,7 +55,7 @@ export class MemoryStore implements CounterStore {
           continue;
         }
         if (verdict !== 'new') {
-          refused.push([index, verdict.taken]);
+          refused.push([index, verdict.taken.kind]);
           continue;
         }
         for (const claim of claims)

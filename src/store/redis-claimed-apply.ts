@@ -1,12 +1,13 @@
 // One Lua script per batch holding claimed reads: each read's claims and its increment are one step in Redis.
 import type { RedisClient } from '../redis/connection.js';
-import type { Increment } from './store.js';
+import type { ClaimKind, Increment } from './store.js';
 
 /**
  * ARGV: prefix, batch id, marker seconds, the number of plain increments, then per plain increment slug, day, count;
  * then per claimed read slug, day, id, claim count, and per claim key, expiresAt (epoch ms), limit. A claim is a hash
  * {count, owner} expiring with PEXPIREAT. A read whose first claim its own id owns already landed (lost reply): it
- * counts nothing and is reported counted. Returns {slug, total, ...} and {claimed read number, taken key, ...}.
+ * counts nothing and is reported counted. Returns {slug, total, ...} and {claimed read number, taken claim number, ...}
+ * (both from 1), so the caller names the taken claim's kind.
  */
 const SCRIPT = `
 local p = ARGV[1]
@@ -32,7 +33,7 @@ while i <= #ARGV do
     local held = redis.call('HMGET', p .. 'once:' .. ARGV[i + c * 3], 'count', 'owner')
     if held[1] then
       if c == 0 and held[2] == id then verdict = 'done'; break end
-      if tonumber(held[1]) >= tonumber(ARGV[i + c * 3 + 2]) then verdict = ARGV[i + c * 3]; break end
+      if tonumber(held[1]) >= tonumber(ARGV[i + c * 3 + 2]) then verdict = c + 1; break end
     end
   end
   if verdict == 'new' then
@@ -78,12 +79,19 @@ export function queueClaimed(
   multi.eval(SCRIPT, { keys: [], arguments: argv });
 }
 
-/** The script's reply: the totals and the refused reads as indexes into `claimed`. */
-export function readClaimed(reply: unknown): { totals: Map<string, number>; refused: [number, string][] } {
+/** The script's reply: the totals and the refused reads as indexes into `claimed`, with their taken claim's kind. */
+export function readClaimed(
+  reply: unknown,
+  claimed: readonly Increment[],
+): { totals: Map<string, number>; refused: [number, ClaimKind][] } {
   const [totals, refused] = reply as [unknown[], unknown[]];
   const map = new Map<string, number>();
   for (let i = 0; i < totals.length; i += 2) map.set(String(totals[i]), Number(totals[i + 1]));
-  const out: [number, string][] = [];
-  for (let i = 0; i < refused.length; i += 2) out.push([Number(refused[i]) - 1, String(refused[i + 1])]);
+  const out: [number, ClaimKind][] = [];
+  for (let i = 0; i < refused.length; i += 2) {
+    const read = Number(refused[i]) - 1;
+    const kind = claimed[read]?.claims?.[Number(refused[i + 1]) - 1]?.kind;
+    if (kind) out.push([read, kind]);
+  }
   return { totals: map, refused: out };
 }

@@ -9,6 +9,7 @@ import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from
 import {
   type Applied,
   applied,
+  type ClaimKind,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -144,12 +145,12 @@ export class RedisStore implements CounterStore {
     let engagementReplies = 0;
     for (const { slug, day, field, count } of mergeEngagement(engagementSent))
       engagementReplies += this.engaged.add(multi, slug, day, field, count);
-    let readTotals: (replies: unknown[]) => { totals: Map<string, number>; refused: [number, string][] };
+    let readTotals: (replies: unknown[]) => { totals: Map<string, number>; refused: [number, ClaimKind][] };
     if (claimed.length === 0) readTotals = this.queuePlain(multi, id, rests);
     else {
       const args = { prefix: this.options.prefix, batchId: id, markerSeconds: BATCH_MARKER_SECONDS };
       queueClaimed(multi, args, rests, claimed);
-      readTotals = (replies) => readClaimed(replies[0]);
+      readTotals = (replies) => readClaimed(replies[0], claimed);
     }
     // Refused while offline, nothing was sent: the batch is certainly not applied, so it is not in doubt. Without
     // this, node-redis would hold the command and run it on reconnect, possibly after its reads were dropped.
@@ -166,7 +167,7 @@ export class RedisStore implements CounterStore {
     const result = readTotals(replies.slice(engagementReplies));
     return applied(
       result.totals,
-      result.refused.map(([index, key]) => [claimedAt[index] ?? -1, key]),
+      result.refused.map(([index, kind]) => [claimedAt[index] ?? -1, kind]),
     );
   }
 
@@ -175,7 +176,7 @@ export class RedisStore implements CounterStore {
     multi: ReturnType<RedisClient['multi']>,
     id: string,
     rests: readonly Increment[],
-  ): (replies: unknown[]) => { totals: Map<string, number>; refused: [number, string][] } {
+  ): (replies: unknown[]) => { totals: Map<string, number>; refused: [number, ClaimKind][] } {
     const perSlug = new Map<string, number>();
     multi.set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
     for (const { slug, day, count } of rests) {

@@ -2,11 +2,19 @@
 import type { EngagementDay, EngagementIncrement } from './engagement.js';
 import type { SiteAggregates } from './site-aggregates.js';
 
+/** A page view, a visitor's day, a network's allowance, an end-of-view report. */
+export type ClaimKind = 'view' | 'visitor' | 'network' | 'report';
+
+export const CLAIM_KINDS: readonly ClaimKind[] = ['view', 'visitor', 'network', 'report'];
+
 /**
  * A slot a read takes in the same commit as its increment: once-only (a page view, a visitor's day) or at most `limit`
  * times (a network's reads of a post in a window). The store refuses the read, counting nothing, if it is taken.
  */
 export interface Claim {
+  /** What the slot stands for: the refusal a taken one means is the caller's (see `Applied.refused`). */
+  readonly kind: ClaimKind;
+  /** The slot's stored name, unique across kinds (`view:<id>`, `visitor:<day>:<hash>`, `network:<window>:<hash>`). */
   readonly key: string;
   /** Epoch ms; after this the slot is free again and the store may prune it. */
   readonly expiresAt: number;
@@ -27,10 +35,10 @@ export interface Increment {
   readonly claims?: readonly Claim[];
 }
 
-/** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its key. */
-export type Applied = Map<string, number> & { readonly refused?: ReadonlyMap<number, string> };
+/** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its kind. */
+export type Applied = Map<string, number> & { readonly refused?: ReadonlyMap<number, ClaimKind> };
 
-export function applied(totals: Map<string, number>, refused: Iterable<[number, string]>): Applied {
+export function applied(totals: Map<string, number>, refused: Iterable<[number, ClaimKind]>): Applied {
   const map = new Map(refused);
   return map.size === 0 ? totals : Object.assign(totals, { refused: map });
 }
@@ -116,7 +124,8 @@ export function checkIncrements(increments: readonly Increment[]): void {
 }
 
 const validClaim = (claim: Claim): boolean =>
-  typeof claim?.key === 'string' &&
+  CLAIM_KINDS.includes(claim?.kind) &&
+  typeof claim.key === 'string' &&
   claim.key !== '' &&
   Number.isSafeInteger(claim.expiresAt) &&
   (claim.limit === undefined || (Number.isSafeInteger(claim.limit) && claim.limit >= 1));
