@@ -1,6 +1,7 @@
 // The shared CounterStore suite: every backend (memory, SQLite, Redis) must pass exactly these tests.
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import { CLAIM_RULES, type ClaimRuleRead } from '../../src/store/claim-rules.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import { engagementContract } from './engagement-contract.js';
 
@@ -13,6 +14,15 @@ export interface StoreFixture {
 }
 
 const inc = (slug: string, day: string, count = 1): Increment => ({ slug, day, count });
+
+/** A rule's example read as an increment of post `rules`, its expiries fixed now. */
+const ruleRead = ({ id, claims }: ClaimRuleRead): Increment => ({
+  slug: 'rules',
+  day: '2024-01-01',
+  count: 1,
+  id,
+  claims: claims.map(({ ttlMs, ...claim }) => ({ ...claim, expiresAt: Date.now() + ttlMs })),
+});
 
 /** Registers the contract suite for one backend; `makeStore` returns a fresh, empty store each time. */
 export function storeContract(
@@ -308,6 +318,20 @@ export function storeContract(
         [...slugs].sort(),
       );
     });
+
+    for (const { rule, before, read, expect } of CLAIM_RULES) {
+      test(`claim rule: ${rule}`, async () => {
+        for (const earlier of before) await store.apply([ruleRead(earlier)]);
+        const totalBefore = (await store.total('rules')) ?? 0;
+        const result = await store.apply([ruleRead(read)]);
+        const refused = result.refused?.get(0);
+        const total = await store.total('rules');
+        if (expect === 'counted') assert.deepEqual([refused, total], [undefined, totalBefore + 1]);
+        else if (expect === 'done') {
+          assert.deepEqual([refused, total, result.get('rules')], [undefined, totalBefore, totalBefore]);
+        } else assert.deepEqual([refused, total], [expect, totalBefore]);
+      });
+    }
 
     test("a read's claims and its increment are one step: taken claims refuse the read, changing nothing", async () => {
       const day = '2024-01-01';
