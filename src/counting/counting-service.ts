@@ -14,7 +14,7 @@ export interface CountingServiceOptions {
   readonly counter: Pick<ReadCounter, 'submit'>;
   readonly telemetry: Telemetry;
   /** Files each counted read under its source (the `referrer` of the `reader` push). */
-  readonly engagement?: Pick<EngagementHooks, 'counted'>;
+  readonly engagement?: Pick<EngagementHooks, 'readSource' | 'counted'>;
 }
 
 /**
@@ -36,10 +36,11 @@ export class CountingService {
       this.refused(attempt.slug, check.reason);
       return check;
     }
-    const outcome = await counter.submit(attempt.slug, check.claims);
+    // The read's source counter is part of the read: one commit, counted only if the read is.
+    const source = this.options.engagement?.readSource(attempt.slug, attempt.payload);
+    const outcome = await counter.submit(attempt.slug, check.claims, source);
     if (outcome.counted) {
-      // The read's source commits in the batch after the read's own: the `ok` waits for it (the read is durable already).
-      await this.options.engagement?.counted(attempt.slug, attempt.payload);
+      this.options.engagement?.counted(attempt.slug, attempt.payload);
       telemetry.execute(EVENTS.read, { count: 1 }, { slug: attempt.slug });
       return { ok: true };
     }

@@ -170,10 +170,11 @@ export class ReadCounter {
   }
 
   /**
-   * Queues a read with the claims it must take, committed with them in one step; resolves once that commit is done
+   * Queues a read with the claims it must take (and the engagement counters that belong to it, its source), committed
+   * with them in one step; resolves once that commit is done
    * (counted, or refused by a taken claim), or with `unsure` after `replyWaitMs` or when the read is dropped.
    */
-  submit(slug: string, claims: readonly Claim[]): Promise<ReadOutcome> {
+  submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
     const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -181,7 +182,10 @@ export class ReadCounter {
         resolve(UNSURE);
       }, this.options.replyWaitMs ?? 5000);
       this.waiters.set(id, { resolve, timer });
-      this.queue.push({ slug, day: utcDay(this.now()), count: 1, id, claims });
+      const day = utcDay(this.now());
+      this.queue.push(
+        engagement?.length ? { slug, day, count: 1, id, claims, engagement } : { slug, day, count: 1, id, claims },
+      );
       this.keepWithinLimit();
       this.scheduleCommit();
     });

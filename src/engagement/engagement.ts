@@ -116,10 +116,15 @@ export class Engagement implements EngagementHooks {
     }
   }
 
-  /** Hook: a read of `slug` was counted; its source is the referrer the page sends with its `reader` push. */
-  counted(slug: string, payload: Record<string, unknown>): Promise<void> {
-    const source = this.source(slug, payload.referrer);
-    return this.options.record([{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }]);
+  /** Hook: a read's source counter, the referrer the page sends with its `reader` push; it commits with the read. */
+  readSource(slug: string, payload: Record<string, unknown>): EngagementIncrement[] {
+    const { source } = sourceOf(payload.referrer, this.ownHosts);
+    return [{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }];
+  }
+
+  /** Hook: a read of `slug` was counted. */
+  counted(slug: string, payload: Record<string, unknown>): void {
+    if (!sourceOf(payload.referrer, this.ownHosts).ok) this.receipts.badReferrer(slug);
   }
 
   /** End-of-view report over the socket: the socket's own page view, which the upgrade already verified. */

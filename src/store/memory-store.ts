@@ -47,7 +47,8 @@ export class MemoryStore implements CounterStore {
     const touched = new Map<string, number>();
     const refused: [number, ClaimKind][] = [];
     const now = this.now();
-    for (const [index, { slug, day, count, id, claims }] of increments.entries()) {
+    const engaged = [...engagement];
+    for (const [index, { slug, day, count, id, claims, engagement: own }] of increments.entries()) {
       if (claims) {
         const verdict = judgeClaims(claims, id, now, (key) => this.claims.get(key));
         if (verdict === 'done') {
@@ -61,6 +62,7 @@ export class MemoryStore implements CounterStore {
         for (const claim of claims)
           this.claims.set(claim.key, takenRow(claim, id ?? '', now, this.claims.get(claim.key)));
       }
+      if (own) engaged.push(...own);
       const total = (this.counters.get(slug) ?? 0) + count;
       this.counters.set(slug, total);
       touched.set(slug, total);
@@ -68,7 +70,7 @@ export class MemoryStore implements CounterStore {
       perDay.set(day, (perDay.get(day) ?? 0) + count);
       this.days.set(slug, perDay);
     }
-    for (const { slug, day, field, count } of mergeEngagement(engagement)) {
+    for (const { slug, day, field, count } of mergeEngagement(engaged)) {
       const fields = this.fieldsOf(slug, day);
       const kept = Object.keys(fields).filter((name) => name.startsWith('sv:') && name !== 'sv:other').length;
       const target = isSourceField(field) ? cappedField(field, (source) => `sv:${source}` in fields, kept) : field;

@@ -124,9 +124,11 @@ export class RedisStore implements CounterStore {
       } else plain.push(increment);
     });
     const merged = mergeIncrements(plain);
-    if (merged.length === 0 && claimed.length === 0 && engagement.length === 0) return new Map();
+    // A plain read always counts, so its own engagement is the batch's; a claimed read's rides in the claims script.
+    const engaged = engagement.concat(plain.flatMap((increment) => increment.engagement ?? []));
+    if (merged.length === 0 && claimed.length === 0 && engaged.length === 0) return new Map();
     await this.settleDoubt();
-    const engagementSent = engagement.filter((item) => !this.landed.has(item));
+    const engagementSent = engaged.filter((item) => !this.landed.has(item));
     const id = randomUUID();
     const sent: Tally = new Map();
     const used: Tally = new Map();

@@ -89,7 +89,8 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
         const row = addTotal.get(slug, count) as { total: number };
         totals.set(slug, row.total);
       }
-      if (engagement.length > 0) addEngagement(engagement);
+      const all = engagement.concat(counted.flatMap((increment) => increment.engagement ?? []));
+      if (all.length > 0) addEngagement(all);
       if (at - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = at;
         prune.run(at);

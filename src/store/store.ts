@@ -1,5 +1,5 @@
 // The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
-import type { EngagementDay, EngagementIncrement } from './engagement.js';
+import { checkEngagement, type EngagementDay, type EngagementIncrement } from './engagement.js';
 import type { SiteAggregates } from './site-aggregates.js';
 
 /** A page view, a visitor's day, a network's allowance, an end-of-view report. */
@@ -33,6 +33,8 @@ export interface Increment {
   readonly count: number;
   readonly id?: string;
   readonly claims?: readonly Claim[];
+  /** Engagement counters that belong to this read (its source): committed with it, and only if it counts. */
+  readonly engagement?: readonly EngagementIncrement[];
 }
 
 /** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its kind. */
@@ -107,7 +109,8 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
  * Called once per batch, where it enters a store (`apply`); the worker thread and the transaction trust it.
  */
 export function checkIncrements(increments: readonly Increment[]): void {
-  for (const { slug, day, count, claims } of increments) {
+  for (const { slug, day, count, claims, engagement } of increments) {
+    if (engagement) checkEngagement(engagement);
     if (claims && (count !== 1 || !claims.every(validClaim)))
       throw new TypeError(`invalid claims ${JSON.stringify({ slug, count, claims })}`);
     if (
