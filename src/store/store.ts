@@ -78,12 +78,6 @@ export interface CounterStore extends SiteAggregates {
   ensureCounters(slugs: Iterable<string>): Promise<void>;
   /** `engagement` commits in the same transaction (MULTI) as the reads; sources are capped per day (SOURCE_CAP). */
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied>;
-  /**
-   * The caller will never resubmit these reads (it dropped them from a full buffer). A store that keeps state about
-   * a failed batch whose fate it is still checking (Redis: a reply lost in transit) must stop expecting them, or it
-   * would later cancel newer reads against them.
-   */
-  discard?(increments: readonly Increment[]): void;
   total(slug: string): Promise<number | undefined>;
   totals(): Promise<Map<string, number>>;
   /** Days in [fromDay, toDay] that have reads, oldest first. */
