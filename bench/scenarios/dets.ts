@@ -74,7 +74,7 @@ export async function readCounterRate(increments: number, timeoutMs = 60_000): P
     const started = performance.now();
     const deadline = started + timeoutMs;
     for (let i = 0; i < increments; i += 1) {
-      counter.record('post');
+      void counter.submit('post', [{ kind: 'view', key: `view:dets-${i}`, expiresAt: Date.now() + 3_600_000 }]);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     while (counter.count('post') !== increments) {

@@ -1,9 +1,10 @@
 // The one entry of a read into counting: the policy decides, the counter commits (and its pusher announces).
 import type { HttpErrorCode, LiveReplyError } from '../errors.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
+import { REFUSAL_OF_CLAIM } from './audience.js';
 import type { EngagementHooks } from './engagement-hooks.js';
 import type { ReadCounter } from './read-counter.js';
-import { type ReadAttempt, type ReadDecision, type ReadPolicy, refusalFor } from './read-policy.js';
+import type { ReadAttempt, ReadDecision, ReadPolicy } from './read-policy.js';
 
 /** How long a client told `retry_later` because its read's commit was not done in time should wait. */
 const UNSURE_RETRY_MS = 5000;
@@ -13,7 +14,7 @@ export interface CountingServiceOptions {
   readonly counter: Pick<ReadCounter, 'submit'>;
   readonly telemetry: Telemetry;
   /** Files each counted read under its source (the `referrer` of the `reader` push). */
-  readonly engagement?: Pick<EngagementHooks, 'counted'>;
+  readonly engagement?: Pick<EngagementHooks, 'readSource' | 'counted'>;
 }
 
 /**
@@ -35,16 +36,17 @@ export class CountingService {
       this.refused(attempt.slug, check.reason);
       return check;
     }
-    const outcome = await counter.submit(attempt.slug, check.claims);
+    // The read's source counter is part of the read: one commit, counted only if the read is.
+    const source = this.options.engagement?.readSource(attempt.slug, attempt.payload);
+    const outcome = await counter.submit(attempt.slug, check.claims, source);
     if (outcome.counted) {
-      // The read's source commits in the batch after the read's own: the `ok` waits for it (the read is durable already).
-      await this.options.engagement?.counted(attempt.slug, attempt.payload);
+      this.options.engagement?.counted(attempt.slug, attempt.payload);
       telemetry.execute(EVENTS.read, { count: 1 }, { slug: attempt.slug });
       return { ok: true };
     }
     const decision: ReadDecision =
       'taken' in outcome
-        ? { ok: false, reason: refusalFor(outcome.taken) }
+        ? { ok: false, reason: REFUSAL_OF_CLAIM[outcome.taken] }
         : { ok: false, reason: 'retry_later', retryAfterMs: UNSURE_RETRY_MS };
     this.refused(attempt.slug, decision.reason);
     return decision;

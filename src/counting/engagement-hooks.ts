@@ -1,5 +1,6 @@
 // What counting calls when a post is viewed, read or left (views, sources, end-of-view reports); src/engagement/ answers.
 import type { LiveReplyError } from '../errors.js';
+import type { EngagementIncrement } from '../store/engagement.js';
 import type { Viewer as SocketInfo } from './viewer.js';
 
 /** Why an end-of-view report was not taken (the same codes over the socket and by beacon). */
@@ -18,10 +19,13 @@ export interface EngagementHooks {
   /** The post channel was joined by this socket (a view, when it counts). */
   joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void>;
   /**
-   * A read of `slug` was counted; `payload` is the `reader` push (its `referrer`). Resolves once the read's source is
-   * committed too, so a reader told `ok` finds its read in the per-source figures as well as in the total.
+   * The counters a read of `slug` adds with itself (its source, from the `referrer` of the `reader` push `payload`):
+   * committed in the read's own commit, and only if it counts, so a reader told `ok` finds its read in the
+   * per-source figures as well as in the total.
    */
-  counted(slug: string, payload: Record<string, unknown>): Promise<void>;
+  readSource(slug: string, payload: Record<string, unknown>): readonly EngagementIncrement[];
+  /** A read of `slug` was counted (its receipt tallies a referrer that was not a URL). */
+  counted(slug: string, payload: Record<string, unknown>): void;
   /** A `leave_report` push on the socket's own post. */
   reportFromSocket(slug: string, socket: SocketInfo, report: Record<string, unknown>): Promise<ViewEndResult>;
 }

@@ -44,6 +44,6 @@ export class NetworkLimit {
       .update(`${networkOf(address)}\u0000${slug}`)
       .digest('base64url');
     const key = `${this.options.scope ?? 'network'}:${window}:${digest}`;
-    return { key, expiresAt: windowStart + windowMs, limit: maxReads };
+    return { kind: 'network', key, expiresAt: windowStart + windowMs, limit: maxReads };
   }
 }

@@ -2,7 +2,15 @@
 import { randomBytes } from 'node:crypto';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { EngagementIncrement } from '../store/engagement.js';
-import { type Applied, type Claim, type CounterStore, type Increment, utcDay } from '../store/store.js';
+import {
+  type Applied,
+  type Claim,
+  type ClaimKind,
+  type CounterStore,
+  checkIncrements,
+  type Increment,
+  utcDay,
+} from '../store/store.js';
 import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { PostPusher } from './post-pusher.js';
 import { TOTALS_TOPIC } from './topics.js';
@@ -26,7 +34,7 @@ export interface ReadCounterOptions {
 }
 
 /** What became of a submitted read: counted (committed), refused by a taken claim, or not known in time. */
-export type ReadOutcome = { counted: true } | { counted: false; taken: string } | { counted: false; unsure: true };
+export type ReadOutcome = { counted: true } | { counted: false; taken: ClaimKind } | { counted: false; unsure: true };
 
 interface Waiter {
   resolve(outcome: ReadOutcome): void;
@@ -146,17 +154,6 @@ export class ReadCounter {
   }
 
   /**
-   * Queues a read for the next commit. The one check of a read on its way to the store (the boundary where reads
-   * enter counting): one bad increment would make the store refuse every batch it lands in, stalling all counting.
-   */
-  record(slug: string, count = 1): void {
-    if (slug === '' || !Number.isSafeInteger(count) || count < 1) return;
-    this.queue.push({ slug, day: utcDay(this.now()), count });
-    this.keepWithinLimit();
-    this.scheduleCommit();
-  }
-
-  /**
    * Queues engagement counters for the next commit (with reads, or alone when none are waiting); resolves when a
    * commit that carried them has finished, committed or failed (then they wait for the retry, like reads).
    */
@@ -170,18 +167,30 @@ export class ReadCounter {
   }
 
   /**
-   * Queues a read with the claims it must take, committed with them in one step; resolves once that commit is done
+   * Queues a read with the claims it must take (and the engagement counters that belong to it, its source), committed
+   * with them in one step; resolves once that commit is done
    * (counted, or refused by a taken claim), or with `unsure` after `replyWaitMs` or when the read is dropped.
    */
-  submit(slug: string, claims: readonly Claim[]): Promise<ReadOutcome> {
+  submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
     const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
+    const day = utcDay(this.now());
+    const read: Increment = engagement?.length
+      ? { slug, day, count: 1, id, claims, engagement }
+      : { slug, day, count: 1, id, claims };
+    // The one check of a read on its way to the store (where reads enter counting): one bad increment would make the
+    // store refuse every batch it lands in, stalling all counting.
+    try {
+      checkIncrements([read]);
+    } catch {
+      return Promise.resolve(UNSURE);
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiters.delete(id);
         resolve(UNSURE);
       }, this.options.replyWaitMs ?? 5000);
       this.waiters.set(id, { resolve, timer });
-      this.queue.push({ slug, day: utcDay(this.now()), count: 1, id, claims });
+      this.queue.push(read);
       this.keepWithinLimit();
       this.scheduleCommit();
     });
@@ -201,9 +210,7 @@ export class ReadCounter {
     const max = this.options.maxPendingReads ?? Infinity;
     if (this.queue.length <= max) return;
     const over = this.queue.length - max;
-    // Spliced first: an optional call whose method is missing would not evaluate its argument.
     const dropped = this.queue.splice(0, over);
-    this.options.store.discard?.(dropped);
     for (const read of dropped) this.settle(read.id, UNSURE);
     this.dropped += over;
     this.options.telemetry.execute(EVENTS.readsDropped, { dropped: over }, { reason: 'buffer_full' });

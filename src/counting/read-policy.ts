@@ -1,14 +1,13 @@
 // Decides whether a `reader` push is an honest read: token, dwell time on the server clock, replay, bots, repeats.
 
-import { isbot } from 'isbot';
 import type { LiveReplyError } from '../errors.js';
 import type { PageView, TokenSigner } from '../live/token.js';
-import { type Claim, DAY_MS, utcDay } from '../store/store.js';
+import type { Claim } from '../store/store.js';
+import { Audience } from './audience.js';
 import type { ClaimRegistry } from './claims.js';
 import type { NetworkLimit } from './network.js';
 import { postTopic } from './topics.js';
 import type { Viewer as SocketInfo } from './viewer.js';
-import { visitorKey as hashVisitor } from './visitor-key.js';
 
 export interface ReadPolicyOptions {
   readonly signer: TokenSigner;
@@ -43,27 +42,20 @@ export type ReadCheck = { ok: true; claims: readonly Claim[] } | Exclude<ReadDec
 /** How long a read refused for want of the day's salt should wait before it is sent again. */
 const SALT_RETRY_MS = 5000;
 
-/** The refusal a taken claim means, from the kind of key (see `check`). */
-export function refusalFor(key: string): LiveReplyError {
-  if (key.startsWith('visitor:')) return 'repeat_visitor';
-  if (key.startsWith('network:')) return 'network_limit';
-  return 'token_replayed';
-}
-
-/** isbot's list, plus no User-Agent at all: every browser sends one, bare scripts (curl -H, ws) often do not. */
-export const isAutomatedAgent = (userAgent: string): boolean => userAgent.trim() === '' || isbot(userAgent);
-
 export class ReadPolicy {
   private readonly now: () => number;
+  private readonly audience: Audience;
 
   constructor(private readonly options: ReadPolicyOptions) {
     this.now = options.now ?? Date.now;
+    const { claims, ...rules } = options;
+    this.audience = new Audience({ ...rules, saltFor: (day) => claims.saltFor(day) });
   }
 
   /**
    * The cheap checks, cheapest first (token, dwell time, bots, DNT), then the claims an accepted read must take. The
    * decisive once-only check is not here: the store takes the claims in the same commit as the increment, and refuses
-   * the read if one is taken (`refusalFor`). `unavailable`: the day's salt cannot be known now (Redis away).
+   * the read if one is taken (`REFUSAL_OF_CLAIM`). `unavailable`: the day's salt cannot be known now (Redis away).
    */
   async check(attempt: ReadAttempt): Promise<ReadCheck> {
     const { slug, socket, payload } = attempt;
@@ -72,22 +64,16 @@ export class ReadPolicy {
     // The dwell clock runs per page view of the socket; a token from another page view would borrow its time.
     if (check.pageView.view !== socket.pageView.view) return { ok: false, reason: 'invalid_token' };
     // Its claim may have been in the data Redis lost: a read counted then must not count again.
-    if (check.pageView.issuedAt < (this.options.claimsSince?.() ?? 0)) return { ok: false, reason: 'token_replayed' };
+    if (this.audience.forgotten(check.pageView.issuedAt)) return { ok: false, reason: 'token_replayed' };
     const waited = this.now() - (await this.dwellStart(check.pageView, attempt.firstJoinedAt));
     if (waited < this.options.readAfterMs) {
       return { ok: false, reason: 'too_early', retryAfterMs: this.options.readAfterMs - waited };
     }
-    if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
-      return { ok: false, reason: 'bot' };
-    if (this.options.respectDnt && socket.doNotTrack) return { ok: false, reason: 'dnt' };
-    const now = this.now();
-    // The page view's claim comes first: the store recognises a resubmitted read by its owner.
-    const claims: Claim[] = [{ key: `view:${check.pageView.view}`, expiresAt: now + this.options.tokenMaxAgeMs }];
+    const refusal = this.audience.screen(socket, payload);
+    if (refusal) return { ok: false, reason: refusal };
+    let claims: Claim[];
     try {
-      if (this.options.countMode === 'unique-daily')
-        claims.push({ key: await this.visitorKey(slug, socket), expiresAt: now - (now % DAY_MS) + DAY_MS });
-      const network = await this.options.networkLimit?.claim(slug, socket.ip);
-      if (network) claims.push(network);
+      claims = await this.audience.claims(slug, socket);
     } catch {
       return { ok: false, reason: 'retry_later', retryAfterMs: SALT_RETRY_MS };
     }
@@ -105,12 +91,5 @@ export class ReadPolicy {
     if (this.now() - local >= this.options.readAfterMs || !this.options.firstJoin) return local;
     const recorded = await this.options.firstJoin(pageView.view);
     return recorded === undefined ? local : Math.max(pageView.issuedAt, Math.min(local, recorded));
-  }
-
-  /** A one-way hash with a salt that lives one day: the same person today, nobody tomorrow. */
-  private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
-    const day = utcDay(this.now());
-    const salt = await this.options.claims.saltFor(day);
-    return hashVisitor('visitor', day, salt, socket, slug);
   }
 }

@@ -1,12 +1,11 @@
 // Counts views (page views whose script joined their post) and end-of-view reports, into per-post per-day aggregates.
 
+import { Audience, VIEW_CLAIMS } from '../counting/audience.js';
 import type { ClaimRegistry } from '../counting/claims.js';
 import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting/engagement-hooks.js';
 import type { NetworkLimit } from '../counting/network.js';
-import { isAutomatedAgent } from '../counting/read-policy.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
 import type { Viewer as SocketInfo } from '../counting/viewer.js';
-import { visitorKey as hashVisitor } from '../counting/visitor-key.js';
 import type { TokenSigner } from '../live/token.js';
 import {
   depthBucket,
@@ -15,7 +14,7 @@ import {
   timeBucket,
   viewSourceField,
 } from '../store/engagement.js';
-import { DAY_MS, utcDay } from '../store/store.js';
+import { type Claim, utcDay } from '../store/store.js';
 import { EngagementReceipts } from './engagement-receipts.js';
 import { sourceOf } from './sources.js';
 import type { ViewClaims } from './view-claims.js';
@@ -51,9 +50,12 @@ export class Engagement implements EngagementHooks {
   readonly receipts = new EngagementReceipts();
   private readonly now: () => number;
   private readonly ownHosts: ReadonlySet<string>;
+  private readonly audience: Audience;
 
   constructor(private readonly options: EngagementOptions) {
     this.now = options.now ?? Date.now;
+    const { claims, ...rules } = options;
+    this.audience = new Audience({ ...rules, saltFor: (day) => claims.saltFor(day) }, VIEW_CLAIMS);
     this.ownHosts = new Set([...(options.ownHosts ?? [])].map((host) => host.toLowerCase()));
   }
 
@@ -77,20 +79,16 @@ export class Engagement implements EngagementHooks {
 
   private async countView(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     const { pageView } = socket;
-    if (pageView.page !== postTopic(slug) || pageView.issuedAt < (this.options.claimsSince?.() ?? 0)) return;
-    const { viewClaims: claims, tokenMaxAgeMs, networkLimit } = this.options;
-    if (!this.options.countBots && (payload.automated === true || isAutomatedAgent(socket.userAgent)))
-      return this.receipts.viewRefused(slug, 'bot');
-    if (this.options.respectDnt && socket.doNotTrack) return this.receipts.viewRefused(slug, 'dnt');
-    if (!(await claims.claim(`pv:${pageView.view}`, tokenMaxAgeMs))) return;
-    if (
-      this.options.countMode === 'unique-daily' &&
-      !(await claims.claim(await this.visitorKey(slug, socket), this.msLeftToday()))
-    )
-      return this.receipts.viewRefused(slug, 'repeat_visitor');
-    const network = await networkLimit?.claim(slug, socket.ip);
-    if (network && !(await claims.take(network.key, network.expiresAt - this.now(), network.limit ?? 1)))
-      return this.receipts.viewRefused(slug, 'network_limit');
+    if (pageView.page !== postTopic(slug) || this.audience.forgotten(pageView.issuedAt)) return;
+    const { viewClaims: claims, tokenMaxAgeMs } = this.options;
+    const refusal = this.audience.screen(socket, payload);
+    if (refusal) return this.receipts.viewRefused(slug, refusal);
+    for (const claim of await this.audience.claims(slug, socket)) {
+      if (await this.take(claim)) continue;
+      // A rejoin of a page view already counted is no refusal: the view simply counted before.
+      if (claim.kind === 'view') return;
+      return this.receipts.viewRefused(slug, claim.kind === 'visitor' ? 'repeat_visitor' : 'network_limit');
+    }
     // The mark an end-of-view report needs: only a counted view may add to the time and depth histograms.
     await claims.claim(`pv-counted:${pageView.view}`, tokenMaxAgeMs);
     const source = this.source(slug, payload.referrer);
@@ -102,6 +100,13 @@ export class Engagement implements EngagementHooks {
     this.receipts.view(slug);
   }
 
+  private take(claim: Claim): Promise<boolean> {
+    const ttlMs = claim.expiresAt - this.now();
+    return claim.limit === undefined
+      ? this.options.viewClaims.claim(claim.key, ttlMs)
+      : this.options.viewClaims.take(claim.key, ttlMs, claim.limit);
+  }
+
   /** When the page view first joined its post on any instance (undefined: not known, e.g. Redis away). */
   async firstJoin(view: string): Promise<number | undefined> {
     try {
@@ -111,10 +116,15 @@ export class Engagement implements EngagementHooks {
     }
   }
 
-  /** Hook: a read of `slug` was counted; its source is the referrer the page sends with its `reader` push. */
-  counted(slug: string, payload: Record<string, unknown>): Promise<void> {
-    const source = this.source(slug, payload.referrer);
-    return this.options.record([{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }]);
+  /** Hook: a read's source counter, the referrer the page sends with its `reader` push; it commits with the read. */
+  readSource(slug: string, payload: Record<string, unknown>): EngagementIncrement[] {
+    const { source } = sourceOf(payload.referrer, this.ownHosts);
+    return [{ slug, day: utcDay(this.now()), field: readSourceField(source), count: 1 }];
+  }
+
+  /** Hook: a read of `slug` was counted. */
+  counted(slug: string, payload: Record<string, unknown>): void {
+    if (!sourceOf(payload.referrer, this.ownHosts).ok) this.receipts.badReferrer(slug);
   }
 
   /** End-of-view report over the socket: the socket's own page view, which the upgrade already verified. */
@@ -171,16 +181,5 @@ export class Engagement implements EngagementHooks {
     const result = sourceOf(referrer, this.ownHosts);
     if (!result.ok) this.receipts.badReferrer(slug);
     return result.source;
-  }
-
-  /** As ReadPolicy's visitor key (same daily salt, never stored), in a namespace of its own. */
-  private async visitorKey(slug: string, socket: SocketInfo): Promise<string> {
-    const day = utcDay(this.now());
-    const salt = await this.options.claims.saltFor(day);
-    return hashVisitor('pv-visitor', day, salt, socket, slug);
-  }
-
-  private msLeftToday(): number {
-    return DAY_MS - (this.now() % DAY_MS);
   }
 }

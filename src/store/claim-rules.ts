@@ -1,5 +1,5 @@
-// The one rule for a read's claims, shared by the stores that run it in JavaScript (memory, SQLite's transaction).
-import type { Claim } from './store.js';
+// The claim rules: one JavaScript judge (memory, SQLite's transaction) and the table of examples every store passes.
+import type { Claim, ClaimKind } from './store.js';
 
 /** A claim as kept: how many reads took it, the first taker (a read id), and when it frees. */
 export interface ClaimRow {
@@ -10,19 +10,19 @@ export interface ClaimRow {
 
 /**
  * 'new': every claim is free, take them and count the read. 'done': the read already landed (its first claim is owned
- * by its own id: a resubmission after a lost reply), count nothing and report it counted. Otherwise the key taken.
+ * by its own id: a resubmission after a lost reply), count nothing and report it counted. Otherwise the claim taken.
  */
 export function judgeClaims(
   claims: readonly Claim[],
   id: string | undefined,
   now: number,
   row: (key: string) => ClaimRow | undefined,
-): 'new' | 'done' | { taken: string } {
+): 'new' | 'done' | { taken: Claim } {
   for (const [index, claim] of claims.entries()) {
     const held = row(claim.key);
     if (!held || held.expiresAt <= now) continue;
     if (index === 0 && id !== undefined && held.owner === id) return 'done';
-    if (held.count >= (claim.limit ?? 1)) return { taken: claim.key };
+    if (held.count >= (claim.limit ?? 1)) return { taken: claim };
   }
   return 'new';
 }
@@ -31,4 +31,96 @@ export function judgeClaims(
 export function takenRow(claim: Claim, id: string, now: number, held: ClaimRow | undefined): ClaimRow {
   if (held && held.expiresAt > now) return { ...held, count: held.count + 1 };
   return { count: 1, owner: id, expiresAt: claim.expiresAt };
+}
+
+/** A read in a rule's example: its id and its claims, with expiries relative to the moment it is applied. */
+export interface ClaimRuleRead {
+  readonly id: string;
+  readonly claims: readonly { kind: ClaimKind; key: string; ttlMs: number; limit?: number }[];
+}
+
+/**
+ * The claim rules as examples, the one table every store's implementation (this file's JavaScript for memory and
+ * SQLite, the Lua of redis-claimed-apply.ts) is checked against by the store contract: the reads of `before` are
+ * committed one per batch, then `read`, which is counted, recognised as already counted (`done`), or refused by the
+ * kind of the claim it found taken.
+ */
+export const CLAIM_RULES: readonly {
+  readonly rule: string;
+  readonly before: readonly ClaimRuleRead[];
+  readonly read: ClaimRuleRead;
+  readonly expect: 'counted' | 'done' | ClaimKind;
+}[] = [
+  {
+    rule: 'free claims are taken with the increment',
+    before: [],
+    read: { id: 'r1', claims: [view('a'), visitor('a')] },
+    expect: 'counted',
+  },
+  {
+    rule: "a page view's claim is taken once",
+    before: [{ id: 'r1', claims: [view('a')] }],
+    read: { id: 'r2', claims: [view('a')] },
+    expect: 'view',
+  },
+  {
+    rule: 'a taken claim refuses the read by its kind',
+    before: [{ id: 'r1', claims: [view('a'), visitor('x')] }],
+    read: { id: 'r2', claims: [view('b'), visitor('x')] },
+    expect: 'visitor',
+  },
+  {
+    rule: 'a limited claim admits `limit` reads in its window, then refuses',
+    before: [
+      { id: 'r1', claims: [view('a'), network(2)] },
+      { id: 'r2', claims: [view('b'), network(2)] },
+    ],
+    read: { id: 'r3', claims: [view('c'), network(2)] },
+    expect: 'network',
+  },
+  {
+    rule: 'the first taken claim, in order, names the refusal',
+    before: [{ id: 'r1', claims: [view('a'), visitor('x'), network(1)] }],
+    read: { id: 'r2', claims: [view('b'), visitor('x'), network(1)] },
+    expect: 'visitor',
+  },
+  {
+    rule: 'an expired claim is free again',
+    before: [{ id: 'r1', claims: [{ kind: 'view', key: 'view:a', ttlMs: -1 }] }],
+    read: { id: 'r2', claims: [view('a')] },
+    expect: 'counted',
+  },
+  {
+    rule: 'a read resubmitted after its commit landed (its id owns its first claim) counts nothing more',
+    before: [{ id: 'r1', claims: [view('a'), network(1)] }],
+    read: { id: 'r1', claims: [view('a'), network(1)] },
+    expect: 'done',
+  },
+  {
+    rule: 'a refused read takes none of its claims',
+    before: [
+      { id: 'r1', claims: [view('a')] },
+      { id: 'r2', claims: [visitor('x'), view('a')] },
+    ],
+    read: { id: 'r3', claims: [view('b'), visitor('x')] },
+    expect: 'counted',
+  },
+  {
+    rule: 'an end-of-view report is taken once per page view',
+    before: [{ id: 'r1', claims: [{ kind: 'report', key: 'report:a', ttlMs: 60_000 }] }],
+    read: { id: 'r2', claims: [{ kind: 'report', key: 'report:a', ttlMs: 60_000 }] },
+    expect: 'report',
+  },
+];
+
+function view(id: string) {
+  return { kind: 'view' as const, key: `view:${id}`, ttlMs: 60_000 };
+}
+
+function visitor(hash: string) {
+  return { kind: 'visitor' as const, key: `visitor:2024-01-01:${hash}`, ttlMs: 60_000 };
+}
+
+function network(limit: number) {
+  return { kind: 'network' as const, key: 'network:2024-01-01:n', ttlMs: 60_000, limit };
 }

@@ -14,6 +14,7 @@ import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from
 import {
   type Applied,
   applied,
+  type ClaimKind,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -44,9 +45,10 @@ export class MemoryStore implements CounterStore {
     checkIncrements(increments);
     checkEngagement(engagement);
     const touched = new Map<string, number>();
-    const refused: [number, string][] = [];
+    const refused: [number, ClaimKind][] = [];
     const now = this.now();
-    for (const [index, { slug, day, count, id, claims }] of increments.entries()) {
+    const engaged = [...engagement];
+    for (const [index, { slug, day, count, id, claims, engagement: own }] of increments.entries()) {
       if (claims) {
         const verdict = judgeClaims(claims, id, now, (key) => this.claims.get(key));
         if (verdict === 'done') {
@@ -54,12 +56,13 @@ export class MemoryStore implements CounterStore {
           continue;
         }
         if (verdict !== 'new') {
-          refused.push([index, verdict.taken]);
+          refused.push([index, verdict.taken.kind]);
           continue;
         }
         for (const claim of claims)
           this.claims.set(claim.key, takenRow(claim, id ?? '', now, this.claims.get(claim.key)));
       }
+      if (own) engaged.push(...own);
       const total = (this.counters.get(slug) ?? 0) + count;
       this.counters.set(slug, total);
       touched.set(slug, total);
@@ -67,7 +70,7 @@ export class MemoryStore implements CounterStore {
       perDay.set(day, (perDay.get(day) ?? 0) + count);
       this.days.set(slug, perDay);
     }
-    for (const { slug, day, field, count } of mergeEngagement(engagement)) {
+    for (const { slug, day, field, count } of mergeEngagement(engaged)) {
       const fields = this.fieldsOf(slug, day);
       const kept = Object.keys(fields).filter((name) => name.startsWith('sv:') && name !== 'sv:other').length;
       const target = isSourceField(field) ? cappedField(field, (source) => `sv:${source}` in fields, kept) : field;

@@ -1,14 +1,17 @@
 // One Lua script per batch holding claimed reads: each read's claims and its increment are one step in Redis.
 import type { RedisClient } from '../redis/connection.js';
-import type { Increment } from './store.js';
+import { ENGAGE_LUA } from './redis-engagement.js';
+import type { ClaimKind, Increment } from './store.js';
 
 /**
  * ARGV: prefix, batch id, marker seconds, the number of plain increments, then per plain increment slug, day, count;
- * then per claimed read slug, day, id, claim count, and per claim key, expiresAt (epoch ms), limit. A claim is a hash
+ * then per claimed read slug, day, id, claim count, engagement count, per claim key, expiresAt (epoch ms), limit, and
+ * per engagement increment (its source: added only if the read counts) slug, day, field, count. A claim is a hash
  * {count, owner} expiring with PEXPIREAT. A read whose first claim its own id owns already landed (lost reply): it
- * counts nothing and is reported counted. Returns {slug, total, ...} and {claimed read number, taken key, ...}.
+ * counts nothing and is reported counted. Returns {slug, total, ...} and {claimed read number, taken claim number, ...}
+ * (both from 1), so the caller names the taken claim's kind.
  */
-const SCRIPT = `
+const SCRIPT = `${ENGAGE_LUA}
 local p = ARGV[1]
 redis.call('SET', p .. 'batch:' .. ARGV[2], '1', 'EX', ARGV[3])
 local added, order = {}, {}
@@ -24,15 +27,15 @@ local i = 5
 for _ = 1, tonumber(ARGV[4]) do add(ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])); i = i + 3 end
 local refused, read = {}, 0
 while i <= #ARGV do
-  local slug, day, id, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-  i = i + 4
+  local slug, day, id, n, e = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
+  i = i + 5
   read = read + 1
   local verdict = 'new'
   for c = 0, n - 1 do
     local held = redis.call('HMGET', p .. 'once:' .. ARGV[i + c * 3], 'count', 'owner')
     if held[1] then
       if c == 0 and held[2] == id then verdict = 'done'; break end
-      if tonumber(held[1]) >= tonumber(ARGV[i + c * 3 + 2]) then verdict = ARGV[i + c * 3]; break end
+      if tonumber(held[1]) >= tonumber(ARGV[i + c * 3 + 2]) then verdict = c + 1; break end
     end
   end
   if verdict == 'new' then
@@ -44,13 +47,17 @@ while i <= #ARGV do
       end
     end
     add(slug, day, 1)
+    for x = i + n * 3, i + n * 3 + (e - 1) * 4, 4 do
+      redis.call('SADD', p .. 'engdays:' .. ARGV[x], ARGV[x + 1])
+      engage(p .. 'eng:' .. ARGV[x] .. ':' .. ARGV[x + 1], ARGV[x + 2], tonumber(ARGV[x + 3]))
+    end
   elseif verdict == 'done' then
     touch(slug, 0)
   else
     refused[#refused + 1] = read
     refused[#refused + 1] = verdict
   end
-  i = i + n * 3
+  i = i + n * 3 + e * 4
 end
 local totals = {}
 for _, slug in ipairs(order) do
@@ -71,19 +78,27 @@ export function queueClaimed(
 ): void {
   const argv = [args.prefix, args.batchId, String(args.markerSeconds), String(plain.length)];
   for (const { slug, day, count } of plain) argv.push(slug, day, String(count));
-  for (const { slug, day, id, claims = [] } of claimed) {
-    argv.push(slug, day, id ?? '', String(claims.length));
+  for (const { slug, day, id, claims = [], engagement = [] } of claimed) {
+    argv.push(slug, day, id ?? '', String(claims.length), String(engagement.length));
     for (const claim of claims) argv.push(claim.key, String(claim.expiresAt), String(claim.limit ?? 1));
+    for (const item of engagement) argv.push(item.slug, item.day, item.field, String(item.count));
   }
   multi.eval(SCRIPT, { keys: [], arguments: argv });
 }
 
-/** The script's reply: the totals and the refused reads as indexes into `claimed`. */
-export function readClaimed(reply: unknown): { totals: Map<string, number>; refused: [number, string][] } {
+/** The script's reply: the totals and the refused reads as indexes into `claimed`, with their taken claim's kind. */
+export function readClaimed(
+  reply: unknown,
+  claimed: readonly Increment[],
+): { totals: Map<string, number>; refused: [number, ClaimKind][] } {
   const [totals, refused] = reply as [unknown[], unknown[]];
   const map = new Map<string, number>();
   for (let i = 0; i < totals.length; i += 2) map.set(String(totals[i]), Number(totals[i + 1]));
-  const out: [number, string][] = [];
-  for (let i = 0; i < refused.length; i += 2) out.push([Number(refused[i]) - 1, String(refused[i + 1])]);
+  const out: [number, ClaimKind][] = [];
+  for (let i = 0; i < refused.length; i += 2) {
+    const read = Number(refused[i]) - 1;
+    const kind = claimed[read]?.claims?.[Number(refused[i + 1]) - 1]?.kind;
+    if (kind) out.push([read, kind]);
+  }
   return { totals: map, refused: out };
 }

@@ -5,18 +5,30 @@ import { type EngagementDay, isSourceField, OTHER_SOURCE, raisedFields, SOURCE_C
 /** Hash field holding how many sources the day keeps (not exported: it is derived from the `sv:` fields). */
 const KEPT = '#src';
 
-/** cappedField (engagement.ts) inside Redis, so instances sharing the hash agree. KEYS: the day's hash. ARGV: field, count, cap. */
-const SOURCE_SCRIPT = `
-local f = ARGV[1]
-local src = string.sub(f, 4)
-if src ~= '${OTHER_SOURCE}' and redis.call('HEXISTS', KEYS[1], 'sv:' .. src) == 0 then
-  if string.sub(f, 1, 3) == 'sv:' and (tonumber(redis.call('HGET', KEYS[1], '${KEPT}')) or 0) < tonumber(ARGV[3]) then
-    redis.call('HINCRBY', KEYS[1], '${KEPT}', 1)
-  else
-    f = string.sub(f, 1, 3) .. '${OTHER_SOURCE}'
+/**
+ * cappedField (engagement.ts) inside Redis, so instances sharing the hash agree: a Lua function adding `n` to field
+ * `f` of the day's hash `key`, for any script that adds engagement (this one's, and a claimed read's source).
+ */
+export const ENGAGE_LUA = `
+local function engage(key, f, n)
+  local kind = string.sub(f, 1, 3)
+  if kind == 'sv:' or kind == 'sr:' then
+    local src = string.sub(f, 4)
+    if src ~= '${OTHER_SOURCE}' and redis.call('HEXISTS', key, 'sv:' .. src) == 0 then
+      if kind == 'sv:' and (tonumber(redis.call('HGET', key, '${KEPT}')) or 0) < ${SOURCE_CAP} then
+        redis.call('HINCRBY', key, '${KEPT}', 1)
+      else
+        f = kind .. '${OTHER_SOURCE}'
+      end
+    end
   end
+  return redis.call('HINCRBY', key, f, n)
 end
-return redis.call('HINCRBY', KEYS[1], f, ARGV[2])
+`;
+
+/** KEYS: the day's hash. ARGV: field, count. */
+const SOURCE_SCRIPT = `${ENGAGE_LUA}
+return engage(KEYS[1], ARGV[1], ARGV[2])
 `;
 
 /** raisedFields for one day, atomically. KEYS: the day's hash, the post's day set. ARGV: day, then field, count pairs. */
@@ -56,8 +68,7 @@ export class RedisEngagement {
   add(multi: Multi, slug: string, day: string, field: string, count: number): number {
     const key = this.dayKey(slug, day);
     multi.sAdd(this.daysKey(slug), day);
-    if (isSourceField(field))
-      multi.eval(SOURCE_SCRIPT, { keys: [key], arguments: [field, String(count), String(SOURCE_CAP)] });
+    if (isSourceField(field)) multi.eval(SOURCE_SCRIPT, { keys: [key], arguments: [field, String(count)] });
     else multi.hIncrBy(key, field, count);
     return 2;
   }

@@ -9,6 +9,7 @@ import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from
 import {
   type Applied,
   applied,
+  type ClaimKind,
   type CounterStore,
   checkIncrements,
   type DailyCount,
@@ -21,8 +22,6 @@ import {
 
 /** How long a batch marker lives: far longer than any outage a bounded buffer can ride out. */
 const BATCH_MARKER_SECONDS = 7 * 86_400;
-
-type Tally = Map<string, number>;
 
 /**
  * mergePost (store.ts) for one post, run inside Redis so reads another instance commits meanwhile cannot
@@ -46,7 +45,6 @@ local after = math.max(before + grown, tonumber(ARGV[2]))
 if raw == false or after ~= before then redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', after)) end
 return {raw == false and 0 or 1, before, after, changed}
 `;
-const tallyKey = (slug: string, day: string): string => `${slug}\u0000${day}`;
 
 export interface RedisStoreOptions {
   readonly prefix: string;
@@ -57,25 +55,19 @@ export interface RedisStoreOptions {
 }
 
 /**
- * Exactly once across lost replies: every batch's MULTI also sets a marker key `batch:<uuid>`. MULTI is
- * atomic, so the marker exists if and only if the batch was applied. When `apply` fails we cannot know
- * whether Redis ran it (the reply may be what was lost); ReadCounter re-queues the reads, and before the
- * next batch is sent we ask Redis whether the marker exists. If it does, those reads become a credit that
- * is subtracted from what ReadCounter resubmits, so they are never added twice. (MULTI, not Lua, keeps every
- * command a plain INCRBY-style write; a SET NX inside MULTI could not make the other commands conditional.)
+ * Exactly once across lost replies: every batch's MULTI also sets a marker key `batch:<uuid>`. MULTI is atomic, so
+ * the marker exists if and only if the batch was applied. When `apply` fails we cannot know whether Redis ran it (the
+ * reply may be what was lost); ReadCounter puts the very same objects back in its queue, and before the next batch is
+ * sent we ask Redis whether the marker exists. If it does, those objects are known to be in Redis and are sent as
+ * nothing. A claimed read needs none of this (its first claim's owner recognises it), but costs nothing either.
  */
 export class RedisStore implements CounterStore {
   readonly kind = 'redis';
   private readonly totalsKey: string;
-  private inDoubt: { id: string; sent: Tally; engagement: readonly EngagementIncrement[] } | undefined;
-  /**
-   * Engagement increments known to be in Redis although ReadCounter still holds them (their batch's reply was lost):
-   * the very objects it resubmits, so they are skipped then. Engagement has no totals to return, so no credit is needed.
-   */
-  private readonly landed = new WeakSet<EngagementIncrement>();
+  private inDoubt: { id: string; sent: readonly (Increment | EngagementIncrement)[] } | undefined;
+  /** Increments known to be in Redis although ReadCounter still holds them (their batch's reply was lost). */
+  private readonly landed = new WeakSet<Increment | EngagementIncrement>();
   private readonly engaged: RedisEngagement;
-  /** Reads already in Redis that ReadCounter still holds and will resubmit, per (slug, day). */
-  private readonly credit: Tally = new Map();
 
   constructor(
     private readonly client: RedisClient,
@@ -122,34 +114,25 @@ export class RedisStore implements CounterStore {
         claimed.push(increment);
       } else plain.push(increment);
     });
-    const merged = mergeIncrements(plain);
-    if (merged.length === 0 && claimed.length === 0 && engagement.length === 0) return new Map();
+    // A plain read always counts, so its own engagement is the batch's; a claimed read's rides in the claims script.
+    const engaged = engagement.concat(plain.flatMap((increment) => increment.engagement ?? []));
+    if (plain.length === 0 && claimed.length === 0 && engaged.length === 0) return new Map();
     await this.settleDoubt();
-    const engagementSent = engagement.filter((item) => !this.landed.has(item));
+    // A landed plain read is still sent (by 0): its total comes back, which ReadCounter announces.
+    const merged = mergeIncrements(plain.map((read) => (this.landed.has(read) ? { ...read, count: 0 } : read)));
+    const engagementSent = engaged.filter((item) => !this.landed.has(item));
     const id = randomUUID();
-    const sent: Tally = new Map();
-    const used: Tally = new Map();
-    const rests: Increment[] = [];
-    for (const { slug, day, count } of merged) {
-      const key = tallyKey(slug, day);
-      const covered = Math.min(this.credit.get(key) ?? 0, count);
-      if (covered > 0) used.set(key, covered);
-      const rest = count - covered;
-      if (rest > 0) sent.set(key, rest);
-      // A fully credited post is still sent (by 0): its total comes back, which ReadCounter announces.
-      rests.push({ slug, day, count: rest });
-    }
     // Engagement first, then the reads (plain commands or the claims script): one MULTI, one atomic step.
     const multi = this.client.multi();
     let engagementReplies = 0;
     for (const { slug, day, field, count } of mergeEngagement(engagementSent))
       engagementReplies += this.engaged.add(multi, slug, day, field, count);
-    let readTotals: (replies: unknown[]) => { totals: Map<string, number>; refused: [number, string][] };
-    if (claimed.length === 0) readTotals = this.queuePlain(multi, id, rests);
+    let readTotals: (replies: unknown[]) => { totals: Map<string, number>; refused: [number, ClaimKind][] };
+    if (claimed.length === 0) readTotals = this.queuePlain(multi, id, merged);
     else {
       const args = { prefix: this.options.prefix, batchId: id, markerSeconds: BATCH_MARKER_SECONDS };
-      queueClaimed(multi, args, rests, claimed);
-      readTotals = (replies) => readClaimed(replies[0]);
+      queueClaimed(multi, args, merged, claimed);
+      readTotals = (replies) => readClaimed(replies[0], claimed);
     }
     // Refused while offline, nothing was sent: the batch is certainly not applied, so it is not in doubt. Without
     // this, node-redis would hold the command and run it on reconnect, possibly after its reads were dropped.
@@ -159,14 +142,13 @@ export class RedisStore implements CounterStore {
       // A timeout lands here too: Redis may still run the batch later, which the marker (and claim owners) account for.
       replies = (await this.timed(multi.exec(), 'apply')) as unknown[];
     } catch (error) {
-      this.inDoubt = { id, sent, engagement: engagementSent };
+      this.inDoubt = { id, sent: [...plain, ...engagementSent] };
       throw error;
     }
-    for (const [key, covered] of used) subtract(this.credit, key, covered);
     const result = readTotals(replies.slice(engagementReplies));
     return applied(
       result.totals,
-      result.refused.map(([index, key]) => [claimedAt[index] ?? -1, key]),
+      result.refused.map(([index, kind]) => [claimedAt[index] ?? -1, kind]),
     );
   }
 
@@ -175,7 +157,7 @@ export class RedisStore implements CounterStore {
     multi: ReturnType<RedisClient['multi']>,
     id: string,
     rests: readonly Increment[],
-  ): (replies: unknown[]) => { totals: Map<string, number>; refused: [number, string][] } {
+  ): (replies: unknown[]) => { totals: Map<string, number>; refused: [number, ClaimKind][] } {
     const perSlug = new Map<string, number>();
     multi.set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
     for (const { slug, day, count } of rests) {
@@ -192,37 +174,13 @@ export class RedisStore implements CounterStore {
     };
   }
 
-  /**
-   * ReadCounter dropped these reads and will not resubmit them. The oldest go first, and a failed batch is put back
-   * in front, so they are the reads of the unanswered batch first: its expected resubmission (`sent`, still in doubt)
-   * and then the settled credit shrink by as much. Otherwise a batch that did land would later cancel newer reads
-   * of the same post and day. A dropped read whose batch did land stays counted, since Redis has it.
-   */
-  discard(increments: readonly Increment[]): void {
-    // Claimed reads are never in the tallies: their claim owner settles a lost reply instead.
-    for (const { slug, day, count } of mergeIncrements(increments.filter((increment) => !increment.claims))) {
-      const key = tallyKey(slug, day);
-      let left = count;
-      const doubtful = this.inDoubt?.sent.get(key) ?? 0;
-      if (doubtful > 0 && this.inDoubt) {
-        const taken = Math.min(doubtful, left);
-        subtract(this.inDoubt.sent, key, taken);
-        left -= taken;
-      }
-      if (left > 0) subtract(this.credit, key, Math.min(this.credit.get(key) ?? 0, left));
-    }
-  }
-
   /** Resolves a batch whose reply was lost; throws (changing nothing) while Redis cannot answer. */
   private async settleDoubt(): Promise<void> {
     if (!this.inDoubt) return;
-    const { id, sent, engagement } = this.inDoubt;
+    const { id, sent } = this.inDoubt;
     // Same connection as the MULTI, so Redis answers this only after it ran (or never got) that MULTI.
     const applied = (await this.timed(this.client.exists(this.batchKey(id)), 'batch check')) === 1;
-    if (applied) {
-      for (const [key, count] of sent) this.credit.set(key, (this.credit.get(key) ?? 0) + count);
-      for (const item of engagement) this.landed.add(item);
-    }
+    if (applied) for (const item of sent) this.landed.add(item);
     this.inDoubt = undefined;
   }
 
@@ -319,12 +277,6 @@ export class RedisStore implements CounterStore {
   async close(): Promise<void> {
     if (this.options.ownsClient) await closeRedis(this.client);
   }
-}
-
-function subtract(tally: Tally, key: string, count: number): void {
-  const left = (tally.get(key) ?? 0) - count;
-  if (left > 0) tally.set(key, left);
-  else tally.delete(key);
 }
 
 function toDays(hash: Record<string, string>): DailyCount[] {

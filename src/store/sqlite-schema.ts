@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { judgeClaims, takenRow } from './claim-rules.js';
 import type { EngagementIncrement } from './engagement.js';
 import { prepareEngagementApply } from './sqlite-engagement.js';
-import type { Increment } from './store.js';
+import type { ClaimKind, Increment } from './store.js';
 import { mergeIncrements } from './store.js';
 
 export const SCHEMA = `
@@ -26,7 +26,7 @@ const PRUNE_EVERY_MS = 60_000;
 
 export interface SqliteApplied {
   readonly totals: Map<string, number>;
-  readonly refused: [number, string][];
+  readonly refused: [number, ClaimKind][];
 }
 
 export type ApplyBatch = (
@@ -57,7 +57,7 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
     (increments: readonly Increment[], engagement: readonly EngagementIncrement[]): SqliteApplied => {
       const at = now();
       const totals = new Map<string, number>();
-      const refused: [number, string][] = [];
+      const refused: [number, ClaimKind][] = [];
       const counted: Increment[] = [];
       for (const [index, increment] of increments.entries()) {
         const { claims, id, slug } = increment;
@@ -70,7 +70,7 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
             continue;
           }
           if (verdict !== 'new') {
-            refused.push([index, verdict.taken]);
+            refused.push([index, verdict.taken.kind]);
             continue;
           }
           for (const claim of claims) {
@@ -89,7 +89,8 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
         const row = addTotal.get(slug, count) as { total: number };
         totals.set(slug, row.total);
       }
-      if (engagement.length > 0) addEngagement(engagement);
+      const all = engagement.concat(counted.flatMap((increment) => increment.engagement ?? []));
+      if (all.length > 0) addEngagement(all);
       if (at - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = at;
         prune.run(at);

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
 import { prepareViewClaims, runViewClaim, type ViewClaimRequest } from './sqlite-view-claims.js';
-import type { Increment } from './store.js';
+import type { ClaimKind, Increment } from './store.js';
 
 export type WriterRequest =
   | {
@@ -15,7 +15,7 @@ export type WriterRequest =
   | { readonly close: true };
 
 export type ApplyReply =
-  | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, string][] }
+  | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, ClaimKind][] }
   | { readonly id: number; readonly value: boolean | number | null }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 

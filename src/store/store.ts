@@ -1,12 +1,20 @@
 // The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
-import type { EngagementDay, EngagementIncrement } from './engagement.js';
+import { checkEngagement, type EngagementDay, type EngagementIncrement } from './engagement.js';
 import type { SiteAggregates } from './site-aggregates.js';
+
+/** A page view, a visitor's day, a network's allowance, an end-of-view report. */
+export type ClaimKind = 'view' | 'visitor' | 'network' | 'report';
+
+export const CLAIM_KINDS: readonly ClaimKind[] = ['view', 'visitor', 'network', 'report'];
 
 /**
  * A slot a read takes in the same commit as its increment: once-only (a page view, a visitor's day) or at most `limit`
  * times (a network's reads of a post in a window). The store refuses the read, counting nothing, if it is taken.
  */
 export interface Claim {
+  /** What the slot stands for: the refusal a taken one means is the caller's (see `Applied.refused`). */
+  readonly kind: ClaimKind;
+  /** The slot's stored name, unique across kinds (`view:<id>`, `visitor:<day>:<hash>`, `network:<window>:<hash>`). */
   readonly key: string;
   /** Epoch ms; after this the slot is free again and the store may prune it. */
   readonly expiresAt: number;
@@ -25,12 +33,14 @@ export interface Increment {
   readonly count: number;
   readonly id?: string;
   readonly claims?: readonly Claim[];
+  /** Engagement counters that belong to this read (its source): committed with it, and only if it counts. */
+  readonly engagement?: readonly EngagementIncrement[];
 }
 
-/** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its key. */
-export type Applied = Map<string, number> & { readonly refused?: ReadonlyMap<number, string> };
+/** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its kind. */
+export type Applied = Map<string, number> & { readonly refused?: ReadonlyMap<number, ClaimKind> };
 
-export function applied(totals: Map<string, number>, refused: Iterable<[number, string]>): Applied {
+export function applied(totals: Map<string, number>, refused: Iterable<[number, ClaimKind]>): Applied {
   const map = new Map(refused);
   return map.size === 0 ? totals : Object.assign(totals, { refused: map });
 }
@@ -68,12 +78,6 @@ export interface CounterStore extends SiteAggregates {
   ensureCounters(slugs: Iterable<string>): Promise<void>;
   /** `engagement` commits in the same transaction (MULTI) as the reads; sources are capped per day (SOURCE_CAP). */
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied>;
-  /**
-   * The caller will never resubmit these reads (it dropped them from a full buffer). A store that keeps state about
-   * a failed batch whose fate it is still checking (Redis: a reply lost in transit) must stop expecting them, or it
-   * would later cancel newer reads against them.
-   */
-  discard?(increments: readonly Increment[]): void;
   total(slug: string): Promise<number | undefined>;
   totals(): Promise<Map<string, number>>;
   /** Days in [fromDay, toDay] that have reads, oldest first. */
@@ -99,7 +103,8 @@ const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
  * Called once per batch, where it enters a store (`apply`); the worker thread and the transaction trust it.
  */
 export function checkIncrements(increments: readonly Increment[]): void {
-  for (const { slug, day, count, claims } of increments) {
+  for (const { slug, day, count, claims, engagement } of increments) {
+    if (engagement) checkEngagement(engagement);
     if (claims && (count !== 1 || !claims.every(validClaim)))
       throw new TypeError(`invalid claims ${JSON.stringify({ slug, count, claims })}`);
     if (
@@ -116,7 +121,8 @@ export function checkIncrements(increments: readonly Increment[]): void {
 }
 
 const validClaim = (claim: Claim): boolean =>
-  typeof claim?.key === 'string' &&
+  CLAIM_KINDS.includes(claim?.kind) &&
+  typeof claim.key === 'string' &&
   claim.key !== '' &&
   Number.isSafeInteger(claim.expiresAt) &&
   (claim.limit === undefined || (Number.isSafeInteger(claim.limit) && claim.limit >= 1));

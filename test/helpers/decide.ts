@@ -1,6 +1,6 @@
 // A read decided the way counting does, without sockets: the policy's cheap checks, then the claims taken by a store.
+import { REFUSAL_OF_CLAIM } from '../../src/counting/audience.js';
 import type { ReadAttempt, ReadDecision, ReadPolicy } from '../../src/counting/read-policy.js';
-import { refusalFor } from '../../src/counting/read-policy.js';
 import { type CounterStore, utcDay } from '../../src/store/store.js';
 
 let next = 0;
@@ -15,6 +15,6 @@ export function decider(policy: ReadPolicy, store: CounterStore, now: () => numb
       { slug: attempt.slug, day: utcDay(now()), count: 1, id: `t.${next}`, claims: check.claims },
     ]);
     const taken = applied.refused?.get(0);
-    return taken === undefined ? { ok: true } : { ok: false, reason: refusalFor(taken) };
+    return taken === undefined ? { ok: true } : { ok: false, reason: REFUSAL_OF_CLAIM[taken] };
   };
 }

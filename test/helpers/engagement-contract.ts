@@ -46,12 +46,12 @@ export function engagementContract(
   test('engagement commits with claimed reads in the same step; a refused read does not hold it back', async () => {
     const { store } = current();
     const day = '2024-01-01';
-    const claim = { key: 'view:with-engagement', expiresAt: Date.now() + 60_000 };
+    const claim = { kind: 'view' as const, key: 'view:with-engagement', expiresAt: Date.now() + 60_000 };
     const read = (id: string): Increment => ({ slug: 'a', day, count: 1, id, claims: [claim] });
     const first = await store.apply([read('r1'), inc('b', day)], [eng('a', day, 'v'), eng('a', day, 'sv:direct')]);
     assert.deepEqual([first.get('a'), first.get('b'), first.refused?.size ?? 0], [1, 1, 0]);
     const second = await store.apply([read('r2')], [eng('a', day, 'v')]);
-    assert.deepEqual([...(second.refused ?? [])], [[0, 'view:with-engagement']], 'the page view is taken');
+    assert.deepEqual([...(second.refused ?? [])], [[0, 'view']], 'the page view is taken');
     assert.deepEqual(await store.engagement('a', ...ALL), [{ day, fields: { v: 2, 'sv:direct': 1 } }]);
     assert.equal(await store.total('a'), 1);
   });

@@ -1,6 +1,7 @@
 // The shared CounterStore suite: every backend (memory, SQLite, Redis) must pass exactly these tests.
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, test } from 'node:test';
+import { CLAIM_RULES, type ClaimRuleRead } from '../../src/store/claim-rules.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import { engagementContract } from './engagement-contract.js';
 
@@ -13,6 +14,15 @@ export interface StoreFixture {
 }
 
 const inc = (slug: string, day: string, count = 1): Increment => ({ slug, day, count });
+
+/** A rule's example read as an increment of post `rules`, its expiries fixed now. */
+const ruleRead = ({ id, claims }: ClaimRuleRead): Increment => ({
+  slug: 'rules',
+  day: '2024-01-01',
+  count: 1,
+  id,
+  claims: claims.map(({ ttlMs, ...claim }) => ({ ...claim, expiresAt: Date.now() + ttlMs })),
+});
 
 /** Registers the contract suite for one backend; `makeStore` returns a fresh, empty store each time. */
 export function storeContract(
@@ -309,11 +319,25 @@ export function storeContract(
       );
     });
 
+    for (const { rule, before, read, expect } of CLAIM_RULES) {
+      test(`claim rule: ${rule}`, async () => {
+        for (const earlier of before) await store.apply([ruleRead(earlier)]);
+        const totalBefore = (await store.total('rules')) ?? 0;
+        const result = await store.apply([ruleRead(read)]);
+        const refused = result.refused?.get(0);
+        const total = await store.total('rules');
+        if (expect === 'counted') assert.deepEqual([refused, total], [undefined, totalBefore + 1]);
+        else if (expect === 'done') {
+          assert.deepEqual([refused, total, result.get('rules')], [undefined, totalBefore, totalBefore]);
+        } else assert.deepEqual([refused, total], [expect, totalBefore]);
+      });
+    }
+
     test("a read's claims and its increment are one step: taken claims refuse the read, changing nothing", async () => {
       const day = '2024-01-01';
       const later = Date.now() + 60_000;
-      const view = (key: string) => ({ key: `view:${key}`, expiresAt: later });
-      const net = { key: 'network:n', expiresAt: later, limit: 2 };
+      const view = (key: string) => ({ kind: 'view' as const, key: `view:${key}`, expiresAt: later });
+      const net = { kind: 'network' as const, key: 'network:n', expiresAt: later, limit: 2 };
       const read = (id: string, ...claims: Increment['claims'] & object): Increment => ({
         slug: 'a',
         day,
@@ -322,16 +346,16 @@ export function storeContract(
         claims,
       });
       const first = await store.apply([read('r1', view('1'), net), read('r2', view('1')), inc('b', day)]);
-      assert.deepEqual([first.get('a'), first.get('b'), [...(first.refused ?? [])]], [1, 1, [[1, 'view:1']]]);
+      assert.deepEqual([first.get('a'), first.get('b'), [...(first.refused ?? [])]], [1, 1, [[1, 'view']]]);
       const second = await store.apply([
         read('r1', view('1'), net),
         read('r3', view('2'), net),
         read('r4', view('3'), net),
-        read('r5', view('4'), { key: 'view:gone', expiresAt: Date.now() - 1 }),
+        read('r5', view('4'), { kind: 'view' as const, key: 'view:gone', expiresAt: Date.now() - 1 }),
       ]);
       assert.deepEqual(
         [second.get('a'), [...(second.refused ?? [])]],
-        [3, [[2, 'network:n']]],
+        [3, [[2, 'network']]],
         'r1 resubmitted: counted once, reported counted; the network limit of 2 is reached by r3; an expired claim is free',
       );
       assert.equal(
@@ -346,11 +370,11 @@ export function storeContract(
     if (options.durable) {
       test('claims survive close and reopen', async () => {
         assert.ok(fixture.reopen);
-        const claim = { key: 'view:durable', expiresAt: Date.now() + 60_000 };
+        const claim = { kind: 'view' as const, key: 'view:durable', expiresAt: Date.now() + 60_000 };
         await store.apply([{ slug: 'a', day: '2024-01-01', count: 1, id: 'x', claims: [claim] }]);
         store = await fixture.reopen();
         const replay = await store.apply([{ slug: 'a', day: '2024-01-01', count: 1, id: 'y', claims: [claim] }]);
-        assert.equal(replay.refused?.get(0), 'view:durable');
+        assert.equal(replay.refused?.get(0), 'view');
         assert.equal(await store.total('a'), 1);
       });
 

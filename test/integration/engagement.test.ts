@@ -103,7 +103,7 @@ describe('engagement (every-read)', () => {
       assert.deepEqual([refused.status, refused.json.reason], [422, reason], JSON.stringify(body));
     }
     const reply = await client.request('post:hello', 'leave_report', { visible_ms: 3_600_000, depth: 1 }, '1');
-    assert.equal(reply.status, 'ok');
+    assert.equal(reply.status, 'ok', JSON.stringify(reply.response));
     assert.equal(reply.response.clamped, true, 'an hour is more than the server saw');
     assert.ok((reply.response.visible_ms as number) < 60_000);
     const again = await client.request('post:hello', 'leave_report', { visible_ms: 10, depth: 0 }, '1');

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LiveClient, pageToken, startServer, type TestServer } from '../helpers/live-socket.js';
+import { freshView } from '../helpers/read-claims.js';
 import { readPost, untilTotal } from '../helpers/reads.js';
 import { until } from '../helpers/wait.js';
 
@@ -88,7 +89,7 @@ describe('Prometheus /metrics: dropped reads and the posts channel', () => {
 
   test('reads dropped from a full buffer are counted as dropped, not as failed commits', async () => {
     // Five reads in one tick: the commit takes its batch on the next turn, so three overflow PENDING_READS_MAX=2.
-    for (let i = 0; i < 5; i += 1) server.readcount.counter.record('hello');
+    for (let i = 0; i < 5; i += 1) void server.readcount.counter.submit('hello', freshView());
     await untilTotal(server, 'hello', 2);
     const text = await scrape();
     assert.equal(sample(text, 'readcount_reads_dropped_total'), 3);

@@ -13,14 +13,13 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import { EVENTS, type Measurements, type Metadata, Telemetry } from '../../src/telemetry/telemetry.js';
+import { freshView } from '../helpers/read-claims.js';
 import { deferred, until } from '../helpers/wait.js';
 
 /** A real store whose apply can be held at a gate or made to fail, to watch what the counter does meanwhile. */
 class ControlledStore implements CounterStore {
   readonly kind: string;
   applyCalls: Increment[][] = [];
-  /** What ReadCounter said it dropped and will not resubmit. */
-  discarded: Increment[] = [];
   failNext = 0;
   private gate: Promise<void> | undefined;
 
@@ -46,10 +45,6 @@ class ControlledStore implements CounterStore {
       throw new Error('store unreachable');
     }
     return this.inner.apply(increments);
-  }
-
-  discard(increments: readonly Increment[]): void {
-    this.discarded.push(...increments);
   }
 
   ensureCounters = (slugs: Iterable<string>) => this.inner.ensureCounters(slugs);
@@ -165,7 +160,7 @@ async function flush(t: TestContext): Promise<void> {
 }
 
 /** What the counting service does with a read the policy accepted. */
-const read = (r: Rig, slug = 'a'): void => r.counter.record(slug);
+const read = (r: Rig, slug = 'a'): void => void r.counter.submit(slug, freshView());
 
 describe('ReadCounter', () => {
   test('group commit: many reads in one tick make one commit (real SQLite file)', async () => {
@@ -281,7 +276,7 @@ describe('ReadCounter', () => {
     const { counter, presence, frames } = await readingNowRig(50);
     presence.track('a');
     presence.track('a');
-    counter.record('a');
+    void counter.submit('a', freshView());
     await turns(t, () => frames.some((frame) => frame.event === 'count'), 'the count push');
     assert.deepEqual(frames.find((frame) => frame.event === 'count')?.payload, { count: 1, reading: 2 });
     // Four presence intervals: a duplicate push of 2 would have gone by now.
@@ -309,7 +304,7 @@ describe('ReadCounter', () => {
     // Late in the interval, so a timer set now would fire soon after the count push if nothing held it back.
     t.mock.timers.tick(200);
     presence.track('a');
-    counter.record('a');
+    void counter.submit('a', freshView());
     await turns(t, () => frames.some((frame) => frame.event === 'count'), 'the count push carrying 2');
     presence.track('a');
     // Step the clock until the presence push for 3 goes, so its time is the first moment it was allowed.
@@ -442,14 +437,6 @@ describe('ReadCounter', () => {
     assert.equal(r.counter.pendingReads(), 3);
     assert.equal(r.counter.dropped, 2);
     assert.deepEqual(r.errors.at(-1)?.metadata, { reason: 'buffer_full' });
-    assert.deepEqual(
-      store.discarded.map(({ slug, count }) => ({ slug, count })),
-      [
-        { slug: 'a', count: 1 },
-        { slug: 'a', count: 1 },
-      ],
-      'the store hears which reads will never be resubmitted',
-    );
   });
 
   test('a failed commit and dropped reads are two different events, each meaning one thing', async () => {
@@ -469,9 +456,8 @@ describe('ReadCounter', () => {
     assert.deepEqual(events, ['readcount.store.error {"pending":1}', 'readcount.read.dropped {"dropped":1}']);
   });
 
-  test('the buffer bound holds with a store that has no discard hook (SQLite, memory)', async () => {
+  test('the buffer bound holds for reads queued in one tick', async () => {
     const store = new MemoryStore();
-    assert.equal('discard' in store, false, 'this test is about stores without the hook');
     const r = await rig(store, { maxPendingReads: 2 });
     // Five reads in one tick: the commit takes its batch on the next turn, so three overflow.
     for (let i = 0; i < 5; i += 1) read(r);
@@ -483,9 +469,15 @@ describe('ReadCounter', () => {
   test('invalid read events are ignored and never stall counting', async () => {
     const store = new MemoryStore();
     const r = await rig(store);
-    r.counter.record('a', 1.5);
-    r.counter.record('a', -1);
-    r.counter.record('', 1);
+    const refused = await Promise.all([
+      r.counter.submit('', freshView()),
+      r.counter.submit('a', [{ kind: 'view', key: '', expiresAt: Date.now() + 1000 }]),
+      r.counter.submit('a', [{ kind: 'view', key: 'view:x', expiresAt: 1.5 }]),
+    ]);
+    assert.deepEqual(
+      refused.map((outcome) => outcome.counted),
+      [false, false, false],
+    );
     assert.equal(r.counter.pendingReads(), 0);
     read(r);
     await r.counter.drain();

@@ -9,6 +9,7 @@ import { closeRedis, connectRedis, type RedisClient } from '../../src/redis/conn
 import { RedisStore } from '../../src/store/redis-store.js';
 import { utcDay } from '../../src/store/store.js';
 import { EVENTS, Telemetry } from '../../src/telemetry/telemetry.js';
+import { freshView } from '../helpers/read-claims.js';
 import { redisSkipReason, ThrowawayRedis, testClient, testPrefix } from '../helpers/redis.js';
 import { until } from '../helpers/wait.js';
 
@@ -110,7 +111,7 @@ describe('a batch issued while the Redis connection is re-establishing', { skip 
     const pusher = new PostPusher({ pubsub, telemetry, pushIntervalMs: 0, readingIntervalMs: 0 });
     const counter = new ReadCounter({ store, pubsub, telemetry, pusher, maxPendingReads: 2, retryMs: 20 });
     await counter.start(slugs);
-    const read = (slug: string) => counter.record(slug);
+    const read = (slug: string) => void counter.submit(slug, freshView());
     /** Cuts the connection and waits until the client's reconnect attempt is parked in its handshake. */
     const outage = async () => {
       gate.cut();

@@ -34,7 +34,7 @@ describe('SQLite claims and salts', () => {
     try {
       assert.equal(await store.total('hello'), 7);
       assert.deepEqual(await store.daily('hello', '2024-01-01', '2024-12-31'), [{ day: '2024-05-01', count: 7 }]);
-      const claim = { key: 'view:old-file', expiresAt: Date.now() + 60_000 };
+      const claim = { kind: 'view' as const, key: 'view:old-file', expiresAt: Date.now() + 60_000 };
       const day = utcDay(Date.now());
       const first = await store.apply([{ slug: 'hello', day, count: 1, id: 'r1', claims: [claim] }]);
       assert.deepEqual([first.get('hello'), first.refused], [8, undefined]);
@@ -61,12 +61,12 @@ describe('SQLite claims and salts', () => {
       assert.deepEqual(await store.engagement('hello', '2024-05-01', '2024-05-01'), [
         { day: '2024-05-01', fields: { v: 5 } },
       ]);
-      const claim = { key: 'view:v2-file', expiresAt: Date.now() + 60_000 };
+      const claim = { kind: 'view' as const, key: 'view:v2-file', expiresAt: Date.now() + 60_000 };
       const day = utcDay(Date.now());
       const read = { slug: 'hello', day, count: 1, id: 'r1', claims: [claim] };
       assert.equal((await store.apply([read], [{ slug: 'hello', day, field: 'v', count: 1 }])).get('hello'), 4);
       const again = await store.apply([{ ...read, id: 'r2' }]);
-      assert.deepEqual([again.get('hello'), [...(again.refused ?? [])]], [undefined, [[0, 'view:v2-file']]]);
+      assert.deepEqual([again.get('hello'), [...(again.refused ?? [])]], [undefined, [[0, 'view']]]);
     } finally {
       await store.close();
     }
@@ -86,9 +86,9 @@ describe('SQLite claims and salts', () => {
   test('claims taken before a restart (kill included) still refuse their page view after it; expired ones free', async () => {
     const file = join(dir, 'restart.db');
     const day = utcDay(Date.now());
-    const live = { key: 'view:before-crash', expiresAt: Date.now() + 60_000 };
-    const limited = { key: 'network:x', expiresAt: Date.now() + 60_000, limit: 2 };
-    const gone = { key: 'view:expired', expiresAt: Date.now() - 1 };
+    const live = { kind: 'view' as const, key: 'view:before-crash', expiresAt: Date.now() + 60_000 };
+    const limited = { kind: 'network' as const, key: 'network:x', expiresAt: Date.now() + 60_000, limit: 2 };
+    const gone = { kind: 'view' as const, key: 'view:expired', expiresAt: Date.now() - 1 };
     const store = new SqliteStore(file);
     await store.ensureCounters(['hello']);
     const applied = await store.apply([
@@ -96,20 +96,26 @@ describe('SQLite claims and salts', () => {
       { slug: 'hello', day, count: 1, id: 'b', claims: [live] },
       { slug: 'hello', day, count: 1, id: 'c', claims: [gone] },
     ]);
-    assert.deepEqual([applied.get('hello'), [...(applied.refused ?? [])]], [2, [[1, 'view:before-crash']]]);
+    assert.deepEqual([applied.get('hello'), [...(applied.refused ?? [])]], [2, [[1, 'view']]]);
     await store.close();
     const again = new SqliteStore(file);
     try {
       const after = await again.apply([
         { slug: 'hello', day, count: 1, id: 'd', claims: [live] },
         { slug: 'hello', day, count: 1, id: 'a', claims: [live, limited] },
-        { slug: 'hello', day, count: 1, id: 'e', claims: [{ key: 'view:new', expiresAt: Date.now() + 1000 }, limited] },
+        {
+          slug: 'hello',
+          day,
+          count: 1,
+          id: 'e',
+          claims: [{ kind: 'view' as const, key: 'view:new', expiresAt: Date.now() + 1000 }, limited],
+        },
         {
           slug: 'hello',
           day,
           count: 1,
           id: 'f',
-          claims: [{ key: 'view:newer', expiresAt: Date.now() + 1000 }, limited],
+          claims: [{ kind: 'view' as const, key: 'view:newer', expiresAt: Date.now() + 1000 }, limited],
         },
         { slug: 'hello', day, count: 1, id: 'g', claims: [gone] },
       ]);
@@ -118,8 +124,8 @@ describe('SQLite claims and salts', () => {
         [
           4,
           [
-            [0, 'view:before-crash'],
-            [3, 'network:x'],
+            [0, 'view'],
+            [3, 'network'],
           ],
         ],
         'replay refused, a resubmission of read a counted once, the limit of 2 reached, an expired claim free again',
