@@ -183,7 +183,8 @@ export function readingMinutes(markdown: string): number {
 /** The same result as trimBlankLines over the body's lines, without making the lines. */
 function trimBlankText(body: string): string {
   const normalized = body.includes('\r') ? body.replace(/\r\n/g, '\n') : body;
-  const start = normalized.replace(/^(?:[^\S\n]*\n)+/, '');
+  // Slices, not replace and concatenation: the body stays a view of the file's string instead of a copy of it.
+  const start = normalized.slice(LEADING_BLANK_LINES.exec(normalized)?.[0].length ?? 0);
   // Trailing blank lines by hand: an end-anchored regex retries at every newline of a long post.
   let end = start.length;
   for (let index = start.length - 1; index >= 0; index--) {
@@ -191,8 +192,10 @@ function trimBlankText(body: string): string {
     if (char === 10) end = index;
     else if (!/\s/.test(start[index] as string)) break;
   }
-  return `${start.slice(0, end)}\n`;
+  return start.charCodeAt(end) === 10 ? start.slice(0, end + 1) : `${start.slice(0, end)}\n`;
 }
+
+const LEADING_BLANK_LINES = /^(?:[^\S\n]*\n)+/;
 
 function findTitleHeading(lines: readonly string[]): { index: number; title: string } | undefined {
   let inFence = false;
