@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The `readcount` command: `serve` runs the blog; every setting is also a flag named after its env var.
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';

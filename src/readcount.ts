@@ -139,7 +139,11 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       log('warn', `unknown code language "${language}" in ${file}: shown as plain code`),
     images: (attribs) => images.attributes(attribs),
   });
-  renderer.catch((error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }));
+  renderer.then(
+    // The grammars the posts use load after start, behind requests, instead of in some reader's first fetch.
+    (ready) => ready.warmLanguages(library.all()),
+    (error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }),
+  );
   // Every join and leave changes "reading now" for every viewer of the post: pushed every 50 ms, a crowd of 10,000 arriving
   // would be sent 200,000 frames a second (bench scenario 1), so the number refreshes at most once a second.
   const readingIntervalMs = Math.max(config.pushIntervalMs, PRESENCE_PUSH_INTERVAL_MS);

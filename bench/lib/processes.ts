@@ -127,6 +127,15 @@ export interface StartOptions {
   readonly nodeArgs?: readonly string[];
 }
 
+/** The Node flags the `readcount` bin runs with (its `#!/usr/bin/env -S node …` line), so the bench runs what ships. */
+function shippedNodeFlags(root: string): string[] {
+  const first = readFileSync(join(root, 'src/cli.ts'), 'utf8').split('\n', 1)[0] ?? '';
+  return first
+    .replace(/^#!\S*env\s+(?:-S\s+)?node\s*/, '')
+    .split(/\s+/)
+    .filter((flag) => flag.startsWith('--'));
+}
+
 export async function startReadcount(options: StartOptions = {}): Promise<ReadcountProcess & { readyMs: number }> {
   const root = options.root ?? process.env.BENCH_READCOUNT_ROOT ?? ROOT;
   const port = await freePort();
@@ -136,7 +145,10 @@ export async function startReadcount(options: StartOptions = {}): Promise<Readco
   const started = performance.now();
   const entry = launch === 'dist' ? ['dist/cli.js'] : [...TSX, 'src/cli.ts'];
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server child without touching a scenario.
-  const nodeArgs = options.nodeArgs ?? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = options.nodeArgs ?? [
+    ...shippedNodeFlags(root),
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, ...entry, 'serve'], {
     cwd: root,
     env: {

@@ -127,7 +127,16 @@ function mediaUrls(post: Post): string[] {
       if (token.children) walk(token.children);
     }
   };
-  walk(tokenizer.parse(post.markdown, {}));
+  // Blocks first, for the whole post; the inline parser (most of markdown-it's cost) only runs on text that could
+  // hold an image or a tag. Reference definitions land in env during the block pass, so `![x][ref]` still resolves.
+  const env = {};
+  const blocks: ReturnType<MarkdownIt['parse']> = [];
+  tokenizer.block.parse(post.markdown.replace(/\r\n?/g, '\n'), tokenizer, env, blocks);
+  for (const token of blocks) {
+    if (token.type === 'inline') {
+      if (token.content.includes('![') || token.content.includes('<')) walk(tokenizer.parseInline(token.content, env));
+    } else walk([token]);
+  }
   return urls.filter((url) => url !== '');
 }
 

@@ -185,7 +185,8 @@ export function readingMinutes(markdown: string): number {
 /** The same result as trimBlankLines over the body's lines, without making the lines. */
 function trimBlankText(body: string): string {
   const normalized = body.includes('\r') ? body.replace(/\r\n/g, '\n') : body;
-  const start = normalized.replace(/^(?:[^\S\n]*\n)+/, '');
+  // Slices, not replace and concatenation: the body stays a view of the file's string instead of a copy of it.
+  const start = normalized.slice(LEADING_BLANK_LINES.exec(normalized)?.[0].length ?? 0);
   // Trailing blank lines by hand: an end-anchored regex retries at every newline of a long post.
   let end = start.length;
   for (let index = start.length - 1; index >= 0; index--) {
@@ -193,8 +194,10 @@ function trimBlankText(body: string): string {
     if (char === 10) end = index;
     else if (!/\s/.test(start[index] as string)) break;
   }
-  return `${start.slice(0, end)}\n`;
+  return start.charCodeAt(end) === 10 ? start.slice(0, end + 1) : `${start.slice(0, end)}\n`;
 }
+
+const LEADING_BLANK_LINES = /^(?:[^\S\n]*\n)+/;
 
 function findTitleHeading(lines: readonly string[]): { index: number; title: string } | undefined {
   let inFence = false;
@@ -239,35 +242,37 @@ export function firstParagraph(markdown: string): string {
     const start = markdown.search(/\S/);
     for (const cut of [markdown.indexOf('\n\n', Math.max(0, start)), markdown.indexOf('\n\n', PREFIX_CHARS)]) {
       if (cut <= 0) continue;
-      const fromPrefix = firstTopLevelParagraph(markdown.slice(0, cut));
+      const fromPrefix = paragraphText(markdown.slice(0, cut), true);
       if (fromPrefix !== '') return fromPrefix;
     }
   }
-  return paragraphFrom(markdown);
+  return paragraphText(markdown, false);
 }
 
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
 
 const PREFIX_CHARS = 2048;
 
-function firstTopLevelParagraph(markdown: string): string {
-  const tokens = textParser.parse(markdown, {});
-  for (const [index, token] of tokens.entries()) {
-    if (token.type !== 'inline' || token.level !== 1 || tokens[index - 1]?.type !== 'paragraph_open') continue;
-    const text = inlineText(token.children ?? []);
-    if (text !== '') return truncate(text, MAX_DESCRIPTION_CHARS);
-  }
-  return '';
-}
-
-function paragraphFrom(markdown: string): string {
-  const tokens = textParser.parse(markdown, {});
+/**
+ * The first paragraph with text (top-level ones first unless `topLevelOnly`). Only blocks are parsed for the whole
+ * text; inline parsing, most of markdown-it's cost, runs on the candidate paragraphs one at a time until one has text.
+ */
+function paragraphText(markdown: string, topLevelOnly: boolean): string {
+  const env = {};
+  const tokens: Token[] = [];
+  // What markdown-it's `normalize` core rule does before the block parser runs.
+  const source = /[\r\0]/.test(markdown) ? markdown.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD') : markdown;
+  textParser.block.parse(source, textParser, env, tokens);
   const candidates = tokens.filter(
     (token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open',
   );
-  const ordered = [...candidates.filter((token) => token.level === 1), ...candidates];
+  const topLevel = candidates.filter((token) => token.level === 1);
+  const ordered = topLevelOnly ? topLevel : [...topLevel, ...candidates];
+  const tried = new Set<Token>();
   for (const token of ordered) {
-    const text = inlineText(token.children ?? []);
+    if (tried.has(token)) continue;
+    tried.add(token);
+    const text = inlineText(textParser.parseInline(token.content, env)[0]?.children ?? []);
     if (text !== '') return truncate(text, MAX_DESCRIPTION_CHARS);
   }
   return '';

@@ -145,6 +145,20 @@ describe('code languages on demand', () => {
     assert.equal(renderer.stats.languagesLoaded, 2, 'nothing else was loaded');
   });
 
+  test('warmLanguages loads the grammars the posts use, so their first render highlights without waiting', async () => {
+    const renderer = await PostRenderer.create();
+    const posts = [
+      makePost('go', '```go\npackage main\n```\n'),
+      makePost('rust', '~~~rust\nfn main() {}\n~~~\n'),
+      makePost('strange', '```brainfudge\n+\n```\n'),
+      makePost('ts', '```ts\nlet a = 1;\n```\n'),
+    ];
+    await renderer.warmLanguages(posts);
+    assert.equal(renderer.stats.languagesLoaded, 2, 'go and rust; brainfudge is unknown, ts was loaded already');
+    for (const post of posts) assert.equal(renderer.prepare(post), undefined, post.slug);
+    assert.match(renderer.render(posts[0] as Post), /shiki-themes/);
+  });
+
   test('render without prepare shows plain code and does not cache it', async () => {
     const renderer = await PostRenderer.create();
     const post = makePost('go', '```go\npackage main\n```\n');
