@@ -104,6 +104,13 @@ export async function writeDemoBlog(root: string): Promise<void> {
     ),
   );
   await writeFile(
+    join(posts, 'newer.md'),
+    post(
+      'title: What the counter leaves out\ndate: 2024-06-10\ntags: [notes, code]',
+      'Bots, prefetches and tabs left in the background: none of them is a reader.',
+    ),
+  );
+  await writeFile(
     join(posts, 'third.md'),
     post('title: Notes on honest numbers\ndate: 2024-03-11\ntags: [notes, code]', 'Plain words, no extras.'),
   );
