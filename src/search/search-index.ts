@@ -26,10 +26,14 @@ const SNIPPET_TOKENS = 24;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are removed so they can mark matches.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
 
-/** The words a reader would search for: markdown's links, images, emphasis and HTML tags reduced to their text. */
+/**
+ * The words a reader would search for: markdown's links, images, emphasis and HTML tags reduced to their text, and
+ * the contents markers (`[[toc]]`, `[TOC]`) that render as a list, not as words, left out.
+ */
 export function searchableText(markdown: string): string {
   return markdown
     .replace(CONTROL, ' ')
+    .replace(/^[ \t]*(?:\[\[toc\]\]|\[toc\])[ \t]*$/gim, ' ')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]{0,500}>/g, ' ')

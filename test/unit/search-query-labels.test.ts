@@ -20,6 +20,11 @@ test('markdown is searched as its text', () => {
     searchableText('# Title\n\nSee [the docs](https://x.example) and ![a cat](cat.png), **bold** <b>tag</b>.'),
     'Title See the docs and a cat, bold tag .',
   );
+  // A contents marker becomes the list of headings on the page; it is no word to find or to show in a snippet.
+  assert.equal(
+    searchableText('[[toc]]\n\nIntro.\n\n[TOC]\n\nA [[toc]] inline stays.'),
+    'Intro. A [[toc]] inline stays.',
+  );
 });
 
 test('labels: takes known keys, refuses unknown ones and empty texts', () => {
