@@ -14,7 +14,7 @@ export interface CountingServiceOptions {
   readonly counter: Pick<ReadCounter, 'submit'>;
   readonly telemetry: Telemetry;
   /** Files each counted read under its source (the `referrer` of the `reader` push). */
-  readonly engagement?: Pick<EngagementHooks, 'readSource' | 'counted'>;
+  readonly engagement?: Pick<EngagementHooks, 'readSource' | 'counted' | 'viewDecided'>;
 }
 
 /**
@@ -36,6 +36,8 @@ export class CountingService {
       this.refused(attempt.slug, check.reason);
       return check;
     }
+    // A read's source is kept only under a source its view's is, so the view (queued when it was decided) goes first.
+    await this.options.engagement?.viewDecided(attempt.socket.pageView.view);
     // The read's source counter is part of the read: one commit, counted only if the read is.
     const source = this.options.engagement?.readSource(attempt.slug, attempt.payload);
     const outcome = await counter.submit(attempt.slug, check.claims, source);

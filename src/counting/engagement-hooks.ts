@@ -24,6 +24,8 @@ export interface EngagementHooks {
    * per-source figures as well as in the total.
    */
   readSource(slug: string, payload: Record<string, unknown>): readonly EngagementIncrement[];
+  /** Resolves once the page view's own view (if one is still being decided) is queued for commit or refused. */
+  viewDecided(view: string): Promise<void>;
   /** A read of `slug` was counted (its receipt tallies a referrer that was not a URL). */
   counted(slug: string, payload: Record<string, unknown>): void;
   /** A `leave_report` push on the socket's own post. */

@@ -47,6 +47,12 @@ export interface ViewEndReport {
 }
 
 export class Engagement implements EngagementHooks {
+  /**
+   * Views still being decided, by page view: their claims go through the store first, and a read of the same page
+   * view waits for its view, so the view's source is kept before the read's source is counted under it.
+   */
+  private readonly deciding = new Map<string, Promise<void>>();
+
   readonly receipts = new EngagementReceipts();
   private readonly now: () => number;
   private readonly ownHosts: ReadonlySet<string>;
@@ -65,7 +71,21 @@ export class Engagement implements EngagementHooks {
    * the claims' backend cannot answer (a Redis outage) the view is not counted: undercounting a view beats counting it
    * once per instance.
    */
-  async joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
+  joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
+    const { view } = socket.pageView;
+    const deciding: Promise<void> = this.join(slug, socket, payload).finally(() => {
+      if (this.deciding.get(view) === deciding) this.deciding.delete(view);
+    });
+    this.deciding.set(view, deciding);
+    return deciding;
+  }
+
+  /** Hook: resolves once the page view's view, if one is being decided, is queued for commit or refused. */
+  viewDecided(view: string): Promise<void> {
+    return this.deciding.get(view) ?? Promise.resolve();
+  }
+
+  private async join(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     try {
       const { pageView } = socket;
       // The page view's first join, kept where every instance and a restart find it: its read's dwell runs from it.
