@@ -1,11 +1,12 @@
 // `npm test`: lint, typecheck and the three test layers side by side, each layer with its own concurrency; one summary.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 interface Job {
   readonly name: string;
   readonly command: readonly string[];
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -20,6 +21,13 @@ const CONCURRENCY: Record<string, number> = {
 };
 
 const TIMEOUT_MS: Record<string, number> = { unit: 30_000, integration: 120_000, e2e: 180_000 };
+
+/**
+ * How long a whole layer may take. Files run without `--test-force-exit`, which can end a file's process before its
+ * results reach the runner (the file then reports fewer tests, and the layer still exits 0); so a file that leaks a
+ * handle would hang instead, and this deadline turns that hang into a failure naming the files still running.
+ */
+const DEADLINE_MS: Record<string, number> = { unit: 300_000, integration: 900_000, e2e: 1_500_000 };
 
 /** The layer's files, listed here rather than as a glob: node --test reads globs only from Node 21 on. */
 function testFiles(layer: string): string[] {
@@ -37,8 +45,6 @@ function layerCommand(layer: string, extra: readonly string[] = []): string[] {
     '--test',
     `--test-concurrency=${CONCURRENCY[layer] ?? 1}`,
     `--test-timeout=${TIMEOUT_MS[layer] ?? 180_000}`,
-    // Watch mode reruns on change and never exits; elsewhere a leaked handle must not hang the run.
-    ...(extra.includes('--watch') ? [] : ['--test-force-exit']),
     ...extra,
     ...testFiles(layer),
   ];
@@ -51,23 +57,61 @@ interface Result {
   readonly output: string;
 }
 
+const groups = new Set<number>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    for (const pid of groups) process.kill(-pid, 'SIGKILL');
+    process.exit(130);
+  });
+
+/** The command lines of `pid`'s children: for a layer, the test files still running. */
+function childCommands(pid: number | undefined): string[] {
+  if (pid === undefined) return [];
+  try {
+    return execFileSync('ps', ['-o', 'args=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+  } catch {
+    return [];
+  }
+}
+
 /** Runs `job`, keeping its output to print whole, so layers running at once do not interleave their lines. */
 function run(job: Job, stream: boolean): Promise<Result> {
   const started = Date.now();
   const [file, ...args] = job.command as [string, ...string[]];
-  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  // Its own process group, so a deadline stops the test files it spawned too; Ctrl-C stops every group.
+  const detached = job.deadlineMs !== undefined;
+  const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env, detached });
+  if (detached && child.pid !== undefined) groups.add(child.pid);
   let output = '';
-  const keep = (chunk: Buffer) => {
+  const keep = (chunk: string) => {
     if (stream) process.stdout.write(chunk);
-    else output += chunk.toString();
+    else output += chunk;
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  let late = '';
+  const deadline =
+    job.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          const running = childCommands(child.pid).map((line) => line.split(' ').find((word) => word.endsWith('.ts')));
+          late = `\n# ${job.name} passed its deadline of ${job.deadlineMs} ms; still running: ${running.join(', ') || '?'}\n`;
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        }, job.deadlineMs);
   return new Promise((resolve) => {
-    child.once('error', (error) => resolve({ name: job.name, code: 1, ms: Date.now() - started, output: `${error}` }));
-    child.once('close', (code, signal) =>
-      resolve({ name: job.name, code: code ?? (signal ? 1 : 0), ms: Date.now() - started, output }),
-    );
+    const done = (code: number) => {
+      clearTimeout(deadline);
+      if (child.pid !== undefined) groups.delete(child.pid);
+      if (stream && late) process.stdout.write(late);
+      resolve({ name: job.name, code: late ? 1 : code, ms: Date.now() - started, output: output + late });
+    };
+    child.once('error', (error) => {
+      output += `${error}`;
+      done(1);
+    });
+    child.once('close', (code, signal) => done(code ?? (signal ? 1 : 0)));
   });
 }
 
@@ -90,7 +134,13 @@ async function main(): Promise<void> {
   const extra = argv.filter((arg) => arg.startsWith('-'));
   const layers = names.length > 0 ? names : ['lint', 'typecheck', 'unit', 'integration', 'e2e'];
   const jobs = layers.map((name) =>
-    name === 'lint' || name === 'typecheck' ? npm(name) : { name, command: layerCommand(name, extra) },
+    name === 'lint' || name === 'typecheck'
+      ? npm(name)
+      : {
+          name,
+          command: layerCommand(name, extra),
+          deadlineMs: extra.includes('--watch') ? undefined : DEADLINE_MS[name],
+        },
   );
   // One job (npm run test:unit, or --watch): its output goes straight through.
   if (jobs.length === 1) {
