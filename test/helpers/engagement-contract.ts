@@ -1,7 +1,7 @@
 // The engagement part of the shared CounterStore suite (views, histograms, capped sources); storeContract runs it for every store.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type EngagementIncrement, SOURCE_CAP } from '../../src/store/engagement.js';
+import { type EngagementIncrement, SOURCE_CAP } from '../../src/store/engagement-fields.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import type { StoreFixture } from './store-contract.js';
 

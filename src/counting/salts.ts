@@ -6,13 +6,13 @@ import { randomBytes } from 'node:crypto';
  * the backend, gone after the day. Once-only claims themselves are committed by the store with their reads
  * (CounterStore.apply), never here. The name is kept from when this registry also held the claims.
  */
-export interface ClaimRegistry {
+export interface SaltRegistry {
   /** Rejects when the salt cannot be known now (its backend unreachable): the read is told to retry later. */
   saltFor(day: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export class MemoryClaims implements ClaimRegistry {
+export class MemorySalts implements SaltRegistry {
   private readonly salts = new Map<string, string>();
 
   async saltFor(day: string): Promise<string> {
