@@ -1,4 +1,4 @@
-// SaltRegistry on Redis (SET NX PX) so once-only holds across instances; the daily salt lives in Redis with a TTL.
+// SaltRegistry on Redis: one visitor salt a day for every instance (SET NX, gone after its day), and the shared signing key.
 import { randomBytes } from 'node:crypto';
 import { type RedisClient, withTimeout } from '../redis/connection.js';
 import { DAY_MS } from '../store/store.js';

@@ -1,5 +1,8 @@
 // Views' claims commit through the store like reads': once per page view, a capped allowance shared through Redis, and never counted while the store is away.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { PostPusher } from '../../src/counting/post-pusher.js';
 import { ReadCounter } from '../../src/counting/read-counter.js';
@@ -9,8 +12,10 @@ import { TokenSigner } from '../../src/live/token.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import type { Claim, Increment } from '../../src/store/store.js';
-import { Telemetry } from '../../src/telemetry/telemetry.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { type Claim, type CounterStore, type Increment, utcDay } from '../../src/store/store.js';
+import { EVENTS, type Measurements, Telemetry } from '../../src/telemetry/telemetry.js';
+import { freshView } from '../helpers/read-claims.js';
 import { deletePrefix, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
 
 const skip = await redisSkipReason();
@@ -24,6 +29,71 @@ const view = (id: string, claims: readonly Claim[]): Increment => ({
   id,
   claims,
   engagement: [{ slug: 'hello', day: DAY, field: 'v', count: 1 }],
+});
+
+/**
+ * 50 page views join and 10 reads arrive in one turn of the event loop, then the 50 rejoin in one turn: each turn is
+ * one commit (one SQLite transaction on the writer thread, one Redis MULTI with one script), views included.
+ */
+async function oneCommitPerTurn(store: CounterStore): Promise<void> {
+  const telemetry = new Telemetry();
+  const pubsub = new PubSub();
+  const pusher = new PostPusher({ pubsub, telemetry, pushIntervalMs: 0, readingIntervalMs: 0 });
+  const counter = new ReadCounter({ store, pubsub, telemetry, pusher });
+  const commits: Measurements[] = [];
+  telemetry.attach('test.commits', EVENTS.storeCommit, (_event, measurements) => commits.push(measurements), null);
+  const signer = new TokenSigner('k'.repeat(48), 60_000);
+  const engagement = new Engagement({
+    signer,
+    salts: new MemorySalts(),
+    counter,
+    store,
+    tokenMaxAgeMs: 60_000,
+    countMode: 'every-read',
+    countBots: false,
+    respectDnt: false,
+  });
+  try {
+    await counter.start(['hello']);
+    const sockets = Array.from({ length: 50 }, () => {
+      const check = signer.verify(signer.issue('post:hello'));
+      assert.ok(check.ok);
+      return { pageView: check.pageView, ip: '192.0.2.1', userAgent: 'Mozilla/5.0 Firefox/140.0', doNotTrack: false };
+    });
+    const joins = sockets.map((socket) => engagement.joined('hello', socket, {}));
+    const reads = Array.from({ length: 10 }, () => counter.submit('hello', freshView()));
+    await Promise.all([...joins, ...reads]);
+    assert.deepEqual(
+      commits.map(({ reads }) => reads),
+      [10],
+      'one commit for the turn: 50 views, their first joins and 10 reads',
+    );
+    assert.equal(engagement.receipts.get('hello').views, 50);
+    await Promise.all(sockets.map((socket) => engagement.joined('hello', socket, {})));
+    assert.equal(commits.length, 2, 'the 50 rejoins: one more commit');
+    assert.equal(engagement.receipts.get('hello').views, 50, 'and no new view');
+    const today = utcDay(Date.now());
+    assert.deepEqual(
+      [await store.total('hello'), (await store.engagement('hello', today, today))[0]?.fields.v],
+      [10, 50],
+    );
+  } finally {
+    await counter.close();
+    pusher.close();
+    telemetry.detachAll();
+    await pubsub.close();
+  }
+}
+
+test('views of one turn commit with its reads in one SQLite transaction (real file, writer thread)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'readcount-view-commits-'));
+  const store = new SqliteStore(join(dir, 'readcount.db'));
+  try {
+    await oneCommitPerTurn(store);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('memory: a view claim is taken once until it expires; an allowance `limit` times per window', async () => {
@@ -74,6 +144,15 @@ describe('views on RedisStore', { skip }, () => {
       assert.deepEqual(await two.engagement('hello', DAY, DAY), [{ day: DAY, fields: { v: 3 } }]);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('views of one turn commit with its reads in one MULTI', async () => {
+    const client = await testClient();
+    try {
+      await oneCommitPerTurn(new RedisStore(client, { prefix: `${prefix}turn:` }));
+    } finally {
+      await client.close();
     }
   });
 
