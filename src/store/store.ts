@@ -8,13 +8,15 @@ export type ClaimKind = 'view' | 'visitor' | 'network' | 'report';
 export const CLAIM_KINDS: readonly ClaimKind[] = ['view', 'visitor', 'network', 'report'];
 
 /**
- * A slot a read takes in the same commit as its increment: once-only (a page view, a visitor's day) or at most `limit`
- * times (a network's reads of a post in a window). The store refuses the read, counting nothing, if it is taken.
+ * A slot an entry (a read, a view, a report) takes in the same commit as its increments: once-only (a page view, a
+ * visitor's day) or at most `limit` times (a network's reads of a post in a window). The store refuses the entry,
+ * counting nothing, if it is taken.
  */
 export interface Claim {
   /** What the slot stands for: the refusal a taken one means is the caller's (see `Applied.refused`). */
   readonly kind: ClaimKind;
-  /** The slot's stored name, unique across kinds (`view:<id>`, `visitor:<day>:<hash>`, `network:<window>:<hash>`). */
+  /** The slot's stored name, unique across kinds (`view:<id>`, `visitor:<day>:<hash>`, `network:<window>:<hash>`;
+   * views' `pv:`, `pv-visitor:`, `network-view:`, `pv-report:`, `pv-joined:`). */
   readonly key: string;
   /** Epoch ms; after this the slot is free again and the store may prune it. */
   readonly expiresAt: number;
