@@ -177,6 +177,8 @@ export class Engagement implements EngagementHooks {
     const { counter, tokenMaxAgeMs } = this.options;
     // The store cannot commit now: nothing is stored, the page may send it again.
     if (counter.storeFailing()) return this.refuse(slug, 'retry_later');
+    // Queued after its page view's view (if one is being decided), so the view it needs is judged first.
+    await this.viewDecided(view);
     const now = this.now();
     const visibleMs = Math.min(Math.round(visible), Math.max(0, now - issuedAt));
     const day = utcDay(issuedAt);
