@@ -1,8 +1,7 @@
-// One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
-import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
+// One live socket over any Transport: decodes frames, answers heartbeats, joins and leaves channels, enforces limits.
+import type { Broadcast } from '../pubsub/pubsub.js';
 import type {
   ChannelContext,
-  ChannelSpec,
   JoinedChannel,
   JoinResult,
   LiveRefusal,
@@ -13,49 +12,9 @@ import type {
 } from './channel.js';
 import { refuse as refuseAny, routeFor } from './channel.js';
 import { CLOSE_CODES, type CloseReason } from './close-codes.js';
-import { BroadcastEncoder } from './dispatch.js';
+import type { ConnectionHost } from './connection-host.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
-import { Interner, LiveClock } from './small-values.js';
 import type { Transport } from './transport.js';
-
-export interface ConnectionLimits {
-  readonly maxChannels: number;
-  readonly maxMsgsPerSec: number;
-  /** Bytes queued for a client that stopped reading before it is dropped, so it cannot hoard server memory. */
-  readonly maxBufferedBytes: number;
-}
-
-/**
- * What the sockets of one server share: made once per server (`connectionHost`), so a socket holds one reference to
- * it instead of a field for each, and no cache or clock is shared between servers.
- */
-export interface ConnectionHost<A = unknown> {
-  readonly channels: readonly ChannelSpec<A>[];
-  readonly pubsub: PubSub;
-  readonly limits: ConnectionLimits;
-  readonly clock: LiveClock;
-  readonly interner: Interner;
-  readonly encoder: BroadcastEncoder;
-  /** Told once the connection has closed (methods, so a host of specific assigns serves a `LiveConnection<unknown>`). */
-  onClose(connection: LiveConnection<A>): void;
-  /** Told when the transport itself has closed (its TCP connection is gone), which may be after `onClose`. */
-  onSocketClosed?(connection: LiveConnection<A>): void;
-}
-
-export interface ConnectionHostOptions<A> {
-  readonly channels: readonly ChannelSpec<A>[];
-  readonly pubsub: PubSub;
-  readonly limits: ConnectionLimits;
-  readonly onClose?: (connection: LiveConnection<A>) => void;
-  readonly onSocketClosed?: (connection: LiveConnection<A>) => void;
-  readonly clock?: LiveClock;
-}
-
-export function connectionHost<A>(options: ConnectionHostOptions<A>): ConnectionHost<A> {
-  const { channels, pubsub, limits, onClose = () => undefined, onSocketClosed, clock = new LiveClock() } = options;
-  const host = { channels, pubsub, limits, onClose, clock, interner: new Interner(), encoder: new BroadcastEncoder() };
-  return onSocketClosed ? { ...host, onSocketClosed } : host;
-}
 
 interface Membership {
   readonly topic: string;

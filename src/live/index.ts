@@ -13,7 +13,8 @@ export type {
 } from './channel.js';
 export { NO_REPLY, ok, refuse, replyLater } from './channel.js';
 export { CLOSE_CODES, type CloseReason } from './close-codes.js';
-export type { ConnectionLimits, LiveConnection } from './connection.js';
+export type { LiveConnection } from './connection.js';
+export type { ConnectionLimits } from './connection-host.js';
 export { type LiveEventName, type LiveEventSink, SILENT_EVENTS } from './events.js';
 export {
   type ConnectInfo,

@@ -2,7 +2,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { ChannelSpec } from './channel.js';
-import { type ConnectionHost, connectionHost, LiveConnection } from './connection.js';
+import { LiveConnection } from './connection.js';
+import { type ConnectionHost, connectionHost } from './connection-host.js';
 import { type LiveEventSink, SILENT_EVENTS } from './events.js';
 import type { Transport } from './transport.js';
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import type { Viewer } from '../../src/counting/viewer.js';
 import type { ChannelSpec, SocketInfo } from '../../src/live/channel.js';
-import { type ConnectionLimits, connectionHost, LiveConnection } from '../../src/live/connection.js';
+import { LiveConnection } from '../../src/live/connection.js';
+import { type ConnectionLimits, connectionHost } from '../../src/live/connection-host.js';
 import type { Transport } from '../../src/live/transport.js';
 import { type Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 

@@ -10,7 +10,8 @@ import {
   replyLater,
   type SocketRef,
 } from '../../src/live/channel.js';
-import { connectionHost, LiveConnection } from '../../src/live/connection.js';
+import { LiveConnection } from '../../src/live/connection.js';
+import { connectionHost } from '../../src/live/connection-host.js';
 import { LongPollSession } from '../../src/live/long-poll-session.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
 import { deferred } from '../helpers/wait.js';

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ChannelRoute } from '../../src/live/channel.js';
-import { type ConnectionHost, connectionHost, LiveConnection } from '../../src/live/connection.js';
+import { LiveConnection } from '../../src/live/connection.js';
+import { type ConnectionHost, connectionHost } from '../../src/live/connection-host.js';
 import { type LiveEventName, LiveServer, TokenSigner, type Transport } from '../../src/live/index.js';
 import { LiveClock } from '../../src/live/small-values.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
