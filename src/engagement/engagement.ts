@@ -7,7 +7,7 @@ import type { ReadCounter } from '../counting/read-counter.js';
 import type { SaltRegistry } from '../counting/salts.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
 import type { Viewer as SocketInfo } from '../counting/viewer.js';
-import type { TokenSigner } from '../live/token.js';
+import type { TokenSigner } from '../live/index.js';
 import {
   depthBucket,
   type EngagementIncrement,
