@@ -5,6 +5,7 @@ import { RedisPubSubAdapter } from './pubsub/redis-adapter.js';
 import { closeRedis, connectRedis, type RedisClient, redactUrl } from './redis/connection.js';
 import { currentGeneration, type Generation, readGeneration, reshareSecret } from './redis-generation.js';
 import { RedisStore } from './store/redis-store.js';
+import { moveOldViewKeys } from './store/redis-view-keys.js';
 import { EVENTS, type Telemetry } from './telemetry/telemetry.js';
 
 export type BackendLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
@@ -67,6 +68,7 @@ export class RedisBackend {
     try {
       const secret = config.secretKey ?? (await sharedSecretKey(client, config.redisPrefix));
       const generation = await currentGeneration(client, config.redisPrefix, false, config.redisCommandTimeoutMs);
+      await moveOldViewKeys(client, config.redisPrefix);
       backend = new RedisBackend(client, secret, generation, config, log);
       return backend;
     } catch (error) {

@@ -12,6 +12,7 @@ import { TokenSigner } from '../../src/live/token.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RedisStore } from '../../src/store/redis-store.js';
+import { moveOldViewKeys } from '../../src/store/redis-view-keys.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { type Claim, type CounterStore, type Increment, utcDay } from '../../src/store/store.js';
 import { EVENTS, type Measurements, Telemetry } from '../../src/telemetry/telemetry.js';
@@ -207,5 +208,55 @@ describe('views on RedisStore', { skip }, () => {
     });
     assert.equal(counter.pendingReads(), 0, 'an end-of-view report queues nothing either');
     assert.equal(await counter.close(), 0);
+  });
+});
+
+describe("views' claims an earlier readcount kept in Redis keys of their own", { skip }, () => {
+  const prefix = testPrefix('view-keys');
+  after(() => deletePrefix(prefix));
+
+  test('are moved once into the claim hashes: a counted view stays counted, a refused one is judged again', async () => {
+    const client = await testClient();
+    try {
+      const ttl = { expiration: { type: 'PX' as const, value: 3_600_000 } };
+      const joinedAt = Date.now();
+      // As the earlier RedisViewClaims wrote them: counters (SET NX then INCR) and a mark holding the first join's time.
+      await client.set(`${prefix}view-claim:pv:counted`, '1', ttl);
+      await client.set(`${prefix}view-claim:pv-counted:counted`, '1', ttl);
+      await client.set(`${prefix}view-claim:pv-report:counted`, '1', ttl);
+      await client.set(`${prefix}view-claim:pv:refused`, '1', ttl);
+      await client.set(`${prefix}view-claim:network-view:2024-01-01:n`, '2', ttl);
+      await client.set(`${prefix}view-mark:pv-joined:counted`, String(joinedAt), ttl);
+      assert.equal(await moveOldViewKeys(client, prefix), 4, 'all but the refused view, whose view claim is dropped');
+      const store = new RedisStore(client, { prefix });
+      const later = Date.now() + 3_600_000;
+      const report = (pageView: string, id: string): Increment => ({
+        ...view(id, [{ kind: 'report', key: `pv-report:${pageView}`, expiresAt: later }]),
+        needs: { kind: 'view', key: `pv:${pageView}` },
+      });
+      const result = await store.apply([
+        view('v1', [{ kind: 'view', key: 'pv:counted', expiresAt: later }]),
+        report('counted', 'r1'),
+        report('refused', 'r2'),
+        view('v2', [{ kind: 'network', key: 'network-view:2024-01-01:n', expiresAt: later, limit: 2 }]),
+        view('v3', [{ kind: 'view', key: 'pv:refused', expiresAt: later }]),
+      ]);
+      assert.deepEqual(
+        [...(result.refused ?? [])],
+        [
+          [0, 'view'],
+          [1, 'report'],
+          [2, 'view'],
+          [3, 'network'],
+        ],
+        "the counted view's rejoin and its report, the refused view's report, the spent allowance; the refused view counts",
+      );
+      const joined = (await store.claimExpiry('pv-joined:counted')) ?? 0;
+      assert.ok(Math.abs(joined - (joinedAt + 3_600_000)) < 1000, 'the first join keeps its time');
+      await client.set(`${prefix}view-claim:pv:late`, '1', ttl);
+      assert.equal(await moveOldViewKeys(client, prefix), 0, 'done once per Redis');
+    } finally {
+      await client.close();
+    }
   });
 });
