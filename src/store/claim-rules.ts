@@ -1,7 +1,7 @@
 // The claim rules: one JavaScript judge (memory, SQLite's transaction) and the table of examples every store passes.
 import type { Claim, ClaimKind, ClaimNeed } from './store.js';
 
-/** A claim as kept: how many reads took it, the first taker (a read id), and when it frees. */
+/** A claim as kept: how many entries took it, the first taker (an entry id), and when it frees. */
 export interface ClaimRow {
   readonly count: number;
   readonly owner: string;
