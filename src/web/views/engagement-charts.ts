@@ -58,9 +58,12 @@ export function histogramSvg(buckets: readonly Bucket[], title: string, classNam
     .map((b, i) => {
       const h = b.count === 0 ? 0 : Math.max(1, Math.round((plot * b.count) / max));
       const x = i * slot;
+      // The outermost labels align to the chart's edges, so a narrow chart does not push them past its sides.
+      const [tickX, anchor] =
+        i === 0 ? [0, 'start'] : i === buckets.length - 1 ? [100, 'end'] : [x + slot / 2, 'middle'];
       const tick =
         i % 2 === 0
-          ? `<text x="${pct(x + slot / 2)}" y="${height - 6}" text-anchor="middle" font-size="${LABEL_PX}">${escapeHtml(b.label)}</text>`
+          ? `<text x="${pct(tickX)}" y="${height - 6}" text-anchor="${anchor}" font-size="${LABEL_PX}">${escapeHtml(b.label)}</text>`
           : '';
       const value =
         b.count > 0
