@@ -34,7 +34,7 @@ function leaveUnread(slug, count) {
   known.set(slug, Math.max(before, count));
   const folded = document.querySelector('details.live-unread');
   const item = folded && [...folded.querySelectorAll('li[data-slug]')].find((li) => li.dataset.slug === slug);
-  if (!folded || !(item || (joined && before === 0))) return item?.textContent ?? undefined;
+  if (!folded || !(item || (joined && before === 0))) return undefined;
   const title = item?.textContent ?? undefined;
   item?.remove();
   const left = Math.max(0, countOf(folded) - 1);
