@@ -143,6 +143,20 @@ export const OPTIONS = {
     integer(1, 1000),
     'Most results one search shows, best first.',
   ),
+  searchTermsMax: option(
+    'limits',
+    'SEARCH_TERMS_MAX',
+    4,
+    integer(1, 32),
+    'Distinct words of a search that are looked up (each is a walk through the index); further words are ignored.',
+  ),
+  searchRankedMax: option(
+    'limits',
+    'SEARCH_RANKED_MAX',
+    1000,
+    integer(1, 1_000_000),
+    'Matching posts a search ranks, the most recently added first: a query of common words ranks these, not every post.',
+  ),
   archivePageMax: option(
     'limits',
     'ARCHIVE_PAGE_MAX',
