@@ -162,7 +162,7 @@ export const OPTIONS = {
     'ARCHIVE_PAGE_MAX',
     1000,
     integer(1, 100_000),
-    'Posts `/archive` lists on one page; a blog with more gets a page per year (`/archive/2024/`) and `/archive` lists the years.',
+    'Posts `/archive` lists on one page; a blog with more gets a page per year (`/archive/2024/`, paged as `/archive/2024/page/2/` past this many) and `/archive` lists the years.',
   ),
   externalMedia: option(
     'site',

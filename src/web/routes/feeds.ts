@@ -2,7 +2,6 @@
 // SITE_URL, else from the request (then not publicly cacheable).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
-import { calendarDay } from '../../posts/date-text.js';
 import { tagKey } from '../../posts/library.js';
 import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
@@ -13,7 +12,9 @@ import { jsonFeed } from '../json-feed.js';
 import { feedBudgetBytes } from '../post-view.js';
 import { appRouteOwns } from '../static-files.js';
 import { postUrl, tagUrl } from '../urls.js';
+import { archiveIndex, archiveYearUrl } from '../views/archive-page.js';
 import { escapeHtml } from '../views/html.js';
+import { pagePath } from '../views/pagination.js';
 import type { WebDeps, WebPluginOptions } from './deps.js';
 
 const FEED_SIZE = 20;
@@ -125,9 +126,13 @@ function sitemap(app: FastifyInstance, { library, config }: Pick<WebDeps, 'libra
     url('/how-we-count'),
     ...[...posts, ...pages].map((post) => url(postUrl(post), post.date)),
     url('/archive', posts[0]?.date),
-    // A big blog's archive is a page per year; each is listed so crawlers reach every post from it.
+    // A big blog's archive is pages per year; each is listed so crawlers reach every post from it.
     ...(posts.length > config.archivePageMax
-      ? [...new Set(posts.map((post) => calendarDay(post).getUTCFullYear()))].map((year) => url(`/archive/${year}/`))
+      ? [...archiveIndex(posts)].flatMap(([year, list]) =>
+          Array.from({ length: Math.ceil(list.length / config.archivePageMax) }, (_, at) =>
+            url(pagePath(archiveYearUrl(year), at + 1)),
+          ),
+        )
       : []),
     url('/tags'),
     ...library.tags().map((tag) => url(tagUrl(tag.key), library.byTag(tag.key)[0]?.date)),
