@@ -6,6 +6,7 @@ import type { PostRenderer } from '../posts/render.js';
 import { postImagePath } from '../posts/sanitize.js';
 import { absoluteUrl, isAbsoluteUrl } from './absolute-urls.js';
 import { brotliFast, pickEncoding } from './compression.js';
+import { OriginRanking } from './origin-ranking.js';
 import { SplicedPages } from './page-splice.js';
 import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
@@ -13,9 +14,6 @@ import { postAssets } from './routes/render-assets.js';
 import { postUrl } from './urls.js';
 import { layout, postPage } from './views/pages.js';
 import { postNeighbours } from './views/post-neighbours.js';
-
-/** Without SITE_URL, og:image is absolute per request origin: a few origins (localhost, LAN name) get a cache each. */
-const MAX_CACHED_ORIGINS = 4;
 
 /** PAGE_CACHE_MB is shared: half for spliced pages, a quarter for the renderer's post HTML, a quarter for feeds. */
 export function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
@@ -32,7 +30,9 @@ export function renderBudgetBytes(config: { readonly pageCacheMb: number }): num
 
 export class PostResponder {
   readonly #deps: WebDeps;
-  readonly #byOrigin = new Map<string, SplicedPages<Post>>();
+  /** Templates per origin ('' for pages every origin shares), with their share of the budget. */
+  readonly #byOrigin = new Map<string, { readonly share: number; readonly pages: SplicedPages<Post> }>();
+  readonly #origins = new OriginRanking();
   #siteVersion: number;
   #warm: PostRenderer | undefined;
 
@@ -118,14 +118,22 @@ export class PostResponder {
       this.#byOrigin.clear();
       this.#siteVersion = this.#deps.site.version;
     }
-    // A forged Host only changes the page sent to whoever forged it: templates are kept per origin, and only a few.
-    let pages = this.#byOrigin.get(origin);
-    if (!pages && this.#byOrigin.size < MAX_CACHED_ORIGINS) {
-      // The site's own origin ('' with SITE_URL, or the first one seen) gets the budget; stray origins a sliver.
-      const share = this.#byOrigin.size === 0 ? 1 : 1 / 16;
-      pages = new SplicedPages<Post>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) });
-      this.#byOrigin.set(origin, pages);
+    // Without SITE_URL, og:image is absolute per request origin (localhost, a LAN name): a few origins get templates.
+    // A forged Host only changes the page sent to whoever forged it, and takes no more than a sliver of the budget:
+    // the most used origin has half (the other half is for pages every origin shares), the next few 1/16 each.
+    const rank = origin === '' ? 0 : this.#origins.note(origin);
+    if (rank === undefined) return undefined;
+    const share = origin !== '' && rank > 0 ? 1 / 16 : this.#deps.site.current.url === undefined ? 1 / 2 : 1;
+    let entry = this.#byOrigin.get(origin);
+    if (entry?.share !== share) {
+      entry = {
+        share,
+        pages: new SplicedPages<Post>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) }),
+      };
+      this.#byOrigin.set(origin, entry);
+      for (const known of this.#byOrigin.keys())
+        if (known !== '' && !this.#origins.has(known)) this.#byOrigin.delete(known);
     }
-    return pages;
+    return entry.pages;
   }
 }

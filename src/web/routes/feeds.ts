@@ -8,7 +8,9 @@ import { postImagePath } from '../../posts/sanitize.js';
 import { absoluteUrl, absoluteUrls } from '../absolute-urls.js';
 import { atomXml, type FeedEntry } from '../atom.js';
 import { BodyCache } from '../body-cache.js';
+import { sendOnce } from '../compression.js';
 import { jsonFeed } from '../json-feed.js';
+import { OriginRanking } from '../origin-ranking.js';
 import { feedBudgetBytes } from '../post-view.js';
 import { appRouteOwns } from '../static-files.js';
 import { postUrl, tagUrl } from '../urls.js';
@@ -141,8 +143,10 @@ function sitemap(app: FastifyInstance, { library, config }: Pick<WebDeps, 'libra
 }
 
 export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  // Feeds carry 20 whole posts: built and compressed once per content version (posts, site identity, origin).
+  // Feeds carry FEED_SIZE whole posts: built and compressed once per content version (posts, site identity, origin).
   const cache = new BodyCache(feedBudgetBytes(deps.config));
+  // Without SITE_URL only the most used origin's bodies are kept: a forged Host gets its own, built for it alone.
+  const origins = new OriginRanking();
   const send = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -152,9 +156,10 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     build: (base: string) => Promise<string> | string,
   ) => {
     const { base, cacheControl } = deps.site.base(request);
-    const key = `${name}\0${base}`;
-    const body = await cache.get(key, [posts, deps.site.version], async () => build(base));
     void reply.type(`${type}; charset=utf-8`).header('cache-control', cacheControl(MAX_AGE_S));
+    if (deps.site.current.url === undefined && origins.note(base) !== 0)
+      return sendOnce(await build(base), request, reply, deps.config.compression);
+    const body = await cache.get(`${name}\0${base}`, [posts, deps.site.version], async () => build(base));
     return body.send(request, reply, deps.config.compression);
   };
   app.get('/feed.xml', (request, reply) =>
