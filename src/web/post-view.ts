@@ -1,6 +1,7 @@
 // Answers a post or page request: rendered once per post version (and site identity), then spliced per request.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { postTopic } from '../counting/topics.js';
+import type { Neighbours } from '../posts/library.js';
 import type { Post } from '../posts/post.js';
 import type { PostRenderer } from '../posts/render.js';
 import { postImagePath } from '../posts/sanitize.js';
@@ -28,10 +29,21 @@ export function renderBudgetBytes(config: { readonly pageCacheMb: number }): num
   return Math.floor(config.pageCacheMb * 2 ** 20 * 0.25);
 }
 
+/**
+ * What a cached page was built from: the post (a changed post is a new object) and the posts it links under the
+ * counter. Another post's arrival, edit or removal gives a new key only to the pages whose neighbours or related posts
+ * it changed; every other page keeps its template.
+ */
+interface PageKey {
+  readonly neighbours: Neighbours;
+  readonly related: readonly Post[];
+}
+
 export class PostResponder {
   readonly #deps: WebDeps;
   /** Templates per origin ('' for pages every origin shares), with their share of the budget. */
-  readonly #byOrigin = new Map<string, { readonly share: number; readonly pages: SplicedPages<Post> }>();
+  readonly #byOrigin = new Map<string, { readonly share: number; readonly pages: SplicedPages<PageKey> }>();
+  readonly #keys = new WeakMap<Post, PageKey>();
   readonly #origins = new OriginRanking();
   #siteVersion: number;
   #warm: PostRenderer | undefined;
@@ -39,8 +51,6 @@ export class PostResponder {
   constructor(deps: WebDeps) {
     this.#deps = deps;
     this.#siteVersion = deps.site.version;
-    // A post's page shows its neighbours and related posts, which another post's arrival or removal changes.
-    deps.library.on('change', () => this.#byOrigin.clear());
     // Once the highlighter is warm, pages are answered synchronously: no promise per request.
     deps.renderer.then(
       (ready) => (this.#warm = ready),
@@ -68,6 +78,7 @@ export class PostResponder {
     // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
     const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
     const origin = needsOrigin ? site.base(request).base : '';
+    const key = this.#key(post);
     // Only called when the page template is built: a warm page costs no render call (not even its cache lookup).
     const render = (token: string, shown: number) => {
       const body = ready.render(post);
@@ -86,15 +97,7 @@ export class PostResponder {
         postPage(post, body, shown, {
           labels: site.current.labels,
           author: site.current.author,
-          ...(post.kind === 'page'
-            ? {}
-            : {
-                after: postNeighbours(
-                  this.#deps.library.neighbours(post.slug),
-                  this.#deps.library.related(post),
-                  site.current.labels,
-                ),
-              }),
+          ...(post.kind === 'page' ? {} : { after: postNeighbours(key.neighbours, key.related, site.current.labels) }),
         }),
       );
     };
@@ -103,7 +106,7 @@ export class PostResponder {
     const pages = this.#pages(origin);
     const encoding = config.compression ? pickEncoding(request, true) : undefined;
     const page = pages
-      ? pages.encoded(post, token, count, render, encoding === 'gzip')
+      ? pages.encoded(key, token, count, render, encoding === 'gzip')
       : { body: Buffer.from(render(token, count)) };
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'Accept-Encoding');
     if (page.encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(page.body);
@@ -112,7 +115,28 @@ export class PostResponder {
     return reply.send(page.body);
   }
 
-  #pages(origin: string): SplicedPages<Post> | undefined {
+  /** The post's key: the one it had while its neighbours and related posts are the same, else a new one. */
+  #key(post: Post): PageKey {
+    const { library } = this.#deps;
+    const none: PageKey = { neighbours: { newer: undefined, older: undefined }, related: [] };
+    if (post.kind === 'page') return this.#keys.get(post) ?? (this.#keys.set(post, none), none);
+    const neighbours = library.neighbours(post.slug);
+    const related = library.related(post);
+    const known = this.#keys.get(post);
+    if (
+      known &&
+      known.neighbours.newer === neighbours.newer &&
+      known.neighbours.older === neighbours.older &&
+      known.related.length === related.length &&
+      known.related.every((other, index) => other === related[index])
+    )
+      return known;
+    const key = { neighbours, related };
+    this.#keys.set(post, key);
+    return key;
+  }
+
+  #pages(origin: string): SplicedPages<PageKey> | undefined {
     // A changed readcount.yml (title, nav, footer, URL) makes every cached page stale at once.
     if (this.#deps.site.version !== this.#siteVersion) {
       this.#byOrigin.clear();
@@ -128,7 +152,7 @@ export class PostResponder {
     if (entry?.share !== share) {
       entry = {
         share,
-        pages: new SplicedPages<Post>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) }),
+        pages: new SplicedPages<PageKey>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) }),
       };
       this.#byOrigin.set(origin, entry);
       for (const known of this.#byOrigin.keys())
