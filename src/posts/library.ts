@@ -52,7 +52,8 @@ interface PostLibraryEvents {
  * - `list()` posts (kind `post`) newest first, for the index, feeds and tag pages; `pages()` standalone pages;
  *   `all()` both; `get(slug)` either kind (posts at `/post/<slug>`, pages at `/<slug>`: check `kind`).
  * - `byAlias(path)` the post or page an old URL path (`aliases`, `redirect_from`, `permalink`) redirects to.
- * - `tags()` every tag with its post count; `byTag(key)` that tag's posts; `tagKey(tag)` the URL key of a tag.
+ * - `tags()` every tag with its post count; `tag(key)` one of them; `byTag(key)` that tag's posts; `tagKey(tag)` the
+ *   URL key of a tag.
  * - `problems()` / `contentProblems()` what the latest load could not use, for logs, /healthz and `readcount check`.
  * Drafts are never in any of these.
  */
@@ -116,6 +117,11 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   /** Every tag of a published post with its post count, most used first, then by name. */
   tags(): readonly TagSummary[] {
     return this.#indexes.tags;
+  }
+
+  /** The tag with this key (`tagKey`), if a published post has it. */
+  tag(key: string): TagSummary | undefined {
+    return this.#indexes.tagsByKey.get(key);
   }
 
   /** Published posts with this tag (by `tagKey`), newest first. */

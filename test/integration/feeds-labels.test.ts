@@ -1,7 +1,10 @@
 // JSON Feed 1.1, robots.txt, the sitemap's extra pages, previous/next and related posts, and labels in the site's language.
 import assert from 'node:assert/strict';
+import { rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Labels } from '../../src/i18n/labels.js';
+import { ROBOTS_MAX_BYTES } from '../../src/web/routes/robots.js';
 import { dailyPosts, type FurnitureBlog, fixturePost, startFurnitureBlog } from '../helpers/furniture-blog.js';
 
 describe('feeds, robots and post neighbours', () => {
@@ -72,6 +75,21 @@ describe('robots.txt from the blog', () => {
     try {
       assert.equal((await blog.readcount.app.inject({ url: '/robots.txt' })).body, 'User-agent: *\nDisallow: /x\n');
       assert.equal(blog.logs.filter((line) => line.includes('shadowed')).length, 0);
+    } finally {
+      await blog.close();
+    }
+  });
+
+  test('a robots.txt linking out of STATIC_DIR is not read (the generated one is sent); a big one is cut at ROBOTS_MAX_BYTES', async () => {
+    const blog = await startFurnitureBlog(dailyPosts(1), {}, { 'outside.txt': 'User-agent: *\nDisallow: /secret\n' });
+    try {
+      await symlink(join(blog.root, 'outside.txt'), join(blog.root, 'static', 'robots.txt'));
+      const linked = (await blog.readcount.app.inject({ url: '/robots.txt' })).body;
+      assert.doesNotMatch(linked, /secret/);
+      assert.match(linked, /^Sitemap: /m);
+      await rm(join(blog.root, 'static', 'robots.txt'));
+      await writeFile(join(blog.root, 'static', 'robots.txt'), 'x'.repeat(600 * 1024));
+      assert.equal((await blog.readcount.app.inject({ url: '/robots.txt' })).rawPayload.length, ROBOTS_MAX_BYTES);
     } finally {
       await blog.close();
     }

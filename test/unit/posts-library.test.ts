@@ -161,6 +161,8 @@ describe('PostLibrary', () => {
       ['three', 'two-newest', 'two-new'],
     );
     assert.equal(library.related(me), library.related(me), 'worked out once per load');
+    assert.deepEqual(library.tag('b'), { name: 'b', key: 'b', count: 4 });
+    assert.equal(library.tag('nope'), undefined);
     const one = library.get('one');
     assert.ok(one);
     assert.deepEqual(

@@ -178,7 +178,7 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
   );
   app.get<{ Params: { tag: string } }>('/tags/:tag/feed.xml', (request, reply) => {
     const key = tagKey(request.params.tag);
-    const tag = deps.library.tags().find((summary) => summary.key === key);
+    const tag = deps.library.tag(key);
     if (!tag) return reply.callNotFound();
     const feed = {
       title: `${deps.site.current.title}: ${tag.name}`,
