@@ -103,6 +103,13 @@ export const OPTIONS = {
     integer(1, 1000),
     'Posts per page on the index and tag pages (`/page/2/`).',
   ),
+  feedSize: option(
+    'site',
+    'FEED_SIZE',
+    20,
+    integer(1, 200),
+    "Newest posts each feed (/feed.xml, /rss.xml, /feed.json, a tag's feed) carries, each whole.",
+  ),
   siteUrl: option(
     'site',
     'SITE_URL',

@@ -69,6 +69,25 @@ describe('feeds, robots and post neighbours', () => {
   });
 });
 
+describe('FEED_SIZE', () => {
+  test('every feed carries the FEED_SIZE newest posts', async () => {
+    const blog = await startFurnitureBlog(dailyPosts(5), { FEED_SIZE: '2', SITE_URL: 'https://blog.example' });
+    try {
+      const get = async (url: string) => (await blog.readcount.app.inject({ url })).body;
+      const atom = await get('/feed.xml');
+      assert.deepEqual(
+        [...atom.matchAll(/<entry>.*?<title[^>]*>([^<]+)</gs)].map((m) => m[1]),
+        ['Post 5', 'Post 4'],
+      );
+      assert.equal((await get('/rss.xml')).match(/<item>/g)?.length, 2);
+      assert.equal((JSON.parse(await get('/feed.json')) as { items: unknown[] }).items.length, 2);
+      assert.equal((await get('/tags/odd/feed.xml')).match(/<entry>/g)?.length, 2);
+    } finally {
+      await blog.close();
+    }
+  });
+});
+
 describe('robots.txt from the blog', () => {
   test('static/robots.txt is served as written, and not reported as shadowed', async () => {
     const blog = await startFurnitureBlog(dailyPosts(1), {}, { 'static/robots.txt': 'User-agent: *\nDisallow: /x\n' });

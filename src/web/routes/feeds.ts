@@ -19,15 +19,14 @@ import { escapeHtml } from '../views/html.js';
 import { pagePath } from '../views/pagination.js';
 import type { WebDeps, WebPluginOptions } from './deps.js';
 
-const FEED_SIZE = 20;
 const MAX_AGE_S = 300;
 
-type FeedSources = Pick<WebDeps, 'renderer' | 'site'>;
+type FeedSources = Pick<WebDeps, 'renderer' | 'site' | 'config'>;
 
 /** The newest posts in full: every link and image absolute, since feed readers show them away from the site. */
-async function feedEntries({ renderer, site }: FeedSources, posts: readonly Post[], base: string) {
+async function feedEntries({ renderer, site, config }: FeedSources, posts: readonly Post[], base: string) {
   const ready = await renderer;
-  const listed = posts.slice(0, FEED_SIZE);
+  const listed = posts.slice(0, config.feedSize);
   // Grammars load on demand; a render before its grammar is loaded would show that code block plain.
   await Promise.all(listed.map((post) => ready.prepare(post)));
   const { author } = site.current;
