@@ -70,6 +70,7 @@ export class RedisBackend {
       const generation = await currentGeneration(client, config.redisPrefix, false, config.redisCommandTimeoutMs);
       await moveOldViewKeys(client, config.redisPrefix);
       backend = new RedisBackend(client, secret, generation, config, log);
+      await backend.store.buildSiteDays();
       return backend;
     } catch (error) {
       await closeRedis(client);
@@ -188,6 +189,8 @@ export class RedisBackend {
         `the signing key in Redis is not this instance's (an instance started on the empty Redis made a new one): set SECRET_KEY on every instance, or restart them all`,
       );
     await this.salts.reshare();
+    // Commits are held until this returns: the site's days are built (or marked built) before anything adds to them.
+    await this.store.buildSiteDays();
   }
 
   private safeLog(...args: Parameters<BackendLog>): void {

@@ -116,8 +116,9 @@ interface Candidate {
 }
 
 /**
- * One page of the dashboard: the site's sums come from the store's GROUP BYs, every post costs one number pair
- * (its period's views and reads) to sort and page, and only the shown rows have their full figures read.
+ * One page of the dashboard: the site's sums come from one store call (SQLite's GROUP BYs, the site's days elsewhere),
+ * every active post costs one number pair (its period's views and reads) to sort and page, and only the shown rows
+ * have their full figures read.
  */
 export async function dashboardPage(
   sources: SummarySources & { readonly store: Pick<CounterStore, 'daily' | 'engagement' | keyof SiteAggregates> },
@@ -126,17 +127,13 @@ export async function dashboardPage(
 ): Promise<DashboardPage> {
   const { store } = sources;
   const list = dayList(query.period * 2, now);
-  const from = list[0] ?? '';
-  const lastBefore = list[query.period - 1] ?? '';
-  const split = list[query.period] ?? '';
-  const today = list[list.length - 1] ?? '';
-  const [series, before, totals, todays, topSources] = await Promise.all([
-    store.siteDaily(split, today),
-    store.siteDaily(from, lastBefore),
-    store.periodTotals(split, today),
-    store.periodTotals(today, today),
-    store.siteSources(split, today, 20),
-  ]);
+  const site = await store.siteAggregates({
+    previousFrom: list[0] ?? '',
+    from: list[query.period] ?? '',
+    to: list[list.length - 1] ?? '',
+    sources: 20,
+  });
+  const { days: series, totals, today: todays } = site;
   const active = new Map(totals.map((row) => [row.slug, row]));
   const todayBy = new Map(todays.map((row) => [row.slug, row.reads]));
   const pages = countedPages(sources);
@@ -178,9 +175,9 @@ export async function dashboardPage(
       series: siteSeries,
       views: sum(series, 'views'),
       reads: sum(series, 'reads'),
-      previousViews: sum(before, 'views'),
-      previousReads: sum(before, 'reads'),
-      sources: topSources,
+      previousViews: site.previous.views,
+      previousReads: site.previous.reads,
+      sources: site.sources,
     },
     matched: chosen.length,
     pages: pageCount,

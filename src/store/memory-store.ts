@@ -10,7 +10,7 @@ import {
   raisedFields,
   sortDays,
 } from './engagement-fields.js';
-import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from './site-aggregates.js';
+import { SiteDays, type SitePeriod, type SiteRange, siteEngagementFields, siteReadFields } from './site-aggregates.js';
 import {
   type Applied,
   applied,
@@ -33,6 +33,8 @@ export class MemoryStore implements CounterStore {
   private readonly days = new Map<string, Map<string, number>>();
   private readonly engaged = new Map<string, Map<string, Fields>>();
   private readonly claims = new Map<string, ClaimRow>();
+  /** The site's days, kept as Redis keeps them (added to with the posts' own counters), not summed per request. */
+  private readonly site = new SiteDays();
   private lastPrune = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -67,15 +69,13 @@ export class MemoryStore implements CounterStore {
       const total = (this.counters.get(slug) ?? 0) + count;
       this.counters.set(slug, total);
       touched.set(slug, total);
-      const perDay = this.days.get(slug) ?? new Map<string, number>();
-      perDay.set(day, (perDay.get(day) ?? 0) + count);
-      this.days.set(slug, perDay);
+      this.addReads(slug, day, count);
     }
     for (const { slug, day, field, count } of mergeEngagement(engaged)) {
       const fields = this.fieldsOf(slug, day);
       const kept = Object.keys(fields).filter((name) => name.startsWith('sv:') && name !== 'sv:other').length;
       const target = isSourceField(field) ? cappedField(field, (source) => `sv:${source}` in fields, kept) : field;
-      fields[target] = (fields[target] ?? 0) + count;
+      this.addField(slug, day, fields, target, count);
     }
     if (now - this.lastPrune >= 60_000) {
       this.lastPrune = now;
@@ -113,20 +113,8 @@ export class MemoryStore implements CounterStore {
     return this.engagementOf(slug).filter(({ day }) => day >= fromDay && day <= toDay);
   }
 
-  async siteDaily(fromDay: string, toDay: string): Promise<SiteDay[]> {
-    return (await this.#scan(fromDay, toDay)).days;
-  }
-
-  async periodTotals(fromDay: string, toDay: string): Promise<PeriodTotal[]> {
-    return (await this.#scan(fromDay, toDay)).totals;
-  }
-
-  async siteSources(fromDay: string, toDay: string, limit: number): Promise<SourceTotal[]> {
-    return (await this.#scan(fromDay, toDay)).sources.slice(0, limit);
-  }
-
-  #scan(fromDay: string, toDay: string) {
-    return scanAggregates(this, [...new Set([...this.counters.keys(), ...this.engaged.keys()])], fromDay, toDay);
+  async siteAggregates(range: SiteRange): Promise<SitePeriod> {
+    return this.site.period(range);
   }
 
   async exportAll(): Promise<PostCounts[]> {
@@ -146,8 +134,17 @@ export class MemoryStore implements CounterStore {
   async replace(counts: readonly PostCounts[]): Promise<void> {
     for (const { slug, total, daily, engagement } of counts) {
       this.counters.set(slug, total);
-      this.days.set(slug, new Map(daily.map(({ day, count }) => [day, count])));
-      this.engaged.set(slug, new Map((engagement ?? []).map(({ day, fields }) => [day, { ...fields }])));
+      for (const [day, count] of this.days.get(slug) ?? []) this.site.add(day, siteReadFields(slug), -count);
+      this.days.delete(slug);
+      for (const { day, count } of daily) this.addReads(slug, day, count);
+      for (const [day, fields] of this.engaged.get(slug) ?? [])
+        for (const [field, count] of Object.entries(fields))
+          this.site.add(day, siteEngagementFields(slug, field), -count);
+      this.engaged.set(slug, new Map());
+      for (const { day, fields } of engagement ?? []) {
+        const current = this.fieldsOf(slug, day);
+        for (const [field, count] of Object.entries(fields)) this.addField(slug, day, current, field, count);
+      }
     }
   }
 
@@ -158,14 +155,14 @@ export class MemoryStore implements CounterStore {
       for (const { day, fields } of file.engagement ?? []) {
         const current = this.fieldsOf(file.slug, day);
         const raised = raisedFields(current, fields);
-        Object.assign(current, raised);
+        for (const [field, count] of Object.entries(raised))
+          this.addField(file.slug, day, current, field, count - (current[field] ?? 0));
         if (Object.keys(raised).length > 0) engagementDays += 1;
       }
       const perDay = this.days.get(file.slug) ?? new Map<string, number>();
       const merged = mergePost(this.counters.get(file.slug), perDay, file);
       if (merged) {
-        for (const { day, count } of merged.raised) perDay.set(day, count);
-        this.days.set(file.slug, perDay);
+        for (const { day, count } of merged.raised) this.addReads(file.slug, day, count - (perDay.get(day) ?? 0));
         this.counters.set(file.slug, merged.change.totalAfter);
       }
       const change = withEngagement(merged?.change, file.slug, this.counters.get(file.slug) ?? 0, engagementDays);
@@ -175,6 +172,18 @@ export class MemoryStore implements CounterStore {
   }
 
   async close(): Promise<void> {}
+
+  private addReads(slug: string, day: string, count: number): void {
+    const perDay = this.days.get(slug) ?? new Map<string, number>();
+    perDay.set(day, (perDay.get(day) ?? 0) + count);
+    this.days.set(slug, perDay);
+    this.site.add(day, siteReadFields(slug), count);
+  }
+
+  private addField(slug: string, day: string, fields: Fields, field: string, count: number): void {
+    fields[field] = (fields[field] ?? 0) + count;
+    this.site.add(day, siteEngagementFields(slug, field), count);
+  }
 
   private fieldsOf(slug: string, day: string): Fields {
     const days = this.engaged.get(slug) ?? new Map<string, Fields>();

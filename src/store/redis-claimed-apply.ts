@@ -1,6 +1,7 @@
 // One Lua script per batch holding claimed entries (reads, views, reports): each one's claims and increments are one step.
 import type { RedisClient } from '../redis/connection.js';
 import { ENGAGE_LUA } from './redis-engagement.js';
+import { SITE_DAY, SITE_LUA } from './redis-site-days.js';
 import type { ClaimKind, Increment } from './store.js';
 
 /**
@@ -10,9 +11,9 @@ import type { ClaimKind, Increment } from './store.js';
  * increment (added only if the entry counts) slug, day, field, count. A claim is a hash {count, owner, expires}
  * expiring with PEXPIREAT. An entry whose first claim its own id owns already landed (lost reply): it counts nothing
  * and is reported counted. Returns {slug, total, ...} and {claimed entry number (from 1), refusing claim number, ...}
- * (from 1; 0 for the needed claim), so the caller names the refusing kind.
+ * (from 1; 0 for the needed claim), so the caller names the refusing kind. What counts is added to the site's day too.
  */
-const SCRIPT = `${ENGAGE_LUA}
+const SCRIPT = `${ENGAGE_LUA}${SITE_LUA}
 local p = ARGV[1]
 redis.call('SET', p .. 'batch:' .. ARGV[2], '1', 'EX', ARGV[3])
 local added, order = {}, {}
@@ -21,7 +22,10 @@ local function touch(slug, n)
   added[slug] = added[slug] + n
 end
 local function add(slug, day, n)
-  if n > 0 then redis.call('HINCRBY', p .. 'daily:' .. slug, day, n) end
+  if n > 0 then
+    redis.call('HINCRBY', p .. 'daily:' .. slug, day, n)
+    site_reads(p .. '${SITE_DAY}' .. day, slug, n)
+  end
   touch(slug, n)
 end
 local i = 5
@@ -53,7 +57,8 @@ while i <= #ARGV do
     if reads > 0 then add(slug, day, reads) end
     for x = i + n * 3, i + n * 3 + (e - 1) * 4, 4 do
       redis.call('SADD', p .. 'engdays:' .. ARGV[x], ARGV[x + 1])
-      engage(p .. 'eng:' .. ARGV[x] .. ':' .. ARGV[x + 1], ARGV[x + 2], tonumber(ARGV[x + 3]))
+      local f = engage(p .. 'eng:' .. ARGV[x] .. ':' .. ARGV[x + 1], ARGV[x + 2], tonumber(ARGV[x + 3]))
+      site_engage(p .. '${SITE_DAY}' .. ARGV[x + 1], ARGV[x], f, tonumber(ARGV[x + 3]))
     end
   elseif verdict == 'done' then
     if reads > 0 then touch(slug, 0) end

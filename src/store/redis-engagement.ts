@@ -8,13 +8,15 @@ import {
   SOURCE_CAP,
   sortDays,
 } from './engagement-fields.js';
+import { queueSiteEngagement, SITE_LUA, siteDayKey } from './redis-site-days.js';
 
 /** Hash field holding how many sources the day keeps (not exported: it is derived from the `sv:` fields). */
 const KEPT = '#src';
 
 /**
  * cappedField (engagement.ts) inside Redis, so instances sharing the hash agree: a Lua function adding `n` to field
- * `f` of the day's hash `key`, for any script that adds engagement (this one's, and a claimed read's source).
+ * `f` of the day's hash `key`, for any script that adds engagement (this one's, and a claimed read's source). Returns
+ * the field it added to (the site's day adds the same one).
  */
 export const ENGAGE_LUA = `
 local function engage(key, f, n)
@@ -29,22 +31,28 @@ local function engage(key, f, n)
       end
     end
   end
-  return redis.call('HINCRBY', key, f, n)
+  redis.call('HINCRBY', key, f, n)
+  return f
 end
 `;
 
-/** KEYS: the day's hash. ARGV: field, count. */
-const SOURCE_SCRIPT = `${ENGAGE_LUA}
-return engage(KEYS[1], ARGV[1], ARGV[2])
+/** KEYS: the day's hash, the site's day. ARGV: field, count, slug. */
+const SOURCE_SCRIPT = `${ENGAGE_LUA}${SITE_LUA}
+site_engage(KEYS[2], ARGV[3], engage(KEYS[1], ARGV[1], ARGV[2]), tonumber(ARGV[2]))
+return 1
 `;
 
-/** raisedFields for one day, atomically. KEYS: the day's hash, the post's day set. ARGV: day, then field, count pairs. */
-const MERGE_SCRIPT = `
+/**
+ * raisedFields for one day, atomically. KEYS: the day's hash, the post's day set, the site's day. ARGV: day, slug, then
+ * field, count pairs.
+ */
+const MERGE_SCRIPT = `${SITE_LUA}
 local changed = 0
-for i = 2, #ARGV, 2 do
+for i = 3, #ARGV, 2 do
   local current = redis.call('HGET', KEYS[1], ARGV[i])
   if tonumber(ARGV[i + 1]) > (tonumber(current) or 0) then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    site_engage(KEYS[3], ARGV[2], ARGV[i], tonumber(ARGV[i + 1]) - (tonumber(current) or 0))
     if current == false and string.sub(ARGV[i], 1, 3) == 'sv:' and ARGV[i] ~= 'sv:${OTHER_SOURCE}' then
       redis.call('HINCRBY', KEYS[1], '${KEPT}', 1)
     end
@@ -71,13 +79,17 @@ export class RedisEngagement {
     return `${this.prefix}engdays:${slug}`;
   }
 
-  /** Queues one merged increment on the batch's MULTI; returns how many commands (replies) that added. */
+  /** Queues one merged increment (and the site day's) on the batch's MULTI; returns how many commands that added. */
   add(multi: Multi, slug: string, day: string, field: string, count: number): number {
     const key = this.dayKey(slug, day);
     multi.sAdd(this.daysKey(slug), day);
-    if (isSourceField(field)) multi.eval(SOURCE_SCRIPT, { keys: [key], arguments: [field, String(count)] });
-    else multi.hIncrBy(key, field, count);
-    return 2;
+    if (isSourceField(field)) {
+      const keys = [key, siteDayKey(this.prefix, day)];
+      multi.eval(SOURCE_SCRIPT, { keys, arguments: [field, String(count), slug] });
+      return 2;
+    }
+    multi.hIncrBy(key, field, count);
+    return 2 + queueSiteEngagement(multi, this.prefix, slug, day, field, count);
   }
 
   async days(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {
@@ -95,10 +107,8 @@ export class RedisEngagement {
     );
   }
 
-  /** Queues, on `multi`, the commands that make a post's engagement exactly `days` (old days read beforehand). */
-  async replace(multi: Multi, slug: string, days: readonly EngagementDay[]): Promise<void> {
-    for (const day of await this.client.sMembers(this.daysKey(slug))) multi.del(this.dayKey(slug, day));
-    multi.del(this.daysKey(slug));
+  /** Queues, on `multi`, writing a post's engagement `days` and the site days' share (after queueClearPost). */
+  write(multi: Multi, slug: string, days: readonly EngagementDay[]): void {
     for (const { day, fields } of days) {
       const entries = Object.entries(fields);
       if (entries.length === 0) continue;
@@ -108,6 +118,7 @@ export class RedisEngagement {
         Object.fromEntries([...entries.map(([field, count]) => [field, String(count)]), [KEPT, String(kept)]]),
       );
       multi.sAdd(this.daysKey(slug), day);
+      for (const [field, count] of entries) queueSiteEngagement(multi, this.prefix, slug, day, field, count);
     }
   }
 
@@ -118,8 +129,8 @@ export class RedisEngagement {
       const pairs = Object.entries(raisedFields({}, fields)).flatMap(([field, count]) => [field, String(count)]);
       if (pairs.length === 0) continue;
       const reply = await this.client.eval(MERGE_SCRIPT, {
-        keys: [this.dayKey(slug, day), this.daysKey(slug)],
-        arguments: [day, ...pairs],
+        keys: [this.dayKey(slug, day), this.daysKey(slug), siteDayKey(this.prefix, day)],
+        arguments: [day, slug, ...pairs],
       });
       if (Number(reply) > 0) changed += 1;
     }

@@ -5,7 +5,15 @@ import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis
 import { checkEngagement, type EngagementDay, type EngagementIncrement, mergeEngagement } from './engagement-fields.js';
 import { queueClaimed, readClaimed } from './redis-claimed-apply.js';
 import { RedisEngagement } from './redis-engagement.js';
-import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from './site-aggregates.js';
+import {
+  buildSiteDays,
+  queueClearPost,
+  queueSiteReads,
+  readSitePeriod,
+  SITE_DAY,
+  SITE_LUA,
+} from './redis-site-days.js';
+import type { SitePeriod, SiteRange } from './site-aggregates.js';
 import {
   type Applied,
   applied,
@@ -25,18 +33,19 @@ const BATCH_MARKER_SECONDS = 7 * 86_400;
 
 /**
  * mergePost (store.ts) for one post, run inside Redis so reads another instance commits meanwhile cannot
- * be overwritten. KEYS: totals hash, the post's daily hash. ARGV: slug, the file's total, then day, count pairs.
- * Returns {existed, totalBefore, totalAfter, daysChanged}.
+ * be overwritten. KEYS: totals hash, the post's daily hash. ARGV: slug, the file's total, the prefix, then day, count
+ * pairs. Returns {existed, totalBefore, totalAfter, daysChanged}.
  */
-const MERGE_SCRIPT = `
+const MERGE_SCRIPT = `${SITE_LUA}
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 local before = tonumber(raw) or 0
 local grown, changed = 0, 0
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 2 do
   local count = tonumber(ARGV[i + 1])
   local current = tonumber(redis.call('HGET', KEYS[2], ARGV[i])) or 0
   if count > current then
     redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    site_reads(ARGV[3] .. '${SITE_DAY}' .. ARGV[i], ARGV[1], count - current)
     grown = grown + count - current
     changed = changed + 1
   end
@@ -68,6 +77,8 @@ export class RedisStore implements CounterStore {
   /** Increments known to be in Redis although ReadCounter still holds them (their batch's reply was lost). */
   private readonly landed = new WeakSet<Increment | EngagementIncrement>();
   private readonly engaged: RedisEngagement;
+  /** Settles once the site's days are built (see buildSiteDays); every write and the dashboard wait for it. */
+  private built: Promise<void> | undefined;
 
   constructor(
     private readonly client: RedisClient,
@@ -83,6 +94,27 @@ export class RedisStore implements CounterStore {
 
   private batchKey(id: string): string {
     return `${this.options.prefix}batch:${id}`;
+  }
+
+  /**
+   * Builds the site's days from the posts' own, if no instance did yet (a Redis an earlier readcount wrote): before
+   * anything adds to them, so nothing counts twice. Call it again after Redis lost its data.
+   */
+  async buildSiteDays(): Promise<number> {
+    const added = await this.timed(buildSiteDays(this.client, this.options.prefix), 'building site days');
+    this.built = Promise.resolve();
+    return added;
+  }
+
+  private siteDaysBuilt(): Promise<void> {
+    this.built ??= this.buildSiteDays().then(
+      () => {},
+      (error: unknown) => {
+        this.built = undefined;
+        throw error;
+      },
+    );
+    return this.built;
   }
 
   private timed<T>(promise: Promise<T>, what: string): Promise<T> {
@@ -117,6 +149,7 @@ export class RedisStore implements CounterStore {
     // A plain read always counts, so its own engagement is the batch's; a claimed read's rides in the claims script.
     const engaged = engagement.concat(plain.flatMap((increment) => increment.engagement ?? []));
     if (plain.length === 0 && claimed.length === 0 && engaged.length === 0) return new Map();
+    await this.siteDaysBuilt();
     await this.settleDoubt();
     // A landed plain read is still sent (by 0): its total comes back, which ReadCounter announces.
     const merged = mergeIncrements(plain.map((read) => (this.landed.has(read) ? { ...read, count: 0 } : read)));
@@ -161,7 +194,10 @@ export class RedisStore implements CounterStore {
     const perSlug = new Map<string, number>();
     multi.set(this.batchKey(id), '1', { EX: BATCH_MARKER_SECONDS });
     for (const { slug, day, count } of rests) {
-      if (count > 0) multi.hIncrBy(this.dailyKey(slug), day, count);
+      if (count > 0) {
+        multi.hIncrBy(this.dailyKey(slug), day, count);
+        queueSiteReads(multi, this.options.prefix, slug, day, count);
+      }
       perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
     }
     const slugs = [...perSlug.keys()];
@@ -209,21 +245,9 @@ export class RedisStore implements CounterStore {
     return this.timed(this.engaged.days(slug, fromDay, toDay), 'engagement');
   }
 
-  // Redis keeps days per post, so the sums are a scan of every counted post in pipelined batches.
-  async siteDaily(fromDay: string, toDay: string): Promise<SiteDay[]> {
-    return (await this.scan(fromDay, toDay)).days;
-  }
-
-  async periodTotals(fromDay: string, toDay: string): Promise<PeriodTotal[]> {
-    return (await this.scan(fromDay, toDay)).totals;
-  }
-
-  async siteSources(fromDay: string, toDay: string, limit: number): Promise<SourceTotal[]> {
-    return (await this.scan(fromDay, toDay)).sources.slice(0, limit);
-  }
-
-  private async scan(fromDay: string, toDay: string) {
-    return scanAggregates(this, [...(await this.totals()).keys()], fromDay, toDay);
+  async siteAggregates(range: SiteRange): Promise<SitePeriod> {
+    await this.siteDaysBuilt();
+    return this.timed(readSitePeriod(this.client, this.options.prefix, range), 'site days');
   }
 
   async exportAll(): Promise<PostCounts[]> {
@@ -245,13 +269,16 @@ export class RedisStore implements CounterStore {
 
   async replace(counts: readonly PostCounts[]): Promise<void> {
     if (counts.length === 0) return;
+    await this.siteDaysBuilt();
+    const { prefix } = this.options;
     const multi = this.client.multi();
     for (const { slug, total, daily, engagement } of counts) {
-      await this.engaged.replace(multi, slug, engagement ?? []);
+      queueClearPost(multi, prefix, slug);
+      this.engaged.write(multi, slug, engagement ?? []);
       multi.hSet(this.totalsKey, slug, String(total));
-      multi.del(this.dailyKey(slug));
       if (daily.length > 0)
         multi.hSet(this.dailyKey(slug), Object.fromEntries(daily.map(({ day, count }) => [day, String(count)])));
+      for (const { day, count } of daily) if (count > 0) queueSiteReads(multi, prefix, slug, day, count);
     }
     await multi.exec();
   }
@@ -259,10 +286,16 @@ export class RedisStore implements CounterStore {
   /** One script per post: each post's merge is atomic; a large import does not block Redis for its whole length. */
   async merge(counts: readonly PostCounts[]): Promise<MergeChange[]> {
     const changes: MergeChange[] = [];
+    await this.siteDaysBuilt();
     for (const file of counts) {
       const { slug, total, daily } = file;
       const engagementDays = await this.timed(this.engaged.merge(slug, file.engagement ?? []), 'merge');
-      const args = [slug, String(total), ...daily.flatMap(({ day, count }) => [day, String(count)])];
+      const args = [
+        slug,
+        String(total),
+        this.options.prefix,
+        ...daily.flatMap(({ day, count }) => [day, String(count)]),
+      ];
       const reply = (await this.timed(
         this.client.eval(MERGE_SCRIPT, { keys: [this.totalsKey, this.dailyKey(slug)], arguments: args }),
         'merge',

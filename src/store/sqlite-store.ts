@@ -9,7 +9,14 @@ import {
   raisedFields,
   sortDays,
 } from './engagement-fields.js';
-import type { PeriodTotal, SiteDay, SourceTotal } from './site-aggregates.js';
+import {
+  type PeriodTotal,
+  type SiteDay,
+  type SitePeriod,
+  type SiteRange,
+  type SourceTotal,
+  siteRangeDays,
+} from './site-aggregates.js';
 import { migrateSchema } from './sqlite-migrations.js';
 import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
@@ -159,16 +166,27 @@ export class SqliteStore implements CounterStore {
     return this.statements.daily.all(slug, fromDay, toDay) as DailyCount[];
   }
 
-  async siteDaily(fromDay: string, toDay: string): Promise<SiteDay[]> {
-    return this.statements.siteDaily.all({ from: fromDay, to: toDay }) as SiteDay[];
-  }
-
-  async periodTotals(fromDay: string, toDay: string): Promise<PeriodTotal[]> {
-    return this.statements.periodTotals.all({ from: fromDay, to: toDay }) as PeriodTotal[];
-  }
-
-  async siteSources(fromDay: string, toDay: string, limit: number): Promise<SourceTotal[]> {
-    return this.statements.siteSources.all({ from: fromDay, to: toDay, limit }) as SourceTotal[];
+  /** The GROUP BYs in one read transaction, so the figures are of one moment however many commits land meanwhile. */
+  async siteAggregates(range: SiteRange): Promise<SitePeriod> {
+    const days = siteRangeDays(range);
+    const { from, to } = range;
+    const before = days[days.indexOf(from) - 1];
+    return this.db.transaction(() => {
+      const { siteDaily, periodTotals, siteSources } = this.statements;
+      const previous = (
+        before === undefined ? [] : siteDaily.all({ from: range.previousFrom, to: before })
+      ) as SiteDay[];
+      return {
+        days: siteDaily.all({ from, to }) as SiteDay[],
+        previous: {
+          reads: previous.reduce((sum, day) => sum + day.reads, 0),
+          views: previous.reduce((sum, day) => sum + day.views, 0),
+        },
+        totals: periodTotals.all({ from, to }) as PeriodTotal[],
+        today: periodTotals.all({ from: to, to }) as PeriodTotal[],
+        sources: siteSources.all({ from, to, limit: range.sources }) as SourceTotal[],
+      };
+    })();
   }
 
   async exportAll(): Promise<PostCounts[]> {

@@ -4,6 +4,7 @@ import { after, afterEach, beforeEach, describe, test } from 'node:test';
 import { CLAIM_RULES, type ClaimRuleRead } from '../../src/store/claim-rules.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import { engagementContract } from './engagement-contract.js';
+import { siteContract } from './site-contract.js';
 
 export interface StoreFixture {
   readonly store: CounterStore;
@@ -144,49 +145,7 @@ export function storeContract(
       assert.equal(await store.total('a'), 18);
     });
 
-    test('site sums (per day, per post, per source) equal the per-post days added up, only in range', async () => {
-      await store.ensureCounters(['a', 'b', 'quiet']);
-      await store.apply(
-        [inc('a', '2024-01-01', 2), inc('a', '2024-01-03'), inc('b', '2024-01-03', 4), inc('b', '2023-12-31', 9)],
-        [
-          { slug: 'a', day: '2024-01-01', field: 'v', count: 5 },
-          { slug: 'a', day: '2024-01-01', field: 'sv:news', count: 3 },
-          { slug: 'a', day: '2024-01-01', field: 'sr:news', count: 2 },
-          { slug: 'b', day: '2024-01-02', field: 'v', count: 1 },
-          { slug: 'b', day: '2024-01-02', field: 'sv:direct', count: 1 },
-          { slug: 'b', day: '2024-01-03', field: 'sv:news', count: 2 },
-          { slug: 'b', day: '2023-12-31', field: 'v', count: 50 },
-          { slug: 'b', day: '2023-12-31', field: 'sv:old', count: 50 },
-        ],
-      );
-      const [from, to] = ['2024-01-01', '2024-01-31'];
-      assert.deepEqual(await store.siteDaily(from, to), [
-        { day: '2024-01-01', reads: 2, views: 5 },
-        { day: '2024-01-02', reads: 0, views: 1 },
-        { day: '2024-01-03', reads: 5, views: 0 },
-      ]);
-      const totals = (await store.periodTotals(from, to)).sort((x, y) => x.slug.localeCompare(y.slug));
-      assert.deepEqual(totals, [
-        { slug: 'a', reads: 3, views: 5 },
-        { slug: 'b', reads: 4, views: 1 },
-      ]);
-      assert.deepEqual(await store.siteSources(from, to, 10), [
-        { source: 'news', views: 5, reads: 2 },
-        { source: 'direct', views: 1, reads: 0 },
-      ]);
-      assert.deepEqual(await store.siteSources(from, to, 1), [{ source: 'news', views: 5, reads: 2 }]);
-      // The same figures as adding up each post's own days, the way the dashboard did before.
-      for (const slug of ['a', 'b']) {
-        const reads = (await store.daily(slug, from, to)).reduce((sum, d) => sum + d.count, 0);
-        const views = (await store.engagement(slug, from, to)).reduce((sum, d) => sum + (d.fields.v ?? 0), 0);
-        assert.deepEqual(
-          totals.find((row) => row.slug === slug),
-          { slug, reads, views },
-        );
-      }
-      assert.deepEqual(await store.siteDaily('2025-01-01', '2025-12-31'), []);
-      assert.deepEqual(await store.periodTotals('2025-01-01', '2025-12-31'), []);
-    });
+    siteContract(() => store);
 
     test('exportAll lists every counter sorted by slug, with its days', async () => {
       await store.ensureCounters(['b', 'a', 'zero']);

@@ -10,6 +10,7 @@ import { POSTS_TOPIC, postTopic, TOTALS_TOPIC } from '../../src/counting/topics.
 import { LocalPresence } from '../../src/presence/presence.js';
 import { type Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import type { SiteRange } from '../../src/store/site-aggregates.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import { EVENTS, type Measurements, type Metadata, Telemetry } from '../../src/telemetry/telemetry.js';
@@ -53,9 +54,7 @@ class ControlledStore implements CounterStore {
   totals = () => this.inner.totals();
   daily = (slug: string, from: string, to: string) => this.inner.daily(slug, from, to);
   engagement = (slug: string, from: string, to: string) => this.inner.engagement(slug, from, to);
-  siteDaily = (from: string, to: string) => this.inner.siteDaily(from, to);
-  periodTotals = (from: string, to: string) => this.inner.periodTotals(from, to);
-  siteSources = (from: string, to: string, limit: number) => this.inner.siteSources(from, to, limit);
+  siteAggregates = (range: SiteRange) => this.inner.siteAggregates(range);
   exportAll = () => this.inner.exportAll();
   merge = (counts: readonly PostCounts[]) => this.inner.merge(counts);
   replace = (counts: Parameters<CounterStore['replace']>[0]) => this.inner.replace(counts);
