@@ -105,6 +105,24 @@ for (const plugin of PLUGINS) {
   });
 }
 
+/** The SQLite file was closed for good: no write-ahead log left, and another connection may lock it. */
+function assertReleased(file: string): void {
+  // The last connection closed checkpoints and removes the write-ahead log: everything is in the file itself.
+  assert.equal(existsSync(`${file}-wal`), false);
+  const db = new Database(file);
+  try {
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } finally {
+    db.close();
+  }
+}
+
+test('a part that fails to start closes the parts started before it (the SQLite file is let go)', async () => {
+  const clashing = { ...config, dataDir: join(root, 'data-clash'), sites: ['hello=https://elsewhere.example/hello'] };
+  await assert.rejects(createReadcount(clashing, { watch: false }), { name: 'ConfigError', message: /hello/ });
+  assertReleased(join(clashing.dataDir, 'readcount.db'));
+});
+
 test('closing the app commits a pending read, flushes the SQLite file and lets it go', async () => {
   const readcount = await createReadcount(config, { watch: false });
   await readcount.app.listen({ port: 0, host: '127.0.0.1' });
@@ -116,11 +134,9 @@ test('closing the app commits a pending read, flushes the SQLite file and lets i
   assert.equal(readcount.live.connectionCount(), 0);
   assert.equal(await readcount.close(), 0, 'a second close is the first one');
   const file = join(config.dataDir, 'readcount.db');
-  // The last connection closed checkpoints and removes the write-ahead log: everything is in the file itself.
-  assert.equal(existsSync(`${file}-wal`), false);
-  const db = new Database(file);
+  assertReleased(file);
+  const db = new Database(file, { readonly: true });
   try {
-    db.exec('BEGIN EXCLUSIVE; COMMIT');
     const row = db.prepare('SELECT total FROM counters WHERE slug = ?').get('hello') as { total: number } | undefined;
     assert.equal(row?.total, 1);
   } finally {
