@@ -175,6 +175,8 @@ export class Engagement implements EngagementHooks {
     const { viewClaims: claims, tokenMaxAgeMs } = this.options;
     // A check, then a claim: asking whether the view counted takes nothing, so no sequence of reports can make a view.
     try {
+      // A report sent right after the join would otherwise find its view not counted yet.
+      await this.viewDecided(view);
       if (!(await claims.held(`pv-counted:${view}`))) return this.refuse(slug, 'not_viewed');
       if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
     } catch {

@@ -8,7 +8,7 @@ import type { ChannelRoute } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
 import { WsTransport } from '../../src/live/ws-transport.js';
 import type { Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
-import { delay, until } from './wait.js';
+import { until } from './wait.js';
 
 export interface PubSubGroup {
   /** `n` started PubSubs as `n` processes would hold them; errors of subscribers land in `errors[i]`. */
@@ -157,9 +157,11 @@ export function pubsubContract(
           two.subscribe('post:a', (m) => onTwo.push(m));
           one.broadcast('post:a', 'count', { count: 7 });
           await until(() => onTwo.length === 1, 'delivery on the other process');
-          await delay(100);
-          assert.deepEqual(payloadOf(onOne), [{ count: 7 }]);
-          assert.deepEqual(payloadOf(onTwo), [{ count: 7 }]);
+          // A fence: an echo of the first broadcast would reach `one` before this one, relayed after it.
+          two.broadcast('post:a', 'fence', {});
+          await until(() => onOne.length === 2, 'the fence on the first process');
+          assert.deepEqual(payloadOf(onOne), [{ count: 7 }, {}]);
+          assert.deepEqual(payloadOf(onTwo), [{ count: 7 }, {}]);
           assert.equal(onTwo[0]?.event, 'count');
         });
 
@@ -169,8 +171,8 @@ export function pubsubContract(
           two.subscribe('t', (m) => onTwo.push(m));
           one.localBroadcast('t', 'e', { n: 1 });
           one.broadcast('t', 'e', { n: 2 });
-          await until(() => onTwo.length === 1, 'the relayed broadcast');
-          await delay(100);
+          // Relayed in order: had the local broadcast leaked, it would have arrived before the second one.
+          await until(() => onTwo.length >= 1, 'the relayed broadcast');
           assert.deepEqual(payloadOf(onTwo), [{ n: 2 }]);
         });
       });
