@@ -49,7 +49,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     .register(livePlugin, { config })
     .register(webPlugin, { config, watch, rereadConfig, worker: cluster?.worker });
   try {
-    await app.ready();
+    // Loaded, not ready: a caller (tests) may still add routes or hooks before listening.
+    await app.after();
   } catch (error) {
     // A part that failed to start: those started before it are closed (their files and connections let go).
     await app.close().catch(() => {});
