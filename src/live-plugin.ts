@@ -78,7 +78,7 @@ async function liveFeature(app: FastifyInstance, { config }: LivePluginOptions):
   });
   app.decorate('live', live);
   app.decorate('longPoll', longPoll);
-  // Before the HTTP server closes: open sockets would hold it open; each is told 1001 (going away) and reconnects elsewhere.
+  // Before the HTTP server closes, which open sockets would hold: each is told 1001 (going away) and reconnects.
   app.addHook('preClose', async () => {
     live.close();
     longPoll.close();

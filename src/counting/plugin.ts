@@ -1,4 +1,4 @@
-// The counting plugin: the signer, read policy, counter, pusher and receipts; decorates what the live and web parts use.
+// The counting plugin: signer, read policy, counter, pusher and receipts, decorated for the live and web plugins.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';

@@ -1,4 +1,4 @@
-// The ghosts plugin (GHOSTS): decorates `ghosts`, the board of readers' positions and what the post channel does for them.
+// The ghosts plugin (GHOSTS): decorates `ghosts`, the board of readers' positions and the post channel's part.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';

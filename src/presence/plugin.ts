@@ -1,4 +1,4 @@
-// The presence plugin: decorates `presence` (this process's viewers, or the cluster's when pubsub relays) and closes it.
+// The presence plugin: decorates `presence` (this process's viewers, or the cluster's when pubsub relays).
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';

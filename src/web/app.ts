@@ -1,4 +1,4 @@
-// Builds the Fastify app: server-wide options (logging, proxies, headers, rate limit, errors), then one plugin per concern.
+// The bare Fastify server (logging, proxies, timeouts), and `webServer`: headers, rate limit, errors, then the routes.
 
 import fastifyCompress from '@fastify/compress';
 import fastifyRateLimit from '@fastify/rate-limit';

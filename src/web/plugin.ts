@@ -76,7 +76,7 @@ function watchSite(app: FastifyInstance, options: WebFeatureOptions, log: Log): 
 
 function health(app: FastifyInstance, worker: number | undefined): WebDeps['health'] {
   const { redis, counter, store, library, live } = app;
-  // A Redis host gone silent (no reset) still looks connected; failing commits are what show it, as they do a full disk.
+  // A Redis host gone silent (no reset) still looks connected: failing commits show it, as they show a full disk.
   return () => ({
     status: (redis && !redis.isUp()) || counter.storeFailing() ? 'degraded' : 'ok',
     store: store.kind,

@@ -1,4 +1,4 @@
-// JSON API figures: /api/posts, /api/posts/:slug (with daily series) and its sources; periods past the default need STATS_TOKEN.
+// JSON API figures: /api/posts, /api/posts/:slug (daily series) and its sources; other periods need STATS_TOKEN.
 import type { FastifyInstance } from 'fastify';
 import { isValidSlug } from '../../posts/post.js';
 import { type EngagementFigures, postEngagement } from '../../stats/engagement-summary.js';

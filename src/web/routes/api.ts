@@ -1,4 +1,4 @@
-// JSON API: CORS for EMBED_ORIGINS and ETags over its routes (stats figures, embed tokens, receipts), each in its own file.
+// JSON API: CORS for EMBED_ORIGINS and ETags over its parts (figures, embed tokens, receipts), each in a file.
 
 import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
