@@ -5,9 +5,9 @@ import type { Config } from './config.js';
 import { IndexChannelRoute, PostChannelRoute } from './counting/post-channel.js';
 import { POST_TOPIC_PATTERN, POSTS_TOPIC, slugOfTopic } from './counting/topics.js';
 import { type Viewer, viewerConnect } from './counting/viewer.js';
-import { LiveServer } from './live/live-server.js';
-import { LongPollServer } from './live/long-poll.js';
+import { type LiveEventName, type LiveEventSink, LiveServer, LongPollServer } from './live/index.js';
 import { networkOf } from './network-of.js';
+import { EVENTS, type EventName, type Telemetry } from './telemetry/telemetry.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +31,16 @@ export interface LivePluginOptions {
   >;
 }
 
+/** live's socket events as readcount's telemetry events (docs/telemetry.md lists them). */
+const LIVE_TELEMETRY = {
+  connect: EVENTS.socketOpen,
+  disconnect: EVENTS.socketClose,
+} as const satisfies Record<LiveEventName, EventName>;
+
+export function liveEvents(telemetry: Telemetry): LiveEventSink {
+  return { emit: (name, measurements, metadata) => telemetry.execute(LIVE_TELEMETRY[name], measurements, metadata) };
+}
+
 async function liveFeature(app: FastifyInstance, { config }: LivePluginOptions): Promise<void> {
   const { library, sites, counter, counting, telemetry, pubsub, signer, ghosts } = app;
   const lookup = (slug: string) => library.get(slug) ?? sites.lookup(slug);
@@ -49,7 +59,7 @@ async function liveFeature(app: FastifyInstance, { config }: LivePluginOptions):
     connect: viewerConnect(signer),
     networkOf,
     pubsub,
-    telemetry,
+    events: liveEvents(telemetry),
     allowedOrigins: config.embedOrigins,
     channels: [
       { pattern: POST_TOPIC_PATTERN, route: postChannel },

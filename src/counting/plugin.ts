@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.js';
 import { SiteRegistry } from '../embed/sites.js';
-import { TokenSigner } from '../live/token.js';
+import { TokenSigner } from '../live/index.js';
 import { presenceIntervalMs } from '../presence/plugin.js';
 import { CountingService } from './counting-service.js';
 import { EngagementSlot } from './engagement-slot.js';

@@ -83,8 +83,8 @@ export function createFastify(config: ServerConfig, logger: FastifyServerOptions
 /** Server-wide parts (headers, rate limit, errors, compression), then the route plugins; at the root, not encapsulated. */
 async function webServerParts(app: FastifyInstance, { deps }: { deps: WebDeps }): Promise<void> {
   limitConnections(app.server, deps.config.httpMaxConnectionsPerIp, trustedPeer(deps.config.trustProxy));
-  // Not on live upgrades: their 101 is written by ws, never from this response (skipping them was ~3 % of CPU in bench
-  // scenario 4); a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
+  // Not on live upgrades: their 101 is written by ws, never from this response, so the headers would be work for
+  // nothing; a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
   addSecurityHeaders(app, { contentSecurityPolicy: contentSecurityPolicy(deps.config) }, isLiveUpgrade);
   if (deps.config.httpRateLimit > 0 || deps.config.longPollRateLimit > 0) {
     await app.register(fastifyRateLimit, {
