@@ -14,7 +14,7 @@ export interface NewPostsOptions {
   readonly onError: (message: string, error: unknown) => void;
 }
 
-/** Follows the library's changes; the returned function stops the retries (at close). */
+/** Follows the library's changes; the returned function stops following them and the retries (at close). */
 export function followNewPosts({ library, counter, pubsub, onError }: NewPostsOptions): () => void {
   let stopped = false;
   // A new post without a counter has no page (404) until one is made, so a failure (Redis briefly away) is retried.
@@ -38,10 +38,12 @@ export function followNewPosts({ library, counter, pubsub, onError }: NewPostsOp
     });
     if (posts.length > 0) pubsub.localBroadcast(POSTS_TOPIC, 'published', { slugs: posts });
   };
-  library.on('change', (changes) => {
+  const onChange = (changes: { readonly added: readonly string[] }): void => {
     if (changes.added.length > 0) addPosts(changes.added);
-  });
+  };
+  library.on('change', onChange);
   return () => {
     stopped = true;
+    library.off('change', onChange);
   };
 }

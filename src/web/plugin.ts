@@ -47,14 +47,16 @@ function startRenderer(app: FastifyInstance, config: Config, log: Log): Pick<Web
     (ready) => ready.warmLanguages(library.all()),
     (error: unknown) => log('error', 'syntax highlighter failed to start', { err: error }),
   );
-  library.on('change', (changes) => {
+  const forget = (changes: { readonly changed: readonly string[]; readonly removed: readonly string[] }): void => {
     void renderer.then(
       (ready) => {
         for (const slug of [...changes.changed, ...changes.removed]) ready.forget(slug);
       },
       () => {},
     );
-  });
+  };
+  library.on('change', forget);
+  app.addHook('onClose', async () => void library.off('change', forget));
   return { renderer, images };
 }
 
