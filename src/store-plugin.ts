@@ -1,9 +1,8 @@
-// The store plugin: counts, claims and the signing key in SQLite (DATA_DIR) or, with REDIS_URL, in Redis; closed last.
+// The store plugin: counts, claims, salts and the signing key in SQLite (DATA_DIR) or Redis (REDIS_URL); closed last.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.js';
-import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
-import { MemoryViewClaims, type ViewClaims } from './engagement/view-claims.js';
+import { MemorySalts, type SaltRegistry } from './counting/salts.js';
 import type { RedisBackend, RedisConfig, RedisReturnHooks } from './redis-backend.js';
 import { checkFolderOverlap, loadSecretKey, openSqlite, prepareDataDir, secretKeyWarning } from './store/data-dir.js';
 import type { CounterStore } from './store/store.js';
@@ -16,9 +15,7 @@ declare module 'fastify' {
     /** The Redis backend with REDIS_URL (its pubsub adapter, outage hooks, health); undefined with SQLite. */
     redis: RedisBackend | undefined;
     /** The day's salt for visitor and network claims. */
-    claims: ClaimRegistry;
-    /** Views' once-only and network claims, taken when a view is seen. */
-    viewClaims: ViewClaims;
+    salts: SaltRegistry;
     /** Page views issued before this lost their claims with the store's data (Redis came back empty): not counted. */
     claimsSince(): number;
     /** What to do when the store's connection comes back (Redis); never called with SQLite. */
@@ -44,16 +41,15 @@ async function storeFeature(app: FastifyInstance, { config }: StorePluginOptions
   app.decorate('secret', redis?.secret ?? loadSecretKey(config));
   app.decorate('store', redis?.store ?? (sqlite as CounterStore));
   // SQLite keeps the day's salt in the database until the day ends, so a restart does not make today's visitors new.
-  const claims: ClaimRegistry =
-    redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
-  app.decorate('claims', claims);
-  app.decorate('viewClaims', redis?.viewClaims ?? sqlite?.viewClaims ?? new MemoryViewClaims());
+  const salts: SaltRegistry =
+    redis?.salts ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemorySalts());
+  app.decorate('salts', salts);
   app.decorate('claimsSince', () => redis?.claimsSince() ?? 0);
   app.decorate('onStoreReturn', (hooks: RedisReturnHooks) => redis?.onReturn(hooks));
   redis?.watchDrops(app.telemetry);
   // Registered first (after telemetry), so closed last: every commit and claim before it has been made.
   app.addHook('onClose', async () => {
-    await claims.close();
+    await salts.close();
     await app.store.close();
     await redis?.close(app.telemetry);
   });

@@ -112,9 +112,9 @@ async function countingFeature(app: FastifyInstance, { config }: CountingPluginO
   const engagement = new EngagementSlot();
   const policy = new ReadPolicy({
     signer,
-    claims: app.claims,
+    salts: app.salts,
     networkLimit: new NetworkLimit({
-      saltFor: (day) => app.claims.saltFor(day),
+      saltFor: (day) => app.salts.saltFor(day),
       maxReads: config.maxReadsPerNetwork,
       countMode: config.countMode,
     }),

@@ -19,24 +19,24 @@ export interface EngagementPluginOptions {
 }
 
 async function engagementFeature(app: FastifyInstance, { config }: EngagementPluginOptions): Promise<void> {
-  const { claims, counter } = app;
+  const { salts } = app;
   const engagement = new Engagement({
     signer: app.signer,
-    claims,
+    salts,
+    counter: app.counter,
+    store: app.store,
     tokenMaxAgeMs: config.tokenMaxAgeMs,
     countMode: config.countMode,
     countBots: config.countBots === true,
     respectDnt: config.respectDnt,
-    viewClaims: app.viewClaims,
     claimsSince: app.claimsSince,
     // Views have an allowance of their own per network, apart from reads'.
     networkLimit: new NetworkLimit({
-      saltFor: (day) => claims.saltFor(day),
+      saltFor: (day) => salts.saltFor(day),
       maxReads: config.maxReadsPerNetwork,
       countMode: config.countMode,
       scope: 'network-view',
     }),
-    record: (items) => counter.recordEngagement(items),
     // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.
     ownHosts: [...(config.siteUrl ? [config.siteUrl] : []), ...config.embedOrigins].flatMap((origin) =>
       URL.canParse(origin) ? [new URL(origin).host] : [],
