@@ -161,7 +161,7 @@ export class SearchIndex {
   #scheduleBuild(): void {
     if (this.#pending.length === 0) this.#built();
     if (this.#pending.length === 0 || this.#building) return;
-    // Unref'd: a build still under way never keeps a finished process alive.
+    // Not unref'd: an unref'd immediate waits for the next I/O, so an idle server would stop building.
     this.#building = setImmediate(() => {
       this.#building = undefined;
       const until = performance.now() + BUILD_SLICE_MS;
@@ -169,7 +169,7 @@ export class SearchIndex {
         while (this.#pending.length > 0 && performance.now() < until) this.#indexPending();
       })();
       this.#scheduleBuild();
-    }).unref();
+    });
   }
 
   #finishBuild(): void {
