@@ -69,7 +69,7 @@ export class RedisBackend {
     });
     try {
       const secret = config.secretKey ?? (await sharedSecretKey(client, config.redisPrefix));
-      const generation = await currentGeneration(client, config.redisPrefix, false);
+      const generation = await currentGeneration(client, config.redisPrefix, false, config.redisCommandTimeoutMs);
       backend = new RedisBackend(client, secret, generation, config, log);
       return backend;
     } catch (error) {
@@ -158,7 +158,7 @@ export class RedisBackend {
     if (!hooks) return;
     const run = this.recovery.then(async () => {
       if (this.closing || !this.client.isReady) return;
-      const found = await readGeneration(this.client, this.config.redisPrefix);
+      const found = await readGeneration(this.client, this.config.redisPrefix, this.config.redisCommandTimeoutMs);
       const lost = found?.id !== this.generation.id;
       if (lost) await this.lostData(found);
       await hooks.recovered(lost);
@@ -174,13 +174,16 @@ export class RedisBackend {
   private async lostData(found: Generation | undefined): Promise<void> {
     const { redisPrefix: prefix } = this.config;
     this.dataLostAt = Date.now();
-    this.generation = found ?? (await currentGeneration(this.client, prefix, true));
+    this.generation = found ?? (await currentGeneration(this.client, prefix, true, this.config.redisCommandTimeoutMs));
     this.safeLog(
       'error',
       `Redis at ${redactUrl(this.config.redisUrl ?? '')} lost its data: counters are restored from the highest totals the instances hold (per-day counts and engagement since the last backup are gone), the signing key and today's salt are shared again; page views opened before now are not counted again`,
       { redis: 'data_lost' },
     );
-    if (!this.config.secretKey && !(await reshareSecret(this.client, prefix, this.secret)))
+    if (
+      !this.config.secretKey &&
+      !(await reshareSecret(this.client, prefix, this.secret, this.config.redisCommandTimeoutMs))
+    )
       this.safeLog(
         'error',
         `the signing key in Redis is not this instance's (an instance started on the empty Redis made a new one): set SECRET_KEY on every instance, or restart them all`,

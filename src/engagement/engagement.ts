@@ -6,7 +6,7 @@ import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting
 import type { NetworkLimit } from '../counting/network.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
 import type { Viewer as SocketInfo } from '../counting/viewer.js';
-import type { TokenSigner } from '../live/token.js';
+import type { TokenSigner } from '../live/index.js';
 import {
   depthBucket,
   type EngagementIncrement,
@@ -175,6 +175,8 @@ export class Engagement implements EngagementHooks {
     const { viewClaims: claims, tokenMaxAgeMs } = this.options;
     // A check, then a claim: asking whether the view counted takes nothing, so no sequence of reports can make a view.
     try {
+      // A report sent right after the join would otherwise find its view not counted yet.
+      await this.viewDecided(view);
       if (!(await claims.held(`pv-counted:${view}`))) return this.refuse(slug, 'not_viewed');
       if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
     } catch {

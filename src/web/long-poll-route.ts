@@ -1,7 +1,7 @@
 // Serves /live/longpoll over Fastify as Phoenix's LongPoll plug does: HTTP 200 JSON, CORS open (the origin is checked).
 import type { RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LongPollServer } from '../live/long-poll.js';
+import type { LongPollServer } from '../live/index.js';
 import { clientIp } from './client-ip.js';
 
 export const LONG_POLL_PATH = '/live/longpoll';

@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { connectionHost } from '../../src/live/connection-host.js';
 import { WsTransport } from '../../src/live/ws-transport.js';
 import type { Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
-import { delay, until } from './wait.js';
+import { until } from './wait.js';
 
 export interface PubSubGroup {
   /** `n` started PubSubs as `n` processes would hold them; errors of subscribers land in `errors[i]`. */
@@ -157,9 +158,11 @@ export function pubsubContract(
           two.subscribe('post:a', (m) => onTwo.push(m));
           one.broadcast('post:a', 'count', { count: 7 });
           await until(() => onTwo.length === 1, 'delivery on the other process');
-          await delay(100);
-          assert.deepEqual(payloadOf(onOne), [{ count: 7 }]);
-          assert.deepEqual(payloadOf(onTwo), [{ count: 7 }]);
+          // A fence: an echo of the first broadcast would reach `one` before this one, relayed after it.
+          two.broadcast('post:a', 'fence', {});
+          await until(() => onOne.length === 2, 'the fence on the first process');
+          assert.deepEqual(payloadOf(onOne), [{ count: 7 }, {}]);
+          assert.deepEqual(payloadOf(onTwo), [{ count: 7 }, {}]);
           assert.equal(onTwo[0]?.event, 'count');
         });
 
@@ -169,8 +172,8 @@ export function pubsubContract(
           two.subscribe('t', (m) => onTwo.push(m));
           one.localBroadcast('t', 'e', { n: 1 });
           one.broadcast('t', 'e', { n: 2 });
-          await until(() => onTwo.length === 1, 'the relayed broadcast');
-          await delay(100);
+          // Relayed in order: had the local broadcast leaked, it would have arrived before the second one.
+          await until(() => onTwo.length >= 1, 'the relayed broadcast');
           assert.deepEqual(payloadOf(onTwo), [{ n: 2 }]);
         });
       });
@@ -188,18 +191,16 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
   };
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await once(server, 'listening');
+  const host = connectionHost({
+    channels: [{ pattern: '*', route }],
+    pubsub,
+    limits: { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
+  });
   let id = 0;
   server.on('connection', (ws) => {
     id += 1;
     const info = { id, ip: '127.0.0.1', assigns: { page: 'index' } };
-    new LiveConnection(
-      new WsTransport(ws),
-      info,
-      [{ pattern: '*', route }],
-      pubsub,
-      { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
-      () => {},
-    );
+    new LiveConnection(new WsTransport(ws), info, host);
   });
   return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

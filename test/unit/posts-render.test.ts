@@ -2,22 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { Post } from '../../src/posts/post.js';
 import { CODE_THEME_CSS, PostRenderer } from '../../src/posts/render.js';
-
-function makePost(slug: string, markdown: string): Post {
-  return {
-    slug,
-    title: 'T',
-    date: new Date('2024-01-01T00:00:00Z'),
-    description: '',
-    tags: [],
-    draft: false,
-    markdown,
-    readingMinutes: 1,
-    file: `/posts/${slug}.md`,
-  };
-}
+import { makePost } from '../helpers/make-post.js';
 
 describe('PostRenderer', () => {
   let renderer: PostRenderer;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isPostProblem, parsePostFile } from '../../src/posts/parse.js';
 import type { Post } from '../../src/posts/post.js';
 import { PostRenderer } from '../../src/posts/render.js';
+import { makePost } from '../helpers/make-post.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/moving-in/posts/${name}`, import.meta.url));
 
@@ -14,21 +15,6 @@ async function load(name: string, bundleDir?: string): Promise<Post> {
   const parsed = parsePostFile(file, await readFile(file, 'utf8'), bundleDir ? { bundleDir } : {});
   if (isPostProblem(parsed)) assert.fail(parsed.reason);
   return parsed;
-}
-
-function makePost(slug: string, markdown: string, extra: Partial<Post> = {}): Post {
-  return {
-    slug,
-    title: 'T',
-    date: new Date('2024-01-01T00:00:00Z'),
-    description: '',
-    tags: [],
-    draft: false,
-    markdown,
-    readingMinutes: 1,
-    file: `/posts/${slug}.md`,
-    ...extra,
-  };
 }
 
 describe('sanitized raw HTML', () => {

@@ -6,24 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ResponsiveImages } from '../../src/images/responsive.js';
 import { ImageVariants } from '../../src/images/variants.js';
-import type { Post } from '../../src/posts/post.js';
 import { PostRenderer } from '../../src/posts/render.js';
 import { widePng } from '../helpers/demo-blog.js';
-
-function makePost(slug: string, markdown: string, extra: Partial<Post> = {}): Post {
-  return {
-    slug,
-    title: 'T',
-    date: new Date('2024-01-01T00:00:00Z'),
-    description: '',
-    tags: [],
-    draft: false,
-    markdown,
-    readingMinutes: 1,
-    file: `/posts/${slug}.md`,
-    ...extra,
-  };
-}
+import { makePost } from '../helpers/make-post.js';
 
 const hrefs = (html: string) =>
   [...html.matchAll(/<nav class="toc"[\s\S]*?<\/nav>/g)].flatMap((nav) =>

@@ -5,9 +5,11 @@ import { postBaseName, slugify } from '../slug.js';
 import { videoMarker } from './embeds.js';
 import { asBlock, fencedBlock, lineAt, type Notes } from './segments.js';
 
-// `{{< name args >}}` or `{{% name args %}}`; `{{</* … */>}}` is Hugo's way of writing one literally.
+// `{{< name args >}}` or `{{% name args %}}`; `{{</* … */>}}` is Hugo's way of writing one literally. No two parts of
+// the pattern can match the same characters (no `\s*` beside another, args end where `*/`, `>` or `%` begin), so a
+// shortcode left open on a long line fails in linear time instead of backtracking for minutes.
 const SHORTCODE =
-  /\{\{([<%])\s*(\/\*)?\s*(\/?)([\w.-]+)((?:[^>%"`]|"(?:[^"\\]|\\.)*"|`[^`]*`)*?)\s*(\*\/)?\s*([>%])\}\}/g;
+  /\{\{([<%])\s*(\/\*\s*)?(\/?)([\w.-]+)((?:[^>%"`*{}]|\*(?!\/)|"(?:[^"\\]|\\.)*"|`[^`]*`)*)(\*\/\s*)?([>%])\}\}/g;
 const ARG = /([\w-]+)=(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+))|"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+)/g;
 /** Shortcodes with a closing tag whose inner text is theirs. */
 const PAIRED = new Set(['highlight']);
@@ -82,6 +84,31 @@ const RENDERERS: Readonly<Record<string, Render>> = {
   },
 };
 
+const HIGHLIGHT_OPEN = /\{\{[<%]\s*highlight\s([^>%{}]*)[>%]\}\}/g;
+const HIGHLIGHT_CLOSE = /\{\{[<%]\s*\/highlight\s*[>%]\}\}/g;
+
+/**
+ * `{{< highlight lang >}}…{{< /highlight >}}` as fenced code. A scan forward, each opening paired with the next
+ * closing: once no closing is left, no later opening can have one, so many unclosed openings cost one pass.
+ */
+function convertHighlights(chunk: string): string {
+  let out = '';
+  let from = 0;
+  HIGHLIGHT_OPEN.lastIndex = 0;
+  for (let open = HIGHLIGHT_OPEN.exec(chunk); open; open = HIGHLIGHT_OPEN.exec(chunk)) {
+    HIGHLIGHT_CLOSE.lastIndex = HIGHLIGHT_OPEN.lastIndex;
+    const close = HIGHLIGHT_CLOSE.exec(chunk);
+    if (!close) break;
+    const code = chunk.slice(HIGHLIGHT_OPEN.lastIndex, close.index);
+    const whole = chunk.slice(open.index, HIGHLIGHT_CLOSE.lastIndex);
+    out +=
+      chunk.slice(from, open.index) + asBlock(fencedBlock(parseArgs(open[1] ?? '').positional[0] ?? '', code), whole);
+    from = HIGHLIGHT_CLOSE.lastIndex;
+    HIGHLIGHT_OPEN.lastIndex = from;
+  }
+  return from === 0 ? chunk : out + chunk.slice(from);
+}
+
 export function convertShortcodes(
   chunk: string,
   startLine: number,
@@ -89,11 +116,7 @@ export function convertShortcodes(
   params: Readonly<Record<string, unknown>>,
 ): string {
   if (!chunk.includes('{{<') && !chunk.includes('{{%')) return chunk;
-  const pairs = chunk.replace(
-    /\{\{[<%]\s*highlight\s+([^>%]*?)\s*[>%]\}\}([\s\S]*?)\{\{[<%]\s*\/highlight\s*[>%]\}\}/g,
-    (whole: string, args: string, code: string) =>
-      asBlock(fencedBlock(parseArgs(args).positional[0] ?? '', code), whole),
-  );
+  const pairs = convertHighlights(chunk);
   return pairs.replace(
     SHORTCODE,
     (whole, _open, escOpen, closing, name: string, args: string, escClose, _close, offset: number) => {

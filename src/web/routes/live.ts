@@ -6,7 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Viewer } from '../../counting/viewer.js';
 import { HTTP_ERRORS } from '../../errors.js';
-import { WsTransport } from '../../live/ws-transport.js';
+import { WsTransport } from '../../live/index.js';
 import { clientIp } from '../client-ip.js';
 import { sendError } from '../http-errors.js';
 import { registerLongPoll } from '../long-poll-route.js';
