@@ -30,6 +30,11 @@ export function isPostProblem(value: Post | PostProblem): value is PostProblem {
 export interface ParseOptions {
   /** Set for a page bundle's `index.md`: the folder, whose name is the slug and whose files are served beside it. */
   readonly bundleDir?: string;
+  /**
+   * False skips what only readers see, the description and the reading time (most of a parse): `description` is
+   * empty and `readingMinutes` 1. For `readcount check`, whose posts are never served.
+   */
+  readonly readerFacts?: boolean;
 }
 
 export function parsePostFile(file: string, source: string, options: ParseOptions = {}): Post | PostProblem {
@@ -166,20 +171,19 @@ function assemble({ file, slug, date, nameDate, head, body, options }: Parts): P
       ? excerptBefore(markdown, meta?.excerptSeparator)
       : convertBody(meta.excerpt, { firstLine, mdx: false, params: meta.fields }).markdown;
   const image = firstImage(markdown);
+  const readerFacts = options.readerFacts ?? true;
   return {
     slug,
     title: body.title,
     date,
-    description: cleanDescription(
-      meta?.description ?? (meta?.excerpt ? firstParagraph(meta.excerpt) : firstParagraph(markdown)),
-    ),
+    description: readerFacts ? description(meta, markdown) : '',
     tags: Object.freeze([...body.tags]),
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
     ...(meta?.preview === true ? { preview: true } : {}),
     ...(meta?.toc === true ? { toc: true } : {}),
     markdown,
-    readingMinutes: readingMinutes(markdown),
+    readingMinutes: readerFacts ? readingMinutes(markdown) : 1,
     file,
     kind: meta?.kind ?? 'post',
     aliases: meta?.aliases ?? [],
@@ -191,6 +195,13 @@ function assemble({ file, slug, date, nameDate, head, body, options }: Parts): P
     ...(image === undefined ? {} : { firstImage: image }),
     ...(body.notes.length === 0 ? {} : { notes: body.notes }),
   };
+}
+
+/** The front matter's description, else the first paragraph of the excerpt or of the body, without markup. */
+function description(meta: FrontMatter | undefined, markdown: string): string {
+  return cleanDescription(
+    meta?.description ?? (meta?.excerpt ? firstParagraph(meta.excerpt) : firstParagraph(markdown)),
+  );
 }
 
 /** The markdown before `<!--more-->` (or the post's `excerpt_separator`), when the post marks one. */
