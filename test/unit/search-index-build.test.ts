@@ -18,7 +18,7 @@ before(async () => {
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-const limits = { queryMax: 200, resultsMax: 400 };
+const limits = { queryMax: 200, resultsMax: 400, termsMax: 4, rankedMax: 1000 };
 
 test('a search right after start finds every post, though the build had not run yet', async () => {
   const library = await PostLibrary.open(dir);
