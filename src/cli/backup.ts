@@ -46,7 +46,7 @@ function isSqliteFile(file: string): boolean {
 }
 
 /** Opens `file` read-only and proves it is a whole readcount database; returns what it holds. */
-export function checkSqliteBackup(file: string): Summary {
+function checkSqliteBackup(file: string): Summary {
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });

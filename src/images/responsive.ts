@@ -7,7 +7,7 @@ import type { ImageVariants } from './variants.js';
 /** Variant widths in CSS pixels; an image gets those narrower than itself (its original is the widest candidate). */
 export const VARIANT_WIDTHS: readonly number[] = [480, 800, 1200, 1600];
 /** The content column (`--width: 42rem`); narrower images gain nothing from variants. */
-export const COLUMN_PX = 672;
+const COLUMN_PX = 672;
 /** The column is the viewport less the page's padding on a phone, 42rem from there on. */
 const SIZES = '(max-width: 44rem) calc(100vw - 2rem), 42rem';
 /** Formats sharp resizes; GIF (often animated) and SVG (already scalable) keep only their size attributes. */
@@ -84,6 +84,6 @@ export class ResponsiveImages {
 }
 
 /** `/_readcount/img/480/images/a.png.webp` for `/images/a.png` at 480 px. */
-export function variantUrl(src: string, width: number): string {
+function variantUrl(src: string, width: number): string {
   return `${VARIANT_PREFIX}${width}${src}.webp`;
 }

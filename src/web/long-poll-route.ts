@@ -4,10 +4,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LongPollServer } from '../live/long-poll.js';
 import { clientIp } from './client-ip.js';
 
-export const LONG_POLL_PATH = '/live/longpoll';
+const LONG_POLL_PATH = '/live/longpoll';
 
 /** A POST body holds the frames of one batch; past this it is answered 413, as every other body over 64 KiB is. */
-export const LONG_POLL_BODY_LIMIT = 64 * 1024;
+const LONG_POLL_BODY_LIMIT = 64 * 1024;
 
 export interface LongPollRouteOptions {
   /** LIVE_MAX_FRAME_BYTES: a body may always hold one frame of that size. */

@@ -9,7 +9,7 @@ import type { Site, ThemePartials } from './site.js';
 /** The folder inside STATIC_DIR; the site-root route never serves it as files. */
 export const PARTIALS_DIR = '_partials';
 /** A larger partial is refused whole (logged): a head slot is a few tags, not a page. */
-export const PARTIAL_MAX_BYTES = 64 * 1024;
+const PARTIAL_MAX_BYTES = 64 * 1024;
 
 /** `rel` values a head partial may use: styles, fonts, icons, feeds and identity links; nothing that runs code. */
 const HEAD_RELS = new Set([
