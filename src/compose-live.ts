@@ -9,14 +9,12 @@ import { type Viewer, viewerConnect } from './counting/viewer.js';
 import type { SiteRegistry } from './embed/sites.js';
 import type { GhostBoard } from './ghosts/board.js';
 import { PostGhosts } from './ghosts/ghosts-channel.js';
-import { LiveServer } from './live/live-server.js';
-import { LongPollServer } from './live/long-poll.js';
-import type { TokenSigner } from './live/token.js';
+import { type LiveEventName, type LiveEventSink, LiveServer, LongPollServer, type TokenSigner } from './live/index.js';
 import { networkOf } from './network-of.js';
 import type { PostLibrary } from './posts/library.js';
 import type { Presence } from './presence/presence.js';
 import type { PubSub } from './pubsub/pubsub.js';
-import type { Telemetry } from './telemetry/telemetry.js';
+import { EVENTS, type EventName, type Telemetry } from './telemetry/telemetry.js';
 
 export interface LiveParts {
   readonly config: Config;
@@ -33,6 +31,16 @@ export interface LiveParts {
   readonly ghostBoard?: GhostBoard;
 }
 
+/** live's socket events as readcount's telemetry events (docs/telemetry.md lists them). */
+const LIVE_TELEMETRY = {
+  connect: EVENTS.socketOpen,
+  disconnect: EVENTS.socketClose,
+} as const satisfies Record<LiveEventName, EventName>;
+
+export function liveEvents(telemetry: Telemetry): LiveEventSink {
+  return { emit: (name, measurements, metadata) => telemetry.execute(LIVE_TELEMETRY[name], measurements, metadata) };
+}
+
 /** `post:*` and `posts` registered on the socket server; LongPoll sessions reach the same channels. */
 export function buildLiveServer(parts: LiveParts): {
   live: LiveServer<Viewer, 'invalid_token'>;
@@ -44,7 +52,7 @@ export function buildLiveServer(parts: LiveParts): {
     connect: viewerConnect(signer),
     networkOf,
     pubsub,
-    telemetry,
+    events: liveEvents(telemetry),
     allowedOrigins: config.embedOrigins,
     channels: [
       {

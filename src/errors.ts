@@ -30,7 +30,7 @@ export const LIVE_REPLY_ERRORS = {
 
 export type LiveReplyError = keyof typeof LIVE_REPLY_ERRORS;
 
-/** Close codes used on the live socket (4000-4999 are ours, as RFC 6455 allows). */
+/** Close codes used on the live socket, documented: live's own table (src/live/close-codes.ts), reason for reason. */
 export const LIVE_CLOSE_CODES = {
   going_away: { code: 1001, message: 'The server is shutting down; the client reconnects to another instance.' },
   unsupported_data: { code: 1003, message: 'A binary frame was sent; the protocol is JSON text only.' },
@@ -49,8 +49,6 @@ export const LIVE_CLOSE_CODES = {
     message: 'The socket kept sending after being rate limited (twice LIVE_MAX_MSGS_PER_SEC in one second).',
   },
 } as const satisfies Record<string, { code: number; message: string }>;
-
-export type LiveCloseReason = keyof typeof LIVE_CLOSE_CODES;
 
 /** HTTP-level refusals, with the status they use. */
 export const HTTP_ERRORS = {

@@ -1,6 +1,6 @@
 // Load-generator process: holds many websocket clients and speaks enough Phoenix V2 to join, read, heartbeat and time count arrivals.
 import WebSocket from 'ws';
-import { TokenSigner } from '../../src/live/token.js';
+import { TokenSigner } from '../../src/live/index.js';
 import type { WorkerCommand } from '../lib/client-pool.js';
 import { now, sleep } from '../lib/clock.js';
 import { isTransient, sourceAddresses } from '../lib/source-address.js';

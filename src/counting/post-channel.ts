@@ -7,13 +7,14 @@ import {
   type ChannelRoute,
   type JoinedChannel,
   type JoinResult,
+  type LiveRefusal,
   type NoReply,
   ok,
   type Reply,
-  refuse,
   replyLater,
   type SocketRef,
-} from '../live/channel.js';
+} from '../live/index.js';
+import { refuse } from '../live-replies.js';
 import type { PostLibrary } from '../posts/library.js';
 import { isValidSlug } from '../posts/post.js';
 import type { Presence } from '../presence/presence.js';
@@ -170,7 +171,7 @@ class PostChannel implements JoinedChannel {
     return replyLater(ref, this.route.reader(this.slug, this.socket, payload, this.firstJoinedAt));
   }
 
-  refused(event: string, reason: LiveReplyError): void {
+  refused(event: string, reason: LiveRefusal): void {
     this.route.refused(this.slug, event, reason);
   }
 

@@ -1,7 +1,7 @@
 // Decides whether a `reader` push is an honest read: token, dwell time on the server clock, replay, bots, repeats.
 
 import type { LiveReplyError } from '../errors.js';
-import type { PageView, TokenSigner } from '../live/token.js';
+import type { PageView, TokenSigner } from '../live/index.js';
 import type { Claim } from '../store/store.js';
 import { Audience } from './audience.js';
 import type { ClaimRegistry } from './claims.js';

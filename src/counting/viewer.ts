@@ -1,7 +1,6 @@
 // Who is on a live socket, as the app's channels see it: the page view its token names, made by the socket's connect hook.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ConnectResult } from '../live/live-server.js';
-import type { PageView, TokenSigner } from '../live/token.js';
+import type { ConnectResult, PageView, TokenSigner } from '../live/index.js';
 
 /** A live socket's assigns; no IP or user agent ever leaves this object (they are hashed, never stored). */
 export interface Viewer {

@@ -6,7 +6,7 @@ import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting
 import type { NetworkLimit } from '../counting/network.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
 import type { Viewer as SocketInfo } from '../counting/viewer.js';
-import type { TokenSigner } from '../live/token.js';
+import type { TokenSigner } from '../live/index.js';
 import {
   depthBucket,
   type EngagementIncrement,

@@ -1,5 +1,6 @@
 // What a post channel does for reader ghosts: a ghost id in the join reply, `position` pushes checked and applied, removal on leave.
-import { ok, type Reply, refuse } from '../live/channel.js';
+import { ok, type Reply } from '../live/index.js';
+import { refuse } from '../live-replies.js';
 import type { GhostFrame } from './aggregate.js';
 import type { GhostBoard } from './board.js';
 import { parsePosition } from './position.js';

@@ -1,5 +1,4 @@
 // The contract between the live socket and the channels it routes topics to (Phoenix.Channel in miniature).
-import type { LiveReplyError } from '../errors.js';
 
 /** What a channel may know about the socket it lives on. */
 export interface SocketInfo<A = unknown> {
@@ -17,9 +16,16 @@ export interface ChannelContext<A = unknown> {
   subscribe(topic: string): void;
 }
 
+/** A reply's `reason` is any string the channel chooses; live adds its own (`LiveRefusal`) and never reads it. */
 export type Reply =
   | { status: 'ok'; response: Record<string, unknown> }
-  | { status: 'error'; response: { reason: LiveReplyError } & Record<string, unknown> };
+  | { status: 'error'; response: { reason: string } & Record<string, unknown> };
+
+/**
+ * The reasons live itself replies with: Phoenix's own wording for a topic no route holds and for too many joins, a
+ * push over the rate limit, and an event on the `phoenix` topic other than `heartbeat`.
+ */
+export type LiveRefusal = 'unmatched topic' | 'too many channels joined' | 'rate_limited' | 'unknown_event';
 
 /** A push answered later, through its `SocketRef` (Phoenix's `{:noreply, socket}` from handle_in). */
 export interface NoReply {
@@ -53,7 +59,7 @@ export interface JoinedChannel {
    */
   handleIn(event: string, payload: Record<string, unknown>, ref: SocketRef): Reply | NoReply;
   /** Told of a push the socket refused before `handleIn` saw it (e.g. `rate_limited`). */
-  refused?(event: string, reason: LiveReplyError): void;
+  refused?(event: string, reason: LiveRefusal): void;
   /** Called once when the channel leaves, is replaced by a rejoin, or the socket closes. */
   terminate?(): void;
 }
@@ -82,10 +88,7 @@ export function routeFor<A>(channels: readonly ChannelSpec<A>[], topic: string):
 }
 
 export const ok = (response: Record<string, unknown> = {}): Reply => ({ status: 'ok', response });
-export const refuse = (
-  reason: LiveReplyError,
-  extra: Record<string, unknown> = {},
-): Extract<Reply, { status: 'error' }> => ({
+export const refuse = (reason: string, extra: Record<string, unknown> = {}): Extract<Reply, { status: 'error' }> => ({
   status: 'error',
   response: { reason, ...extra },
 });

@@ -1,28 +1,20 @@
-// One live websocket: decodes frames, answers heartbeats, joins and leaves channels, enforces per-socket limits.
-import { LIVE_CLOSE_CODES, type LiveCloseReason } from '../errors.js';
-import type { Broadcast, PubSub } from '../pubsub/pubsub.js';
+// One live socket over any Transport: decodes frames, answers heartbeats, joins and leaves channels, enforces limits.
+import type { Broadcast } from '../pubsub/pubsub.js';
 import type {
   ChannelContext,
-  ChannelSpec,
   JoinedChannel,
   JoinResult,
+  LiveRefusal,
   NoReply,
   Reply,
   SocketInfo,
   SocketRef,
 } from './channel.js';
-import { refuse, routeFor } from './channel.js';
-import { broadcastBytes } from './dispatch.js';
+import { refuse as refuseAny, routeFor } from './channel.js';
+import { CLOSE_CODES, type CloseReason } from './close-codes.js';
+import type { ConnectionHost } from './connection-host.js';
 import { decodeFrame, encodeFrame, encodeReply, type Frame } from './protocol.js';
-import { intern, liveClock } from './small-values.js';
 import type { Transport } from './transport.js';
-
-export interface ConnectionLimits {
-  readonly maxChannels: number;
-  readonly maxMsgsPerSec: number;
-  /** Bytes queued for a client that stopped reading before it is dropped, so it cannot hoard server memory. */
-  readonly maxBufferedBytes: number;
-}
 
 interface Membership {
   readonly topic: string;
@@ -35,12 +27,14 @@ interface Membership {
   readonly subscribed: string | readonly string[] | undefined;
 }
 
+/** Live's own refusals, kept to the reasons it documents. */
+const refuse = (reason: LiveRefusal) => refuseAny(reason);
 const HEARTBEAT_OK = { status: 'ok', response: {} } as const;
-const UNMATCHED = { status: 'error', response: { reason: 'unmatched topic' } } as const;
+const UNMATCHED = { status: 'error', response: { reason: 'unmatched topic' satisfies LiveRefusal } } as const;
 
 export class LiveConnection<A = unknown> {
-  /** When a frame last arrived, on the `liveClock`. */
-  lastSeen = liveClock();
+  /** When a frame last arrived (or a LongPoll client last polled), on the host's `LiveClock`. */
+  lastSeen: number;
   /** Nearly every socket joins one topic: it is held directly, and a Map is made only when a second one is joined. */
   private memberships: Membership | Map<string, Membership> | undefined;
   private windowStart = 0;
@@ -57,22 +51,23 @@ export class LiveConnection<A = unknown> {
   constructor(
     private readonly transport: Transport,
     readonly info: SocketInfo<A>,
-    private readonly channels: readonly ChannelSpec<A>[],
-    private readonly pubsub: PubSub,
-    private readonly limits: ConnectionLimits,
-    private readonly onClose: (connection: LiveConnection<A>) => void,
-    /** Told when the transport itself has closed (its TCP connection is gone), which may be after `onClose`. */
-    private readonly onSocketClosed?: (connection: LiveConnection<A>) => void,
+    private readonly host: ConnectionHost<A>,
   ) {
+    this.lastSeen = host.clock.now();
     // Closures made here share one context with `forward`, instead of each listener holding its own.
     transport.onMessage((data, isBinary) => this.receive(data, isBinary));
     transport.onClose(() => {
       this.terminate();
-      this.onSocketClosed?.(this);
+      this.host.onSocketClosed?.(this);
     });
     this.forward = (message) => {
-      if (this.writable()) this.transport.send(broadcastBytes(message));
+      if (this.writable()) this.transport.send(this.host.encoder.bytes(message));
     };
+  }
+
+  /** Marks the client as active now (a LongPoll poll counts, as a frame does). */
+  touch(): void {
+    this.lastSeen = this.host.clock.now();
   }
 
   channelCount(): number {
@@ -80,26 +75,25 @@ export class LiveConnection<A = unknown> {
     return memberships === undefined ? 0 : memberships instanceof Map ? memberships.size : 1;
   }
 
-  close(reason: LiveCloseReason): void {
+  close(reason: CloseReason): void {
     if (this.closed) return;
-    const { code } = LIVE_CLOSE_CODES[reason];
-    this.transport.close(code, reason);
+    this.transport.close(CLOSE_CODES[reason], reason);
     this.terminate();
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
-    this.lastSeen = liveClock();
+    this.touch();
     if (isBinary) return this.close('unsupported_data');
     if (this.lastSeen - this.windowStart >= 1000) {
       this.windowStart = this.lastSeen;
       this.windowCount = 0;
     }
     this.windowCount += 1;
-    if (this.windowCount > this.limits.maxMsgsPerSec * 2) return this.close('flood');
+    if (this.windowCount > this.host.limits.maxMsgsPerSec * 2) return this.close('flood');
     const frame = decodeFrame(data.toString('utf8'));
     if (!frame) return this.close('bad_frame');
-    if (this.windowCount > this.limits.maxMsgsPerSec) {
+    if (this.windowCount > this.host.limits.maxMsgsPerSec) {
       this.membership(frame.topic)?.channel.refused?.(frame.event, 'rate_limited');
       return this.send(encodeReply(frame, 'error', { reason: 'rate_limited' }));
     }
@@ -174,7 +168,7 @@ export class LiveConnection<A = unknown> {
   }
 
   private join(frame: Frame, existing: Membership | undefined): void {
-    const route = routeFor(this.channels, frame.topic);
+    const route = routeFor(this.host.channels, frame.topic);
     if (!route) return this.unmatched(frame);
     // Phoenix closes the old channel when the same topic is joined again (a client rejoin after a glitch), and its
     // phx_close goes out after the new join's reply.
@@ -182,7 +176,7 @@ export class LiveConnection<A = unknown> {
     const closeOld = existing
       ? () => this.send(encodeFrame(existing.joinRef, existing.joinRef, frame.topic, 'phx_close', {}))
       : undefined;
-    if (this.channelCount() >= this.limits.maxChannels) {
+    if (this.channelCount() >= this.host.limits.maxChannels) {
       this.reply(frame, refuse('too many channels joined'));
       return closeOld?.();
     }
@@ -191,8 +185,8 @@ export class LiveConnection<A = unknown> {
       socket: this.info,
       push: (event, payload) => this.send(encodeFrame(frame.joinRef, null, frame.topic, event, payload)),
       subscribe: (topic) => {
-        this.pubsub.subscribe(topic, this.forward);
-        subscribed.push(intern(topic));
+        this.host.pubsub.subscribe(topic, this.forward);
+        subscribed.push(this.host.interner.intern(topic));
       },
     };
     const result = route.join(frame.topic, frame.payload, context);
@@ -218,7 +212,7 @@ export class LiveConnection<A = unknown> {
     // slice(): an exact-length copy; a list grown by push keeps room for 16 more entries.
     const kept = subscribed.length === 0 ? undefined : subscribed.length === 1 ? subscribed[0] : subscribed.slice();
     this.addMembership({
-      topic: intern(frame.topic),
+      topic: this.host.interner.intern(frame.topic),
       joinRef: frame.joinRef,
       channel: result.channel,
       subscribed: kept,
@@ -251,8 +245,8 @@ export class LiveConnection<A = unknown> {
   }
 
   private unsubscribe(topics: string | readonly string[] | undefined): void {
-    if (typeof topics === 'string') this.pubsub.unsubscribe(topics, this.forward);
-    else if (topics) for (const topic of topics) this.pubsub.unsubscribe(topic, this.forward);
+    if (typeof topics === 'string') this.host.pubsub.unsubscribe(topics, this.forward);
+    else if (topics) for (const topic of topics) this.host.pubsub.unsubscribe(topic, this.forward);
   }
 
   private leave(topic: string): void {
@@ -274,7 +268,7 @@ export class LiveConnection<A = unknown> {
 
   private writable(): boolean {
     if (this.closed || !this.transport.open) return false;
-    if (this.transport.bufferedAmount <= this.limits.maxBufferedBytes) return true;
+    if (this.transport.bufferedAmount <= this.host.limits.maxBufferedBytes) return true;
     this.close('slow_consumer');
     return false;
   }
@@ -285,7 +279,7 @@ export class LiveConnection<A = unknown> {
     const memberships = this.memberships;
     if (memberships instanceof Map) for (const topic of [...memberships.keys()]) this.leave(topic);
     else if (memberships) this.leave(memberships.topic);
-    this.onClose(this);
+    this.host.onClose(this);
   }
 }
 

@@ -1,19 +1,32 @@
 // Accepts live sockets: checks origin, the app's connect hook and per-IP limits at upgrade, then tracks and sweeps them.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PubSub } from '../pubsub/pubsub.js';
-import { EVENTS, type Telemetry } from '../telemetry/telemetry.js';
 import type { ChannelSpec } from './channel.js';
 import { LiveConnection } from './connection.js';
-import { liveClock } from './small-values.js';
+import { type ConnectionHost, connectionHost } from './connection-host.js';
+import { type LiveEventSink, SILENT_EVENTS } from './events.js';
 import type { Transport } from './transport.js';
 
 export interface LiveLimits {
+  /** Topics one socket may have joined at once; a join past it is refused `too many channels joined`. */
   readonly maxChannels: number;
+  /** Frames per second one socket may send; past it pushes are refused `rate_limited`, past twice it closes `flood`. */
   readonly maxMsgsPerSec: number;
+  /** Bytes waiting for a client that stopped reading before its socket is closed `slow_consumer`. */
   readonly maxBufferedBytes: number;
+  /** Sockets one network (`networkOf`) may hold; an upgrade past it is refused `too_many_connections`. */
   readonly maxConnectionsPerIp: number;
+  /** A socket from which nothing (not even a heartbeat) arrived for this long is closed `idle_timeout`. */
   readonly idleTimeoutMs: number;
 }
+
+export const DEFAULT_LIMITS: LiveLimits = Object.freeze({
+  maxChannels: 100,
+  maxMsgsPerSec: 50,
+  maxBufferedBytes: 1_048_576,
+  maxConnectionsPerIp: 256,
+  idleTimeoutMs: 60_000,
+});
 
 export interface UpgradeRequest {
   readonly headers: IncomingHttpHeaders;
@@ -52,10 +65,12 @@ export interface LiveServerOptions<A, R extends string = string> {
   /** Channels by topic pattern, tried in order (Phoenix's `channel "topic:*", Module` lines). */
   readonly channels: readonly ChannelSpec<A>[];
   readonly pubsub: PubSub;
-  readonly telemetry: Telemetry;
-  readonly limits: LiveLimits;
-  /** Origins besides the request's own host that may open the socket (e.g. embeds). */
-  readonly allowedOrigins: readonly string[];
+  /** Where `connect` and `disconnect` events go; nowhere when not given. */
+  readonly events?: LiveEventSink;
+  /** Each limit not given is `DEFAULT_LIMITS`'. */
+  readonly limits?: Partial<LiveLimits>;
+  /** Origins besides the request's own host that may open the socket (e.g. embeds); none when not given. */
+  readonly allowedOrigins?: readonly string[];
   /** Told when a socket `connect` accepted is refused by a limit (the app may record it against the assigns). */
   readonly onRefusedUpgrade?: (assigns: A, code: UpgradeRefusal) => void;
   /** What the per-IP limit counts by (e.g. IPv6 /64 networks); each address on its own when not given. */
@@ -75,18 +90,32 @@ export class LiveServer<A = unknown, R extends string = string> {
   private readonly sweeper: NodeJS.Timeout;
   private nextId = 1;
   private closing = false;
-  // Shared by every connection: a callback made per connection would be kept for its whole life.
-  private readonly connectionClosed = (closed: LiveConnection<A>): void => {
-    this.connections.delete(closed);
-    this.options.telemetry.execute(EVENTS.socketClose, { connections: this.connections.size }, {});
-  };
-  private readonly socketClosed = (closed: LiveConnection<A>): void => this.releaseIp(closed.info.ip);
+  /** Shared by every connection: the callbacks and caches made once here, not per connection. */
+  private readonly host: ConnectionHost<A>;
   private readonly networkOf: (ip: string) => string;
+  private readonly events: LiveEventSink;
+  private readonly limits: LiveLimits;
+  private readonly allowedOrigins: readonly string[];
 
   constructor(private readonly options: LiveServerOptions<A, R>) {
     this.networkOf = options.networkOf ?? sameAddress;
+    this.events = options.events ?? SILENT_EVENTS;
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.allowedOrigins = options.allowedOrigins ?? [];
+    const { channels, pubsub } = options;
+    const { limits } = this;
+    this.host = connectionHost({
+      channels,
+      pubsub,
+      limits,
+      onClose: (closed) => {
+        this.connections.delete(closed);
+        this.events.emit('disconnect', { connections: this.connections.size }, {});
+      },
+      onSocketClosed: (closed) => this.releaseIp(closed.info.ip),
+    });
     // One timer for all sockets: idle detection costs nothing per message.
-    const every = Math.max(250, Math.floor(options.limits.idleTimeoutMs / 4));
+    const every = Math.max(250, Math.floor(this.limits.idleTimeoutMs / 4));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
   }
@@ -107,7 +136,7 @@ export class LiveServer<A = unknown, R extends string = string> {
     const connected = this.options.connect(params, { headers: request.headers, ip: request.ip });
     if (!connected.ok) return { ok: false, code: connected.reason };
     const ip = this.networkOf(request.ip);
-    if ((this.perIp.get(ip) ?? 0) >= this.options.limits.maxConnectionsPerIp) {
+    if ((this.perIp.get(ip) ?? 0) >= this.limits.maxConnectionsPerIp) {
       this.options.onRefusedUpgrade?.(connected.assigns, 'too_many_connections');
       return { ok: false, code: 'too_many_connections' };
     }
@@ -133,19 +162,9 @@ export class LiveServer<A = unknown, R extends string = string> {
       const network = this.networkOf(ip);
       this.perIp.set(network, (this.perIp.get(network) ?? 0) + 1);
     }
-    const info = { id: this.nextId++, ip, assigns };
-    const { channels, pubsub, limits } = this.options;
-    const connection = new LiveConnection(
-      transport,
-      info,
-      channels,
-      pubsub,
-      limits,
-      this.connectionClosed,
-      this.socketClosed,
-    );
+    const connection = new LiveConnection(transport, { id: this.nextId++, ip, assigns }, this.host);
     this.connections.add(connection);
-    this.options.telemetry.execute(EVENTS.socketOpen, { connections: this.connections.size }, {});
+    this.events.emit('connect', { connections: this.connections.size }, {});
     return connection;
   }
 
@@ -164,7 +183,7 @@ export class LiveServer<A = unknown, R extends string = string> {
   }
 
   private sweep(): void {
-    const deadline = liveClock() - this.options.limits.idleTimeoutMs;
+    const deadline = this.host.clock.now() - this.limits.idleTimeoutMs;
     for (const connection of this.connections) if (connection.lastSeen < deadline) connection.close('idle_timeout');
   }
 
@@ -173,7 +192,7 @@ export class LiveServer<A = unknown, R extends string = string> {
     const origin = headers.origin;
     // Non-browser clients send no Origin; they cannot ride a visitor's session, so there is nothing to hijack.
     if (origin === undefined) return true;
-    if (this.options.allowedOrigins.includes(origin)) return true;
+    if (this.allowedOrigins.includes(origin)) return true;
     try {
       return new URL(origin).host === headers.host;
     } catch {

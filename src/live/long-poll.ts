@@ -2,21 +2,23 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { PubSub } from '../pubsub/pubsub.js';
 import type { LiveConnection } from './connection.js';
-import type { LiveServer } from './live-server.js';
+import type { LiveServer, UpgradeRefusal } from './live-server.js';
 import { LongPollRelay } from './long-poll-relay.js';
 import { LongPollSession } from './long-poll-session.js';
-import { liveClock } from './small-values.js';
 import type { TokenSigner } from './token.js';
 
 export interface LongPollOptions<A> {
   readonly live: LiveServer<A>;
   readonly signer: TokenSigner;
   readonly pubsub: PubSub;
-  /** How long a poll is held open when there is nothing to send (Phoenix: window_ms, 10 s). */
-  readonly windowMs: number;
-  /** How long another instance may take to answer for a session it holds (Phoenix: pubsub_timeout_ms, 2 s). */
-  readonly pubsubTimeoutMs: number;
-  /** LIVE_MAX_FRAME_BYTES: a bigger frame in a POST closes the session, as ws closes a websocket with 1009. */
+  /** How long a poll is held open when there is nothing to send (Phoenix's window_ms); 10 s when not given. */
+  readonly windowMs?: number;
+  /** How long another instance may take to answer for a session it holds (Phoenix's pubsub_timeout_ms); 2 s when not given. */
+  readonly pubsubTimeoutMs?: number;
+  /**
+   * A bigger frame in a POST closes the session (`message_too_big`), as ws closes a websocket over its maxPayload: no
+   * default, as it should be the websocket's own limit.
+   */
   readonly maxFrameBytes: number;
 }
 
@@ -35,18 +37,18 @@ export interface LongPollAnswer {
   readonly status: 200 | 204 | 403 | 410 | 500;
   readonly token?: string;
   readonly messages?: readonly string[];
-  /** readcount's error code when a session is refused (extra to Phoenix's fields, ignored by its client). */
+  /** The refusal's reason when a session is refused (extra to Phoenix's fields, ignored by its client). */
   readonly error?: string;
 }
 
-/** Phoenix's client handles 403 (stop) and 500 (retry later) only; other refusals map to the one that fits. */
-const REFUSAL_STATUS: Record<string, 403 | 500> = {
-  forbidden_origin: 403,
-  invalid_token: 403,
-  unsupported_version: 403,
-  too_many_connections: 500,
-  shutting_down: 500,
-};
+/**
+ * Phoenix's client handles 403 (stop) and 500 (retry later) only: a full server or one shutting down is worth a retry;
+ * any other refusal, live's or the `connect` hook's, is 403, as Phoenix's LongPoll answers a `connect/3` error.
+ */
+const refusalStatus = (code: string): 403 | 500 =>
+  code === ('too_many_connections' satisfies UpgradeRefusal) || code === ('shutting_down' satisfies UpgradeRefusal)
+    ? 500
+    : 403;
 /** Phoenix's MAX_LONGPOLL_BATCH_SIZE: lines past it in one POST are ignored, as Phoenix's server does. */
 export const MAX_POLL_BATCH = 100;
 const SESSION_PAGE = 'longpoll';
@@ -62,11 +64,13 @@ export class LongPollServer<A = unknown> {
   private readonly relay: LongPollRelay;
   private readonly sweeper: NodeJS.Timeout;
   private readonly clustered: boolean;
+  private readonly windowMs: number;
 
   constructor(private readonly options: LongPollOptions<A>) {
-    this.relay = new LongPollRelay(options.pubsub, options);
+    this.windowMs = options.windowMs ?? 10_000;
+    this.relay = new LongPollRelay(options.pubsub, { pubsubTimeoutMs: options.pubsubTimeoutMs ?? 2000 });
     this.clustered = options.pubsub.adapter.name !== 'local';
-    this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.floor(options.windowMs / 2)));
+    this.sweeper = setInterval(() => this.sweep(), Math.max(250, Math.floor(this.windowMs / 2)));
     this.sweeper.unref();
   }
 
@@ -102,11 +106,9 @@ export class LongPollServer<A = unknown> {
     const upgrade = { headers: request.headers, query: request.query, ip: request.ip };
     const { live } = this.options;
     const allowed = live.checkUpgrade(upgrade, session);
-    if (!allowed.ok) return { status: REFUSAL_STATUS[allowed.code] ?? 500, error: allowed.code };
+    if (!allowed.ok) return { status: refusalStatus(allowed.code), error: allowed.code };
     const connection = live.accept(session, request.ip, allowed.assigns, session);
-    session.onTake = () => {
-      connection.lastSeen = liveClock();
-    };
+    session.onTake = () => connection.touch();
     const deliver = (lines: readonly string[]) => this.deliver(session, connection, lines);
     const stopServing = this.clustered ? this.relay.serve(session, deliver) : () => undefined;
     this.sessions.set(session.id, { session, connection, stopServing });
@@ -122,16 +124,16 @@ export class LongPollServer<A = unknown> {
     const held = this.sessions.get(id);
     if (!held) {
       if (!this.clustered) return { status: 410 };
-      const relayed = await this.relay.poll(id, this.options.windowMs, signal);
+      const relayed = await this.relay.poll(id, this.windowMs, signal);
       if (relayed.status === 'gone') return { status: 410 };
       return relayed.status === 'messages'
         ? { status: 200, token, messages: relayed.messages }
         : { status: 204, token, messages: [] };
     }
     const { session, connection } = held;
-    connection.lastSeen = liveClock();
+    connection.touch();
     if (!session.hasMessages() && session.readyState === session.OPEN) await this.hold(session, signal);
-    connection.lastSeen = liveClock();
+    connection.touch();
     // A poll whose client left must not take messages: the next poll gets them.
     if (signal.aborted) return { status: 204, token, messages: [] };
     if (session.hasMessages()) return { status: 200, token, messages: session.take() };
@@ -152,7 +154,7 @@ export class LongPollServer<A = unknown> {
         session.polling = false;
         resolve();
       };
-      const timer = setTimeout(done, this.options.windowMs);
+      const timer = setTimeout(done, this.windowMs);
       signal.addEventListener('abort', done, { once: true });
       session.polling = true;
       session.onWake(done);
@@ -185,7 +187,7 @@ export class LongPollServer<A = unknown> {
 
   /** Phoenix ends a session not polled for 1.5 windows: a closed tab leaves "reading now" as soon as that. */
   private sweep(): void {
-    const deadline = Date.now() - this.options.windowMs * 1.5;
+    const deadline = Date.now() - this.windowMs * 1.5;
     for (const { session, connection } of this.sessions.values()) {
       if (session.polling || session.lastPollAt >= deadline) continue;
       if (session.readyState === session.OPEN) connection.close('idle_timeout');

@@ -33,7 +33,7 @@ export class WsTransport implements Transport {
   }
 
   onMessage(listener: MessageListener): void {
-    // ws hands Buffers for binaryType 'nodebuffer', its default, which readcount never changes.
+    // ws hands Buffers for binaryType 'nodebuffer', its default; a socket handed to live must keep it.
     this.ws.on('message', listener as (data: WebSocket.RawData, isBinary: boolean) => void);
   }
 

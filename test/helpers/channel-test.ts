@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import type { Viewer } from '../../src/counting/viewer.js';
 import type { ChannelSpec, SocketInfo } from '../../src/live/channel.js';
-import { type ConnectionLimits, LiveConnection } from '../../src/live/connection.js';
+import { LiveConnection } from '../../src/live/connection.js';
+import { type ConnectionLimits, connectionHost } from '../../src/live/connection-host.js';
 import type { Transport } from '../../src/live/transport.js';
 import { type Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 
@@ -117,7 +118,7 @@ export class ChannelTestSocket {
     limits: ConnectionLimits,
   ) {
     this.transport.onSent(() => this.inbox.push(this.transport.sent.at(-1) as SentFrame));
-    this.connection = new LiveConnection(this.transport, info, channels, pubsub, limits, () => {});
+    this.connection = new LiveConnection(this.transport, info, connectionHost({ channels, pubsub, limits }));
   }
 
   /** Sends `[join_ref, ref, topic, event, payload]` and returns its ref (Phoenix's `push/3`). */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { connectionHost } from '../../src/live/connection-host.js';
 import { WsTransport } from '../../src/live/ws-transport.js';
 import type { Broadcast, PubSub } from '../../src/pubsub/pubsub.js';
 import { until } from './wait.js';
@@ -190,18 +191,16 @@ async function liveServerFor(pubsub: PubSub): Promise<{ server: WebSocketServer;
   };
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await once(server, 'listening');
+  const host = connectionHost({
+    channels: [{ pattern: '*', route }],
+    pubsub,
+    limits: { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
+  });
   let id = 0;
   server.on('connection', (ws) => {
     id += 1;
     const info = { id, ip: '127.0.0.1', assigns: { page: 'index' } };
-    new LiveConnection(
-      new WsTransport(ws),
-      info,
-      [{ pattern: '*', route }],
-      pubsub,
-      { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
-      () => {},
-    );
+    new LiveConnection(new WsTransport(ws), info, host);
   });
   return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { ChannelRoute, JoinResult } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { connectionHost } from '../../src/live/connection-host.js';
 import { WsTransport } from '../../src/live/ws-transport.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
 import { deferred, until } from '../helpers/wait.js';
@@ -38,10 +39,11 @@ describe('LiveConnection', () => {
         new LiveConnection(
           new WsTransport(ws),
           info,
-          [{ pattern: 'post:*', route }],
-          pubsub,
-          { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
-          () => {},
+          connectionHost({
+            channels: [{ pattern: 'post:*', route }],
+            pubsub,
+            limits: { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_576 },
+          }),
         ),
       );
     });

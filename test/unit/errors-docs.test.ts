@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { OPTIONS } from '../../src/config.js';
 import { HTTP_ERRORS, LIVE_CLOSE_CODES, LIVE_REPLY_ERRORS } from '../../src/errors.js';
+import { CLOSE_CODES, type LiveRefusal } from '../../src/live/index.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string): Promise<string> => readFile(new URL(path, root), 'utf8');
@@ -24,6 +25,24 @@ test('every live close code is documented with its name and number', async () =>
     .filter(([name, { code }]) => !new RegExp(`\\b${code}\\b[^\\n]*\`${name}\``).test(docs))
     .map(([name, { code }]) => `${code} ${name}`);
   assert.deepEqual(missing, [], 'add these close codes (number and name on one line) to docs/live-protocol.md');
+});
+
+test("the app's close-code table is live's own, reason for reason and number for number", () => {
+  const documented = Object.fromEntries(Object.entries(LIVE_CLOSE_CODES).map(([name, { code }]) => [name, code]));
+  assert.deepEqual(documented, CLOSE_CODES);
+});
+
+test("every reason live replies with itself is in the app's table of reply reasons", () => {
+  const own: Record<LiveRefusal, true> = {
+    'unmatched topic': true,
+    'too many channels joined': true,
+    rate_limited: true,
+    unknown_event: true,
+  };
+  assert.deepEqual(
+    Object.keys(own).filter((reason) => !(reason in LIVE_REPLY_ERRORS)),
+    [],
+  );
 });
 
 test('every HTTP error code is documented', async () => {

@@ -11,6 +11,7 @@ import {
   type SocketRef,
 } from '../../src/live/channel.js';
 import { LiveConnection } from '../../src/live/connection.js';
+import { connectionHost } from '../../src/live/connection-host.js';
 import { LongPollSession } from '../../src/live/long-poll-session.js';
 import { PubSub } from '../../src/pubsub/pubsub.js';
 import { deferred } from '../helpers/wait.js';
@@ -21,7 +22,11 @@ const LIMITS = { maxChannels: 10, maxMsgsPerSec: 100, maxBufferedBytes: 1_048_57
 function connect(route: ChannelRoute) {
   const session = new LongPollSession('s1');
   const info = { id: 1, ip: '127.0.0.1', assigns: { page: 'room:1' } };
-  const connection = new LiveConnection(session, info, [{ pattern: 'room:*', route }], new PubSub(), LIMITS, () => {});
+  const connection = new LiveConnection(
+    session,
+    info,
+    connectionHost({ channels: [{ pattern: 'room:*', route }], pubsub: new PubSub(), limits: LIMITS }),
+  );
   const push = (...frame: unknown[]) => session.receive(Buffer.from(JSON.stringify(frame)), false);
   const take = () => session.take().map((text) => JSON.parse(text) as unknown[]);
   return { connection, push, take };

@@ -6,7 +6,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Viewer } from '../../counting/viewer.js';
 import { HTTP_ERRORS } from '../../errors.js';
-import { WsTransport } from '../../live/ws-transport.js';
+import { WsTransport } from '../../live/index.js';
 import { clientIp } from '../client-ip.js';
 import { sendError } from '../http-errors.js';
 import { registerLongPoll } from '../long-poll-route.js';
@@ -82,7 +82,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     const assigns = request.liveAssigns;
     if (assigns === undefined) return socket.terminate();
     // The plugin's own per-socket error listener closes over this request and its reply (logger, response headers)
-    // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds nothing per socket.
+    // for the socket's whole life, several KB per idle viewer; this one holds nothing per socket.
     socket.removeAllListeners('error');
     socket.on('error', onEstablishedSocketError);
     // Likewise the TCP socket still points at the upgrade's unused HTTP response (and through it the request).
