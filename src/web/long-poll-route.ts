@@ -10,7 +10,7 @@ const LONG_POLL_PATH = '/live/longpoll';
 const LONG_POLL_BODY_LIMIT = 64 * 1024;
 
 /** The request headers the Phoenix LongPoll client sets: the body's type and, with `authToken`, the token. */
-export const LONG_POLL_CORS_HEADERS = 'content-type, x-phoenix-authtoken';
+const LONG_POLL_CORS_HEADERS = 'content-type, x-phoenix-authtoken';
 /** How long a browser may keep a preflight's answer, as Phoenix's LongPoll plug says. */
 const LONG_POLL_CORS_MAX_AGE_S = 3600;
 
