@@ -28,7 +28,8 @@ export function mediaUrls(post: Post): string[] {
   // hold an image or a tag. Reference definitions land in env during the block pass, so `![x][ref]` still resolves.
   const env = {};
   const blocks: ReturnType<MarkdownIt['parse']> = [];
-  tokenizer.block.parse(post.markdown.replace(/\r\n?/g, '\n'), tokenizer, env, blocks);
+  const markdown = post.markdown.includes('\r') ? post.markdown.replace(/\r\n?/g, '\n') : post.markdown;
+  tokenizer.block.parse(markdown, tokenizer, env, blocks);
   for (const token of blocks) {
     if (token.type === 'inline') {
       if (token.content.includes('![') || token.content.includes('<')) walk(tokenizer.parseInline(token.content, env));

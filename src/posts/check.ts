@@ -37,7 +37,8 @@ export interface CheckReport {
 /** Throws only when the posts folder cannot be read. */
 export async function checkContent(postsDir: string, staticDir: string, now = Date.now()): Promise<CheckReport> {
   const root = resolve(postsDir);
-  const { posts, problems } = await loadPosts(root);
+  // Descriptions and reading times are for readers; check never shows them, and they are most of a parse.
+  const { posts, problems } = await loadPosts(root, { readerFacts: false });
   const findings = findingList();
   const rel = (file: string) => relative(root, file) || basename(file);
   for (const problem of problems) {
