@@ -118,20 +118,25 @@ const BUILD_BATCH = 100;
 /**
  * Adds every counted post's days into the site's days, once per Redis (`siteday:built` says so): a Redis written by
  * an earlier readcount, which kept no site days. Each post is one script, so a post's days are added whole and never
- * twice, even by instances starting together; none adds once one has finished. Resolves with the posts added.
+ * twice, even by instances starting together; none adds once one has finished. `timed` bounds each round trip (not
+ * the whole build, which grows with the posts). Resolves with the posts added.
  */
-export async function buildSiteDays(client: RedisClient, prefix: string): Promise<number> {
+export async function buildSiteDays(
+  client: RedisClient,
+  prefix: string,
+  timed: <T>(reply: Promise<T>) => Promise<T> = (reply) => reply,
+): Promise<number> {
   const done = `${prefix}${SITE_DAY}built`;
-  if ((await client.exists(done)) === 1) return 0;
-  const slugs = await client.hKeys(`${prefix}totals`);
+  if ((await timed(client.exists(done))) === 1) return 0;
+  const slugs = await timed(client.hKeys(`${prefix}totals`));
   let added = 0;
   for (let at = 0; at < slugs.length; at += BUILD_BATCH) {
     const multi = client.multi();
     for (const slug of slugs.slice(at, at + BUILD_BATCH))
       multi.eval(POST_DAYS, { keys: [], arguments: [prefix, slug, 'build'] });
     assertReady(client, 'building site days');
-    for (const reply of (await multi.execAsPipeline()) as unknown[]) added += Number(reply);
+    for (const reply of (await timed(multi.execAsPipeline())) as unknown[]) added += Number(reply);
   }
-  await client.multi().set(done, String(Date.now())).del(`${prefix}${SITE_DAY}built-posts`).exec();
+  await timed(client.multi().set(done, String(Date.now())).del(`${prefix}${SITE_DAY}built-posts`).exec());
   return added;
 }

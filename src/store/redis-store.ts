@@ -101,7 +101,9 @@ export class RedisStore implements CounterStore {
    * anything adds to them, so nothing counts twice. Call it again after Redis lost its data.
    */
   async buildSiteDays(): Promise<number> {
-    const added = await this.timed(buildSiteDays(this.client, this.options.prefix), 'building site days');
+    const added = await buildSiteDays(this.client, this.options.prefix, (reply) =>
+      this.timed(reply, 'building site days'),
+    );
     this.built = Promise.resolve();
     return added;
   }

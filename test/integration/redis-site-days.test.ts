@@ -63,6 +63,29 @@ describe('Redis site days', { skip }, () => {
     }
   });
 
+  test('after Redis lost its data, building again (as the instance that notices does) keeps a later start from adding twice', async () => {
+    const prefix = prefixFor('site-lost');
+    const open = async () => new RedisStore(await connectRedis(REDIS_URL), { prefix, ownsClient: true });
+    const running = await open();
+    try {
+      await running.apply([{ slug: 'a', day: '2024-01-03', count: 2 }]);
+      await deletePrefix(prefix);
+      assert.equal(await running.buildSiteDays(), 0, 'nothing left to add');
+      await running.apply([{ slug: 'a', day: '2024-01-04', count: 3 }]);
+      const starting = await open();
+      try {
+        assert.equal(await starting.buildSiteDays(), 0, 'the site days are marked built');
+        const site = await starting.siteAggregates(RANGE);
+        assert.deepEqual(site.totals, [{ slug: 'a', reads: 3, views: 0 }]);
+        assert.deepEqual(sorted(site), sorted(await perPostSums(starting, ['a'], RANGE)));
+      } finally {
+        await starting.close();
+      }
+    } finally {
+      await running.close();
+    }
+  });
+
   /** Commands one GET /stats sends on the store's keys, seen by MONITOR on the real server. */
   async function statsCommands(posts: number): Promise<number> {
     const prefix = prefixFor(`site-cost-${posts}`);
