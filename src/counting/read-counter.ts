@@ -44,6 +44,21 @@ interface Waiter {
 const UNSURE: ReadOutcome = { counted: false, unsure: true };
 const COUNTED: ReadOutcome = { counted: true };
 
+/** Tries at start: a store that is slow for a moment (a busy Redis) should not stop the server from starting. */
+const START_ATTEMPTS = 3;
+const START_RETRY_MS = 500;
+
+async function startAttempts<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS * attempt));
+    }
+  }
+}
+
 /**
  * Invariant: a total is announced (pubsub, cache, pages) only after the store committed it, so no
  * page ever shows a number a crash could take back. Reads arriving while a commit runs wait for the
@@ -75,8 +90,12 @@ export class ReadCounter {
 
   /** Creates missing counters, loads totals, and starts hearing totals other processes committed. */
   async start(slugs: Iterable<string>): Promise<void> {
-    await this.options.store.ensureCounters(slugs);
-    for (const [slug, total] of await this.options.store.totals()) this.cache.set(slug, total);
+    const all = [...slugs];
+    const totals = await startAttempts(async () => {
+      await this.options.store.ensureCounters(all);
+      return this.options.store.totals();
+    });
+    for (const [slug, total] of totals) this.cache.set(slug, total);
     // Totals committed by other instances arrive here too, keeping this process's cache current.
     this.unsubscribe = this.options.pubsub.subscribe(TOTALS_TOPIC, ({ event, payload }) => {
       if (event !== 'count') return;
