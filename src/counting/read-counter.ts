@@ -8,6 +8,7 @@ import {
   type ClaimKind,
   type CounterStore,
   checkIncrements,
+  DAY_MS,
   type Increment,
   utcDay,
 } from '../store/store.js';
@@ -36,9 +37,16 @@ export interface ReadCounterOptions {
 /** What became of a submitted read: counted (committed), refused by a taken claim, or not known in time. */
 export type ReadOutcome = { counted: true } | { counted: false; taken: ClaimKind } | { counted: false; unsure: true };
 
-interface Waiter {
-  resolve(outcome: ReadOutcome): void;
-  timer: NodeJS.Timeout;
+/**
+ * A submitted read until its caller has heard what became of it. Every read waits the same `replyWaitMs`, so they expire
+ * in the order they came: one timer over that order (`expiring`) instead of one per read.
+ */
+interface Pending {
+  readonly read: Increment;
+  readonly resolve: (outcome: ReadOutcome) => void;
+  /** performance.now() past which the caller hears `unsure`. */
+  readonly deadline: number;
+  settled: boolean;
 }
 
 const UNSURE: ReadOutcome = { counted: false, unsure: true };
@@ -51,7 +59,7 @@ const COUNTED: ReadOutcome = { counted: true };
  */
 export class ReadCounter {
   private readonly cache = new Map<string, number>();
-  private queue: Increment[] = [];
+  private queue: Pending[] = [];
   /** Engagement counters (views, end-of-view histograms, sources) ride in the same commits as reads. */
   private engagementQueue: EngagementIncrement[] = [];
   /** Callers of recordEngagement waiting for the end of the commit that carries their items. */
@@ -67,8 +75,13 @@ export class ReadCounter {
   private reportedFailing = false;
   private lastCommitAt = -Infinity;
   dropped = 0;
-  /** Submitted reads whose caller still waits for the commit, by read id. */
-  private readonly waiters = new Map<string, Waiter>();
+  /** Submitted reads in the order they came, from `expiringHead` on (settled ones are skipped, then let go). */
+  private expiring: Pending[] = [];
+  private expiringHead = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  /** The UTC day of reads, kept until the clock leaves it (a Date and its ISO string per read cost more than the rest). */
+  private day = '';
+  private dayStart = Number.NaN;
   /** Read ids: unique across processes and restarts (a Redis claim's owner), cheap to make. */
   private readonly idPrefix = randomBytes(9).toString('base64url');
   private nextId = 0;
@@ -173,7 +186,7 @@ export class ReadCounter {
    */
   submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
     const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
-    const day = utcDay(this.now());
+    const day = this.today();
     const read: Increment = engagement?.length
       ? { slug, day, count: 1, id, claims, engagement }
       : { slug, day, count: 1, id, claims };
@@ -185,24 +198,74 @@ export class ReadCounter {
       return Promise.resolve(UNSURE);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        resolve(UNSURE);
-      }, this.options.replyWaitMs ?? 5000);
-      this.waiters.set(id, { resolve, timer });
-      this.queue.push(read);
+      const pending: Pending = {
+        read,
+        resolve,
+        deadline: performance.now() + (this.options.replyWaitMs ?? 5000),
+        settled: false,
+      };
+      this.queue.push(pending);
+      this.expiring.push(pending);
+      if (!this.expiryTimer) this.armExpiry(pending.deadline);
       this.keepWithinLimit();
       this.scheduleCommit();
     });
   }
 
-  private settle(id: string | undefined, outcome: ReadOutcome): void {
-    if (id === undefined) return;
-    const waiter = this.waiters.get(id);
-    if (!waiter) return;
-    this.waiters.delete(id);
-    clearTimeout(waiter.timer);
-    waiter.resolve(outcome);
+  private today(): string {
+    const now = this.now();
+    if (!(now >= this.dayStart && now < this.dayStart + DAY_MS)) {
+      this.dayStart = now - (now % DAY_MS);
+      this.day = utcDay(now);
+    }
+    return this.day;
+  }
+
+  private settle(pending: Pending, outcome: ReadOutcome): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    pending.resolve(outcome);
+    this.letGoOfSettled();
+  }
+
+  /** Drops settled reads from the front of `expiring`; with none left unsettled, the timer goes too. */
+  private letGoOfSettled(): void {
+    const list = this.expiring;
+    let head = this.expiringHead;
+    while (head < list.length && list[head]?.settled) head += 1;
+    if (head === list.length) {
+      this.expiring = [];
+      this.expiringHead = 0;
+      clearTimeout(this.expiryTimer);
+      this.expiryTimer = undefined;
+      return;
+    }
+    if (head >= 1024 && head * 2 >= list.length) {
+      this.expiring = list.slice(head);
+      head = 0;
+    }
+    this.expiringHead = head;
+  }
+
+  /**
+   * When the timer armed for `deadline` fires, that deadline has passed, whatever performance.now() says (mocked
+   * timers move only the timer clock): every read due by then hears `unsure`; its read stays queued and may yet count.
+   */
+  private armExpiry(deadline: number): void {
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        const due = Math.max(deadline, performance.now());
+        // settle() moves the head past every settled read, so the head is always the oldest still waiting.
+        let next = this.expiring[this.expiringHead];
+        while (next && next.deadline <= due) {
+          this.settle(next, UNSURE);
+          next = this.expiring[this.expiringHead];
+        }
+        if (next && !this.expiryTimer) this.armExpiry(next.deadline);
+      },
+      Math.max(0, deadline - performance.now()),
+    );
   }
 
   /** The buffer bound holds for reads put back after a failed commit too, dropping the oldest first. */
@@ -211,7 +274,7 @@ export class ReadCounter {
     if (this.queue.length <= max) return;
     const over = this.queue.length - max;
     const dropped = this.queue.splice(0, over);
-    for (const read of dropped) this.settle(read.id, UNSURE);
+    for (const pending of dropped) this.settle(pending, UNSURE);
     this.dropped += over;
     this.options.telemetry.execute(EVENTS.readsDropped, { dropped: over }, { reason: 'buffer_full' });
   }
@@ -244,7 +307,7 @@ export class ReadCounter {
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, this.options.retryMs ?? 1000)));
     }
     clearTimeout(this.retryTimer);
-    for (const read of this.queue) this.settle(read.id, UNSURE);
+    for (const pending of this.queue) this.settle(pending, UNSURE);
     return this.queue.length;
   }
 
@@ -262,6 +325,7 @@ export class ReadCounter {
     while (this.gate) await this.gate;
     const batch = this.queue;
     this.queue = [];
+    const reads = batch.map((pending) => pending.read);
     const engagement = this.engagementQueue;
     this.engagementQueue = [];
     const engagementWaiters = this.engagementWaiters;
@@ -269,7 +333,7 @@ export class ReadCounter {
     const started = performance.now();
     let totals: Applied | undefined;
     try {
-      totals = await this.options.store.apply(batch, engagement);
+      totals = await this.options.store.apply(reads, engagement);
       this.lastCommitAt = this.now();
       if (this.reportedFailing) this.options.onStoreState?.(false, { pending: this.queue.length });
       this.reportedFailing = false;
@@ -301,10 +365,11 @@ export class ReadCounter {
     for (const [slug, total] of totals) this.announce(slug, total);
     // Replies after the announcement: a client told `ok` never sees a count that does not include its read.
     const refused = totals.refused;
-    batch.forEach((read, index) => {
+    for (let index = 0; index < batch.length; index += 1) {
       const taken = refused?.get(index);
-      this.settle(read.id, taken === undefined ? COUNTED : { counted: false, taken });
-    });
+      const pending = batch[index] as Pending;
+      this.settle(pending, taken === undefined ? COUNTED : { counted: false, taken });
+    }
   }
 
   private announce(slug: string, total: number): void {

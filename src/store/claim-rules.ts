@@ -16,10 +16,11 @@ export function judgeClaims(
   claims: readonly Claim[],
   id: string | undefined,
   now: number,
-  row: (key: string) => ClaimRow | undefined,
+  row: (key: string, index: number) => ClaimRow | undefined,
 ): 'new' | 'done' | { taken: Claim } {
-  for (const [index, claim] of claims.entries()) {
-    const held = row(claim.key);
+  for (let index = 0; index < claims.length; index += 1) {
+    const claim = claims[index] as Claim;
+    const held = row(claim.key, index);
     if (!held || held.expiresAt <= now) continue;
     if (index === 0 && id !== undefined && held.owner === id) return 'done';
     if (held.count >= (claim.limit ?? 1)) return { taken: claim };

@@ -1,9 +1,9 @@
 // The SQLite base schema and the one write on the hot path (a batch of reads with their claims).
 import Database from 'better-sqlite3';
-import { judgeClaims, takenRow } from './claim-rules.js';
+import { type ClaimRow, judgeClaims, takenRow } from './claim-rules.js';
 import type { EngagementIncrement } from './engagement.js';
 import { prepareEngagementApply } from './sqlite-engagement.js';
-import type { ClaimKind, Increment } from './store.js';
+import type { Claim, ClaimKind, Increment } from './store.js';
 import { mergeIncrements } from './store.js';
 
 export const SCHEMA = `
@@ -59,11 +59,15 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
       const totals = new Map<string, number>();
       const refused: [number, ClaimKind][] = [];
       const counted: Increment[] = [];
-      for (const [index, increment] of increments.entries()) {
+      // Each claim's row is read once per read, for the verdict and for the row it leaves.
+      const rows: (ClaimRow | undefined)[] = [];
+      const row = (_key: string, index: number) => rows[index];
+      for (let index = 0; index < increments.length; index += 1) {
+        const increment = increments[index] as Increment;
         const { claims, id, slug } = increment;
         if (claims) {
-          const row = (key: string) =>
-            getClaim.get(key) as { count: number; owner: string; expiresAt: number } | undefined;
+          rows.length = claims.length;
+          for (let k = 0; k < claims.length; k += 1) rows[k] = getClaim.get((claims[k] as Claim).key) as ClaimRow;
           const verdict = judgeClaims(claims, id, at, row);
           if (verdict === 'done') {
             totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
@@ -73,8 +77,9 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
             refused.push([index, verdict.taken.kind]);
             continue;
           }
-          for (const claim of claims) {
-            const next = takenRow(claim, id ?? '', at, row(claim.key));
+          for (let k = 0; k < claims.length; k += 1) {
+            const claim = claims[k] as Claim;
+            const next = takenRow(claim, id ?? '', at, rows[k]);
             putClaim.run(claim.key, next.count, next.owner, next.expiresAt);
           }
         }
@@ -89,7 +94,8 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
         const row = addTotal.get(slug, count) as { total: number };
         totals.set(slug, row.total);
       }
-      const all = engagement.concat(counted.flatMap((increment) => increment.engagement ?? []));
+      const all = engagement.slice();
+      for (const increment of counted) if (increment.engagement) all.push(...increment.engagement);
       if (all.length > 0) addEngagement(all);
       if (at - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = at;
