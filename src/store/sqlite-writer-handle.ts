@@ -1,6 +1,7 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
+import { encodeBatch } from './sqlite-batch-wire.js';
 import type { ViewClaimRequest } from './sqlite-view-claims.js';
 import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import { type Applied, applied, type Increment } from './store.js';
@@ -54,9 +55,8 @@ export class SqliteWriterThread {
   }
 
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied> {
-    return this.send((id) =>
-      engagement?.length ? { id, increments, engagement } : { id, increments },
-    ) as Promise<Applied>;
+    const batch = encodeBatch(increments);
+    return this.send((id) => (engagement?.length ? { id, batch, engagement } : { id, batch })) as Promise<Applied>;
   }
 
   /**

@@ -1,14 +1,15 @@
 // Worker thread that owns the SQLite writes on the hot path, so each commit's fsync blocks this thread and not the sockets'.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement.js';
+import { decodeBatch, type WireBatch } from './sqlite-batch-wire.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
 import { prepareViewClaims, runViewClaim, type ViewClaimRequest } from './sqlite-view-claims.js';
-import type { ClaimKind, Increment } from './store.js';
+import type { ClaimKind } from './store.js';
 
 export type WriterRequest =
   | {
       readonly id: number;
-      readonly increments: readonly Increment[];
+      readonly batch: WireBatch;
       readonly engagement?: readonly EngagementIncrement[];
     }
   | { readonly id: number; readonly viewClaims: readonly ViewClaimRequest[] }
@@ -40,7 +41,7 @@ port.on('message', (request: WriterRequest) => {
   try {
     if ('viewClaims' in request) reply = { id, values: runViewClaims.immediate(request.viewClaims) };
     else {
-      const { totals, refused } = apply(request.increments, request.engagement);
+      const { totals, refused } = apply(decodeBatch(request.batch), request.engagement);
       reply = { id, totals: [...totals], refused };
     }
   } catch (error) {
