@@ -98,6 +98,12 @@ export const CLAIM_RULES: readonly {
     expect: 'done',
   },
   {
+    rule: 'a read resubmitted with its page view as its only claim counts nothing more',
+    before: [{ id: 'r1', claims: [view('a')] }],
+    read: { id: 'r1', claims: [view('a')] },
+    expect: 'done',
+  },
+  {
     rule: 'a refused read takes none of its claims',
     before: [
       { id: 'r1', claims: [view('a')] },

@@ -1,9 +1,9 @@
 // The SQLite base schema and the one write on the hot path (a batch of reads with their claims).
 import Database from 'better-sqlite3';
-import { type ClaimRow, judgeClaims, takenRow } from './claim-rules.js';
 import type { EngagementIncrement } from './engagement.js';
+import { prepareClaimTaker } from './sqlite-claim-taker.js';
 import { prepareEngagementApply } from './sqlite-engagement.js';
-import type { Claim, ClaimKind, Increment } from './store.js';
+import type { ClaimKind, Increment } from './store.js';
 import { mergeIncrements } from './store.js';
 
 export const SCHEMA = `
@@ -48,8 +48,7 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
   );
   const addEngagement = prepareEngagementApply(db);
   const getTotal = db.prepare('SELECT total FROM counters WHERE slug = ?').pluck();
-  const getClaim = db.prepare('SELECT count, owner, expires AS expiresAt FROM claims WHERE key = ?');
-  const putClaim = db.prepare('INSERT OR REPLACE INTO claims (key, count, owner, expires) VALUES (?, ?, ?, ?)');
+  const takeClaims = prepareClaimTaker(db);
   const prune = db.prepare('DELETE FROM claims WHERE expires <= ?');
   const pruneSalts = db.prepare('DELETE FROM salts WHERE day < ?');
   let lastPrune = 0;
@@ -59,29 +58,16 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
       const totals = new Map<string, number>();
       const refused: [number, ClaimKind][] = [];
       const counted: Increment[] = [];
-      // Each claim's row is read once per read, for the verdict and for the row it leaves.
-      const rows: (ClaimRow | undefined)[] = [];
-      const row = (_key: string, index: number) => rows[index];
       for (let index = 0; index < increments.length; index += 1) {
         const increment = increments[index] as Increment;
-        const { claims, id, slug } = increment;
-        if (claims) {
-          rows.length = claims.length;
-          for (let k = 0; k < claims.length; k += 1) rows[k] = getClaim.get((claims[k] as Claim).key) as ClaimRow;
-          const verdict = judgeClaims(claims, id, at, row);
-          if (verdict === 'done') {
-            totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
-            continue;
-          }
-          if (verdict !== 'new') {
-            refused.push([index, verdict.taken.kind]);
-            continue;
-          }
-          for (let k = 0; k < claims.length; k += 1) {
-            const claim = claims[k] as Claim;
-            const next = takenRow(claim, id ?? '', at, rows[k]);
-            putClaim.run(claim.key, next.count, next.owner, next.expiresAt);
-          }
+        const verdict = takeClaims(increment, at);
+        if (verdict === 'done') {
+          totals.set(increment.slug, (getTotal.get(increment.slug) as number | undefined) ?? 0);
+          continue;
+        }
+        if (verdict !== 'new') {
+          refused.push([index, verdict]);
+          continue;
         }
         counted.push(increment);
       }
