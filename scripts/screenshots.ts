@@ -1,5 +1,6 @@
 // Screenshots of the default theme: a demo blog served by readcount, pages at 1280 and 375 px, light and dark, as PNGs.
-// Run: npx tsx scripts/screenshots.ts [out-dir]   (default docs/screenshots; needs /usr/bin/chromium)
+// Run: npx tsx scripts/screenshots.ts [out-dir] [names]   (default docs/screenshots and every page, e.g. `stats,stats-post`;
+// needs /usr/bin/chromium)
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ const PAGES = [
   { name: 'archive', path: '/archive' },
   { name: 'search', path: '/search?q=counter' },
   { name: 'stats', path: '/stats' },
+  { name: 'stats-post', path: '/stats/everything' },
+  { name: 'how-we-count', path: '/how-we-count' },
 ] as const;
 /** Reads per post over the last 30 days (a few posts stay at zero, so the dashboard folds them away). */
 const SEED: Record<string, number> = { everything: 42, short: 17, third: 9, 'tagged-0': 5, 'tagged-3': 2 };
@@ -86,6 +89,7 @@ async function shoot(browser: Browser, url: string, { out, name, width, scheme }
 
 async function main(): Promise<void> {
   const out = resolve(process.argv[2] ?? 'docs/screenshots');
+  const only = process.argv[3] ? new Set(process.argv[3].split(',')) : undefined;
   await mkdir(out, { recursive: true });
   const root = await mkdtemp(join(tmpdir(), 'readcount-shots-'));
   await writeDemoBlog(root);
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
   try {
     for (const page of PAGES) {
+      if (only && !only.has(page.name)) continue;
       const status = (await fetch(server.base + page.path)).status;
       if (status !== 200) {
         console.log(`skipped ${page.path}: HTTP ${status} (not on this branch?)`);

@@ -103,6 +103,13 @@ export const OPTIONS = {
     integer(1, 1000),
     'Posts per page on the index and tag pages (`/page/2/`).',
   ),
+  feedSize: option(
+    'site',
+    'FEED_SIZE',
+    20,
+    integer(1, 200),
+    "Newest posts each feed (/feed.xml, /rss.xml, /feed.json, a tag's feed) carries, each whole.",
+  ),
   siteUrl: option(
     'site',
     'SITE_URL',
@@ -143,12 +150,26 @@ export const OPTIONS = {
     integer(1, 1000),
     'Most results one search shows, best first.',
   ),
+  searchTermsMax: option(
+    'limits',
+    'SEARCH_TERMS_MAX',
+    4,
+    integer(1, 32),
+    'Distinct words of a search that are looked up (each is a walk through the index); further words are ignored.',
+  ),
+  searchRankedMax: option(
+    'limits',
+    'SEARCH_RANKED_MAX',
+    1000,
+    integer(1, 1_000_000),
+    'Matching posts a search ranks, the most recently added first: a query of common words ranks these, not every post.',
+  ),
   archivePageMax: option(
     'limits',
     'ARCHIVE_PAGE_MAX',
     1000,
     integer(1, 100_000),
-    'Posts `/archive` lists on one page; a blog with more gets a page per year (`/archive/2024/`) and `/archive` lists the years.',
+    'Posts `/archive` lists on one page; a blog with more gets a page per year (`/archive/2024/`, paged as `/archive/2024/page/2/` past this many) and `/archive` lists the years.',
   ),
   externalMedia: option(
     'site',
@@ -456,7 +477,7 @@ export const OPTIONS = {
     'READ_REPLY_WAIT_MS',
     5000,
     integer(100, 600_000),
-    'A `reader` push is answered `ok` only once its read is committed; while the store fails, its reply waits this long, then says `retry_later` (the read stays buffered and may still count, at most once).',
+    'A `reader` push is answered `ok` only once its read is committed; while the store fails, its reply waits this long, then says `retry_later` (the read stays buffered and may still count, at most once). Views and end-of-view reports wait as long for their commit, then are not counted (`unavailable`, `retry_later`).',
   ),
   shutdownGraceMs: option(
     'scale',

@@ -12,6 +12,10 @@ export interface Sizes {
   readonly httpSeconds: number;
   readonly httpConnections: number;
   readonly coldPosts: number;
+  /** Blog sizes of the search scenario; the last is the one with the target. */
+  readonly searchPosts: readonly number[];
+  /** Rounds of the search scenario's queries at each size. */
+  readonly searchRounds: number;
   /** Blog sizes of the big-blog scenario; the first is the one the others are compared with. */
   readonly bigBlogPosts: readonly number[];
   readonly detsIncrements: number;
@@ -32,6 +36,8 @@ export const FULL: Sizes = {
   httpSeconds: 15,
   httpConnections: 50,
   coldPosts: 10_000,
+  searchPosts: [1000, 10_000],
+  searchRounds: 60,
   bigBlogPosts: [100, 1000, 10_000],
   detsIncrements: 100_000,
   sqliteSeconds: 3,
@@ -50,6 +56,8 @@ export const QUICK: Sizes = {
   httpSeconds: 2,
   httpConnections: 50,
   coldPosts: 1000,
+  searchPosts: [1000, 10_000],
+  searchRounds: 15,
   bigBlogPosts: [100, 1000],
   detsIncrements: 100_000,
   sqliteSeconds: 0.5,
@@ -68,6 +76,8 @@ export const TINY: Sizes = {
   httpSeconds: 1,
   httpConnections: 5,
   coldPosts: 30,
+  searchPosts: [30],
+  searchRounds: 2,
   bigBlogPosts: [10, 30],
   detsIncrements: 1000,
   sqliteSeconds: 0.2,

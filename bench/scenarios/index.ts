@@ -2,6 +2,7 @@
 import type { Scenario } from '../lib/context.js';
 import { bigBlog } from './big-blog.js';
 import { coldStart } from './cold-start.js';
+import { compressedServing } from './compressed-serving.js';
 import { connectionFlood } from './connection-flood.js';
 import { dets } from './dets.js';
 import { fanOut } from './fan-out.js';
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ingestSqlite,
   ingestRedis,
   pageServing,
+  compressedServing,
   coldStart,
   bigBlog,
   ghosts,

@@ -13,8 +13,16 @@ interface AutocannonResult {
   timeouts: number;
 }
 
-/** Average req/s over `seconds` with `connections` keep-alive connections; throws when any request failed. */
-export function autocannon(url: string, seconds: number, connections: number): Promise<number> {
+/**
+ * Average req/s over `seconds` with `connections` keep-alive connections; throws when any request failed.
+ * `headers` are sent with every request (e.g. `accept-encoding: br`).
+ */
+export function autocannon(
+  url: string,
+  seconds: number,
+  connections: number,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -27,6 +35,7 @@ export function autocannon(url: string, seconds: number, connections: number): P
         String(seconds),
         '-t',
         '5',
+        ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
         url,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -6,9 +6,9 @@ import { IpcHub } from './ipc-hub.js';
 import { workerLink } from './ipc-link.js';
 
 /** Restarts are counted over this window; more than WORKER_RESTARTS_MAX in it and the primary gives up. */
-const RESTART_WINDOW_MS = 60_000;
+export const RESTART_WINDOW_MS = 60_000;
 /** On top of a worker's own shutdown deadline (SHUTDOWN_GRACE_MS + its close), before it is killed. */
-const DRAIN_MARGIN_MS = 7000;
+export const DRAIN_MARGIN_MS = 7000;
 
 const say = (line: string): void => void process.stderr.write(`readcount primary (pid ${process.pid}): ${line}\n`);
 

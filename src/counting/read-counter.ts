@@ -1,7 +1,7 @@
 // The single owner of counting (the reference's GenServer): queues reads, group-commits them, then announces totals.
 import { randomBytes } from 'node:crypto';
 import type { PubSub } from '../pubsub/pubsub.js';
-import type { EngagementIncrement } from '../store/engagement.js';
+import type { EngagementIncrement } from '../store/engagement-fields.js';
 import {
   type Applied,
   type Claim,
@@ -38,8 +38,8 @@ export interface ReadCounterOptions {
 export type ReadOutcome = { counted: true } | { counted: false; taken: ClaimKind } | { counted: false; unsure: true };
 
 /**
- * A submitted read until its caller has heard what became of it. Every read waits the same `replyWaitMs`, so they expire
- * in the order they came: one timer over that order (`expiring`) instead of one per read.
+ * A submitted entry until its caller has heard what became of it. Every entry waits the same `replyWaitMs`, so they
+ * expire in the order they came: one timer over that order (`expiring`) instead of one per read.
  */
 interface Pending {
   readonly read: Increment;
@@ -60,10 +60,6 @@ const COUNTED: ReadOutcome = { counted: true };
 export class ReadCounter {
   private readonly cache = new Map<string, number>();
   private queue: Pending[] = [];
-  /** Engagement counters (views, end-of-view histograms, sources) ride in the same commits as reads. */
-  private engagementQueue: EngagementIncrement[] = [];
-  /** Callers of recordEngagement waiting for the end of the commit that carries their items. */
-  private engagementWaiters: (() => void)[] = [];
   private committing: Promise<void> | undefined;
   /** Set while Redis's return is being handled (see `hold`). */
   private gate: Promise<void> | undefined;
@@ -75,7 +71,7 @@ export class ReadCounter {
   private reportedFailing = false;
   private lastCommitAt = -Infinity;
   dropped = 0;
-  /** Submitted reads in the order they came, from `expiringHead` on (settled ones are skipped, then let go). */
+  /** Submitted entries in the order they came, from `expiringHead` on (settled ones are skipped, then let go). */
   private expiring: Pending[] = [];
   private expiringHead = 0;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -167,30 +163,33 @@ export class ReadCounter {
   }
 
   /**
-   * Queues engagement counters for the next commit (with reads, or alone when none are waiting); resolves when a
-   * commit that carried them has finished, committed or failed (then they wait for the retry, like reads).
+   * Queues a read with the claims it must take (and the engagement counters that belong to it, its source), committed
+   * with them in one step; resolves once that commit is done (counted, or refused by a taken claim), or with `unsure`
+   * after `replyWaitMs` or when the read is dropped.
    */
-  recordEngagement(items: readonly EngagementIncrement[]): Promise<void> {
-    this.engagementQueue.push(...items);
-    const max = (this.options.maxPendingReads ?? Infinity) * 4;
-    if (this.engagementQueue.length > max) this.engagementQueue.splice(0, this.engagementQueue.length - max);
-    const done = new Promise<void>((resolve) => this.engagementWaiters.push(resolve));
-    this.scheduleCommit();
-    return done;
+  submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
+    const day = this.today();
+    const id = this.nextReadId();
+    return this.enqueue(
+      engagement?.length ? { slug, day, count: 1, id, claims, engagement } : { slug, day, count: 1, id, claims },
+    );
   }
 
   /**
-   * Queues a read with the claims it must take (and the engagement counters that belong to it, its source), committed
-   * with them in one step; resolves once that commit is done
-   * (counted, or refused by a taken claim), or with `unsure` after `replyWaitMs` or when the read is dropped.
+   * Queues a view, an end-of-view report or a first join: its claims and engagement counters, no read, in the same
+   * commits as the reads and under the same rules. Told `unsure`, it is taken back if it is still waiting, so a view
+   * the store could not take in time is not counted later behind its receipt's back.
    */
-  submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
-    const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
-    const day = this.today();
-    const read: Increment = engagement?.length
-      ? { slug, day, count: 1, id, claims, engagement }
-      : { slug, day, count: 1, id, claims };
-    // The one check of a read on its way to the store (where reads enter counting): one bad increment would make the
+  submitEntry(entry: Omit<Increment, 'count' | 'id'> & { readonly claims: readonly Claim[] }): Promise<ReadOutcome> {
+    return this.enqueue({ ...entry, count: 0, id: this.nextReadId() });
+  }
+
+  private nextReadId(): string {
+    return `${this.idPrefix}.${(this.nextId++).toString(36)}`;
+  }
+
+  private enqueue(read: Increment): Promise<ReadOutcome> {
+    // The one check of an entry on its way to the store (where it enters counting): one bad increment would make the
     // store refuse every batch it lands in, stalling all counting.
     try {
       checkIncrements([read]);
@@ -228,7 +227,7 @@ export class ReadCounter {
     this.letGoOfSettled();
   }
 
-  /** Drops settled reads from the front of `expiring`; with none left unsettled, the timer goes too. */
+  /** Drops settled entries from the front of `expiring`; with none left unsettled, the timer goes too. */
   private letGoOfSettled(): void {
     const list = this.expiring;
     let head = this.expiringHead;
@@ -249,16 +248,21 @@ export class ReadCounter {
 
   /**
    * When the timer armed for `deadline` fires, that deadline has passed, whatever performance.now() says (mocked
-   * timers move only the timer clock): every read due by then hears `unsure`; its read stays queued and may yet count.
+   * timers move only the timer clock): every entry due by then hears `unsure`. A read stays queued and may yet count;
+   * an entry of no read still waiting is taken back, so a view is not counted later behind its receipt's back.
    */
   private armExpiry(deadline: number): void {
     this.expiryTimer = setTimeout(
       () => {
         this.expiryTimer = undefined;
         const due = Math.max(deadline, performance.now());
-        // settle() moves the head past every settled read, so the head is always the oldest still waiting.
+        // settle() moves the head past every settled entry, so the head is always the oldest still waiting.
         let next = this.expiring[this.expiringHead];
         while (next && next.deadline <= due) {
+          if (next.read.count === 0) {
+            const waiting = this.queue.indexOf(next);
+            if (waiting >= 0) this.queue.splice(waiting, 1);
+          }
           this.settle(next, UNSURE);
           next = this.expiring[this.expiringHead];
         }
@@ -283,7 +287,7 @@ export class ReadCounter {
   async drain(): Promise<void> {
     for (;;) {
       if (this.committing) await this.committing;
-      else if ((this.queue.length === 0 && this.engagementQueue.length === 0) || this.failing) break;
+      else if (this.queue.length === 0 || this.failing) break;
       else this.scheduleCommit();
     }
     this.options.pusher.flushAll();
@@ -325,22 +329,17 @@ export class ReadCounter {
     while (this.gate) await this.gate;
     const batch = this.queue;
     this.queue = [];
-    const reads = batch.map((pending) => pending.read);
-    const engagement = this.engagementQueue;
-    this.engagementQueue = [];
-    const engagementWaiters = this.engagementWaiters;
-    this.engagementWaiters = [];
+    const entries = batch.map((pending) => pending.read);
     const started = performance.now();
     let totals: Applied | undefined;
     try {
-      totals = await this.options.store.apply(reads, engagement);
+      totals = await this.options.store.apply(entries);
       this.lastCommitAt = this.now();
       if (this.reportedFailing) this.options.onStoreState?.(false, { pending: this.queue.length });
       this.reportedFailing = false;
       this.failing = false;
     } catch (error) {
       this.queue = batch.concat(this.queue);
-      this.engagementQueue = engagement.concat(this.engagementQueue);
       this.keepWithinLimit();
       if (!this.failing) this.options.telemetry.execute(EVENTS.commitFailed, { pending: this.queue.length }, { error });
       if (!this.reportedFailing) this.options.onStoreState?.(true, { error, pending: this.queue.length });
@@ -352,14 +351,13 @@ export class ReadCounter {
       }, this.options.retryMs ?? 1000);
     } finally {
       this.committing = undefined;
-      for (const resolve of engagementWaiters) resolve();
-      if ((this.queue.length > 0 || this.engagementQueue.length > 0) && !this.failing) this.scheduleCommit();
+      if (this.queue.length > 0 && !this.failing) this.scheduleCommit();
     }
     // Outside the try: whatever happens while announcing, a committed batch is never queued again.
     if (!totals) return;
     this.options.telemetry.execute(
       EVENTS.storeCommit,
-      { duration_ms: performance.now() - started, reads: batch.length, posts: totals.size },
+      { duration_ms: performance.now() - started, reads: readsIn(entries), posts: totals.size },
       { store: this.options.store.kind },
     );
     for (const [slug, total] of totals) this.announce(slug, total);
@@ -367,8 +365,7 @@ export class ReadCounter {
     const refused = totals.refused;
     for (let index = 0; index < batch.length; index += 1) {
       const taken = refused?.get(index);
-      const pending = batch[index] as Pending;
-      this.settle(pending, taken === undefined ? COUNTED : { counted: false, taken });
+      this.settle(batch[index] as Pending, taken === undefined ? COUNTED : { counted: false, taken });
     }
   }
 
@@ -376,4 +373,11 @@ export class ReadCounter {
     if (total > (this.cache.get(slug) ?? 0)) this.cache.set(slug, total);
     this.options.pusher.committed(slug, total);
   }
+}
+
+/** The reads in a batch (views, reports and first joins ride along as entries of no read). */
+function readsIn(batch: readonly Increment[]): number {
+  let reads = 0;
+  for (const entry of batch) reads += entry.count;
+  return reads;
 }

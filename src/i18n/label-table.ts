@@ -144,6 +144,7 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     next_post: 'Artículo siguiente',
     related: 'Artículos relacionados',
     how_we_count: 'Cómo contamos',
+    receipt: 'recibo',
     not_found: 'No encontrado',
 
     updated: 'actualizado el {date}',
@@ -174,6 +175,7 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     next_post: 'Próximo artigo',
     related: 'Artigos relacionados',
     how_we_count: 'Como contamos',
+    receipt: 'recibo',
     not_found: 'Não encontrado',
 
     updated: 'atualizado em {date}',
@@ -204,6 +206,7 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     next_post: 'Articolo successivo',
     related: 'Articoli correlati',
     how_we_count: 'Come contiamo',
+    receipt: 'ricevuta',
     not_found: 'Non trovato',
 
     updated: 'aggiornato il {date}',
@@ -234,6 +237,7 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     next_post: 'Volgend bericht',
     related: 'Verwante berichten',
     how_we_count: 'Hoe we tellen',
+    receipt: 'bonnetje',
     not_found: 'Niet gevonden',
 
     updated: 'bijgewerkt op {date}',

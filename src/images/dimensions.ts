@@ -19,9 +19,9 @@ export interface ImageSource {
 }
 
 /** Bytes read from the start of a file: enough for every format's header, even a JPEG with a large EXIF block. */
-const HEADER_BYTES = 256 * 1024;
+export const HEADER_BYTES = 256 * 1024;
 /** Remembered files; past this the oldest are forgotten (a lookup costs one stat and one small read). */
-const MAX_REMEMBERED = 5000;
+export const MAX_REMEMBERED = 5000;
 
 const remembered = new Map<string, ImageFacts | undefined>();
 

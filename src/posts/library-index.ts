@@ -16,6 +16,7 @@ export interface LibraryIndexes {
   readonly all: readonly Post[];
   readonly bySlug: ReadonlyMap<string, Post>;
   readonly tags: readonly TagSummary[];
+  readonly tagsByKey: ReadonlyMap<string, TagSummary>;
   readonly byTag: ReadonlyMap<string, readonly Post[]>;
   byAlias(path: string): Post | undefined;
 }
@@ -63,6 +64,7 @@ export function buildIndexes(published: readonly Post[]): LibraryIndexes {
     all: Object.freeze([...posts, ...pages]),
     bySlug,
     tags,
+    tagsByKey: new Map(tags.map((tag) => [tag.key, tag])),
     byTag,
     byAlias: (path) => aliases.get(aliasKey(path)) ?? aliases.get(aliasKey(safeDecode(path))),
   };

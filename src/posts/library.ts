@@ -52,7 +52,8 @@ interface PostLibraryEvents {
  * - `list()` posts (kind `post`) newest first, for the index, feeds and tag pages; `pages()` standalone pages;
  *   `all()` both; `get(slug)` either kind (posts at `/post/<slug>`, pages at `/<slug>`: check `kind`).
  * - `byAlias(path)` the post or page an old URL path (`aliases`, `redirect_from`, `permalink`) redirects to.
- * - `tags()` every tag with its post count; `byTag(key)` that tag's posts; `tagKey(tag)` the URL key of a tag.
+ * - `tags()` every tag with its post count; `tag(key)` one of them; `byTag(key)` that tag's posts; `tagKey(tag)` the
+ *   URL key of a tag.
  * - `problems()` / `contentProblems()` what the latest load could not use, for logs, /healthz and `readcount check`.
  * Drafts are never in any of these.
  */
@@ -118,6 +119,11 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     return this.#indexes.tags;
   }
 
+  /** The tag with this key (`tagKey`), if a published post has it. */
+  tag(key: string): TagSummary | undefined {
+    return this.#indexes.tagsByKey.get(key);
+  }
+
   /** Published posts with this tag (by `tagKey`), newest first. */
   byTag(key: string): readonly Post[] {
     return this.#indexes.byTag.get(key) ?? [];
@@ -141,12 +147,7 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   /** The published posts just before and after this one by date (pages have none). */
   neighbours(slug: string): Neighbours {
     const indexes = this.#indexes;
-    let positions = this.#positions.get(indexes);
-    if (!positions) {
-      positions = new Map(indexes.posts.map((post, index) => [post.slug, index]));
-      this.#positions.set(indexes, positions);
-    }
-    const at = positions.get(slug);
+    const at = this.#positionsOf(indexes).get(slug);
     if (at === undefined) return { newer: undefined, older: undefined };
     return { newer: indexes.posts[at - 1], older: indexes.posts[at + 1] };
   }
@@ -159,13 +160,29 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     for (const tag of new Set(post.tags.map(tagKey))) {
       for (const other of this.byTag(tag)) if (other !== post) shared.set(other, (shared.get(other) ?? 0) + 1);
     }
-    const order = new Map(this.#indexes.posts.map((other, index) => [other, index]));
-    const related = [...shared]
-      .sort(([a, sa], [b, sb]) => sb - sa || (order.get(a) ?? 0) - (order.get(b) ?? 0))
-      .slice(0, RELATED_MAX)
-      .map(([other]) => other);
+    // The best few kept in order as they come: no sort of every post that shares a tag.
+    const positions = this.#positionsOf(this.#indexes);
+    const best: { post: Post; tags: number; at: number }[] = [];
+    for (const [other, tags] of shared) {
+      const at = positions.get(other.slug) ?? Number.POSITIVE_INFINITY;
+      let place = best.length;
+      while (place > 0 && isBetter(tags, at, best[place - 1] as { tags: number; at: number })) place -= 1;
+      if (place < RELATED_MAX) best.splice(place, 0, { post: other, tags, at });
+      if (best.length > RELATED_MAX) best.pop();
+    }
+    const related = best.map((entry) => entry.post);
     this.#related.set(post, related);
     return related;
+  }
+
+  /** Each post's place in the newest-first list, worked out once per load. */
+  #positionsOf(indexes: LibraryIndexes): ReadonlyMap<string, number> {
+    let positions = this.#positions.get(indexes);
+    if (!positions) {
+      positions = new Map(indexes.posts.map((post, index) => [post.slug, index]));
+      this.#positions.set(indexes, positions);
+    }
+    return positions;
   }
 
   /** Stops the timer that publishes scheduled posts. */
@@ -210,10 +227,14 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   #publish(): PostChanges {
     const before = this.#indexes.bySlug;
     const now = this.#now();
+    // An unchanged post keeps its object, so what is cached per post (pages, renders) outlives the reload.
     const published = withPermalinks(
       this.#loaded.filter((post) => !post.draft && !isScheduled(post, now)),
       this.#permalinks,
-    );
+    ).map((post) => {
+      const old = before.get(post.slug);
+      return old && samePost(old, post) ? old : post;
+    });
     this.#unpublished = Object.freeze(
       this.#loaded.filter((post) => post.draft || isScheduled(post, now)).sort((a, b) => +a.date - +b.date),
     );
@@ -261,6 +282,11 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     this.#reported = current;
     for (const problem of fresh) this.#onProblem(problem);
   }
+}
+
+/** More shared tags first, then the newer (a lower place in the newest-first list). */
+function isBetter(tags: number, at: number, than: { readonly tags: number; readonly at: number }): boolean {
+  return tags > than.tags || (tags === than.tags && at < than.at);
 }
 
 /** A post (never a page) dated after `now` waits for its instant. */

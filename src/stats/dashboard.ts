@@ -91,12 +91,21 @@ export interface DashboardPage {
   /** Reads ever and today (UTC) over every counted page, not only the shown ones. */
   readonly totalAll: number;
   readonly todayAll: number;
-  /** The posts read most ever, for the live bars. */
+  /** The posts read most ever, for the live bars; only posts with at least one read. */
   readonly bars: readonly LiveBar[];
+  /** Posts never read, folded away under the bars: how many, and the first few by title. */
+  readonly unread: UnreadPosts;
+}
+
+export interface UnreadPosts {
+  readonly count: number;
+  readonly first: readonly LiveBar[];
 }
 
 /** How many posts the live bars show. */
-const LIVE_BARS = 20;
+export const LIVE_BARS = 20;
+/** How many never-read posts the folded list names (the rest are a count: a big blog has thousands). */
+const UNREAD_NAMED = 50;
 
 interface Candidate {
   readonly page: CountedPage;
@@ -178,7 +187,7 @@ export async function dashboardPage(
     folded: needle === '' ? pages.length - chosen.length : 0,
     totalAll,
     todayAll: todays.reduce((total, row) => total + row.reads, 0),
-    bars: topByTotal(pages, sources.counter, LIVE_BARS),
+    ...liveBars(pages, sources.counter),
   };
 }
 
@@ -193,8 +202,15 @@ function compareBy(sort: SortKey, order: 'asc' | 'desc'): (a: Candidate, b: Cand
   return (a, b) => sign * (a[sort] - b[sort]) || byTitle(a, b) || a.page.slug.localeCompare(b.page.slug);
 }
 
-function topByTotal(pages: readonly CountedPage[], counter: SummarySources['counter'], limit: number): LiveBar[] {
-  const bars = pages.map((page) => ({ slug: page.slug, title: page.title, count: counter.count(page.slug) ?? 0 }));
-  bars.sort((a, b) => b.count - a.count || a.title.localeCompare(b.title));
-  return bars.slice(0, limit);
+/** The most read posts (at least one read), and the never-read ones, which a bar of zero would only pad out. */
+function liveBars(
+  pages: readonly CountedPage[],
+  counter: SummarySources['counter'],
+): { bars: LiveBar[]; unread: UnreadPosts } {
+  const all = pages.map((page) => ({ slug: page.slug, title: page.title, count: counter.count(page.slug) ?? 0 }));
+  const read = all.filter((bar) => bar.count > 0);
+  const unread = all.filter((bar) => bar.count === 0);
+  read.sort((a, b) => b.count - a.count || a.title.localeCompare(b.title));
+  unread.sort((a, b) => a.title.localeCompare(b.title) || a.slug.localeCompare(b.slug));
+  return { bars: read.slice(0, LIVE_BARS), unread: { count: unread.length, first: unread.slice(0, UNREAD_NAMED) } };
 }

@@ -1,6 +1,6 @@
 // A batch of reads as it crosses to the SQLite writer thread: columns of strings and numbers, not an object per read.
-import type { EngagementIncrement } from './engagement.js';
-import type { Claim, ClaimKind, Increment } from './store.js';
+import type { EngagementIncrement } from './engagement-fields.js';
+import type { Claim, ClaimKind, ClaimNeed, Increment } from './store.js';
 
 /**
  * Structured clone writes and re-reads every property name of every object; a read's four objects (the increment, its
@@ -17,12 +17,14 @@ export interface WireBatch {
   readonly claims: (string | number)[];
   /** The reads that carry engagement counters, by index. */
   readonly engagement: [number, readonly EngagementIncrement[]][];
+  /** The entries that need a claim held (a report needs its view's), by index. */
+  readonly needs: [number, ClaimNeed][];
 }
 
 export function encodeBatch(increments: readonly Increment[]): WireBatch {
-  const batch: WireBatch = { slugs: [], days: [], ids: [], counts: [], claims: [], engagement: [] };
+  const batch: WireBatch = { slugs: [], days: [], ids: [], counts: [], claims: [], engagement: [], needs: [] };
   for (let index = 0; index < increments.length; index += 1) {
-    const { slug, day, count, id, claims, engagement } = increments[index] as Increment;
+    const { slug, day, count, id, claims, engagement, needs } = increments[index] as Increment;
     batch.slugs.push(slug);
     batch.days.push(day);
     batch.counts.push(count);
@@ -33,6 +35,7 @@ export function encodeBatch(increments: readonly Increment[]): WireBatch {
       for (const claim of claims) batch.claims.push(claim.kind, claim.key, claim.expiresAt, claim.limit ?? 0);
     }
     if (engagement) batch.engagement.push([index, engagement]);
+    if (needs) batch.needs.push([index, needs]);
   }
   return batch;
 }
@@ -40,6 +43,7 @@ export function encodeBatch(increments: readonly Increment[]): WireBatch {
 export function decodeBatch(batch: WireBatch): Increment[] {
   const { slugs, days, counts, ids, claims: flat } = batch;
   const engagement = new Map(batch.engagement);
+  const needs = new Map(batch.needs);
   const increments: Increment[] = [];
   let at = 0;
   for (let index = 0; index < slugs.length; index += 1) {
@@ -63,6 +67,8 @@ export function decodeBatch(batch: WireBatch): Increment[] {
     if (claims) read.claims = claims;
     const items = engagement.get(index);
     if (items) read.engagement = items;
+    const need = needs.get(index);
+    if (need) read.needs = need;
     increments.push(read);
   }
   return increments;

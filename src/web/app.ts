@@ -79,8 +79,8 @@ function createFastify({ config, logger = false }: AppDeps): FastifyInstance {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = createFastify(deps);
   limitConnections(app.server, deps.config.httpMaxConnectionsPerIp, trustedPeer(deps.config.trustProxy));
-  // Not on live upgrades: their 101 is written by ws, never from this response (skipping them was ~3 % of CPU in bench
-  // scenario 4); a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
+  // Not on live upgrades: their 101 is written by ws, never from this response, so the headers would be work for
+  // nothing; a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
   addSecurityHeaders(app, { contentSecurityPolicy: contentSecurityPolicy(deps.config) }, isLiveUpgrade);
   if (deps.config.httpRateLimit > 0 || deps.config.longPollRateLimit > 0) {
     await app.register(fastifyRateLimit, {

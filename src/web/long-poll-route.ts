@@ -9,6 +9,11 @@ export const LONG_POLL_PATH = '/live/longpoll';
 /** A POST body holds the frames of one batch; past this it is answered 413, as every other body over 64 KiB is. */
 export const LONG_POLL_BODY_LIMIT = 64 * 1024;
 
+/** The request headers the Phoenix LongPoll client sets: the body's type and, with `authToken`, the token. */
+export const LONG_POLL_CORS_HEADERS = 'content-type, x-phoenix-authtoken';
+/** How long a browser may keep a preflight's answer, as Phoenix's LongPoll plug says. */
+const LONG_POLL_CORS_MAX_AGE_S = 3600;
+
 export interface LongPollRouteOptions {
   /** LIVE_MAX_FRAME_BYTES: a body may always hold one frame of that size. */
   readonly maxFrameBytes: number;
@@ -34,12 +39,14 @@ export async function registerLongPoll(
       { parseAs: 'string', bodyLimit: Math.max(LONG_POLL_BODY_LIMIT, maxFrameBytes + 2) },
       (_request, body, done) => done(null, body),
     );
-    scope.options(LONG_POLL_PATH, (request, reply) => {
+    // The preflight allows what the official client sends, not whatever it is asked for. By hand, not @fastify/cors:
+    // its catch-all OPTIONS route is already declared by the API's (routes are not encapsulated).
+    scope.options(LONG_POLL_PATH, (_request, reply) => {
       void reply
         .header('access-control-allow-origin', '*')
-        .header('access-control-allow-headers', String(request.headers['access-control-request-headers'] ?? ''))
-        .header('access-control-allow-methods', 'get, post, options')
-        .header('access-control-max-age', '3600')
+        .header('access-control-allow-headers', LONG_POLL_CORS_HEADERS)
+        .header('access-control-allow-methods', 'GET, POST, OPTIONS')
+        .header('access-control-max-age', String(LONG_POLL_CORS_MAX_AGE_S))
         .send('');
     });
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,11 +1,13 @@
 // Answers a post or page request: rendered once per post version (and site identity), then spliced per request.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { postTopic } from '../counting/topics.js';
+import type { Neighbours } from '../posts/library.js';
 import type { Post } from '../posts/post.js';
 import type { PostRenderer } from '../posts/render.js';
 import { postImagePath } from '../posts/sanitize.js';
 import { absoluteUrl, isAbsoluteUrl } from './absolute-urls.js';
 import { brotliFast, pickEncoding } from './compression.js';
+import { OriginRanking } from './origin-ranking.js';
 import { SplicedPages } from './page-splice.js';
 import type { WebDeps } from './routes/deps.js';
 import { siteMeta } from './routes/page-meta.js';
@@ -13,9 +15,6 @@ import { postAssets } from './routes/render-assets.js';
 import { postUrl } from './urls.js';
 import { layout, postPage } from './views/pages.js';
 import { postNeighbours } from './views/post-neighbours.js';
-
-/** Without SITE_URL, og:image is absolute per request origin: a few origins (localhost, LAN name) get a cache each. */
-const MAX_CACHED_ORIGINS = 4;
 
 /** PAGE_CACHE_MB is shared: half for spliced pages, a quarter for the renderer's post HTML, a quarter for feeds. */
 export function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
@@ -30,17 +29,28 @@ export function renderBudgetBytes(config: { readonly pageCacheMb: number }): num
   return Math.floor(config.pageCacheMb * 2 ** 20 * 0.25);
 }
 
+/**
+ * What a cached page was built from: the post (a changed post is a new object) and the posts it links under the
+ * counter. Another post's arrival, edit or removal gives a new key only to the pages whose neighbours or related posts
+ * it changed; every other page keeps its template.
+ */
+interface PageKey {
+  readonly neighbours: Neighbours;
+  readonly related: readonly Post[];
+}
+
 export class PostResponder {
   readonly #deps: WebDeps;
-  readonly #byOrigin = new Map<string, SplicedPages<Post>>();
+  /** Templates per origin ('' for pages every origin shares), with their share of the budget. */
+  readonly #byOrigin = new Map<string, { readonly share: number; readonly pages: SplicedPages<PageKey> }>();
+  readonly #keys = new WeakMap<Post, PageKey>();
+  readonly #origins = new OriginRanking();
   #siteVersion: number;
   #warm: PostRenderer | undefined;
 
   constructor(deps: WebDeps) {
     this.#deps = deps;
     this.#siteVersion = deps.site.version;
-    // A post's page shows its neighbours and related posts, which another post's arrival or removal changes.
-    deps.library.on('change', () => this.#byOrigin.clear());
     // Once the highlighter is warm, pages are answered synchronously: no promise per request.
     deps.renderer.then(
       (ready) => (this.#warm = ready),
@@ -68,6 +78,7 @@ export class PostResponder {
     // Only a site-relative og:image needs the request's origin, and only without SITE_URL; other URLs are relative.
     const needsOrigin = imagePath !== undefined && !isAbsoluteUrl(imagePath) && site.current.url === undefined;
     const origin = needsOrigin ? site.base(request).base : '';
+    const key = this.#key(post);
     // Only called when the page template is built: a warm page costs no render call (not even its cache lookup).
     const render = (token: string, shown: number) => {
       const body = ready.render(post);
@@ -86,15 +97,7 @@ export class PostResponder {
         postPage(post, body, shown, {
           labels: site.current.labels,
           author: site.current.author,
-          ...(post.kind === 'page'
-            ? {}
-            : {
-                after: postNeighbours(
-                  this.#deps.library.neighbours(post.slug),
-                  this.#deps.library.related(post),
-                  site.current.labels,
-                ),
-              }),
+          ...(post.kind === 'page' ? {} : { after: postNeighbours(key.neighbours, key.related, site.current.labels) }),
         }),
       );
     };
@@ -103,7 +106,7 @@ export class PostResponder {
     const pages = this.#pages(origin);
     const encoding = config.compression ? pickEncoding(request, true) : undefined;
     const page = pages
-      ? pages.encoded(post, token, count, render, encoding === 'gzip')
+      ? pages.encoded(key, token, count, render, encoding === 'gzip')
       : { body: Buffer.from(render(token, count)) };
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'Accept-Encoding');
     if (page.encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(page.body);
@@ -112,20 +115,49 @@ export class PostResponder {
     return reply.send(page.body);
   }
 
-  #pages(origin: string): SplicedPages<Post> | undefined {
+  /** The post's key: the one it had while its neighbours and related posts are the same, else a new one. */
+  #key(post: Post): PageKey {
+    const { library } = this.#deps;
+    const none: PageKey = { neighbours: { newer: undefined, older: undefined }, related: [] };
+    if (post.kind === 'page') return this.#keys.get(post) ?? (this.#keys.set(post, none), none);
+    const neighbours = library.neighbours(post.slug);
+    const related = library.related(post);
+    const known = this.#keys.get(post);
+    if (
+      known &&
+      known.neighbours.newer === neighbours.newer &&
+      known.neighbours.older === neighbours.older &&
+      known.related.length === related.length &&
+      known.related.every((other, index) => other === related[index])
+    )
+      return known;
+    const key = { neighbours, related };
+    this.#keys.set(post, key);
+    return key;
+  }
+
+  #pages(origin: string): SplicedPages<PageKey> | undefined {
     // A changed readcount.yml (title, nav, footer, URL) makes every cached page stale at once.
     if (this.#deps.site.version !== this.#siteVersion) {
       this.#byOrigin.clear();
       this.#siteVersion = this.#deps.site.version;
     }
-    // A forged Host only changes the page sent to whoever forged it: templates are kept per origin, and only a few.
-    let pages = this.#byOrigin.get(origin);
-    if (!pages && this.#byOrigin.size < MAX_CACHED_ORIGINS) {
-      // The site's own origin ('' with SITE_URL, or the first one seen) gets the budget; stray origins a sliver.
-      const share = this.#byOrigin.size === 0 ? 1 : 1 / 16;
-      pages = new SplicedPages<Post>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) });
-      this.#byOrigin.set(origin, pages);
+    // Without SITE_URL, og:image is absolute per request origin (localhost, a LAN name): a few origins get templates.
+    // A forged Host only changes the page sent to whoever forged it, and takes no more than a sliver of the budget:
+    // the most used origin has half (the other half is for pages every origin shares), the next few 1/16 each.
+    const rank = origin === '' ? 0 : this.#origins.note(origin);
+    if (rank === undefined) return undefined;
+    const share = origin !== '' && rank > 0 ? 1 / 16 : this.#deps.site.current.url === undefined ? 1 / 2 : 1;
+    let entry = this.#byOrigin.get(origin);
+    if (entry?.share !== share) {
+      entry = {
+        share,
+        pages: new SplicedPages<PageKey>({ maxBytes: Math.floor(pageBudgetBytes(this.#deps.config) * share) }),
+      };
+      this.#byOrigin.set(origin, entry);
+      for (const known of this.#byOrigin.keys())
+        if (known !== '' && !this.#origins.has(known)) this.#byOrigin.delete(known);
     }
-    return pages;
+    return entry.pages;
   }
 }

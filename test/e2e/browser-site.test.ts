@@ -18,7 +18,9 @@ const PAGES = [
   '/tags',
   '/tags/web',
   '/stats',
+  '/stats/hello',
   '/how-we-count',
+  '/how-we-count?post=hello',
   '/nope',
 ];
 const VIEWPORTS = [

@@ -82,8 +82,9 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
   test('12 s to the end and 3 s at the top: 2 views, 1 read, ratio 0.5, read-through 0.5, median between', async () => {
     const dashboard = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
     await dashboard.goto(`${base}/stats?token=${STATS_TOKEN}`);
-    const bar = dashboard.locator('g.live-bar[data-slug="hello"]');
-    assert.equal(await bar.getAttribute('data-count'), '0');
+    // A post without reads has no bar: it is folded away under the bars until its first read.
+    assert.equal(await dashboard.locator('li.live-bar[data-slug="hello"]').count(), 0);
+    assert.equal(await dashboard.locator('details.live-unread li[data-slug="hello"]').count(), 1);
 
     const reader = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
     const skimmer = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
@@ -100,12 +101,15 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     await reader.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     // The read lands after READ_AFTER_MS on the server's clock; the live bar on the dashboard moves with it.
     await dashboard.waitForFunction(
-      () => document.querySelector('g.live-bar[data-slug="hello"]')?.getAttribute('data-count') === '1',
+      () => document.querySelector('li.live-bar[data-slug="hello"]')?.getAttribute('data-count') === '1',
       undefined,
       { timeout: READ_AFTER_MS + 10_000 },
     );
-    const width = await bar.locator('rect').getAttribute('width');
+    const bar = dashboard.locator('li.live-bar[data-slug="hello"]');
+    const width = await bar.locator('.live-fill').evaluate((fill) => (fill as HTMLElement).style.width);
     assert.equal(width, '100%', 'the only post read is the longest bar');
+    assert.equal(await bar.locator('.live-title').textContent(), 'A long read', 'the new bar is titled');
+    assert.equal(await dashboard.locator('details.live-unread li[data-slug="hello"]').count(), 0, 'out of the fold');
     await until(() => Date.now() - started >= 12_000, '12 s on the reader', 10_000);
     await reader.goto('about:blank');
 

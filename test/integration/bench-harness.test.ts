@@ -8,12 +8,14 @@ import { type ReadcountProcess, startReadcount, type Target } from '../../bench/
 import { formatTable } from '../../bench/lib/report.js';
 import { measureBigBlog } from '../../bench/scenarios/big-blog.js';
 import { measureColdStart } from '../../bench/scenarios/cold-start.js';
+import { measureEncodings } from '../../bench/scenarios/compressed-serving.js';
 import { detsRate, hasErl, readCounterRate } from '../../bench/scenarios/dets.js';
 import { measureBareFanOut, measureFanOut } from '../../bench/scenarios/fan-out.js';
 import { measureIdleViewers } from '../../bench/scenarios/idle-viewers.js';
 import { measureBareIngest, measureIngest } from '../../bench/scenarios/ingest.js';
 import { rawSqliteRate } from '../../bench/scenarios/ingest-sqlite.js';
 import { autocannon, measurePage } from '../../bench/scenarios/page-serving.js';
+import { measureSearch } from '../../bench/scenarios/search.js';
 import { measureBareSpike, measureSpike } from '../../bench/scenarios/viral-spike.js';
 
 const positive = (value: number, what: string) =>
@@ -72,6 +74,24 @@ describe('bench harness against a real readcount (tiny sizes)', () => {
     positive(await measureIngest(readcount, pool, TINY, true), 'readcount ingest');
     positive(await measureBareIngest(pool, TINY), 'bare ingest');
     positive(await rawSqliteRate(TINY.sqliteSeconds, 10), 'raw sqlite');
+  });
+
+  it('search: percentiles in order over every query of every round on a generated blog', async () => {
+    const figures = await measureSearch(TINY.searchPosts[0] ?? 30, TINY.searchRounds, TINY.timeoutMs);
+    assert.equal(figures.requests, TINY.searchRounds * 4);
+    positive(figures.p50, 'search p50');
+    assert.ok(figures.p50 <= figures.p95 && figures.p95 <= figures.p99, JSON.stringify(figures));
+  });
+
+  it('compression: a post page in gzip and in br is smaller than without, and each encoding has a rate', async () => {
+    const url = `${readcount.http}/post/${readcount.slug}`;
+    const figures = await measureEncodings(url, 1, TINY.httpConnections, TINY.timeoutMs, 1);
+    assert.ok(
+      figures.bytes.gzip < figures.bytes.none && figures.bytes.br < figures.bytes.none,
+      JSON.stringify(figures),
+    );
+    for (const kind of ['none', 'gzip', 'br'] as const) positive(figures.rates[kind][0] ?? 0, `${kind} req/s`);
+    positive(figures.ratios.gzip, 'gzip ratio');
   });
 
   it('idle viewers: RSS per viewer is measured from the server process', async () => {

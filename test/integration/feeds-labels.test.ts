@@ -1,7 +1,10 @@
 // JSON Feed 1.1, robots.txt, the sitemap's extra pages, previous/next and related posts, and labels in the site's language.
 import assert from 'node:assert/strict';
+import { rm, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Labels } from '../../src/i18n/labels.js';
+import { ROBOTS_MAX_BYTES } from '../../src/web/routes/robots.js';
 import { dailyPosts, type FurnitureBlog, fixturePost, startFurnitureBlog } from '../helpers/furniture-blog.js';
 
 describe('feeds, robots and post neighbours', () => {
@@ -66,12 +69,46 @@ describe('feeds, robots and post neighbours', () => {
   });
 });
 
+describe('FEED_SIZE', () => {
+  test('every feed carries the FEED_SIZE newest posts', async () => {
+    const blog = await startFurnitureBlog(dailyPosts(5), { FEED_SIZE: '2', SITE_URL: 'https://blog.example' });
+    try {
+      const get = async (url: string) => (await blog.readcount.app.inject({ url })).body;
+      const atom = await get('/feed.xml');
+      assert.deepEqual(
+        [...atom.matchAll(/<entry>.*?<title[^>]*>([^<]+)</gs)].map((m) => m[1]),
+        ['Post 5', 'Post 4'],
+      );
+      assert.equal((await get('/rss.xml')).match(/<item>/g)?.length, 2);
+      assert.equal((JSON.parse(await get('/feed.json')) as { items: unknown[] }).items.length, 2);
+      assert.equal((await get('/tags/odd/feed.xml')).match(/<entry>/g)?.length, 2);
+    } finally {
+      await blog.close();
+    }
+  });
+});
+
 describe('robots.txt from the blog', () => {
   test('static/robots.txt is served as written, and not reported as shadowed', async () => {
     const blog = await startFurnitureBlog(dailyPosts(1), {}, { 'static/robots.txt': 'User-agent: *\nDisallow: /x\n' });
     try {
       assert.equal((await blog.readcount.app.inject({ url: '/robots.txt' })).body, 'User-agent: *\nDisallow: /x\n');
       assert.equal(blog.logs.filter((line) => line.includes('shadowed')).length, 0);
+    } finally {
+      await blog.close();
+    }
+  });
+
+  test('a robots.txt linking out of STATIC_DIR is not read (the generated one is sent); a big one is cut at ROBOTS_MAX_BYTES', async () => {
+    const blog = await startFurnitureBlog(dailyPosts(1), {}, { 'outside.txt': 'User-agent: *\nDisallow: /secret\n' });
+    try {
+      await symlink(join(blog.root, 'outside.txt'), join(blog.root, 'static', 'robots.txt'));
+      const linked = (await blog.readcount.app.inject({ url: '/robots.txt' })).body;
+      assert.doesNotMatch(linked, /secret/);
+      assert.match(linked, /^Sitemap: /m);
+      await rm(join(blog.root, 'static', 'robots.txt'));
+      await writeFile(join(blog.root, 'static', 'robots.txt'), 'x'.repeat(600 * 1024));
+      assert.equal((await blog.readcount.app.inject({ url: '/robots.txt' })).rawPayload.length, ROBOTS_MAX_BYTES);
     } finally {
       await blog.close();
     }

@@ -1,6 +1,9 @@
 // Paged index and tag pages (/page/N/, rel prev/next, 301 and 404 at the edges) and the archive, over app.inject.
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { archiveIndex } from '../../src/web/views/archive-page.js';
 import { dailyPosts, type FurnitureBlog, startFurnitureBlog } from '../helpers/furniture-blog.js';
 
 const slugsOf = (page: string) => [...page.matchAll(/<h2><a href="\/post\/([^"]+)">/g)].map((m) => m[1]);
@@ -89,6 +92,52 @@ describe('a big archive', () => {
       const year = (await blog.readcount.app.inject({ url: '/archive/2021/' })).body;
       assert.match(year, /<a href="\/post\/p1">Post 1<\/a>/);
       assert.doesNotMatch(year, /\/post\/p2"/);
+    } finally {
+      await blog.close();
+    }
+  });
+
+  test('a year with more than ARCHIVE_PAGE_MAX posts is paged: /archive/<year>/page/<n>/, rel prev/next', async () => {
+    const blog = await startFurnitureBlog(dailyPosts(5), { ARCHIVE_PAGE_MAX: '2' });
+    const get = (url: string) => blog.readcount.app.inject({ url });
+    const listed = (page: string) => [...page.matchAll(/<li><a href="\/post\/([^"]+)">/g)].map((m) => m[1]);
+    try {
+      const first = (await get('/archive/2024/')).body;
+      assert.deepEqual(listed(first), ['p5', 'p4']);
+      assert.match(first, /<link rel="next" href="\/archive\/2024\/page\/2\/">/);
+      assert.doesNotMatch(first, /<link rel="prev"/);
+      const second = (await get('/archive/2024/page/2/')).body;
+      assert.deepEqual(listed(second), ['p3', 'p2']);
+      assert.match(second, /<link rel="prev" href="\/archive\/2024\/">/);
+      assert.match(second, /<a class="pagination-older" rel="next" href="\/archive\/2024\/page\/3\/">/);
+      assert.deepEqual(listed((await get('/archive/2024/page/3')).body), ['p1']);
+      assert.equal((await get('/archive/2024/page/4/')).statusCode, 404);
+      assert.equal((await get('/archive/2024/page/02/')).statusCode, 404);
+      const one = await get('/archive/2024/page/1/');
+      assert.equal(one.statusCode, 301);
+      assert.equal(one.headers.location, '/archive/2024/');
+      const sitemap = (await get('/sitemap.xml')).body;
+      for (const path of ['/archive/2024/', '/archive/2024/page/2/', '/archive/2024/page/3/'])
+        assert.match(sitemap, new RegExp(`${path}</loc>`));
+    } finally {
+      await blog.close();
+    }
+  });
+
+  test('the posts by year are worked out once per version of the posts, not per request', async () => {
+    const blog = await startFurnitureBlog(dailyPosts(3), { ARCHIVE_PAGE_MAX: '2' });
+    try {
+      const { library } = blog.readcount;
+      const before = archiveIndex(library.list());
+      await blog.readcount.app.inject({ url: '/archive' });
+      await blog.readcount.app.inject({ url: '/archive/2024/' });
+      assert.equal(archiveIndex(library.list()), before);
+      await writeFile(join(blog.root, 'posts', 'late.md'), '---\ntitle: Late\ndate: 2023-05-01\n---\n\nWords.\n');
+      await library.reload();
+      const after = archiveIndex(library.list());
+      assert.notEqual(after, before);
+      assert.deepEqual([...after.keys()], [2024, 2023]);
+      assert.match((await blog.readcount.app.inject({ url: '/archive/2023/' })).body, /\/post\/late"/);
     } finally {
       await blog.close();
     }

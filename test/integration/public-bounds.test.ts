@@ -29,6 +29,8 @@ const BOUNDS: readonly [string, (size: Size) => number][] = [
   ['/archive/2016/', () => 250 * 1000 + 16 * KB],
   // SEARCH_RESULTS_MAX (50) results with their snippets.
   ['/search?q=post', () => 50 * KB + 16 * KB],
+  ['/search?q=a+paragraph+of+words+about+the+thing', () => 50 * KB + 16 * KB],
+  ['/robots.txt', () => KB],
   ['/sitemap.xml', ({ posts, tags }) => 150 * (posts + tags) + KB],
   ['/feed.json', () => 20 * 8 * KB + 4 * KB],
   ['/feed.xml', () => 20 * 8 * KB + 4 * KB],
@@ -118,6 +120,29 @@ describe(`every public route at ${POSTS} posts stays under its documented bound`
     // The page's sums still count every post: today, each post had 1 + i % 7 reads.
     const today = Array.from({ length: POSTS }, (_, i) => 1 + (i % 7)).reduce((a, b) => a + b, 0);
     assert.match(body, new RegExp(`class="stats-today" data-count="${today}"`));
+  });
+
+  test('a search of words every post has ranks only the SEARCH_RANKED_MAX newest matches', async () => {
+    const { searchRankedMax, searchResultsMax } = readcount.config;
+    const body = (await readcount.app.inject({ url: '/search?q=paragraph+words+about+thing' })).body;
+    const shown = [...body.matchAll(/<li class="search-result"><h2><a href="\/post\/post-(\d+)">/g)].map((m) =>
+      Number(m[1]),
+    );
+    assert.equal(shown.length, searchResultsMax);
+    for (const i of shown) assert.ok(i >= POSTS - searchRankedMax, `post-${i} is older than the ranked ones`);
+  });
+
+  test("forged Host values get their own feeds and sitemaps and leave the site's alone", async () => {
+    for (let i = 0; i < 20; i += 1) {
+      const host = `forged-${i}.example`;
+      for (const url of ['/sitemap.xml', '/feed.xml']) {
+        const response = await readcount.app.inject({ url, headers: { host } });
+        assert.equal(response.statusCode, 200);
+        assert.ok(response.body.includes(`http://${host}/post/post-2999`), `${url} for ${host}`);
+      }
+    }
+    const own = await readcount.app.inject({ url: '/sitemap.xml', headers: { host: 'localhost:80' } });
+    assert.ok(own.body.includes('http://localhost:80/post/post-0<'));
   });
 
   test('periods are only 30, 90 or 365 days: anything else is refused', async () => {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { groupHost, sourceOf } from '../../src/engagement/sources.js';
 import { figures, medianFromHistogram } from '../../src/stats/engagement-summary.js';
-import { capSources, depthBucket, SOURCE_CAP, TIME_BUCKETS, timeBucket } from '../../src/store/engagement.js';
-import { fallbackTable, histogramSvg, liveBarsSvg, seriesChartSvg } from '../../src/web/views/engagement-charts.js';
+import { capSources, depthBucket, SOURCE_CAP, TIME_BUCKETS, timeBucket } from '../../src/store/engagement-fields.js';
+import { fallbackTable, histogramSvg, seriesChartSvg } from '../../src/web/views/engagement-charts.js';
 import { change, duration } from '../../src/web/views/stats-format.js';
+import { liveBars } from '../../src/web/views/stats-live-bars.js';
 
 const own = new Set(['blog.example']);
 
@@ -106,12 +107,6 @@ test('the SVG charts parse and carry their values', () => {
   assert.doesNotMatch(svg, /font-size="([0-9]|1[01])"/, 'no label under 12 px');
   const tallest = /data-day="2024-01-03"[\s\S]*?class="views"[^>]* height="(\d+)"/.exec(svg)?.[1];
   assert.equal(tallest, String(220 - 24 - 22), 'the busiest day fills the plot');
-  const bars = liveBarsSvg([
-    { slug: 'a', title: 'A', count: 5 },
-    { slug: 'b', title: 'B', count: 1 },
-  ]).value;
-  assert.match(bars, /data-slug="a" data-count="5"[\s\S]*?width="100%"/);
-  assert.match(bars, /data-slug="b" data-count="1"[\s\S]*?width="20%"/);
   const hist = histogramSvg(
     [
       { label: '<1s', count: 2 },
@@ -121,10 +116,36 @@ test('the SVG charts parse and carry their values', () => {
     'chart-time',
   ).value;
   assert.match(hist, /data-label="&lt;1s" data-count="2"/);
-  for (const chart of [svg, bars, hist]) {
+  for (const chart of [svg, hist]) {
     assert.equal((chart.match(/<svg/g) ?? []).length, 1);
     assert.equal((chart.match(/<g\b/g) ?? []).length, (chart.match(/<\/g>/g) ?? []).length, 'balanced groups');
   }
+});
+
+test('the live bars scale to the busiest post; never-read posts are folded away with their count', () => {
+  const url = (slug: string) => `/stats/${slug}?days=30`;
+  const bars = liveBars(
+    [
+      { slug: 'a', title: 'A <long> title', count: 5 },
+      { slug: 'b', title: 'B', count: 1 },
+    ],
+    { count: 3, first: [{ slug: 'z', title: 'Zed', count: 0 }] },
+    url,
+  ).value;
+  assert.match(bars, /data-slug="a" data-count="5">.*?href="\/stats\/a\?days=30".*?style="width:100%"/);
+  assert.match(bars, /data-slug="b" data-count="1">.*?style="width:20%"/);
+  assert.doesNotMatch(bars, /<long>/, 'titles are escaped');
+  assert.equal((bars.match(/class="live-bar"/g) ?? []).length, 2, 'no bar for a post without reads');
+  assert.match(
+    bars,
+    /<details class="live-unread" data-count="3"><summary>.*3<\/span> <span[^>]*>posts<\/span> with no reads yet/,
+  );
+  assert.doesNotMatch(bars, /<details[^>]* open/, 'folded (closed) by default');
+  assert.match(bars, /<li data-slug="z"><a href="\/stats\/z\?days=30">Zed<\/a><\/li>/);
+  assert.match(bars, /and 2 more\./, 'the posts not named are a count');
+  const none = liveBars([], { count: 0, first: [] }, url).value;
+  assert.match(none, /No post has been read yet/);
+  assert.doesNotMatch(none, /live-unread/);
 });
 
 test('the period totals show their change; every chart has its numbers as a table', () => {

@@ -145,6 +145,32 @@ describe('PostLibrary', () => {
     assert.equal(library.list()[0]?.slug, 'new');
   });
 
+  test('related: the three sharing most tags, newest first among equals, never the post itself', async () => {
+    await write('me.md', fm('Me', '2024-01-10', 'tags: [a, b, c]\n'));
+    await write('three.md', fm('Three', '2024-01-01', 'tags: [a, b, c]\n'));
+    await write('two-old.md', fm('Two old', '2024-01-02', 'tags: [a, b]\n'));
+    await write('two-new.md', fm('Two new', '2024-01-05', 'tags: [B, c]\n'));
+    await write('two-newest.md', fm('Two newest', '2024-01-06', 'tags: [a, c]\n'));
+    await write('one.md', fm('One', '2024-01-09', 'tags: [a]\n'));
+    await write('none.md', fm('None', '2024-01-08', 'tags: [z]\n'));
+    const library = await PostLibrary.open(dir);
+    const me = library.get('me');
+    assert.ok(me);
+    assert.deepEqual(
+      library.related(me).map((post) => post.slug),
+      ['three', 'two-newest', 'two-new'],
+    );
+    assert.equal(library.related(me), library.related(me), 'worked out once per load');
+    assert.deepEqual(library.tag('b'), { name: 'b', key: 'b', count: 4 });
+    assert.equal(library.tag('nope'), undefined);
+    const one = library.get('one');
+    assert.ok(one);
+    assert.deepEqual(
+      library.related(one).map((post) => post.slug),
+      ['me', 'two-newest', 'two-old'],
+    );
+  });
+
   test('concurrent reloads are serialised and all resolve', async () => {
     await write('one.md', fm('One', '2024-01-01'));
     const library = await PostLibrary.open(dir);

@@ -6,13 +6,16 @@ import { ConfigError } from '../../src/errors.js';
 import { ftsQuery, searchableText } from '../../src/search/search-index.js';
 
 test('every word becomes a quoted FTS5 string; operators and punctuation are only separators', () => {
-  assert.equal(ftsQuery('hello world', 200), '"hello" "world"');
-  assert.equal(ftsQuery('NEAR(a b) OR "c*"', 200), '"NEAR" "a" "b" "OR" "c"');
-  assert.equal(ftsQuery('title:x', 200), '"title" "x"');
-  assert.equal(ftsQuery('"*^()-:', 200), undefined);
-  assert.equal(ftsQuery('café Größe', 200), '"café" "Größe"');
-  assert.equal(ftsQuery('abcdef', 3), '"abc"');
-  assert.equal(ftsQuery('w '.repeat(40), 200)?.split(' ').length, 16);
+  assert.equal(ftsQuery('hello world', 200, 16), '"hello" "world"');
+  assert.equal(ftsQuery('NEAR(a b) OR "c*"', 200, 16), '"near" "a" "b" "or" "c"');
+  assert.equal(ftsQuery('title:x', 200, 16), '"title" "x"');
+  assert.equal(ftsQuery('"*^()-:', 200, 16), undefined);
+  assert.equal(ftsQuery('café Größe', 200, 16), '"café" "größe"');
+  assert.equal(ftsQuery('abcdef', 3, 16), '"abc"');
+  // SEARCH_TERMS_MAX counts distinct words: a repeated word (in any case) is one lookup, not several.
+  const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
+  assert.equal(ftsQuery(words, 200, 4), '"w0" "w1" "w2" "w3"');
+  assert.equal(ftsQuery('The the THE blog', 200, 2), '"the" "blog"');
 });
 
 test('markdown is searched as its text', () => {

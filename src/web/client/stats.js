@@ -1,6 +1,6 @@
 // Browser side of /stats: joins `posts` on the live socket; each count push moves the live bars and updates the row.
 import { Socket } from '/_readcount/phoenix.mjs';
-import { moveLiveBar, sortableTable } from '/_readcount/stats-live.js';
+import { knownCounts, moveLiveBar, sortableTable } from '/_readcount/stats-live.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
 const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
@@ -77,6 +77,7 @@ channel.on('count', ({ slug, count }) => {
 });
 sortableTable(document.querySelector('table.sortable'));
 channel.join().receive('ok', ({ counts }) => {
+  knownCounts(counts ?? {});
   for (const [slug, count] of Object.entries(counts ?? {})) {
     const cell = rows.get(slug)?.querySelector('.stat-total');
     moveLiveBar(slug, count);

@@ -2,29 +2,31 @@
 // SITE_URL, else from the request (then not publicly cacheable).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
-import { calendarDay } from '../../posts/date-text.js';
 import { tagKey } from '../../posts/library.js';
 import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import { absoluteUrl, absoluteUrls } from '../absolute-urls.js';
 import { atomXml, type FeedEntry } from '../atom.js';
 import { BodyCache } from '../body-cache.js';
+import { sendOnce } from '../compression.js';
 import { jsonFeed } from '../json-feed.js';
+import { OriginRanking } from '../origin-ranking.js';
 import { feedBudgetBytes } from '../post-view.js';
 import { appRouteOwns } from '../static-files.js';
 import { postUrl, tagUrl } from '../urls.js';
+import { archiveIndex, archiveYearUrl } from '../views/archive-page.js';
 import { escapeHtml } from '../views/html.js';
+import { pagePath } from '../views/pagination.js';
 import type { WebDeps, WebPluginOptions } from './deps.js';
 
-const FEED_SIZE = 20;
 const MAX_AGE_S = 300;
 
-type FeedSources = Pick<WebDeps, 'renderer' | 'site'>;
+type FeedSources = Pick<WebDeps, 'renderer' | 'site' | 'config'>;
 
 /** The newest posts in full: every link and image absolute, since feed readers show them away from the site. */
-async function feedEntries({ renderer, site }: FeedSources, posts: readonly Post[], base: string) {
+async function feedEntries({ renderer, site, config }: FeedSources, posts: readonly Post[], base: string) {
   const ready = await renderer;
-  const listed = posts.slice(0, FEED_SIZE);
+  const listed = posts.slice(0, config.feedSize);
   // Grammars load on demand; a render before its grammar is loaded would show that code block plain.
   await Promise.all(listed.map((post) => ready.prepare(post)));
   const { author } = site.current;
@@ -125,9 +127,13 @@ function sitemap(app: FastifyInstance, { library, config }: Pick<WebDeps, 'libra
     url('/how-we-count'),
     ...[...posts, ...pages].map((post) => url(postUrl(post), post.date)),
     url('/archive', posts[0]?.date),
-    // A big blog's archive is a page per year; each is listed so crawlers reach every post from it.
+    // A big blog's archive is pages per year; each is listed so crawlers reach every post from it.
     ...(posts.length > config.archivePageMax
-      ? [...new Set(posts.map((post) => calendarDay(post).getUTCFullYear()))].map((year) => url(`/archive/${year}/`))
+      ? [...archiveIndex(posts)].flatMap(([year, list]) =>
+          Array.from({ length: Math.ceil(list.length / config.archivePageMax) }, (_, at) =>
+            url(pagePath(archiveYearUrl(year), at + 1)),
+          ),
+        )
       : []),
     url('/tags'),
     ...library.tags().map((tag) => url(tagUrl(tag.key), library.byTag(tag.key)[0]?.date)),
@@ -136,8 +142,10 @@ function sitemap(app: FastifyInstance, { library, config }: Pick<WebDeps, 'libra
 }
 
 export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  // Feeds carry 20 whole posts: built and compressed once per content version (posts, site identity, origin).
+  // Feeds carry FEED_SIZE whole posts: built and compressed once per content version (posts, site identity, origin).
   const cache = new BodyCache(feedBudgetBytes(deps.config));
+  // Without SITE_URL only the most used origin's bodies are kept: a forged Host gets its own, built for it alone.
+  const origins = new OriginRanking();
   const send = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -147,9 +155,10 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     build: (base: string) => Promise<string> | string,
   ) => {
     const { base, cacheControl } = deps.site.base(request);
-    const key = `${name}\0${base}`;
-    const body = await cache.get(key, [posts, deps.site.version], async () => build(base));
     void reply.type(`${type}; charset=utf-8`).header('cache-control', cacheControl(MAX_AGE_S));
+    if (deps.site.current.url === undefined && origins.note(base) !== 0)
+      return sendOnce(await build(base), request, reply, deps.config.compression);
+    const body = await cache.get(`${name}\0${base}`, [posts, deps.site.version], async () => build(base));
     return body.send(request, reply, deps.config.compression);
   };
   app.get('/feed.xml', (request, reply) =>
@@ -168,7 +177,7 @@ export async function feedsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
   );
   app.get<{ Params: { tag: string } }>('/tags/:tag/feed.xml', (request, reply) => {
     const key = tagKey(request.params.tag);
-    const tag = deps.library.tags().find((summary) => summary.key === key);
+    const tag = deps.library.tag(key);
     if (!tag) return reply.callNotFound();
     const feed = {
       title: `${deps.site.current.title}: ${tag.name}`,

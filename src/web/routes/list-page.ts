@@ -17,7 +17,7 @@ export interface ListRequest {
 }
 
 /** `/page/2/` and `/page/2` both; digits only, so `/page/02/` or `/page/x/` are not pages. */
-const PAGE_NUMBER = /^[1-9][0-9]{0,6}$/;
+export const PAGE_NUMBER = /^[1-9][0-9]{0,6}$/;
 
 export function sendList(deps: WebDeps, reply: FastifyReply, list: ListRequest, rawPage?: string): unknown {
   const { config, counter, signer } = deps;

@@ -82,7 +82,7 @@ export async function liveRoutes(app: FastifyInstance, { deps }: WebPluginOption
     const assigns = request.liveAssigns;
     if (assigns === undefined) return socket.terminate();
     // The plugin's own per-socket error listener closes over this request and its reply (logger, response headers)
-    // for the socket's whole life, several KB per idle viewer (bench scenario 1); this one holds nothing per socket.
+    // for the socket's whole life, several KB per idle viewer; this one holds nothing per socket.
     socket.removeAllListeners('error');
     socket.on('error', onEstablishedSocketError);
     // Likewise the TCP socket still points at the upgrade's unused HTTP response (and through it the request).

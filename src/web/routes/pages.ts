@@ -1,9 +1,11 @@
 // The index, "how we count" and the 404 page: server-rendered HTML around the live numbers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HTTP_ERRORS } from '../../errors.js';
+import { howWeCountProse } from '../../i18n/how-we-count-prose.js';
 import { engagementReceiptSection } from '../views/engagement-receipt.js';
+import { howWeCountPage } from '../views/how-we-count.js';
 import { raw } from '../views/html.js';
-import { howWeCountPage, layout, notFoundPage } from '../views/pages.js';
+import { layout, notFoundPage } from '../views/pages.js';
 import { receiptLinks, receiptSection } from '../views/receipt.js';
 import type { WebDeps, WebPluginOptions } from './deps.js';
 import { type ListRequest, pagedRoutes, sendList } from './list-page.js';
@@ -38,19 +40,22 @@ export async function pagesRoutes(app: FastifyInstance, { deps }: WebPluginOptio
 
   app.get<{ Querystring: { post?: unknown } }>('/how-we-count', (request, reply) => {
     const post = typeof request.query.post === 'string' ? library.get(request.query.post) : undefined;
+    const { labels } = deps.site.current;
+    const words = howWeCountProse(labels.language);
     const receipt = post
-      ? receiptSection(post, {
-          ...deps.receipts.get(post.slug),
-          total: counter.count(post.slug) ?? 0,
-          since: deps.receipts.since,
-        })
-      : receiptLinks(library.list());
+      ? receiptSection(
+          post,
+          { ...deps.receipts.get(post.slug), total: counter.count(post.slug) ?? 0, since: deps.receipts.since },
+          words,
+        )
+      : receiptLinks(library.list(), words);
     const engaged =
-      post && deps.engagement ? engagementReceiptSection(deps.engagement.receipts.get(post.slug)).value : '';
-    const body = raw(howWeCountPage(config.readAfterMs, config.countMode).value + receipt.value + engaged);
+      post && deps.engagement ? engagementReceiptSection(deps.engagement.receipts.get(post.slug), words).value : '';
+    const page = howWeCountPage(words, labels.language, config.readAfterMs, config.countMode);
+    const body = raw(page.value + receipt.value + engaged);
     void reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(layout({ title: 'How we count', ...siteMeta(deps, '/how-we-count') }, body));
+      .send(layout({ title: labels.t('how_we_count'), ...siteMeta(deps, '/how-we-count') }, body));
   });
 }

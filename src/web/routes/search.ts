@@ -8,7 +8,12 @@ import { siteMeta } from './page-meta.js';
 
 export async function searchRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
   const { config, library } = deps;
-  const index = new SearchIndex(library, { queryMax: config.searchQueryMax, resultsMax: config.searchResultsMax });
+  const index = new SearchIndex(library, {
+    queryMax: config.searchQueryMax,
+    resultsMax: config.searchResultsMax,
+    termsMax: config.searchTermsMax,
+    rankedMax: config.searchRankedMax,
+  });
   app.addHook('onClose', async () => index.close());
 
   app.get<{ Querystring: { q?: unknown } }>('/search', (request, reply) => {

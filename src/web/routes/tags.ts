@@ -22,7 +22,7 @@ export async function tagsRoutes(app: FastifyInstance, { deps }: WebPluginOption
   // Any spelling of a tag (`/tags/Rust%20Lang`) finds the tag whose key it has (`rust-lang`).
   const tagList = (raw: string): ListRequest | undefined => {
     const key = tagKey(raw);
-    const tag = library.tags().find((summary) => summary.key === key);
+    const tag = library.tag(key);
     if (!tag) return undefined;
     const labels = deps.site.current.labels;
     return {

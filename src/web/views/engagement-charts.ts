@@ -58,13 +58,16 @@ export function histogramSvg(buckets: readonly Bucket[], title: string, classNam
     .map((b, i) => {
       const h = b.count === 0 ? 0 : Math.max(1, Math.round((plot * b.count) / max));
       const x = i * slot;
+      // The outermost labels align to the chart's edges, so a narrow chart does not push them past its sides.
+      const [tickX, anchor] =
+        i === 0 ? [0, 'start'] : i === buckets.length - 1 ? [100, 'end'] : [x + slot / 2, 'middle'];
       const tick =
         i % 2 === 0
-          ? `<text x="${pct(x + slot / 2)}" y="${height - 6}" text-anchor="middle" font-size="${LABEL_PX}">${escapeHtml(b.label)}</text>`
+          ? `<text x="${pct(tickX)}" y="${height - 6}" text-anchor="${anchor}" font-size="${LABEL_PX}">${escapeHtml(b.label)}</text>`
           : '';
       const value =
         b.count > 0
-          ? `<text x="${pct(x + slot / 2)}" y="${top + plot - h - 4}" text-anchor="middle" font-size="${LABEL_PX}">${b.count}</text>`
+          ? `<text x="${pct(x + slot / 2)}" y="${top + plot - h - 4}" text-anchor="middle" font-size="${LABEL_PX}">${formatCount(b.count)}</text>`
           : '';
       return `<g class="bucket" data-label="${escapeHtml(b.label)}" data-count="${b.count}"><title>${escapeHtml(b.label)}: ${b.count}</title><rect x="${pct(x + slot * 0.1)}" y="${top + plot - h}" width="${pct(slot * 0.8)}" height="${h}"/>${value}${tick}</g>`;
     })
@@ -72,27 +75,6 @@ export function histogramSvg(buckets: readonly Bucket[], title: string, classNam
   return raw(
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart-histogram ${className}" width="100%" height="${height}" role="img" aria-label="${escapeHtml(title)}"><title>${escapeHtml(title)}</title>` +
       `<line x1="0" x2="100%" y1="${top + plot + 0.5}" y2="${top + plot + 0.5}" class="axis-line"/>${bars}</svg>`,
-  );
-}
-
-export interface LiveBar {
-  readonly slug: string;
-  readonly title: string;
-  readonly count: number;
-}
-
-/** Reads per post as horizontal bars; the dashboard script resizes them as count pushes arrive ("the twist"). */
-export function liveBarsSvg(bars: readonly LiveBar[]): RawHtml {
-  const row = 30;
-  const max = Math.max(1, ...bars.map((b) => b.count));
-  const body = bars
-    .map((b, i) => {
-      const y = i * row;
-      return `<g class="live-bar" data-slug="${escapeHtml(b.slug)}" data-count="${b.count}" transform="translate(0 ${y})"><rect y="16" height="10" width="${pct((100 * b.count) / max)}"/><text y="13" font-size="${LABEL_PX}"><tspan class="live-title">${escapeHtml(b.title)}</tspan> <tspan class="live-count" font-weight="bold">${formatCount(b.count)}</tspan></text></g>`;
-    })
-    .join('');
-  return raw(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart-live" width="100%" height="${Math.max(row, bars.length * row)}" role="img" aria-label="Reads per post, live" data-max="${max}"><title>Reads per post, live</title>${body}</svg>`,
   );
 }
 

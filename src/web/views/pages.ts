@@ -208,17 +208,3 @@ ${counter}
 export function notFoundPage(labels: Labels = DEFAULT_LABELS): RawHtml {
   return html`<h1>${labels.t('not_found')}</h1><p>There is no page here. The <a href="/">list of posts</a> has everything that is.</p>`;
 }
-
-export function howWeCountPage(readAfterMs: number, countMode: string): RawHtml {
-  const seconds = readAfterMs / 1000;
-  return html`<article class="post">
-<h1>How we count readers</h1>
-<p>A reader is counted when this page has been open <strong>and visible</strong> for ${seconds} seconds, as measured by your browser and checked again on our server's clock.</p>
-<ul>
-<li>${countMode === 'unique-daily' ? 'Each visitor counts at most once per post per day (UTC).' : 'Every page view that reaches the reading time counts.'}</li>
-<li>Bots, automated browsers and pages without JavaScript are not counted.</li>
-<li>No cookies. Your IP address and browser name are never stored; to recognise a repeat visit we keep a one-way hash with a salt that changes every day and lives only in memory.</li>
-<li>Each post has a receipt: how many reads were counted and how many were refused, and why.</li>
-</ul>
-</article>`;
-}

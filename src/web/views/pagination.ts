@@ -6,14 +6,14 @@ export interface PageLinks {
   /** 1-based. */
   readonly page: number;
   readonly pages: number;
-  /** The list's first page (`/` or `/tags/x`); page n is at `<first>/page/<n>/`. */
+  /** The list's first page (`/`, `/tags/x` or `/archive/2024/`); page n is at `<first>/page/<n>/`. */
   readonly first: string;
 }
 
 /** Page n's path: the first page is the list itself, like Hugo. */
 export function pagePath(first: string, page: number): string {
   if (page <= 1) return first;
-  return `${first === '/' ? '' : first}/page/${page}/`;
+  return `${first.replace(/\/$/, '')}/page/${page}/`;
 }
 
 export function pageLinkTags({ page, pages, first }: PageLinks): RawHtml {

@@ -2,9 +2,10 @@
 import { type DashboardPage, type DashboardQuery, SORT_KEYS, type SortKey } from '../../stats/dashboard.js';
 import type { SourceRow } from '../../stats/engagement-summary.js';
 import { PERIODS } from '../../stats/summary.js';
-import { fallbackTable, liveBarsSvg, seriesChartSvg } from './engagement-charts.js';
+import { fallbackTable, seriesChartSvg } from './engagement-charts.js';
 import { formatCount, html, type RawHtml, raw } from './html.js';
 import { change, duration, percent } from './stats-format.js';
+import { liveBars } from './stats-live-bars.js';
 
 export function sourcesTable(sources: readonly SourceRow[]): RawHtml {
   if (sources.length === 0) return html`<p class="meta">No views with a known source in this period yet.</p>`;
@@ -86,6 +87,7 @@ export function statsPage(
   const th = (key: string, label: string) =>
     html`<th scope="col" data-sort="${key}"><button type="button">${label}</button></th>`;
   const search = query.search === '' ? '' : html` matching “${query.search}”`;
+  const statsUrl = (slug: string) => `/stats/${encodeURIComponent(slug)}?days=${period}${tokenQuery}`;
   return html`<section class="stats" data-days="${period}">
 <h1>Stats</h1>
 <p class="meta">Period: ${periodLinks.map((link, i) => html`${i > 0 ? ' · ' : ''}${link}`)}.
@@ -104,7 +106,7 @@ ${fallbackTable(
   site.series.map((d) => [d.day, d.views, d.reads]),
 )}</figure>
 <h2>Most read, live</h2>
-<figure class="live-chart">${liveBarsSvg(data.bars)}</figure>
+<div class="live-chart">${liveBars(data.bars, data.unread, statsUrl)}</div>
 <h2>Posts</h2>
 ${controls(query, token)}
 <p class="meta stats-matched">${formatCount(data.matched)} ${data.matched === 1 ? 'post' : 'posts'} with views or reads in the last ${period} days${search}, by ${SORT_LABELS[query.sort].toLowerCase()}.${data.folded > 0 ? html` <span class="stats-folded">${formatCount(data.folded)} without any are folded away: search by title to find one.</span>` : ''}</p>
@@ -112,9 +114,8 @@ ${controls(query, token)}
 <thead><tr>${th('title', 'Page')}${th('views', 'Views')}${th('reads', 'Reads')}${th('ratio', 'Read ratio')}${th('median', 'Median time')}${th('through', 'Read-through')}${showReading ? th('reading', 'Reading now') : ''}${th('total', 'Total')}${th('today', 'Today')}</tr></thead>
 <tbody>
 ${rows.map(({ summary, figures }) => {
-  const statsUrl = `/stats/${encodeURIComponent(summary.slug)}?days=${period}${tokenQuery}`;
   return html`<tr data-slug="${summary.slug}">
-<th scope="row" data-value="${summary.title}"><a href="${statsUrl}">${summary.title}</a>${summary.external ? html` <span class="meta">(external)</span>` : ''}</th>
+<th scope="row" data-value="${summary.title}"><a href="${statsUrl(summary.slug)}">${summary.title}</a>${summary.external ? html` <span class="meta">(external)</span>` : ''}</th>
 ${cell('views', figures.views, formatCount(figures.views))}
 ${cell('reads', figures.reads, formatCount(figures.reads))}
 ${cell('ratio', figures.readRatio, percent(figures.readRatio))}
