@@ -44,7 +44,7 @@ export type ReadOutcome = { counted: true } | { counted: false; taken: ClaimKind
 interface Pending {
   readonly read: Increment;
   readonly resolve: (outcome: ReadOutcome) => void;
-  /** performance.now() past which the caller hears `unsure`. */
+  /** The counter's clock (`now`) past which the caller hears `unsure`. */
   readonly deadline: number;
   settled: boolean;
 }
@@ -200,7 +200,7 @@ export class ReadCounter {
       const pending: Pending = {
         read,
         resolve,
-        deadline: performance.now() + (this.options.replyWaitMs ?? 5000),
+        deadline: this.now() + (this.options.replyWaitMs ?? 5000),
         settled: false,
       };
       this.queue.push(pending);
@@ -247,15 +247,17 @@ export class ReadCounter {
   }
 
   /**
-   * When the timer armed for `deadline` fires, that deadline has passed, whatever performance.now() says (mocked
-   * timers move only the timer clock): every entry due by then hears `unsure`. A read stays queued and may yet count;
-   * an entry of no read still waiting is taken back, so a view is not counted later behind its receipt's back.
+   * When the timer armed for `deadline` fires, that deadline has passed, whatever the clock says: every entry due by
+   * then hears `unsure`. A read stays queued and may yet count; an entry of no read still waiting is taken back, so a
+   * view is not counted later behind its receipt's back. No wait is armed longer than `replyWaitMs`, so a clock set
+   * back cannot hold a caller longer than that.
    */
   private armExpiry(deadline: number): void {
+    const wait = this.options.replyWaitMs ?? 5000;
     this.expiryTimer = setTimeout(
       () => {
         this.expiryTimer = undefined;
-        const due = Math.max(deadline, performance.now());
+        const due = Math.max(deadline, this.now());
         // settle() moves the head past every settled entry, so the head is always the oldest still waiting.
         let next = this.expiring[this.expiringHead];
         while (next && next.deadline <= due) {
@@ -268,7 +270,7 @@ export class ReadCounter {
         }
         if (next && !this.expiryTimer) this.armExpiry(next.deadline);
       },
-      Math.max(0, deadline - performance.now()),
+      Math.min(wait, Math.max(0, deadline - this.now())),
     );
   }
 
