@@ -1,4 +1,11 @@
 // The built-in words of every page, per language; `_one`/`_other` keys are plural forms picked by Intl.PluralRules.
+import { STATS_DE } from './stats-labels/de.js';
+import { STATS_EN } from './stats-labels/en.js';
+import { STATS_ES } from './stats-labels/es.js';
+import { STATS_FR } from './stats-labels/fr.js';
+import { STATS_IT } from './stats-labels/it.js';
+import { STATS_NL } from './stats-labels/nl.js';
+import { STATS_PT } from './stats-labels/pt.js';
 
 /** Every label a page shows. `{n}` is a number, `{name}` a tag, `{page}`/`{pages}` page numbers, `{q}` a query. */
 export const ENGLISH = {
@@ -37,13 +44,21 @@ export const ENGLISH = {
   preview: 'Preview: this page is not published, and only people with this link can see it.',
   updated: 'updated {date}',
   by: 'By {name}',
+  not_found_text: 'There is no page here. The {link} has everything that is.',
+  posts_list: 'list of posts',
+  site_nav: 'Site',
+  copy: 'Copy',
+  copied: 'Copied',
+  copy_failed: 'Copy failed',
+  copy_code: 'Copy code to clipboard',
+  ...STATS_EN,
 } as const;
 
 export type LabelKey = keyof typeof ENGLISH;
 export type LabelStrings = Readonly<Record<LabelKey, string>>;
 
-/** Languages with their own words; any other language tag falls back to its base language, then English. */
-export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
+/** Languages with their own words, each complete (the type checks it); any other language tag falls back to its base language, then English. */
+export const LABEL_TABLE: Readonly<Record<string, LabelStrings>> = {
   en: ENGLISH,
   de: {
     reader_one: 'Leser',
@@ -79,10 +94,16 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     receipt: 'Beleg',
     not_found: 'Nicht gefunden',
     preview: 'Vorschau: Diese Seite ist nicht veröffentlicht; nur wer diesen Link hat, kann sie sehen.',
-
     updated: 'aktualisiert am {date}',
-
     by: 'Von {name}',
+    not_found_text: 'Hier gibt es keine Seite. Die {link} enthält alles, was es gibt.',
+    posts_list: 'Liste der Beiträge',
+    site_nav: 'Website',
+    copy: 'Kopieren',
+    copied: 'Kopiert',
+    copy_failed: 'Kopieren fehlgeschlagen',
+    copy_code: 'Code in die Zwischenablage kopieren',
+    ...STATS_DE,
   },
   fr: {
     reader_one: 'lecteur',
@@ -115,10 +136,19 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     how_we_count: 'Comment nous comptons',
     receipt: 'reçu',
     not_found: 'Introuvable',
-
     updated: 'mis à jour le {date}',
-
     by: 'Par {name}',
+    pagination: 'Pagination',
+    search_prompt: 'Tapez des mots pour trouver les articles qui les contiennent.',
+    preview: 'Aperçu : cette page n’est pas publiée ; seules les personnes qui ont ce lien peuvent la voir.',
+    not_found_text: 'Il n’y a pas de page ici. La {link} contient tout ce qui existe.',
+    posts_list: 'liste des articles',
+    site_nav: 'Site',
+    copy: 'Copier',
+    copied: 'Copié',
+    copy_failed: 'Échec de la copie',
+    copy_code: 'Copier le code dans le presse-papiers',
+    ...STATS_FR,
   },
   es: {
     reader_one: 'lector',
@@ -146,10 +176,24 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     how_we_count: 'Cómo contamos',
     receipt: 'recibo',
     not_found: 'No encontrado',
-
     updated: 'actualizado el {date}',
-
     by: 'Por {name}',
+    offline_hint: 'Sin conexión: es posible que estas cifras no estén al día.',
+    tags_none: 'Ningún artículo tiene etiquetas todavía.',
+    tag_feed: 'Feed Atom de esta etiqueta',
+    all_tags: 'todas las etiquetas',
+    pagination: 'Paginación',
+    search_placeholder: 'Buscar artículos',
+    search_prompt: 'Escriba palabras para encontrar los artículos que las contienen.',
+    preview: 'Vista previa: esta página no está publicada y solo quien tenga este enlace puede verla.',
+    not_found_text: 'Aquí no hay ninguna página. La {link} tiene todo lo que hay.',
+    posts_list: 'lista de artículos',
+    site_nav: 'Sitio',
+    copy: 'Copiar',
+    copied: 'Copiado',
+    copy_failed: 'No se pudo copiar',
+    copy_code: 'Copiar el código al portapapeles',
+    ...STATS_ES,
   },
   pt: {
     reader_one: 'leitor',
@@ -177,10 +221,24 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     how_we_count: 'Como contamos',
     receipt: 'recibo',
     not_found: 'Não encontrado',
-
     updated: 'atualizado em {date}',
-
     by: 'Por {name}',
+    offline_hint: 'Offline: estes números podem estar desatualizados.',
+    tags_none: 'Nenhum artigo tem etiquetas ainda.',
+    tag_feed: 'Feed Atom desta etiqueta',
+    all_tags: 'todas as etiquetas',
+    pagination: 'Paginação',
+    search_placeholder: 'Pesquisar artigos',
+    search_prompt: 'Digite palavras para encontrar os artigos que as contêm.',
+    preview: 'Pré-visualização: esta página não está publicada e só quem tem este link pode vê-la.',
+    not_found_text: 'Não há nenhuma página aqui. A {link} tem tudo o que existe.',
+    posts_list: 'lista de artigos',
+    site_nav: 'Site',
+    copy: 'Copiar',
+    copied: 'Copiado',
+    copy_failed: 'Falha ao copiar',
+    copy_code: 'Copiar o código para a área de transferência',
+    ...STATS_PT,
   },
   it: {
     reader_one: 'lettore',
@@ -208,10 +266,24 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     how_we_count: 'Come contiamo',
     receipt: 'ricevuta',
     not_found: 'Non trovato',
-
     updated: 'aggiornato il {date}',
-
     by: 'Di {name}',
+    offline_hint: 'Offline: questi numeri potrebbero non essere aggiornati.',
+    tags_none: 'Nessun articolo ha ancora un tag.',
+    tag_feed: 'Feed Atom di questo tag',
+    all_tags: 'tutti i tag',
+    pagination: 'Paginazione',
+    search_placeholder: 'Cerca negli articoli',
+    search_prompt: 'Scrivi delle parole per trovare gli articoli che le contengono.',
+    preview: 'Anteprima: questa pagina non è pubblicata e solo chi ha questo link può vederla.',
+    not_found_text: 'Qui non c’è nessuna pagina. L’{link} contiene tutto ciò che esiste.',
+    posts_list: 'elenco degli articoli',
+    site_nav: 'Sito',
+    copy: 'Copia',
+    copied: 'Copiato',
+    copy_failed: 'Copia non riuscita',
+    copy_code: 'Copia il codice negli appunti',
+    ...STATS_IT,
   },
   nl: {
     reader_one: 'lezer',
@@ -239,9 +311,23 @@ export const LABEL_TABLE: Readonly<Record<string, Partial<LabelStrings>>> = {
     how_we_count: 'Hoe we tellen',
     receipt: 'bonnetje',
     not_found: 'Niet gevonden',
-
     updated: 'bijgewerkt op {date}',
-
     by: 'Door {name}',
+    offline_hint: 'Offline: deze getallen zijn misschien niet actueel.',
+    tags_none: 'Nog geen bericht heeft een tag.',
+    tag_feed: 'Atom-feed voor deze tag',
+    all_tags: 'alle tags',
+    pagination: 'Paginering',
+    search_placeholder: 'Berichten doorzoeken',
+    search_prompt: 'Typ woorden om de berichten te vinden die ze bevatten.',
+    preview: 'Voorbeeld: deze pagina is niet gepubliceerd; alleen wie deze link heeft, kan haar zien.',
+    not_found_text: 'Hier is geen pagina. De {link} bevat alles wat er is.',
+    posts_list: 'lijst met berichten',
+    site_nav: 'Site',
+    copy: 'Kopiëren',
+    copied: 'Gekopieerd',
+    copy_failed: 'Kopiëren mislukt',
+    copy_code: 'Code naar het klembord kopiëren',
+    ...STATS_NL,
   },
 };

@@ -1,5 +1,5 @@
 // Number formats and bucket labels shared by the dashboard pages.
-
+import { DEFAULT_LABELS, type Labels } from '../../i18n/labels.js';
 import { timeBucketLower, timeBucketUpper } from '../../stats/engagement-summary.js';
 import { DEPTH_BUCKETS, TIME_BUCKETS } from '../../store/engagement.js';
 import type { Bucket } from './engagement-charts.js';
@@ -14,8 +14,8 @@ export function duration(ms: number | null): string {
 }
 
 /** Change against the previous period, as "+12 %" / "−3 %" / "new". */
-export function change(now: number, before: number): string {
-  if (before === 0) return now === 0 ? '±0 %' : 'new';
+export function change(now: number, before: number, labels: Labels = DEFAULT_LABELS): string {
+  if (before === 0) return now === 0 ? '±0 %' : labels.t('change_new');
   const delta = Math.round(((now - before) / before) * 100);
   return `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} %`;
 }
