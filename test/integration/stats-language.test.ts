@@ -132,6 +132,18 @@ describe('a German site’s dashboard and 404 page', () => {
     assert.equal(await get('/stats/nope', 404), 'Nicht gefunden');
   });
 
+  test('counts are grouped the German way on the index, the archive and the spliced post page', async () => {
+    assert.match(await get('/'), /data-count="1234">1\.234<\/span> <span class="count-word"/);
+    assert.match(await get('/archive'), /<span class="archive-count">1\.234 Leser<\/span>/);
+    // The post page is rendered once and its count spliced in per request: the second answer is the spliced one.
+    for (const round of [1, 2]) {
+      const body = await get('/post/p1');
+      assert.match(body, /<span class="counter-digits" data-count="1234">1\.234<\/span>/, `request ${round}`);
+    }
+    await blog.readcount.counter.submit('p1', []);
+    assert.match(await get('/post/p1'), /data-count="1235">1\.235<\/span>/);
+  });
+
   test('the badge says LESER, and English keys stay the fallback of every label', async () => {
     assert.match(await get('/counter/p1.svg'), />LESER</);
     assert.equal(ENGLISH.stats, 'Stats');

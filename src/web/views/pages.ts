@@ -6,7 +6,7 @@ import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import type { SiteInfo } from '../site.js';
 import { tagUrl } from '../urls.js';
-import { fillHtml, formatCount, html, type RawHtml, raw } from './html.js';
+import { fillHtml, html, type RawHtml, raw } from './html.js';
 import { type PageLinks, pageLinkTags, pagination } from './pagination.js';
 
 export interface PageMeta {
@@ -141,7 +141,7 @@ export interface ListOptions {
 /** The live count and its word, whose plural forms the browser picks from as the count changes. */
 export function readerCount(labels: Labels, slug: string, count: number): RawHtml {
   const forms = labels.pluralForms('reader');
-  return html`<span class="index-count" data-count-slug="${slug}" data-count="${count}">${formatCount(count)}</span> <span class="count-word" data-plural="${JSON.stringify(forms)}">${labels.plural('reader', count)}</span>`;
+  return html`<span class="index-count" data-count-slug="${slug}" data-count="${count}">${labels.count(count)}</span> <span class="count-word" data-plural="${JSON.stringify(forms)}">${labels.plural('reader', count)}</span>`;
 }
 
 export function postDate(labels: Labels, post: Post): RawHtml {
@@ -206,7 +206,7 @@ export function postPage(post: Post, bodyHtml: string, count: number, options: P
   const labels = options.labels ?? DEFAULT_LABELS;
   const counter = options.preview
     ? html`<p class="preview-notice" role="note">${labels.t('preview')}</p>`
-    : html`<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">${labels.t('total_readers')} <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" data-label="${labels.t('reading_now')}" hidden></span><span class="live-hint" hidden> · ${labels.t('offline')}</span></p>
+    : html`<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">${labels.t('total_readers')} <span class="counter-digits" data-count="${count}">${labels.count(count)}</span><span class="reading-now" data-label="${labels.t('reading_now')}" hidden></span><span class="live-hint" hidden> · ${labels.t('offline')}</span></p>
 <p class="counter-help"><a href="/how-we-count">${labels.t('how_we_count')}</a> · <a href="/how-we-count?post=${post.slug}#receipt">${labels.t('receipt')}</a></p>`;
   return html`<article class="post">
 ${heroImage(post)}
