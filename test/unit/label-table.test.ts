@@ -1,5 +1,6 @@
 // The labels table: every language has every key with the same `{name}` parts, plural forms, numbers and dates per language.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { ENGLISH, LABEL_TABLE, type LabelKey } from '../../src/i18n/label-table.js';
 import { isLabelKey, Labels } from '../../src/i18n/labels.js';
@@ -92,4 +93,10 @@ test('the live bars in German: the folded summary carries its plural forms for t
     bars,
     /<summary data-plural="\{&quot;one&quot;:&quot;\{n\} Beitrag noch ohne Leser&quot;,&quot;other&quot;:&quot;\{n\} Beiträge noch ohne Leser&quot;\}"><span class="live-unread-count">1<\/span> Beitrag noch ohne Leser<\/summary>/,
   );
+});
+
+test('docs/blog-features.md lists every label key for the `labels:` setting', async () => {
+  const docs = await readFile(new URL('../../docs/blog-features.md', import.meta.url), 'utf8');
+  const unlisted = Object.keys(ENGLISH).filter((key) => !docs.includes(`\`${key}\``));
+  assert.deepEqual(unlisted, [], 'keys missing from the labels table in docs/blog-features.md');
 });

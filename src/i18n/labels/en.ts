@@ -1,7 +1,53 @@
-// The dashboard's words (/stats, /stats/<slug>) in English: the reference every other language matches key for key.
+// The built-in words in English: the reference every other language matches key for key.
 
-/** `{n}` is a number, `{days}` a period length, `{title}` a post title, `{q}` a title search, `{day}` a date. */
-export const STATS_EN = {
+/**
+ * Every label a page shows. `{n}` is a number, `{name}` a tag or author, `{page}`/`{pages}` page numbers, `{q}` a
+ * query, `{date}` a date, `{days}` a period length, `{title}` a post title, `{link}` a link.
+ */
+export const EN = {
+  reader_one: 'reader',
+  reader_other: 'readers',
+  post_one: '{n} post',
+  post_other: '{n} posts',
+  total_readers: 'Total readers:',
+  reading_now: '{n} reading now',
+  offline: 'offline',
+  offline_hint: 'Offline: these counts may be out of date.',
+  min_read: '{n} min read',
+  posts: 'Posts',
+  no_posts: 'No posts yet.',
+  tags: 'Tags',
+  tags_none: 'No post has a tag yet.',
+  tagged: 'Tagged “{name}”',
+  tag_feed: 'Atom feed for this tag',
+  all_tags: 'all tags',
+  newer: 'Newer posts',
+  older: 'Older posts',
+  page_of: 'Page {page} of {pages}',
+  pagination: 'Pagination',
+  archive: 'Archive',
+  search: 'Search',
+  search_placeholder: 'Search posts',
+  search_results: 'Results for “{q}”',
+  search_none: 'No post matches “{q}”.',
+  search_prompt: 'Type words to find the posts that contain them.',
+  previous_post: 'Previous post',
+  next_post: 'Next post',
+  related: 'Related posts',
+  how_we_count: 'How we count',
+  receipt: 'receipt',
+  not_found: 'Not found',
+  preview: 'Preview: this page is not published, and only people with this link can see it.',
+  updated: 'updated {date}',
+  by: 'By {name}',
+  not_found_text: 'There is no page here. The {link} has everything that is.',
+  posts_list: 'list of posts',
+  site_nav: 'Site',
+  copy: 'Copy',
+  copied: 'Copied',
+  copy_failed: 'Copy failed',
+  copy_code: 'Copy code to clipboard',
+  // The dashboard (/stats, /stats/<slug>).
   stats: 'Stats',
   stats_of: 'Stats: {title}',
   period: 'Period:',
@@ -76,4 +122,5 @@ export const STATS_EN = {
   stats_needs_token: 'This dashboard needs ?token= (STATS_TOKEN).',
 } as const;
 
-export type StatsLabels = Readonly<Record<keyof typeof STATS_EN, string>>;
+export type LabelKey = keyof typeof EN;
+export type LabelStrings = Readonly<Record<LabelKey, string>>;
