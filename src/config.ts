@@ -477,7 +477,7 @@ export const OPTIONS = {
     'READ_REPLY_WAIT_MS',
     5000,
     integer(100, 600_000),
-    'A `reader` push is answered `ok` only once its read is committed; while the store fails, its reply waits this long, then says `retry_later` (the read stays buffered and may still count, at most once).',
+    'A `reader` push is answered `ok` only once its read is committed; while the store fails, its reply waits this long, then says `retry_later` (the read stays buffered and may still count, at most once). Views and end-of-view reports wait as long for their commit, then are not counted (`unavailable`, `retry_later`).',
   ),
   shutdownGraceMs: option(
     'scale',

@@ -3,18 +3,17 @@ import { statSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildLiveServer } from './compose-live.js';
 import type { Config } from './config.js';
-import { type ClaimRegistry, MemoryClaims } from './counting/claims.js';
 import { CountingService } from './counting/counting-service.js';
 import { NetworkLimit } from './counting/network.js';
 import { PostPusher } from './counting/post-pusher.js';
 import { ReadCounter } from './counting/read-counter.js';
 import { ReadPolicy } from './counting/read-policy.js';
 import { Receipts } from './counting/receipts.js';
+import { MemorySalts, type SaltRegistry } from './counting/salts.js';
 import { POSTS_TOPIC } from './counting/topics.js';
 import type { Viewer } from './counting/viewer.js';
 import { SiteRegistry } from './embed/sites.js';
 import { Engagement } from './engagement/engagement.js';
-import { MemoryViewClaims } from './engagement/view-claims.js';
 import { ConfigError } from './errors.js';
 import { GhostBoard } from './ghosts/board.js';
 import { ClusterGhostBoard } from './ghosts/cluster-board.js';
@@ -245,8 +244,8 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const partialsWatcher = options.watch === false ? undefined : watchPartials(config.staticDir, site, log);
   if (!partialsWatcher) site.setPartials(readPartials(config.staticDir, log));
   // SQLite keeps the day's salt in the database until the day ends, so a restart does not make today's visitors new.
-  const claims: ClaimRegistry =
-    redis?.claims ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemoryClaims());
+  const salts: SaltRegistry =
+    redis?.salts ?? (sqlite ? { saltFor: (day) => sqlite.saltFor(day), close: async () => {} } : new MemorySalts());
   const signer = new TokenSigner(secret, config.tokenMaxAgeMs);
   const previewKeys = new PreviewKeys(secret);
   // Only the author asked for these (front matter `preview: true`); the links are in no page, feed or sitemap.
@@ -254,7 +253,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
     log('info', `preview of ${post.file}: ${config.siteUrl ?? ''}${previewKeys.path(post.slug)}`);
   }
   const networkRules = {
-    saltFor: (day: string) => claims.saltFor(day),
+    saltFor: (day: string) => salts.saltFor(day),
     maxReads: config.maxReadsPerNetwork,
     countMode: config.countMode,
   };
@@ -263,7 +262,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const claimsSince = () => redis?.claimsSince() ?? 0;
   const policy = new ReadPolicy({
     signer,
-    claims,
+    salts,
     networkLimit,
     ...config,
     countBots: config.countBots === true,
@@ -273,13 +272,13 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
   const receipts = new Receipts(telemetry);
   const engagement = new Engagement({
     signer,
-    claims,
+    salts,
     ...config,
     countBots: config.countBots === true,
-    viewClaims: redis?.viewClaims ?? sqlite?.viewClaims ?? new MemoryViewClaims(),
+    counter,
+    store,
     claimsSince,
     networkLimit: new NetworkLimit({ ...networkRules, scope: 'network-view' }),
-    record: (items) => counter.recordEngagement(items),
     // Referrers from the site itself count as "direct": its canonical host and the origins it trusts with its counter.
     ownHosts: [...(config.siteUrl ? [config.siteUrl] : []), ...config.embedOrigins].flatMap((origin) =>
       URL.canParse(origin) ? [new URL(origin).host] : [],
@@ -351,7 +350,7 @@ export async function createReadcount(config: Config, options: ReadcountOptions 
       await ghostBoard?.close();
       await presence.close();
       await pubsub.close();
-      await claims.close();
+      await salts.close();
       await store.close();
       await redis?.close(telemetry);
       return lost;

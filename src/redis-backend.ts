@@ -1,11 +1,11 @@
 // Everything readcount keeps in Redis when REDIS_URL is set, opened together, watched together (healthz, logs), closed together.
 import type { Config } from './config.js';
-import { RedisClaims, sharedSecretKey } from './counting/redis-claims.js';
-import { RedisViewClaims } from './engagement/redis-view-claims.js';
+import { RedisSalts, sharedSecretKey } from './counting/redis-salts.js';
 import { RedisPubSubAdapter } from './pubsub/redis-adapter.js';
 import { closeRedis, connectRedis, type RedisClient, redactUrl } from './redis/connection.js';
 import { currentGeneration, type Generation, readGeneration, reshareSecret } from './redis-generation.js';
 import { RedisStore } from './store/redis-store.js';
+import { moveOldViewKeys } from './store/redis-view-keys.js';
 import { EVENTS, type Telemetry } from './telemetry/telemetry.js';
 
 export type BackendLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
@@ -24,8 +24,7 @@ const DROP_LOG_EVERY_MS = 10_000;
 export class RedisBackend {
   readonly store: RedisStore;
   readonly adapter: RedisPubSubAdapter;
-  readonly claims: RedisClaims;
-  readonly viewClaims: RedisViewClaims;
+  readonly salts: RedisSalts;
   /** Per connection (commands, subscriber): whether it is up now. */
   private readonly up = new Map<string, boolean>([
     ['commands', true],
@@ -51,8 +50,7 @@ export class RedisBackend {
   ) {
     const { redisPrefix: prefix, redisCommandTimeoutMs: commandTimeoutMs } = config;
     this.store = new RedisStore(client, { prefix, commandTimeoutMs });
-    this.claims = new RedisClaims(client, prefix, Date.now, commandTimeoutMs);
-    this.viewClaims = new RedisViewClaims(client, prefix, commandTimeoutMs);
+    this.salts = new RedisSalts(client, prefix, Date.now, commandTimeoutMs);
     this.adapter = new RedisPubSubAdapter(client, {
       prefix,
       onStateChange: (up, error) => this.setState('pubsub', up, error),
@@ -70,6 +68,7 @@ export class RedisBackend {
     try {
       const secret = config.secretKey ?? (await sharedSecretKey(client, config.redisPrefix));
       const generation = await currentGeneration(client, config.redisPrefix, false, config.redisCommandTimeoutMs);
+      await moveOldViewKeys(client, config.redisPrefix);
       backend = new RedisBackend(client, secret, generation, config, log);
       return backend;
     } catch (error) {
@@ -126,7 +125,7 @@ export class RedisBackend {
   async close(telemetry?: Telemetry): Promise<void> {
     this.closing = true;
     telemetry?.detach('readcount.redis-backend');
-    await this.claims.close();
+    await this.salts.close();
     await closeRedis(this.client);
   }
 
@@ -188,7 +187,7 @@ export class RedisBackend {
         'error',
         `the signing key in Redis is not this instance's (an instance started on the empty Redis made a new one): set SECRET_KEY on every instance, or restart them all`,
       );
-    await this.claims.reshare();
+    await this.salts.reshare();
   }
 
   private safeLog(...args: Parameters<BackendLog>): void {

@@ -13,6 +13,8 @@ interface Fetched {
   readonly status: number;
   readonly bytes: number;
   readonly ms: number;
+  /** The response's Content-Encoding, `identity` when none. */
+  readonly encoding: string;
 }
 
 /** One GET with the body's bytes as sent (no decompression), and the time to the last byte. */
@@ -22,7 +24,14 @@ function get(url: string, encoding = 'identity'): Promise<Fetched> {
     const req = request(url, { headers: { 'accept-encoding': encoding } }, (response) => {
       let bytes = 0;
       response.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes, ms: performance.now() - started }));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          bytes,
+          ms: performance.now() - started,
+          encoding: String(response.headers['content-encoding'] ?? 'identity'),
+        }),
+      );
       response.on('error', reject);
     });
     req.on('error', reject);
@@ -31,6 +40,11 @@ function get(url: string, encoding = 'identity'): Promise<Fetched> {
 }
 
 /** The routes measured; archive and search come with another change and are skipped (with a note) where missing. */
+/** Feeds are judged compressed, as feed readers fetch them (issue 22: ≤ 300 KB compressed for 20 long posts). */
+const COMPRESSED_ROUTES = new Set(['/feed.xml']);
+const FEED_BYTES_MAX = 300_000;
+const LISTING_BYTES_MAX = 200_000;
+
 const ROUTES = [
   '/',
   '/tags/rust',
@@ -49,7 +63,16 @@ export interface BigBlogFigures {
   readonly rssAllFetchedMiB: number;
   readonly firstFetchP50Ms: number;
   readonly firstFetchP99Ms: number;
-  readonly routes: readonly { path: string; status: number; kib: number; brKib: number; ms: number }[];
+  /** `kib` as sent without compression, `brKib` with brotli, `wireKib` for `Accept-Encoding: gzip, br` (a browser's). */
+  readonly routes: readonly {
+    path: string;
+    status: number;
+    kib: number;
+    brKib: number;
+    wireKib: number;
+    encoding: string;
+    ms: number;
+  }[];
   /** RSS after 20 requests of /stats?days=365 over RSS before them. */
   readonly statsRssRatio: number;
   readonly checkMs: number;
@@ -87,10 +110,19 @@ export async function measureBigBlog(
           continue;
         }
         const br = await get(`${readcount.http}${path}`, 'br');
+        const wire = await get(`${readcount.http}${path}`, 'gzip, br');
         const again: number[] = [];
         for (let i = 0; i < 5; i += 1) again.push((await get(`${readcount.http}${path}`, 'br')).ms);
         again.sort((a, b) => a - b);
-        routes.push({ path, status: plain.status, kib: plain.bytes / 1024, brKib: br.bytes / 1024, ms: again[2] ?? 0 });
+        routes.push({
+          path,
+          status: plain.status,
+          kib: plain.bytes / 1024,
+          brKib: br.bytes / 1024,
+          wireKib: wire.bytes / 1024,
+          encoding: wire.encoding,
+          ms: again[2] ?? 0,
+        });
       }
       const before = rssBytes(readcount.pid);
       for (let i = 0; i < 20; i += 1) await get(`${readcount.http}/stats?days=365`, 'br');
@@ -166,13 +198,21 @@ function rows(figures: BigBlogFigures, base: BigBlogFigures | undefined): Row[] 
     row('first fetch p50', figures.firstFetchP50Ms, 'ms', 'info', undefined),
     row('first fetch p99', figures.firstFetchP99Ms, 'ms', '≤ 50 ms', figures.firstFetchP99Ms <= 50),
     ...figures.routes.flatMap((route) => [
-      row(
-        `${route.path} size (br ${route.brKib.toFixed(0)} KiB)`,
-        route.kib,
-        'KiB',
-        '≤ 200 KB',
-        route.kib * 1024 <= 200_000,
-      ),
+      COMPRESSED_ROUTES.has(route.path)
+        ? row(
+            `${route.path} size as sent for gzip, br (${route.encoding}; raw ${route.kib.toFixed(0)} KiB)`,
+            route.wireKib,
+            'KiB',
+            '≤ 300 KB compressed',
+            route.encoding !== 'identity' && route.wireKib * 1024 <= FEED_BYTES_MAX,
+          )
+        : row(
+            `${route.path} size (br ${route.brKib.toFixed(0)} KiB)`,
+            route.kib,
+            'KiB',
+            '≤ 200 KB',
+            route.kib * 1024 <= LISTING_BYTES_MAX,
+          ),
       row(`${route.path} time`, route.ms, 'ms', '≤ 100 ms', route.ms <= 100, 'round trip on loopback, median of 5'),
     ]),
     row('RSS after 20× /stats?days=365 ÷ before', figures.statsRssRatio, '×', '≤ 1.2×', figures.statsRssRatio <= 1.2),

@@ -1,7 +1,7 @@
 // Reads our JSON export (`readcount export`) into per-post totals, days and engagement, naming every bad entry.
 import { readFileSync } from 'node:fs';
 import { isValidSlug } from '../posts/post.js';
-import { isEngagementField } from '../store/engagement.js';
+import { isEngagementField } from '../store/engagement-fields.js';
 import { EXPORT_FORMAT } from './export.js';
 import type { ImportedPost, ParsedImport } from './import-parse.js';
 import { type ImportLimits, isCountUpTo, isDay, printable } from './import-rules.js';

@@ -3,7 +3,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { parse } from 'csv-parse';
 import { sourceOf } from '../engagement/sources.js';
 import { isValidSlug } from '../posts/post.js';
-import { DIRECT_SOURCE, isEngagementField, viewSourceField } from '../store/engagement.js';
+import { DIRECT_SOURCE, isEngagementField, viewSourceField } from '../store/engagement-fields.js';
 import { CSV_HEADER } from './export.js';
 import { parseJson } from './import-json.js';
 import { type ImportLimits, isCountUpTo, isDay } from './import-rules.js';

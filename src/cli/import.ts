@@ -1,5 +1,5 @@
 // `readcount import`: merges a parsed file into the store without ever lowering a number, so running it twice changes nothing.
-import { capSources, type EngagementDay } from '../store/engagement.js';
+import { capSources, type EngagementDay } from '../store/engagement-fields.js';
 import { type CounterStore, type MergeChange, mergePost, type PostCounts } from '../store/store.js';
 import type { ParsedImport } from './import-parse.js';
 import { printable } from './import-rules.js';

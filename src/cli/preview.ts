@@ -12,7 +12,7 @@ async function siteSecret(config: Config): Promise<string> {
   if (config.secretKey) return config.secretKey;
   if (config.redisUrl) {
     const { closeRedis, connectRedis } = await import('../redis/connection.js');
-    const { sharedSecretKey } = await import('../counting/redis-claims.js');
+    const { sharedSecretKey } = await import('../counting/redis-salts.js');
     const client = await connectRedis(config.redisUrl, { name: 'readcount-preview' });
     try {
       return await sharedSecretKey(client, config.redisPrefix);

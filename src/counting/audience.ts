@@ -7,7 +7,7 @@ import type { Viewer as SocketInfo } from './viewer.js';
 import { visitorKey } from './visitor-key.js';
 
 export interface AudienceOptions {
-  /** The day's salt of visitor keys (ClaimRegistry.saltFor). */
+  /** The day's salt of visitor keys (SaltRegistry.saltFor). */
   readonly saltFor: (day: string) => Promise<string>;
   readonly tokenMaxAgeMs: number;
   readonly countMode: 'unique-daily' | 'every-read';

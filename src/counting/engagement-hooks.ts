@@ -1,6 +1,6 @@
 // What counting calls when a post is viewed, read or left (views, sources, end-of-view reports); src/engagement/ answers.
 import type { LiveReplyError } from '../errors.js';
-import type { EngagementIncrement } from '../store/engagement.js';
+import type { EngagementIncrement } from '../store/engagement-fields.js';
 import type { Viewer as SocketInfo } from './viewer.js';
 
 /** Why an end-of-view report was not taken (the same codes over the socket and by beacon). */

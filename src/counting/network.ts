@@ -4,7 +4,7 @@ import { networkOf } from '../network-of.js';
 import { type Claim, utcDay } from '../store/store.js';
 
 export interface NetworkLimitOptions {
-  /** The daily salt (ClaimRegistry.saltFor): the key says nothing about the address once the day's salt is gone. */
+  /** The daily salt (SaltRegistry.saltFor): the key says nothing about the address once the day's salt is gone. */
   readonly saltFor: (day: string) => Promise<string>;
   /** Reads per post per network per window; 0 turns the cap off. */
   readonly maxReads: number;

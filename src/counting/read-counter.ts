@@ -1,7 +1,7 @@
 // The single owner of counting (the reference's GenServer): queues reads, group-commits them, then announces totals.
 import { randomBytes } from 'node:crypto';
 import type { PubSub } from '../pubsub/pubsub.js';
-import type { EngagementIncrement } from '../store/engagement.js';
+import type { EngagementIncrement } from '../store/engagement-fields.js';
 import {
   type Applied,
   type Claim,
@@ -52,10 +52,6 @@ const COUNTED: ReadOutcome = { counted: true };
 export class ReadCounter {
   private readonly cache = new Map<string, number>();
   private queue: Increment[] = [];
-  /** Engagement counters (views, end-of-view histograms, sources) ride in the same commits as reads. */
-  private engagementQueue: EngagementIncrement[] = [];
-  /** Callers of recordEngagement waiting for the end of the commit that carries their items. */
-  private engagementWaiters: (() => void)[] = [];
   private committing: Promise<void> | undefined;
   /** Set while Redis's return is being handled (see `hold`). */
   private gate: Promise<void> | undefined;
@@ -154,30 +150,30 @@ export class ReadCounter {
   }
 
   /**
-   * Queues engagement counters for the next commit (with reads, or alone when none are waiting); resolves when a
-   * commit that carried them has finished, committed or failed (then they wait for the retry, like reads).
+   * Queues a read with the claims it must take (and the engagement counters that belong to it, its source), committed
+   * with them in one step; resolves once that commit is done (counted, or refused by a taken claim), or with `unsure`
+   * after `replyWaitMs` or when the read is dropped.
    */
-  recordEngagement(items: readonly EngagementIncrement[]): Promise<void> {
-    this.engagementQueue.push(...items);
-    const max = (this.options.maxPendingReads ?? Infinity) * 4;
-    if (this.engagementQueue.length > max) this.engagementQueue.splice(0, this.engagementQueue.length - max);
-    const done = new Promise<void>((resolve) => this.engagementWaiters.push(resolve));
-    this.scheduleCommit();
-    return done;
+  submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
+    const day = utcDay(this.now());
+    return this.enqueue(
+      engagement?.length ? { slug, day, count: 1, claims, engagement } : { slug, day, count: 1, claims },
+    );
   }
 
   /**
-   * Queues a read with the claims it must take (and the engagement counters that belong to it, its source), committed
-   * with them in one step; resolves once that commit is done
-   * (counted, or refused by a taken claim), or with `unsure` after `replyWaitMs` or when the read is dropped.
+   * Queues a view, an end-of-view report or a first join: its claims and engagement counters, no read, in the same
+   * commits as the reads and under the same rules. Told `unsure`, it is taken back if it is still waiting, so a view
+   * the store could not take in time is not counted later behind its receipt's back.
    */
-  submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
+  submitEntry(entry: Omit<Increment, 'count' | 'id'> & { readonly claims: readonly Claim[] }): Promise<ReadOutcome> {
+    return this.enqueue({ ...entry, count: 0 });
+  }
+
+  private enqueue(entry: Omit<Increment, 'id'>): Promise<ReadOutcome> {
     const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
-    const day = utcDay(this.now());
-    const read: Increment = engagement?.length
-      ? { slug, day, count: 1, id, claims, engagement }
-      : { slug, day, count: 1, id, claims };
-    // The one check of a read on its way to the store (where reads enter counting): one bad increment would make the
+    const read: Increment = { ...entry, id };
+    // The one check of an entry on its way to the store (where it enters counting): one bad increment would make the
     // store refuse every batch it lands in, stalling all counting.
     try {
       checkIncrements([read]);
@@ -187,6 +183,10 @@ export class ReadCounter {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiters.delete(id);
+        if (read.count === 0) {
+          const waiting = this.queue.indexOf(read);
+          if (waiting >= 0) this.queue.splice(waiting, 1);
+        }
         resolve(UNSURE);
       }, this.options.replyWaitMs ?? 5000);
       this.waiters.set(id, { resolve, timer });
@@ -220,7 +220,7 @@ export class ReadCounter {
   async drain(): Promise<void> {
     for (;;) {
       if (this.committing) await this.committing;
-      else if ((this.queue.length === 0 && this.engagementQueue.length === 0) || this.failing) break;
+      else if (this.queue.length === 0 || this.failing) break;
       else this.scheduleCommit();
     }
     this.options.pusher.flushAll();
@@ -262,21 +262,16 @@ export class ReadCounter {
     while (this.gate) await this.gate;
     const batch = this.queue;
     this.queue = [];
-    const engagement = this.engagementQueue;
-    this.engagementQueue = [];
-    const engagementWaiters = this.engagementWaiters;
-    this.engagementWaiters = [];
     const started = performance.now();
     let totals: Applied | undefined;
     try {
-      totals = await this.options.store.apply(batch, engagement);
+      totals = await this.options.store.apply(batch);
       this.lastCommitAt = this.now();
       if (this.reportedFailing) this.options.onStoreState?.(false, { pending: this.queue.length });
       this.reportedFailing = false;
       this.failing = false;
     } catch (error) {
       this.queue = batch.concat(this.queue);
-      this.engagementQueue = engagement.concat(this.engagementQueue);
       this.keepWithinLimit();
       if (!this.failing) this.options.telemetry.execute(EVENTS.commitFailed, { pending: this.queue.length }, { error });
       if (!this.reportedFailing) this.options.onStoreState?.(true, { error, pending: this.queue.length });
@@ -288,14 +283,13 @@ export class ReadCounter {
       }, this.options.retryMs ?? 1000);
     } finally {
       this.committing = undefined;
-      for (const resolve of engagementWaiters) resolve();
-      if ((this.queue.length > 0 || this.engagementQueue.length > 0) && !this.failing) this.scheduleCommit();
+      if (this.queue.length > 0 && !this.failing) this.scheduleCommit();
     }
     // Outside the try: whatever happens while announcing, a committed batch is never queued again.
     if (!totals) return;
     this.options.telemetry.execute(
       EVENTS.storeCommit,
-      { duration_ms: performance.now() - started, reads: batch.length, posts: totals.size },
+      { duration_ms: performance.now() - started, reads: readsIn(batch), posts: totals.size },
       { store: this.options.store.kind },
     );
     for (const [slug, total] of totals) this.announce(slug, total);
@@ -311,4 +305,11 @@ export class ReadCounter {
     if (total > (this.cache.get(slug) ?? 0)) this.cache.set(slug, total);
     this.options.pusher.committed(slug, total);
   }
+}
+
+/** The reads in a batch (views, reports and first joins ride along as entries of no read). */
+function readsIn(batch: readonly Increment[]): number {
+  let reads = 0;
+  for (const entry of batch) reads += entry.count;
+  return reads;
 }

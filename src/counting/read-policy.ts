@@ -4,14 +4,14 @@ import type { LiveReplyError } from '../errors.js';
 import type { PageView, TokenSigner } from '../live/index.js';
 import type { Claim } from '../store/store.js';
 import { Audience } from './audience.js';
-import type { ClaimRegistry } from './claims.js';
 import type { NetworkLimit } from './network.js';
+import type { SaltRegistry } from './salts.js';
 import { postTopic } from './topics.js';
 import type { Viewer as SocketInfo } from './viewer.js';
 
 export interface ReadPolicyOptions {
   readonly signer: TokenSigner;
-  readonly claims: ClaimRegistry;
+  readonly salts: SaltRegistry;
   readonly readAfterMs: number;
   readonly tokenMaxAgeMs: number;
   readonly countMode: 'unique-daily' | 'every-read';
@@ -19,7 +19,7 @@ export interface ReadPolicyOptions {
   readonly respectDnt: boolean;
   /** MAX_READS_PER_NETWORK: a claim with a limit, so only reads that count spend a network's allowance. */
   readonly networkLimit?: Pick<NetworkLimit, 'claim'>;
-  /** When a page view first joined its post on any instance, as recorded in the store (engagement's view marks). */
+  /** When a page view first joined its post on any instance, as recorded in the store (the claim a view's first join takes). */
   readonly firstJoin?: (view: string) => Promise<number | undefined>;
   /** Page views issued before this lost their claims with the store's data (Redis): refused as `token_replayed`. */
   readonly claimsSince?: () => number;
@@ -48,8 +48,8 @@ export class ReadPolicy {
 
   constructor(private readonly options: ReadPolicyOptions) {
     this.now = options.now ?? Date.now;
-    const { claims, ...rules } = options;
-    this.audience = new Audience({ ...rules, saltFor: (day) => claims.saltFor(day) });
+    const { salts, ...rules } = options;
+    this.audience = new Audience({ ...rules, saltFor: (day) => salts.saltFor(day) });
   }
 
   /**

@@ -1,9 +1,10 @@
 // Counts views (page views whose script joined their post) and end-of-view reports, into per-post per-day aggregates.
 
-import { Audience, VIEW_CLAIMS } from '../counting/audience.js';
-import type { ClaimRegistry } from '../counting/claims.js';
+import { Audience, REFUSAL_OF_CLAIM, VIEW_CLAIMS } from '../counting/audience.js';
 import type { EngagementHooks, ViewEndRefusal, ViewEndResult } from '../counting/engagement-hooks.js';
 import type { NetworkLimit } from '../counting/network.js';
+import type { ReadCounter } from '../counting/read-counter.js';
+import type { SaltRegistry } from '../counting/salts.js';
 import { postTopic, slugOfTopic } from '../counting/topics.js';
 import type { Viewer as SocketInfo } from '../counting/viewer.js';
 import type { TokenSigner } from '../live/index.js';
@@ -13,20 +14,19 @@ import {
   readSourceField,
   timeBucket,
   viewSourceField,
-} from '../store/engagement.js';
-import { type Claim, utcDay } from '../store/store.js';
+} from '../store/engagement-fields.js';
+import { type CounterStore, utcDay } from '../store/store.js';
 import { EngagementReceipts } from './engagement-receipts.js';
 import { sourceOf } from './sources.js';
-import type { ViewClaims } from './view-claims.js';
 
 export interface EngagementOptions {
   readonly signer: TokenSigner;
   /** The day's salt for visitor keys (the reads' own registry). */
-  readonly claims: Pick<ClaimRegistry, 'saltFor'>;
-  /** Views' once-only and network claims, taken when the view is seen (unlike reads', not with the commit). */
-  readonly viewClaims: ViewClaims;
-  /** Where increments go: ReadCounter.recordEngagement, so they commit with the reads. */
-  readonly record: (items: readonly EngagementIncrement[]) => Promise<void>;
+  readonly salts: Pick<SaltRegistry, 'saltFor'>;
+  /** Where views, reports and first joins go with their claims: the reads' counter, so they share its commits. */
+  readonly counter: Pick<ReadCounter, 'submitEntry' | 'storeFailing'>;
+  /** Where a page view's first join is looked up (the claim it took). */
+  readonly store: Pick<CounterStore, 'claimExpiry'>;
   readonly tokenMaxAgeMs: number;
   readonly countMode: 'unique-daily' | 'every-read';
   readonly countBots: boolean;
@@ -48,8 +48,8 @@ export interface ViewEndReport {
 
 export class Engagement implements EngagementHooks {
   /**
-   * Views still being decided, by page view: their claims go through the store first, and a read of the same page
-   * view waits for its view, so the view's source is kept before the read's source is counted under it.
+   * Views not yet queued, by page view (the day's salt may be asked first): a read of the same page view waits for
+   * its view, so the view's entry comes before the read's in the commits and its source is kept before the read's.
    */
   private readonly deciding = new Map<string, Promise<void>>();
 
@@ -60,24 +60,29 @@ export class Engagement implements EngagementHooks {
 
   constructor(private readonly options: EngagementOptions) {
     this.now = options.now ?? Date.now;
-    const { claims, ...rules } = options;
-    this.audience = new Audience({ ...rules, saltFor: (day) => claims.saltFor(day) }, VIEW_CLAIMS);
+    const { salts, ...rules } = options;
+    this.audience = new Audience({ ...rules, saltFor: (day) => salts.saltFor(day) }, VIEW_CLAIMS);
     this.ownHosts = new Set([...(options.ownHosts ?? [])].map((host) => host.toLowerCase()));
   }
 
   /**
    * Hook: the post channel was joined. A view counts under the reads' rules (bots, DNT, COUNT_MODE) with its own
-   * claim names, once per page view however often it rejoins. Never throws: a view is not worth a failed join. While
-   * the claims' backend cannot answer (a Redis outage) the view is not counted: undercounting a view beats counting it
-   * once per instance.
+   * claim names, once per page view however often it rejoins; its claims and counters commit with the reads. Resolves
+   * once the view is decided; never throws: a view is not worth a failed join. While the store cannot commit (a
+   * Redis outage, a full disk) the view is not counted: undercounting a view beats counting it late behind its receipt.
    */
   joined(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
     const { view } = socket.pageView;
-    const deciding: Promise<void> = this.join(slug, socket, payload).finally(() => {
-      if (this.deciding.get(view) === deciding) this.deciding.delete(view);
+    let queued = () => {};
+    const deciding = new Promise<void>((resolve) => {
+      queued = resolve;
     });
     this.deciding.set(view, deciding);
-    return deciding;
+    const settled = () => {
+      queued();
+      if (this.deciding.get(view) === deciding) this.deciding.delete(view);
+    };
+    return this.join(slug, socket, payload, settled).then(settled, settled);
   }
 
   /** Hook: resolves once the page view's view, if one is being decided, is queued for commit or refused. */
@@ -85,52 +90,48 @@ export class Engagement implements EngagementHooks {
     return this.deciding.get(view) ?? Promise.resolve();
   }
 
-  private async join(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
-    try {
-      const { pageView } = socket;
-      // The page view's first join, kept where every instance and a restart find it: its read's dwell runs from it.
-      if (pageView.page === postTopic(slug))
-        await this.options.viewClaims.mark(`pv-joined:${pageView.view}`, this.options.tokenMaxAgeMs);
-      await this.countView(slug, socket, payload);
-    } catch {
-      this.receipts.viewRefused(slug, 'unavailable');
-    }
-  }
-
-  private async countView(slug: string, socket: SocketInfo, payload: Record<string, unknown>): Promise<void> {
+  private async join(
+    slug: string,
+    socket: SocketInfo,
+    payload: Record<string, unknown>,
+    queued: () => void,
+  ): Promise<void> {
     const { pageView } = socket;
-    if (pageView.page !== postTopic(slug) || this.audience.forgotten(pageView.issuedAt)) return;
-    const { viewClaims: claims, tokenMaxAgeMs } = this.options;
+    if (pageView.page !== postTopic(slug)) return;
+    const { counter, tokenMaxAgeMs } = this.options;
+    if (counter.storeFailing()) return this.receipts.viewRefused(slug, 'unavailable');
+    // The page view's first join, kept where every instance and a restart find it: its read's dwell runs from it.
+    const expiresAt = this.now() + tokenMaxAgeMs;
+    const day = utcDay(pageView.issuedAt);
+    void counter.submitEntry({ slug, day, claims: [{ kind: 'view', key: joinKey(pageView.view), expiresAt }] });
+    if (this.audience.forgotten(pageView.issuedAt)) return;
     const refusal = this.audience.screen(socket, payload);
     if (refusal) return this.receipts.viewRefused(slug, refusal);
-    for (const claim of await this.audience.claims(slug, socket)) {
-      if (await this.take(claim)) continue;
-      // A rejoin of a page view already counted is no refusal: the view simply counted before.
-      if (claim.kind === 'view') return;
-      return this.receipts.viewRefused(slug, claim.kind === 'visitor' ? 'repeat_visitor' : 'network_limit');
+    let claims: Awaited<ReturnType<Audience['claims']>>;
+    try {
+      claims = await this.audience.claims(slug, socket);
+    } catch {
+      return this.receipts.viewRefused(slug, 'unavailable');
     }
-    // The mark an end-of-view report needs: only a counted view may add to the time and depth histograms.
-    await claims.claim(`pv-counted:${pageView.view}`, tokenMaxAgeMs);
     const source = this.source(slug, payload.referrer);
-    const day = utcDay(pageView.issuedAt);
-    void this.options.record([
+    const engagement: EngagementIncrement[] = [
       { slug, day, field: 'v', count: 1 },
       { slug, day, field: viewSourceField(source), count: 1 },
-    ]);
-    this.receipts.view(slug);
-  }
-
-  private take(claim: Claim): Promise<boolean> {
-    const ttlMs = claim.expiresAt - this.now();
-    return claim.limit === undefined
-      ? this.options.viewClaims.claim(claim.key, ttlMs)
-      : this.options.viewClaims.take(claim.key, ttlMs, claim.limit);
+    ];
+    const decided = counter.submitEntry({ slug, day, claims, engagement });
+    queued();
+    const outcome = await decided;
+    if (outcome.counted) this.receipts.view(slug);
+    else if (!('taken' in outcome)) this.receipts.viewRefused(slug, 'unavailable');
+    // A rejoin of a page view already counted is no refusal: the view simply counted before.
+    else if (outcome.taken !== 'view') this.receipts.viewRefused(slug, REFUSAL_OF_CLAIM[outcome.taken]);
   }
 
   /** When the page view first joined its post on any instance (undefined: not known, e.g. Redis away). */
   async firstJoin(view: string): Promise<number | undefined> {
     try {
-      return await this.options.viewClaims.markedAt(`pv-joined:${view}`);
+      const expiresAt = await this.options.store.claimExpiry(joinKey(view));
+      return expiresAt === undefined ? undefined : expiresAt - this.options.tokenMaxAgeMs;
     } catch {
       return undefined;
     }
@@ -163,8 +164,9 @@ export class Engagement implements EngagementHooks {
   }
 
   /**
-   * Checks cheapest first, claims last. Visible time is clamped to the page view's age on the server's clock; only
-   * the histogram increments are stored, on the day the page view began (as its view was).
+   * Checks cheapest first, claims last: the report takes its page view's report claim and needs its view's claim (held
+   * only by a counted view), in the commit that adds it. Visible time is clamped to the page view's age on the
+   * server's clock; only the histogram increments are stored, on the day the page view began (as its view was).
    */
   private async report(slug: string, view: string, issuedAt: number, report: ViewEndReport): Promise<ViewEndResult> {
     const { visible_ms: visible, depth } = report;
@@ -172,23 +174,27 @@ export class Engagement implements EngagementHooks {
       return this.refuse(slug, 'bad_visible_time');
     if (depth !== undefined && (typeof depth !== 'number' || !Number.isFinite(depth) || depth < 0 || depth > 1))
       return this.refuse(slug, 'bad_depth');
-    const { viewClaims: claims, tokenMaxAgeMs } = this.options;
-    // A check, then a claim: asking whether the view counted takes nothing, so no sequence of reports can make a view.
-    try {
-      // A report sent right after the join would otherwise find its view not counted yet.
-      await this.viewDecided(view);
-      if (!(await claims.held(`pv-counted:${view}`))) return this.refuse(slug, 'not_viewed');
-      if (!(await claims.claim(`pv-report:${view}`, tokenMaxAgeMs))) return this.refuse(slug, 'already_reported');
-    } catch {
-      // The claims' backend cannot answer (a Redis outage): nothing was stored, the page may send it again.
-      return this.refuse(slug, 'retry_later');
-    }
-    const allowed = Math.max(0, this.now() - issuedAt);
-    const visibleMs = Math.min(Math.round(visible), allowed);
+    const { counter, tokenMaxAgeMs } = this.options;
+    // The store cannot commit now: nothing is stored, the page may send it again.
+    if (counter.storeFailing()) return this.refuse(slug, 'retry_later');
+    // Queued after its page view's view (if one is being decided), so the view it needs is judged first.
+    await this.viewDecided(view);
+    const now = this.now();
+    const visibleMs = Math.min(Math.round(visible), Math.max(0, now - issuedAt));
     const day = utcDay(issuedAt);
     const items: EngagementIncrement[] = [{ slug, day, field: `t${timeBucket(visibleMs)}`, count: 1 }];
     if (typeof depth === 'number') items.push({ slug, day, field: `d${depthBucket(depth)}`, count: 1 });
-    this.options.record(items);
+    const outcome = await counter.submitEntry({
+      slug,
+      day,
+      claims: [{ kind: 'report', key: `pv-report:${view}`, expiresAt: now + tokenMaxAgeMs }],
+      needs: { kind: 'view', key: `${VIEW_CLAIMS.view}:${view}` },
+      engagement: items,
+    });
+    if (!outcome.counted) {
+      if (!('taken' in outcome)) return this.refuse(slug, 'retry_later');
+      return this.refuse(slug, outcome.taken === 'report' ? 'already_reported' : 'not_viewed');
+    }
     const clamped = visibleMs < Math.round(visible);
     this.receipts.report(slug, clamped);
     return { ok: true, visibleMs, clamped };
@@ -205,3 +211,6 @@ export class Engagement implements EngagementHooks {
     return result.source;
   }
 }
+
+/** The claim a page view's first join takes: it expires a token's age after the join, which is how the join is read. */
+const joinKey = (view: string): string => `pv-joined:${view}`;

@@ -1,6 +1,6 @@
 // Where a page view came from: the referrer's host only, grouped by the list in sources.json; own site and none are "direct".
 import { readFileSync } from 'node:fs';
-import { DIRECT_SOURCE } from '../store/engagement.js';
+import { DIRECT_SOURCE } from '../store/engagement-fields.js';
 
 interface Group {
   readonly name: string;

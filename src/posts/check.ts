@@ -43,7 +43,8 @@ const MEDIA_ATTR = /\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)/gi;
 export async function checkContent(postsDir: string, staticDir: string, now = Date.now()): Promise<CheckReport> {
   const root = resolve(postsDir);
   const staticRoot = resolve(staticDir);
-  const { posts, problems } = await loadPosts(root);
+  // Descriptions and reading times are for readers; check never shows them, and they are most of a parse.
+  const { posts, problems } = await loadPosts(root, { readerFacts: false });
   const lines: CheckLine[] = [];
   const seen = new Set<string>();
   // One line per problem: a file linking the same missing image five times is told once.
@@ -131,7 +132,8 @@ function mediaUrls(post: Post): string[] {
   // hold an image or a tag. Reference definitions land in env during the block pass, so `![x][ref]` still resolves.
   const env = {};
   const blocks: ReturnType<MarkdownIt['parse']> = [];
-  tokenizer.block.parse(post.markdown.replace(/\r\n?/g, '\n'), tokenizer, env, blocks);
+  const markdown = post.markdown.includes('\r') ? post.markdown.replace(/\r\n?/g, '\n') : post.markdown;
+  tokenizer.block.parse(markdown, tokenizer, env, blocks);
   for (const token of blocks) {
     if (token.type === 'inline') {
       if (token.content.includes('![') || token.content.includes('<')) walk(tokenizer.parseInline(token.content, env));

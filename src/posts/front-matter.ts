@@ -114,85 +114,89 @@ function readDateField(value: unknown, key: string): Checked<{ date: Date | unde
 
 const DATE_KEYS = ['date', 'pubDate', 'publishDate'];
 const UPDATED_KEYS = ['updatedDate', 'lastmod', 'last_modified_at', 'updated'];
+const TEXT_KEYS = ['title', 'description', 'slug', 'excerpt', 'excerpt_separator'] as const;
+const FLAG_KEYS = ['draft', 'published', 'ghosts', 'preview', 'toc'] as const;
 
-export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'): Checked<FrontMatter> {
+/** Reads each key in order; the first field that fails its check is the one reported. */
+function readEach<K extends string, T>(keys: readonly K[], read: (key: K) => Checked<T>): Checked<Record<K, T>> {
+  const values = {} as Record<K, T>;
+  for (const key of keys) {
+    const checked = read(key);
+    if (!checked.ok) return checked;
+    values[key] = checked.value;
+  }
+  return { ok: true, value: values };
+}
+
+/** The block as a mapping of fields; an empty block is an empty mapping. */
+function readMapping(yaml: string, format: FrontMatterFormat): Checked<Record<string, unknown>> {
   const parsed = parseBlock(yaml, format);
   if (!parsed.ok) return parsed;
-  let data = parsed.value;
-  if (data === null || data === undefined) data = {};
+  const data = parsed.value ?? {};
   if (typeof data !== 'object' || Array.isArray(data))
     return fail('front matter: must be a mapping of "key: value" lines');
-  const fields = data as Record<string, unknown>;
+  return { ok: true, value: data as Record<string, unknown> };
+}
 
-  const title = optionalString(fields, 'title');
-  if (!title.ok) return title;
-  const description = optionalString(fields, 'description');
-  if (!description.ok) return description;
-  const slug = optionalString(fields, 'slug');
-  if (!slug.ok) return slug;
-
+/** The publication date and the last update, each under the first of its engine names that is set. */
+function readDates(
+  fields: Record<string, unknown>,
+): Checked<{ date: Date | undefined; dateText: string | undefined; updated: Date | undefined }> {
   const dateKey = DATE_KEYS.find((key) => fields[key] !== undefined && fields[key] !== null) ?? 'date';
   const dated = readDateField(fields[dateKey], dateKey);
   if (!dated.ok) return dated;
-  const { date, text: dateText } = dated.value;
   const updatedKey = UPDATED_KEYS.find((key) => fields[key] !== undefined && fields[key] !== null) ?? 'updated';
   const updated = readDateField(fields[updatedKey], updatedKey);
   if (!updated.ok) return updated;
-  const excerpt = optionalString(fields, 'excerpt');
-  if (!excerpt.ok) return excerpt;
-  const excerptSeparator = optionalString(fields, 'excerpt_separator');
-  if (!excerptSeparator.ok) return excerptSeparator;
+  return { ok: true, value: { date: dated.value.date, dateText: dated.value.text, updated: updated.value.date } };
+}
 
-  const draft = optionalBoolean(fields, 'draft');
-  if (!draft.ok) return draft;
-  // Jekyll's way of saying draft.
-  const published = optionalBoolean(fields, 'published');
-  if (!published.ok) return published;
-  const ghosts = optionalBoolean(fields, 'ghosts');
-  if (!ghosts.ok) return ghosts;
-  const preview = optionalBoolean(fields, 'preview');
-  if (!preview.ok) return preview;
-  const toc = optionalBoolean(fields, 'toc');
-  if (!toc.ok) return toc;
+/** Tags, with Jekyll's and Hugo's categories added: one list of tags serves readers better than two taxonomies. */
+function readAllTags(fields: Record<string, unknown>): Checked<readonly string[] | undefined> {
+  const lists = readEach(['tags', 'categories', 'category'] as const, (key) => readTagList(fields[key], key));
+  if (!lists.ok) return lists;
+  const { tags, categories, category } = lists.value;
+  const any = tags || categories || category;
+  return { ok: true, value: any ? dedupe([...(tags ?? []), ...(categories ?? []), ...(category ?? [])]) : undefined };
+}
 
-  const tags = readTagList(fields.tags, 'tags');
+export function readFrontMatter(yaml: string, format: FrontMatterFormat = 'yaml'): Checked<FrontMatter> {
+  const mapping = readMapping(yaml, format);
+  if (!mapping.ok) return mapping;
+  const fields = mapping.value;
+  const [title, description, slug] = TEXT_KEYS;
+  const heading = readEach([title, description, slug], (key) => optionalString(fields, key));
+  if (!heading.ok) return heading;
+  const dates = readDates(fields);
+  if (!dates.ok) return dates;
+  const texts = readEach(TEXT_KEYS.slice(3), (key) => optionalString(fields, key));
+  if (!texts.ok) return texts;
+  const flags = readEach(FLAG_KEYS, (key) => optionalBoolean(fields, key));
+  if (!flags.ok) return flags;
+  const tags = readAllTags(fields);
   if (!tags.ok) return tags;
-  // Jekyll and Hugo categories are a second taxonomy; one list of tags serves readers better than two.
-  const categories = readTagList(fields.categories, 'categories');
-  if (!categories.ok) return categories;
-  const category = readTagList(fields.category, 'category');
-  if (!category.ok) return category;
-  const allTags =
-    tags.value || categories.value || category.value
-      ? dedupe([...(tags.value ?? []), ...(categories.value ?? []), ...(category.value ?? [])])
-      : undefined;
-
   const aliases = readAliases(fields);
   if (!aliases.ok) return aliases;
   const image = readImage(fields);
   if (!image.ok) return image;
-
-  const isPage = fields.layout === 'page' || fields.type === 'page';
+  const { draft, published, ghosts, preview, toc } = flags.value;
   return {
     ok: true,
     value: {
-      title: title.value,
-      date,
-      dateText,
-      description: description.value,
-      tags: allTags,
-      draft: draft.value ?? (published.value === false ? true : undefined),
-      slug: slug.value,
-      kind: isPage ? 'page' : undefined,
+      ...heading.value,
+      ...dates.value,
+      tags: tags.value,
+      // Jekyll's `published: false` is its way of saying draft.
+      draft: draft ?? (published === false ? true : undefined),
+      kind: fields.layout === 'page' || fields.type === 'page' ? 'page' : undefined,
       aliases: aliases.value,
       image: image.value,
-      ghosts: ghosts.value,
-      updated: updated.value.date,
-      excerpt: excerpt.value,
-      excerptSeparator: excerptSeparator.value,
+      ghosts,
+      excerpt: texts.value.excerpt,
+      excerptSeparator: texts.value.excerpt_separator,
       fields,
-      preview: preview.value,
-      toc: toc.value,
+      preview,
+      toc,
     },
   };
 }

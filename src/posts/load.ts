@@ -5,7 +5,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { isInside, realPathOrSelf } from '../path-inside.js';
-import { isPostProblem, MAX_POST_BYTES, parsePostFile } from './parse.js';
+import { isPostProblem, MAX_POST_BYTES, type ParseOptions, parsePostFile } from './parse.js';
 import type { Post, PostProblem } from './post.js';
 import { isPostFileName } from './slug.js';
 
@@ -15,6 +15,8 @@ export interface LoadOptions {
    * says so), and a slug two files now claim stays with the file that already served it.
    */
   readonly lastGood?: ReadonlyMap<string, Post>;
+  /** False for posts that are only checked, never served: see ParseOptions. */
+  readonly readerFacts?: boolean;
 }
 
 /** A bundle's post file: `posts/<name>/index.md` (or `.markdown`, `.mdown`). */
@@ -56,7 +58,8 @@ export async function loadPosts(dir: string, options: LoadOptions = {}): Promise
     // Yield now and then so a reload of a large blog never holds up requests for long.
     if (index > 0 && index % YIELD_EVERY === 0) await new Promise<void>((done) => setImmediate(done));
     const path = resolve(root, name);
-    results.push(isPostFileName(name) ? loadOne(path, realRoot) : loadBundle(path, realRoot));
+    const parse = { readerFacts: options.readerFacts ?? true };
+    results.push(isPostFileName(name) ? loadOne(path, realRoot, parse) : loadBundle(path, realRoot, parse));
   }
 
   const lastGood = options.lastGood ?? new Map<string, Post>();
@@ -107,15 +110,15 @@ interface FileResult {
 }
 
 /** A folder is a page bundle when it holds an index file; any other folder (say `drafts/`) is not looked into. */
-function loadBundle(folder: string, realRoot: string): FileResult | null {
+function loadBundle(folder: string, realRoot: string, parse: ParseOptions): FileResult | null {
   for (const name of BUNDLE_INDEX) {
-    const result = loadOne(join(folder, name), realRoot, folder);
+    const result = loadOne(join(folder, name), realRoot, { ...parse, bundleDir: folder });
     if (result !== null) return result;
   }
   return null;
 }
 
-function loadOne(file: string, realRoot: string, bundleDir?: string): FileResult | null {
+function loadOne(file: string, realRoot: string, parse: ParseOptions): FileResult | null {
   try {
     const real = realpathSync(file);
     if (!isInside(real, realRoot)) {
@@ -137,7 +140,7 @@ function loadOne(file: string, realRoot: string, bundleDir?: string): FileResult
     }
     const source = readFileSync(real, 'utf8');
     const fingerprint = createHash('sha256').update(source).digest('hex');
-    return { file, fingerprint, parsed: parsePostFile(file, source, bundleDir === undefined ? {} : { bundleDir }) };
+    return { file, fingerprint, parsed: parsePostFile(file, source, parse) };
   } catch (error) {
     // Deleted between listing and reading (an editor's atomic save, a git checkout): simply not there yet.
     if (isErrorCode(error, 'ENOENT')) return null;

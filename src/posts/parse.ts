@@ -1,33 +1,27 @@
 // Turns one markdown file (reference `# title` + `tags:` format, or YAML front matter) into a Post or a PostProblem.
 
 import { basename } from 'node:path';
-import type { Token } from 'markdown-it';
-import MarkdownIt from 'markdown-it';
+import { firstParagraph } from './first-paragraph.js';
 import { cleanDescription, firstImage } from './formats/body-facts.js';
 import { convertBody } from './formats/convert.js';
-import { parseDate, readFrontMatter, splitFrontMatter, splitTags } from './front-matter.js';
+import { type FrontMatter, parseDate, readFrontMatter, splitFrontMatter } from './front-matter.js';
+import { type Checked, fail } from './front-matter-fields.js';
 import type { Post, PostProblem } from './post.js';
 import { SLUG_PATTERN } from './post.js';
 import { postBaseName, slugify } from './slug.js';
+import { titleFromHeading, trimBlankText } from './title-heading.js';
+
+export { firstParagraph } from './first-paragraph.js';
 
 /** Larger files are refused by the loader before reading: a post that size is a mistake, not an essay. */
 export const MAX_POST_BYTES = 1024 * 1024;
 
 const WORDS_PER_MINUTE = 220;
-const MAX_DESCRIPTION_CHARS = 300;
-/** How far below the title the reference format's `tags:` line may sit. */
-const TAGS_LINE_WINDOW = 5;
 
-const HEADING = /^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$/;
-const FENCE = /^ {0,3}(?:```|~~~)/;
-const TAGS_LINE = /^tags:[ \t]*(.*?)[ \t]*$/i;
 const BLANK = /^\s*$/;
 const FILE_DATE = /^(\d{4}-\d{2}-\d{2})(?:[_-]|$)/;
 /** Jekyll's and Hugo's excerpt separator. */
 const MORE = /<!--\s*more\s*-->/;
-
-// Only used to pull plain text out of headings and the first paragraph; html:true so inline tags can be dropped.
-const textParser = new MarkdownIt({ html: true, linkify: false, typographer: true });
 
 export function isPostProblem(value: Post | PostProblem): value is PostProblem {
   return !('slug' in value);
@@ -36,6 +30,11 @@ export function isPostProblem(value: Post | PostProblem): value is PostProblem {
 export interface ParseOptions {
   /** Set for a page bundle's `index.md`: the folder, whose name is the slug and whose files are served beside it. */
   readonly bundleDir?: string;
+  /**
+   * False skips what only readers see, the description and the reading time (most of a parse): `description` is
+   * empty and `readingMinutes` 1. For `readcount check`, whose posts are never served.
+   */
+  readonly readerFacts?: boolean;
 }
 
 export function parsePostFile(file: string, source: string, options: ParseOptions = {}): Post | PostProblem {
@@ -47,98 +46,144 @@ export function parsePostFile(file: string, source: string, options: ParseOption
   }
 }
 
-function parseOrExplain(file: string, source: string, options: ParseOptions): Post | PostProblem {
-  const problem = (reason: string): PostProblem => ({ file, reason });
-  const bytes = Buffer.byteLength(source, 'utf8');
-  if (bytes > MAX_POST_BYTES) return problem(`file is too large (${bytes} bytes, limit ${MAX_POST_BYTES})`);
-  const text = source.replace(/^\uFEFF/, '');
-  if (BLANK.test(text)) return problem('file is empty');
+/** The file's front matter (if any) read, and where its body starts. */
+interface Head {
+  readonly meta: FrontMatter | undefined;
+  readonly hasFrontMatter: boolean;
+  /** The body after the front matter, as written. */
+  readonly raw: string;
+  /** The file's line the body starts on, for notes about converted parts. */
+  readonly firstLine: number;
+}
 
+/** The body with its title, tags and the post's date: what the name, front matter and first heading say. */
+interface Body {
+  readonly title: string;
+  readonly tags: readonly string[];
+  readonly markdown: string;
+  readonly notes: readonly { readonly line: number; readonly message: string }[];
+}
+
+function parseOrExplain(file: string, source: string, options: ParseOptions): Post | PostProblem {
+  const explain = <T>(checked: Checked<T>): T | PostProblem =>
+    checked.ok ? checked.value : { file, reason: checked.reason };
+  const text = explain(readSource(source));
+  if (typeof text !== 'string') return text;
   const name = options.bundleDir === undefined ? postBaseName(basename(file)) : basename(options.bundleDir);
   const nameDate = FILE_DATE.exec(name)?.[1];
+  const head = explain(readHead(text));
+  if ('reason' in head) return head;
+  const slug = explain(resolveSlug(head.meta, name));
+  if (typeof slug !== 'string') return slug;
+  const body = explain(readBody(file, head));
+  if ('reason' in body) return body;
+  const date = explain(resolveDate(head, nameDate));
+  if (!(date instanceof Date)) return date;
+  if (BLANK.test(body.markdown)) return { file, reason: 'post has no content' };
+  return assemble({ file, slug, date, nameDate, head, body, options });
+}
 
+/** The text of a file that can be a post: not too large, not empty, without a byte order mark. */
+function readSource(source: string): Checked<string> {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_POST_BYTES) return fail(`file is too large (${bytes} bytes, limit ${MAX_POST_BYTES})`);
+  const text = source.replace(/^\uFEFF/, '');
+  return BLANK.test(text) ? fail('file is empty') : { ok: true, value: text };
+}
+
+function readHead(text: string): Checked<Head> {
   const split = splitFrontMatter(text);
-  if (split && !split.ok) return problem(split.reason);
-  const hasFrontMatter = split !== null;
-  const front = split ? readFrontMatter(split.value.yaml, split.value.format) : null;
-  if (front && !front.ok) return problem(front.reason);
-  const meta = front?.value;
+  if (split === null) return { ok: true, value: { meta: undefined, hasFrontMatter: false, raw: text, firstLine: 1 } };
+  if (!split.ok) return split;
+  const front = readFrontMatter(split.value.yaml, split.value.format);
+  if (!front.ok) return front;
+  const raw = split.value.body;
+  const firstLine = countLines(text.slice(0, text.length - raw.length)) + 1;
+  return { ok: true, value: { meta: front.value, hasFrontMatter: true, raw, firstLine } };
+}
 
+function resolveSlug(meta: FrontMatter | undefined, name: string): Checked<string> {
   const slug = meta?.slug ?? slugify(name);
   if (slug === undefined) {
-    return problem(`file name "${name}" has no letters or digits to make a URL from: set "slug" in the front matter`);
+    return fail(`file name "${name}" has no letters or digits to make a URL from: set "slug" in the front matter`);
   }
   if (!SLUG_PATTERN.test(slug)) {
-    return problem(`slug "${slug}" (from the front matter "slug") is not valid: use letters, digits, "-" and "_"`);
+    return fail(`slug "${slug}" (from the front matter "slug") is not valid: use letters, digits, "-" and "_"`);
   }
+  return { ok: true, value: slug };
+}
 
-  const raw = split ? split.value.body : text;
-  const firstLine = split ? countLines(text.slice(0, text.length - raw.length)) + 1 : 1;
+/** The converted body and its title: the front matter's, else the first `# ` heading (then dropped from the body). */
+function readBody(file: string, { meta, hasFrontMatter, raw, firstLine }: Head): Checked<Body> {
   const converted = convertBody(raw, { firstLine, mdx: /\.mdx$/i.test(file), params: meta?.fields ?? {} });
-  const body = converted.markdown;
-  let title = meta?.title;
-  let tags = meta?.tags ?? [];
-  // Splitting every body into lines cost most of a cold start; only posts whose title is a heading need it.
-  let markdown = title === undefined ? '' : trimBlankText(body);
-  if (title === undefined) {
-    let lines = body.split(/\r?\n/);
-    const heading = findTitleHeading(lines);
-    if (!heading) {
-      return problem(
-        hasFrontMatter
-          ? 'no title: set "title" in the front matter or start the body with a "# " heading'
-          : 'no title: the post needs a "# " heading',
-      );
-    }
-    title = heading.title;
-    const drop = new Set([heading.index]);
-    if (!hasFrontMatter) {
-      const tagsLine = findTagsLine(lines, heading.index);
-      if (tagsLine) {
-        tags = splitTags(tagsLine.value);
-        drop.add(tagsLine.index);
-      }
-    }
-    lines = lines.filter((_, index) => !drop.has(index));
-    markdown = `${trimBlankLines(lines).join('\n')}\n`;
+  const notes = converted.notes;
+  if (meta?.title !== undefined) {
+    // Splitting every body into lines cost most of a cold start; only posts whose title is a heading need it.
+    return {
+      ok: true,
+      value: { title: meta.title, tags: meta.tags ?? [], markdown: trimBlankText(converted.markdown), notes },
+    };
   }
-
-  let date = meta?.date;
-  // A page (about, now) has no date to show; its place in feeds and lists is none, so the epoch stands in.
-  if (date === undefined && meta?.kind === 'page' && nameDate === undefined) date = new Date(0);
-  if (date === undefined) {
-    if (nameDate === undefined) {
-      return problem(
-        hasFrontMatter
-          ? 'no date: set "date" in the front matter or start the file name with YYYY-MM-DD_'
-          : 'no date: name the file YYYY-MM-DD_slug.md',
-      );
-    }
-    date = parseDate(nameDate);
-    if (!date) return problem(`file name date "${nameDate}" is not a valid date`);
+  // The reference format's `tags:` line is read only without front matter, which has a field for them.
+  const titled = titleFromHeading(converted.markdown, !hasFrontMatter);
+  if (!titled) {
+    return fail(
+      hasFrontMatter
+        ? 'no title: set "title" in the front matter or start the body with a "# " heading'
+        : 'no title: the post needs a "# " heading',
+    );
   }
+  const tags = titled.tags ?? meta?.tags ?? [];
+  return { ok: true, value: { title: titled.title, tags, markdown: titled.markdown, notes } };
+}
 
-  if (BLANK.test(markdown)) return problem('post has no content');
+function resolveDate({ meta, hasFrontMatter }: Head, nameDate: string | undefined): Checked<Date> {
+  if (meta?.date !== undefined) return { ok: true, value: meta.date };
+  if (nameDate === undefined) {
+    // A page (about, now) has no date to show; its place in feeds and lists is none, so the epoch stands in.
+    if (meta?.kind === 'page') return { ok: true, value: new Date(0) };
+    return fail(
+      hasFrontMatter
+        ? 'no date: set "date" in the front matter or start the file name with YYYY-MM-DD_'
+        : 'no date: name the file YYYY-MM-DD_slug.md',
+    );
+  }
+  const date = parseDate(nameDate);
+  return date ? { ok: true, value: date } : fail(`file name date "${nameDate}" is not a valid date`);
+}
+
+interface Parts {
+  readonly file: string;
+  readonly slug: string;
+  readonly date: Date;
+  readonly nameDate: string | undefined;
+  readonly head: Head;
+  readonly body: Body;
+  readonly options: ParseOptions;
+}
+
+/** The Post from its checked parts, with what is worked out from the body: excerpt, description, image, reading time. */
+function assemble({ file, slug, date, nameDate, head, body, options }: Parts): Post {
+  const { meta, firstLine } = head;
+  const { markdown } = body;
   const excerpt =
     meta?.excerpt === undefined
       ? excerptBefore(markdown, meta?.excerptSeparator)
       : convertBody(meta.excerpt, { firstLine, mdx: false, params: meta.fields }).markdown;
   const image = firstImage(markdown);
-
+  const readerFacts = options.readerFacts ?? true;
   return {
     slug,
-    title,
+    title: body.title,
     date,
-    description: cleanDescription(
-      meta?.description ?? (meta?.excerpt ? firstParagraph(meta.excerpt) : firstParagraph(markdown)),
-    ),
-    tags: Object.freeze([...tags]),
+    description: readerFacts ? description(meta, markdown) : '',
+    tags: Object.freeze([...body.tags]),
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
     ...(meta?.preview === true ? { preview: true } : {}),
     ...(meta?.toc === true ? { toc: true } : {}),
     markdown,
-    readingMinutes: readingMinutes(markdown),
+    readingMinutes: readerFacts ? readingMinutes(markdown) : 1,
     file,
     kind: meta?.kind ?? 'post',
     aliases: meta?.aliases ?? [],
@@ -148,8 +193,15 @@ function parseOrExplain(file: string, source: string, options: ParseOptions): Po
     ...(excerpt === undefined ? {} : { excerpt }),
     ...(meta?.updated === undefined ? {} : { updated: meta.updated }),
     ...(image === undefined ? {} : { firstImage: image }),
-    ...(converted.notes.length === 0 ? {} : { notes: converted.notes }),
+    ...(body.notes.length === 0 ? {} : { notes: body.notes }),
   };
+}
+
+/** The front matter's description, else the first paragraph of the excerpt or of the body, without markup. */
+function description(meta: FrontMatter | undefined, markdown: string): string {
+  return cleanDescription(
+    meta?.description ?? (meta?.excerpt ? firstParagraph(meta.excerpt) : firstParagraph(markdown)),
+  );
 }
 
 /** The markdown before `<!--more-->` (or the post's `excerpt_separator`), when the post marks one. */
@@ -180,117 +232,4 @@ export function readingMinutes(markdown: string): number {
     inWord = !space;
   }
   return Math.max(1, Math.ceil(words / WORDS_PER_MINUTE));
-}
-
-/** The same result as trimBlankLines over the body's lines, without making the lines. */
-function trimBlankText(body: string): string {
-  const normalized = body.includes('\r') ? body.replace(/\r\n/g, '\n') : body;
-  // Slices, not replace and concatenation: the body stays a view of the file's string instead of a copy of it.
-  const start = normalized.slice(LEADING_BLANK_LINES.exec(normalized)?.[0].length ?? 0);
-  // Trailing blank lines by hand: an end-anchored regex retries at every newline of a long post.
-  let end = start.length;
-  for (let index = start.length - 1; index >= 0; index--) {
-    const char = start.charCodeAt(index);
-    if (char === 10) end = index;
-    else if (!/\s/.test(start[index] as string)) break;
-  }
-  return start.charCodeAt(end) === 10 ? start.slice(0, end + 1) : `${start.slice(0, end)}\n`;
-}
-
-const LEADING_BLANK_LINES = /^(?:[^\S\n]*\n)+/;
-
-function findTitleHeading(lines: readonly string[]): { index: number; title: string } | undefined {
-  let inFence = false;
-  for (const [index, line] of lines.entries()) {
-    if (FENCE.test(line)) inFence = !inFence;
-    if (inFence) continue;
-    const match = HEADING.exec(line);
-    if (match?.[1]) {
-      // parseInline wraps the result in one 'inline' token; the text lives in its children.
-      const title = inlineText(textParser.parseInline(match[1], {})[0]?.children ?? []);
-      if (title !== '') return { index, title };
-    }
-  }
-  return undefined;
-}
-
-function findTagsLine(lines: readonly string[], titleIndex: number): { index: number; value: string } | undefined {
-  const end = Math.min(lines.length, titleIndex + 1 + TAGS_LINE_WINDOW);
-  for (let index = titleIndex + 1; index < end; index++) {
-    const line = lines[index] ?? '';
-    if (FENCE.test(line)) return undefined;
-    const match = TAGS_LINE.exec(line);
-    if (match) return { index, value: match[1] ?? '' };
-  }
-  return undefined;
-}
-
-function trimBlankLines(lines: readonly string[]): readonly string[] {
-  let start = 0;
-  let end = lines.length;
-  while (start < end && (lines[start] ?? '').trim() === '') start++;
-  while (end > start && (lines[end - 1] ?? '').trim() === '') end--;
-  return lines.slice(start, end);
-}
-
-/** Plain text of the first top-level paragraph that has any, for meta descriptions and feeds. */
-export function firstParagraph(markdown: string): string {
-  // Parsing a whole post for one paragraph dominated cold start. A prefix cut at a blank line parses the same,
-  // so try the first block, then a longer prefix, before the whole text. Reference-style link definitions can
-  // sit anywhere and change how a paragraph reads, so posts with any take the slow path.
-  if (!REFERENCE_DEFINITION.test(markdown)) {
-    const start = markdown.search(/\S/);
-    for (const cut of [markdown.indexOf('\n\n', Math.max(0, start)), markdown.indexOf('\n\n', PREFIX_CHARS)]) {
-      if (cut <= 0) continue;
-      const fromPrefix = paragraphText(markdown.slice(0, cut), true);
-      if (fromPrefix !== '') return fromPrefix;
-    }
-  }
-  return paragraphText(markdown, false);
-}
-
-const REFERENCE_DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
-
-const PREFIX_CHARS = 2048;
-
-/**
- * The first paragraph with text (top-level ones first unless `topLevelOnly`). Only blocks are parsed for the whole
- * text; inline parsing, most of markdown-it's cost, runs on the candidate paragraphs one at a time until one has text.
- */
-function paragraphText(markdown: string, topLevelOnly: boolean): string {
-  const env = {};
-  const tokens: Token[] = [];
-  // What markdown-it's `normalize` core rule does before the block parser runs.
-  const source = /[\r\0]/.test(markdown) ? markdown.replace(/\r\n?/g, '\n').replace(/\0/g, '\uFFFD') : markdown;
-  textParser.block.parse(source, textParser, env, tokens);
-  const candidates = tokens.filter(
-    (token, index) => token.type === 'inline' && tokens[index - 1]?.type === 'paragraph_open',
-  );
-  const topLevel = candidates.filter((token) => token.level === 1);
-  const ordered = topLevelOnly ? topLevel : [...topLevel, ...candidates];
-  const tried = new Set<Token>();
-  for (const token of ordered) {
-    if (tried.has(token)) continue;
-    tried.add(token);
-    const text = inlineText(textParser.parseInline(token.content, env)[0]?.children ?? []);
-    if (text !== '') return truncate(text, MAX_DESCRIPTION_CHARS);
-  }
-  return '';
-}
-
-function inlineText(tokens: readonly Token[]): string {
-  const parts: string[] = [];
-  for (const token of tokens) {
-    if (token.type === 'text' || token.type === 'code_inline') parts.push(token.content);
-    else if (token.type === 'softbreak' || token.type === 'hardbreak') parts.push(' ');
-    // images and inline HTML carry no prose worth putting in a summary
-  }
-  return parts.join('').replace(/\s+/g, ' ').trim();
-}
-
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
-  const space = cut.lastIndexOf(' ');
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.-]+$/, '')}…`;
 }

@@ -149,22 +149,31 @@ export class PostRenderer {
   }
 
   /**
-   * Loads, in the background, the grammars these posts use that are not loaded yet, so no reader's first fetch pays
-   * for one (a few hundred ms each). Scans and loads in small steps behind `setImmediate`, so requests go first.
+   * Gets, in the background, the grammars these posts use ready, so no reader's first fetch pays for one: loads those
+   * not loaded yet (a few hundred ms each), then renders one post per language, since a grammar compiles its
+   * patterns on first use, not on load (tens of ms). Scans, loads and renders in small steps behind `setImmediate`,
+   * so requests go first; the posts rendered are cached like any other.
    */
   async warmLanguages(posts: readonly Post[]): Promise<void> {
     const wanted = new Set<string>();
+    const samples = new Map<string, Post>();
     for (let start = 0; start < posts.length; start += WARM_SCAN_CHUNK) {
       await new Promise<void>((done) => setImmediate(done));
       for (const post of posts.slice(start, start + WARM_SCAN_CHUNK)) {
         for (const lang of fenceLanguages(post.markdown)) {
-          if (!this.#languages.has(lang) && this.#bundled.has(lang)) wanted.add(lang);
+          if (!this.#bundled.has(lang) || samples.has(lang)) continue;
+          samples.set(lang, post);
+          if (!this.#languages.has(lang)) wanted.add(lang);
         }
       }
     }
     for (const lang of wanted) {
       await new Promise<void>((done) => setImmediate(done));
       await this.#load(lang);
+    }
+    for (const post of new Set(samples.values())) {
+      await new Promise<void>((done) => setImmediate(done));
+      if (this.prepare(post) === undefined) this.render(post);
     }
   }
 

@@ -67,7 +67,14 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
     timer = setTimeout(reload, debounceMs);
   };
   watcher.on('addDir', onDirEvent).on('unlinkDir', onDirEvent);
-  watcher.on('error', report);
+  let limitReported = false;
+  watcher.on('error', (error) => {
+    const limit = watchLimitError(error);
+    // chokidar fails once per file past the limit: one line says it all.
+    if (limit && limitReported) return;
+    limitReported ||= limit !== undefined;
+    report(limit ?? error);
+  });
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
 
   return {
@@ -79,4 +86,13 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
       await running;
     },
   };
+}
+
+/** The inotify limit reached (ENOSPC from a watch, not a full disk) as a line saying what to do; else undefined. */
+export function watchLimitError(error: unknown): Error | undefined {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== 'ENOSPC') return undefined;
+  return new Error(
+    'the inotify watch limit (fs.inotify.max_user_watches) is reached: edits to some posts are picked up only after a restart; raise it (docs/deploying.md, "A big blog")',
+    { cause: error },
+  );
 }

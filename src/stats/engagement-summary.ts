@@ -1,5 +1,5 @@
 // Engagement figures from the per-day aggregates: views, read ratio, median visible time, read-through, sources.
-import { DEPTH_BUCKETS, type EngagementDay, TIME_BUCKET_UPPER_MS, TIME_BUCKETS } from '../store/engagement.js';
+import { DEPTH_BUCKETS, type EngagementDay, TIME_BUCKET_UPPER_MS, TIME_BUCKETS } from '../store/engagement-fields.js';
 import type { CounterStore, DailyCount } from '../store/store.js';
 import { dayList } from './summary.js';
 

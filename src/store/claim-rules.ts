@@ -1,7 +1,7 @@
 // The claim rules: one JavaScript judge (memory, SQLite's transaction) and the table of examples every store passes.
-import type { Claim, ClaimKind } from './store.js';
+import type { Claim, ClaimKind, ClaimNeed } from './store.js';
 
-/** A claim as kept: how many reads took it, the first taker (a read id), and when it frees. */
+/** A claim as kept: how many entries took it, the first taker (an entry id), and when it frees. */
 export interface ClaimRow {
   readonly count: number;
   readonly owner: string;
@@ -9,20 +9,29 @@ export interface ClaimRow {
 }
 
 /**
- * 'new': every claim is free, take them and count the read. 'done': the read already landed (its first claim is owned
- * by its own id: a resubmission after a lost reply), count nothing and report it counted. Otherwise the claim taken.
+ * 'new': every claim is free (and the needed one held), take them and count the entry. 'done': the entry already
+ * landed (its first claim is owned by its own id: a resubmission after a lost reply), count nothing and report it
+ * counted. Otherwise the kind that refused it: of the claim taken, or of the needed claim not held.
  */
 export function judgeClaims(
-  claims: readonly Claim[],
-  id: string | undefined,
+  entry: {
+    readonly claims: readonly Claim[];
+    readonly id?: string | undefined;
+    readonly needs?: ClaimNeed | undefined;
+  },
   now: number,
   row: (key: string) => ClaimRow | undefined,
-): 'new' | 'done' | { taken: Claim } {
+): 'new' | 'done' | { refusedBy: ClaimKind } {
+  const { claims, id, needs } = entry;
+  if (needs) {
+    const held = row(needs.key);
+    if (!held || held.expiresAt <= now) return { refusedBy: needs.kind };
+  }
   for (const [index, claim] of claims.entries()) {
     const held = row(claim.key);
     if (!held || held.expiresAt <= now) continue;
     if (index === 0 && id !== undefined && held.owner === id) return 'done';
-    if (held.count >= (claim.limit ?? 1)) return { taken: claim };
+    if (held.count >= (claim.limit ?? 1)) return { refusedBy: claim.kind };
   }
   return 'new';
 }
@@ -33,10 +42,11 @@ export function takenRow(claim: Claim, id: string, now: number, held: ClaimRow |
   return { count: 1, owner: id, expiresAt: claim.expiresAt };
 }
 
-/** A read in a rule's example: its id and its claims, with expiries relative to the moment it is applied. */
+/** An entry in a rule's example: its id and its claims (expiries relative to when it is applied), what it needs. */
 export interface ClaimRuleRead {
   readonly id: string;
   readonly claims: readonly { kind: ClaimKind; key: string; ttlMs: number; limit?: number }[];
+  readonly needs?: ClaimNeed;
 }
 
 /**
@@ -106,12 +116,34 @@ export const CLAIM_RULES: readonly {
     expect: 'counted',
   },
   {
+    rule: 'an entry that needs a claim nobody took is refused by the needed kind',
+    before: [],
+    read: { id: 'r1', claims: [report('a')], needs: { kind: 'view', key: 'view:a' } },
+    expect: 'view',
+  },
+  {
+    rule: 'an entry whose needed claim is held counts, and takes nothing of it',
+    before: [{ id: 'r1', claims: [view('a')] }],
+    read: { id: 'r2', claims: [report('a')], needs: { kind: 'view', key: 'view:a' } },
+    expect: 'counted',
+  },
+  {
+    rule: 'a needed claim that expired is not held',
+    before: [{ id: 'r1', claims: [{ kind: 'view', key: 'view:a', ttlMs: -1 }] }],
+    read: { id: 'r2', claims: [report('a')], needs: { kind: 'view', key: 'view:a' } },
+    expect: 'view',
+  },
+  {
     rule: 'an end-of-view report is taken once per page view',
     before: [{ id: 'r1', claims: [{ kind: 'report', key: 'report:a', ttlMs: 60_000 }] }],
     read: { id: 'r2', claims: [{ kind: 'report', key: 'report:a', ttlMs: 60_000 }] },
     expect: 'report',
   },
 ];
+
+function report(id: string) {
+  return { kind: 'report' as const, key: `report:${id}`, ttlMs: 60_000 };
+}
 
 function view(id: string) {
   return { kind: 'view' as const, key: `view:${id}`, ttlMs: 60_000 };

@@ -9,7 +9,7 @@ import {
   mergeEngagement,
   raisedFields,
   sortDays,
-} from './engagement.js';
+} from './engagement-fields.js';
 import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from './site-aggregates.js';
 import {
   type Applied,
@@ -48,21 +48,22 @@ export class MemoryStore implements CounterStore {
     const refused: [number, ClaimKind][] = [];
     const now = this.now();
     const engaged = [...engagement];
-    for (const [index, { slug, day, count, id, claims, engagement: own }] of increments.entries()) {
+    for (const [index, { slug, day, count, id, claims, needs, engagement: own }] of increments.entries()) {
       if (claims) {
-        const verdict = judgeClaims(claims, id, now, (key) => this.claims.get(key));
+        const verdict = judgeClaims({ claims, id, needs }, now, (key) => this.claims.get(key));
         if (verdict === 'done') {
-          touched.set(slug, this.counters.get(slug) ?? 0);
+          if (count > 0) touched.set(slug, this.counters.get(slug) ?? 0);
           continue;
         }
         if (verdict !== 'new') {
-          refused.push([index, verdict.taken.kind]);
+          refused.push([index, verdict.refusedBy]);
           continue;
         }
         for (const claim of claims)
           this.claims.set(claim.key, takenRow(claim, id ?? '', now, this.claims.get(claim.key)));
       }
       if (own) engaged.push(...own);
+      if (count === 0) continue;
       const total = (this.counters.get(slug) ?? 0) + count;
       this.counters.set(slug, total);
       touched.set(slug, total);
@@ -81,6 +82,11 @@ export class MemoryStore implements CounterStore {
       for (const [key, row] of this.claims) if (row.expiresAt <= now) this.claims.delete(key);
     }
     return applied(touched, refused);
+  }
+
+  async claimExpiry(key: string): Promise<number | undefined> {
+    const held = this.claims.get(key);
+    return held && held.expiresAt > this.now() ? held.expiresAt : undefined;
   }
 
   /** Claims held now, expired ones not yet pruned included (tests check that they are). */

@@ -1,6 +1,13 @@
 // The Redis side of engagement aggregates: a hash per post and day (`eng:<slug>:<day>`) and a set of each post's days.
 import { assertReady, type RedisClient } from '../redis/connection.js';
-import { type EngagementDay, isSourceField, OTHER_SOURCE, raisedFields, SOURCE_CAP, sortDays } from './engagement.js';
+import {
+  type EngagementDay,
+  isSourceField,
+  OTHER_SOURCE,
+  raisedFields,
+  SOURCE_CAP,
+  sortDays,
+} from './engagement-fields.js';
 
 /** Hash field holding how many sources the day keeps (not exported: it is derived from the `sv:` fields). */
 const KEPT = '#src';

@@ -2,7 +2,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { assertReady, closeRedis, type RedisClient, withTimeout } from '../redis/connection.js';
-import { checkEngagement, type EngagementDay, type EngagementIncrement, mergeEngagement } from './engagement.js';
+import { checkEngagement, type EngagementDay, type EngagementIncrement, mergeEngagement } from './engagement-fields.js';
 import { queueClaimed, readClaimed } from './redis-claimed-apply.js';
 import { RedisEngagement } from './redis-engagement.js';
 import { type PeriodTotal, type SiteDay, type SourceTotal, scanAggregates } from './site-aggregates.js';
@@ -182,6 +182,12 @@ export class RedisStore implements CounterStore {
     const applied = (await this.timed(this.client.exists(this.batchKey(id)), 'batch check')) === 1;
     if (applied) for (const item of sent) this.landed.add(item);
     this.inDoubt = undefined;
+  }
+
+  async claimExpiry(key: string): Promise<number | undefined> {
+    const value = await this.timed(this.client.hGet(`${this.options.prefix}once:${key}`, 'expires'), 'claim');
+    const at = Number(value);
+    return value !== null && value !== undefined && Number.isSafeInteger(at) && at > Date.now() ? at : undefined;
   }
 
   async total(slug: string): Promise<number | undefined> {

@@ -1,5 +1,5 @@
 // Site-wide sums over a period for the dashboard (per day, per post, per source), and the scan stores without SQL use.
-import type { EngagementDay } from './engagement.js';
+import type { EngagementDay } from './engagement-fields.js';
 import type { DailyCount } from './store.js';
 
 /** One day of the whole site: reads and views summed over every post. */

@@ -1,7 +1,7 @@
-// The SQLite base schema and the one write on the hot path (a batch of reads with their claims).
+// The SQLite base schema and the one write on the hot path (a batch of reads, views and reports with their claims).
 import Database from 'better-sqlite3';
 import { judgeClaims, takenRow } from './claim-rules.js';
-import type { EngagementIncrement } from './engagement.js';
+import type { EngagementIncrement } from './engagement-fields.js';
 import { prepareEngagementApply } from './sqlite-engagement.js';
 import type { ClaimKind, Increment } from './store.js';
 import { mergeIncrements } from './store.js';
@@ -35,7 +35,7 @@ export type ApplyBatch = (
 ) => SqliteApplied;
 
 /**
- * One IMMEDIATE transaction per batch: claims of each read (a read with a taken claim is refused, changing nothing),
+ * One IMMEDIATE transaction per batch: claims of each entry (one with a taken claim is refused, changing nothing),
  * per-day rows, totals and engagement, returning each touched post's new total. The batch was checked where it
  * entered the store (SqliteStore.apply), not again here or in the worker thread.
  */
@@ -64,13 +64,13 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
         if (claims) {
           const row = (key: string) =>
             getClaim.get(key) as { count: number; owner: string; expiresAt: number } | undefined;
-          const verdict = judgeClaims(claims, id, at, row);
+          const verdict = judgeClaims({ claims, id, needs: increment.needs }, at, row);
           if (verdict === 'done') {
-            totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
+            if (increment.count > 0) totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
             continue;
           }
           if (verdict !== 'new') {
-            refused.push([index, verdict.taken.kind]);
+            refused.push([index, verdict.refusedBy]);
             continue;
           }
           for (const claim of claims) {
@@ -82,6 +82,7 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
       }
       const perSlug = new Map<string, number>();
       for (const { slug, day, count } of mergeIncrements(counted)) {
+        if (count === 0) continue;
         addDay.run(slug, day, count);
         perSlug.set(slug, (perSlug.get(slug) ?? 0) + count);
       }

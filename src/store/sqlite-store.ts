@@ -2,24 +2,24 @@
 
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { checkEngagement, type EngagementDay, type EngagementIncrement, raisedFields, sortDays } from './engagement.js';
-import type { PeriodTotal, SiteDay, SourceTotal } from './site-aggregates.js';
-import { migrateSchema } from './sqlite-engagement.js';
-import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
 import {
-  prepareViewClaims,
-  runViewClaim,
-  type SqliteViewClaimOps,
-  type ViewClaimRequest,
-} from './sqlite-view-claims.js';
+  checkEngagement,
+  type EngagementDay,
+  type EngagementIncrement,
+  raisedFields,
+  sortDays,
+} from './engagement-fields.js';
+import type { PeriodTotal, SiteDay, SourceTotal } from './site-aggregates.js';
+import { migrateSchema } from './sqlite-migrations.js';
+import { type ApplyBatch, openDatabase, prepareApply, SCHEMA } from './sqlite-schema.js';
 import { SqliteWriterThread } from './sqlite-writer-handle.js';
 import type { Applied, CounterStore, DailyCount, Increment, MergeChange, PostCounts } from './store.js';
 import { applied, checkIncrements, mergePost, utcDay, withEngagement } from './store.js';
 
 export interface SqliteStoreOptions {
   /**
-   * Commit batches on a worker thread (default): a commit's fsync then blocks that thread, not the one serving sockets
-   * (in bench scenario 4 the fsyncs were ~18 % of the main thread's time). Off: commits run on the calling thread.
+   * Commit batches on a worker thread (default): a commit's fsync then blocks that thread, not the one serving
+   * sockets. Off: commits run on the calling thread.
    */
   readonly writerThread?: boolean;
 }
@@ -31,7 +31,6 @@ export class SqliteStore implements CounterStore {
 
   /** Only without the writer thread: then batches commit on this connection. */
   private readonly applyHere: ApplyBatch | undefined;
-  private readonly viewClaimsHere: SqliteViewClaimOps | undefined;
   private salt: { day: string; value: string } | undefined;
   /** Started with the store, so its start-up (tens of ms; more from source) is not paid by the first reads. */
   private writer: SqliteWriterThread | undefined;
@@ -48,10 +47,8 @@ export class SqliteStore implements CounterStore {
       this.db.close();
       throw error;
     }
-    if (options.writerThread === false) {
-      this.applyHere = prepareApply(this.db);
-      this.viewClaimsHere = prepareViewClaims(this.db);
-    } else this.writer = new SqliteWriterThread(file);
+    if (options.writerThread === false) this.applyHere = prepareApply(this.db);
+    else this.writer = new SqliteWriterThread(file);
     this.statements = {
       ensure: this.db.prepare('INSERT OR IGNORE INTO counters (slug, total) VALUES (?, 0)'),
       total: this.db.prepare('SELECT total FROM counters WHERE slug = ?').pluck(),
@@ -95,6 +92,7 @@ export class SqliteStore implements CounterStore {
          FROM engagement WHERE day BETWEEN @from AND @to AND (field LIKE 'sv:%' OR field LIKE 'sr:%')
          GROUP BY source ORDER BY views DESC, reads DESC, source LIMIT @limit`,
       ),
+      claimExpiry: this.db.prepare('SELECT expires FROM claims WHERE key = ? AND expires > ?').pluck(),
       addSalt: this.db.prepare('INSERT OR IGNORE INTO salts (day, salt) VALUES (?, ?)'),
       salt: this.db.prepare('SELECT salt FROM salts WHERE day = ?').pluck(),
       oldSalts: this.db.prepare('DELETE FROM salts WHERE day < ?'),
@@ -123,27 +121,8 @@ export class SqliteStore implements CounterStore {
     return this.writer.apply(increments, engagement);
   }
 
-  /**
-   * Views' once-only and capped claims (engagement's ViewClaims), in the claims table: a page view's view and its
-   * end-of-view report stay taken across a restart, as its read does.
-   */
-  readonly viewClaims = {
-    claim: async (key: string, ttlMs: number) => (await this.viewClaim({ op: 'take', key, ttlMs, limit: 1 })) === true,
-    take: async (key: string, ttlMs: number, limit: number) =>
-      (await this.viewClaim({ op: 'take', key, ttlMs, limit })) === true,
-    held: async (key: string) => (await this.viewClaim({ op: 'held', key, ttlMs: 0, limit: 0 })) === true,
-    mark: async (key: string, ttlMs: number) => Number(await this.viewClaim({ op: 'mark', key, ttlMs, limit: 0 })),
-    markedAt: async (key: string) => {
-      const at = await this.viewClaim({ op: 'markedAt', key, ttlMs: 0, limit: 0 });
-      return typeof at === 'number' ? at : undefined;
-    },
-  };
-
-  private async viewClaim(request: ViewClaimRequest): Promise<boolean | number | null> {
-    if (this.viewClaimsHere) return runViewClaim(this.viewClaimsHere, request);
-    if (!this.db.open) throw new Error('the store is closed');
-    if (!this.writer || this.writer.dead) this.writer = new SqliteWriterThread(this.file);
-    return this.writer.viewClaim(request);
+  async claimExpiry(key: string): Promise<number | undefined> {
+    return this.statements.claimExpiry.get(key, Date.now()) as number | undefined;
   }
 
   async engagement(slug: string, fromDay: string, toDay: string): Promise<EngagementDay[]> {

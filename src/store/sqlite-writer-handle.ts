@@ -1,20 +1,11 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
-import type { EngagementIncrement } from './engagement.js';
-import type { ViewClaimRequest } from './sqlite-view-claims.js';
+import type { EngagementIncrement } from './engagement-fields.js';
 import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import { type Applied, applied, type Increment } from './store.js';
 
-type Reply = Applied | boolean | number | null | (boolean | number | null)[];
-
 interface Waiter {
-  resolve(reply: Reply): void;
-  reject(error: Error): void;
-}
-
-interface PendingClaim {
-  readonly request: ViewClaimRequest;
-  resolve(value: boolean | number | null): void;
+  resolve(reply: Applied): void;
   reject(error: Error): void;
 }
 
@@ -31,7 +22,6 @@ function startWorker(file: string): Worker {
 export class SqliteWriterThread {
   private readonly worker: Worker;
   private readonly waiting = new Map<number, Waiter>();
-  private readonly pendingClaims: PendingClaim[] = [];
   private nextId = 1;
   private readonly exited: Promise<void>;
   private closing = false;
@@ -54,35 +44,10 @@ export class SqliteWriterThread {
   }
 
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied> {
-    return this.send((id) =>
-      engagement?.length ? { id, increments, engagement } : { id, increments },
-    ) as Promise<Applied>;
+    return this.send((id) => (engagement?.length ? { id, increments, engagement } : { id, increments }));
   }
 
-  /**
-   * A view's claim (see sqlite-view-claims.ts). The claims asked for in one turn of the event loop go to the thread as
-   * one message and commit in one transaction, so a crowd of joins costs one fsync a turn, not one each.
-   */
-  viewClaim(request: ViewClaimRequest): Promise<boolean | number | null> {
-    return new Promise((resolve, reject) => {
-      this.pendingClaims.push({ request, resolve, reject });
-      if (this.pendingClaims.length === 1) setImmediate(() => this.flushClaims());
-    });
-  }
-
-  private flushClaims(): void {
-    const batch = this.pendingClaims.splice(0);
-    this.send((id) => ({ id, viewClaims: batch.map((claim) => claim.request) })).then(
-      (values) => {
-        for (const [i, claim] of batch.entries()) claim.resolve((values as (boolean | number | null)[])[i] ?? null);
-      },
-      (error: Error) => {
-        for (const claim of batch) claim.reject(error);
-      },
-    );
-  }
-
-  private send(request: (id: number) => WriterRequest): Promise<Reply> {
+  private send(request: (id: number) => WriterRequest): Promise<Applied> {
     if (this.dead) return Promise.reject(new Error('the SQLite writer thread stopped'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -108,7 +73,6 @@ export class SqliteWriterThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0 && !this.closing) this.worker.unref();
     if ('totals' in reply) waiter.resolve(applied(new Map(reply.totals), reply.refused));
-    else if ('values' in reply) waiter.resolve(reply.values);
     else
       waiter.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
   }

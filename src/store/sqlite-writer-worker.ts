@@ -1,8 +1,7 @@
 // Worker thread that owns the SQLite writes on the hot path, so each commit's fsync blocks this thread and not the sockets'.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { EngagementIncrement } from './engagement.js';
+import type { EngagementIncrement } from './engagement-fields.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
-import { prepareViewClaims, runViewClaim, type ViewClaimRequest } from './sqlite-view-claims.js';
 import type { ClaimKind, Increment } from './store.js';
 
 export type WriterRequest =
@@ -11,23 +10,16 @@ export type WriterRequest =
       readonly increments: readonly Increment[];
       readonly engagement?: readonly EngagementIncrement[];
     }
-  | { readonly id: number; readonly viewClaims: readonly ViewClaimRequest[] }
   | { readonly close: true };
 
 export type ApplyReply =
   | { readonly id: number; readonly totals: [string, number][]; readonly refused: [number, ClaimKind][] }
-  | { readonly id: number; readonly values: (boolean | number | null)[] }
   | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-writer-worker runs as a worker thread');
 const db = openDatabase((workerData as { file: string }).file);
 const apply = prepareApply(db);
-const viewClaims = prepareViewClaims(db);
-// The views' claims of one turn in one transaction: one fsync for all of them, as a batch of reads has.
-const runViewClaims = db.transaction((requests: readonly ViewClaimRequest[]) =>
-  requests.map((request) => runViewClaim(viewClaims, request)),
-);
 
 port.on('message', (request: WriterRequest) => {
   if ('close' in request) {
@@ -38,11 +30,8 @@ port.on('message', (request: WriterRequest) => {
   const { id } = request;
   let reply: ApplyReply;
   try {
-    if ('viewClaims' in request) reply = { id, values: runViewClaims.immediate(request.viewClaims) };
-    else {
-      const { totals, refused } = apply(request.increments, request.engagement);
-      reply = { id, totals: [...totals], refused };
-    }
+    const { totals, refused } = apply(request.increments, request.engagement);
+    reply = { id, totals: [...totals], refused };
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };
     reply = { id, error: { message: message ?? String(error), ...(code ? { code } : {}) } };

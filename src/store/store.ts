@@ -1,5 +1,5 @@
 // The counter store contract: every backend (SQLite, Redis, memory) passes the same shared test suite.
-import { checkEngagement, type EngagementDay, type EngagementIncrement } from './engagement.js';
+import { checkEngagement, type EngagementDay, type EngagementIncrement } from './engagement-fields.js';
 import type { SiteAggregates } from './site-aggregates.js';
 
 /** A page view, a visitor's day, a network's allowance, an end-of-view report. */
@@ -8,13 +8,15 @@ export type ClaimKind = 'view' | 'visitor' | 'network' | 'report';
 export const CLAIM_KINDS: readonly ClaimKind[] = ['view', 'visitor', 'network', 'report'];
 
 /**
- * A slot a read takes in the same commit as its increment: once-only (a page view, a visitor's day) or at most `limit`
- * times (a network's reads of a post in a window). The store refuses the read, counting nothing, if it is taken.
+ * A slot an entry (a read, a view, a report) takes in the same commit as its increments: once-only (a page view, a
+ * visitor's day) or at most `limit` times (a network's reads of a post in a window). The store refuses the entry,
+ * counting nothing, if it is taken.
  */
 export interface Claim {
   /** What the slot stands for: the refusal a taken one means is the caller's (see `Applied.refused`). */
   readonly kind: ClaimKind;
-  /** The slot's stored name, unique across kinds (`view:<id>`, `visitor:<day>:<hash>`, `network:<window>:<hash>`). */
+  /** The slot's stored name, unique across kinds (`view:<id>`, `visitor:<day>:<hash>`, `network:<window>:<hash>`;
+   * views' `pv:`, `pv-visitor:`, `network-view:`, `pv-report:`, `pv-joined:`). */
   readonly key: string;
   /** Epoch ms; after this the slot is free again and the store may prune it. */
   readonly expiresAt: number;
@@ -23,9 +25,11 @@ export interface Claim {
 }
 
 /**
- * `count` reads of `slug` on UTC day `day` (YYYY-MM-DD), applied together in one commit. A read with `claims` (count 1)
- * is counted only if every claim is free, in the same atomic step; `id` names that read, so a resubmission of a read
- * whose commit did land (a lost reply) is recognised by the owner of its first claim and not counted again.
+ * `count` reads of `slug` on UTC day `day` (YYYY-MM-DD), applied together in one commit. An entry with `claims` is
+ * counted only if every claim is free (and `needs` is held), in the same atomic step; `id` names it, so a resubmission
+ * of an entry whose commit did land (a lost reply) is recognised by the owner of its first claim and not counted again.
+ * A claimed entry is one read (count 1), or a view, an end-of-view report or a first join (count 0): its claims and
+ * engagement counters only.
  */
 export interface Increment {
   readonly slug: string;
@@ -33,11 +37,22 @@ export interface Increment {
   readonly count: number;
   readonly id?: string;
   readonly claims?: readonly Claim[];
-  /** Engagement counters that belong to this read (its source): committed with it, and only if it counts. */
+  /** A claim another entry must have taken (still live) for this one to count: a report needs its page view's view. */
+  readonly needs?: ClaimNeed;
+  /** Engagement counters that belong to this entry (a read's source, a view's): committed with it, if it counts. */
   readonly engagement?: readonly EngagementIncrement[];
 }
 
-/** Totals after a commit, and the reads (by index in the batch) refused because a claim was taken, with its kind. */
+/** A claim an entry needs held; refused by `kind` when it is not. */
+export interface ClaimNeed {
+  readonly kind: ClaimKind;
+  readonly key: string;
+}
+
+/**
+ * Totals after a commit of every slug whose reads it counted, and the entries (by index in the batch) refused because
+ * a claim was taken (or a needed one was not), with its kind.
+ */
 export type Applied = Map<string, number> & { readonly refused?: ReadonlyMap<number, ClaimKind> };
 
 export function applied(totals: Map<string, number>, refused: Iterable<[number, ClaimKind]>): Applied {
@@ -62,8 +77,9 @@ export interface PostCounts {
 /**
  * Guarantees every implementation gives:
  * - `apply` is atomic: when its promise resolves every increment is durable, when it rejects none is;
- * - a read's claims and its increment are one step: counted with all its claims taken, or refused (`refused`) changing
- *   nothing; claims live until `expiresAt`, across restarts where the store is durable;
+ * - an entry's claims and its increments are one step: counted with all its claims taken, or refused (`refused`)
+ *   changing nothing; entries of one batch are judged in order; claims live until `expiresAt`, across restarts where
+ *   the store is durable;
  * - `apply` refuses (rejects, applying nothing) a batch holding an increment that fails `checkIncrements`;
  * - it resolves with the totals after the commit of every slug it touched;
  * - `ensureCounters` creates missing counters at 0 and never changes an existing one;
@@ -78,6 +94,8 @@ export interface CounterStore extends SiteAggregates {
   ensureCounters(slugs: Iterable<string>): Promise<void>;
   /** `engagement` commits in the same transaction (MULTI) as the reads; sources are capped per day (SOURCE_CAP). */
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied>;
+  /** When the live claim `key` frees (undefined: not taken, or expired): a page view's first join is kept as one. */
+  claimExpiry(key: string): Promise<number | undefined>;
   total(slug: string): Promise<number | undefined>;
   totals(): Promise<Map<string, number>>;
   /** Days in [fromDay, toDay] that have reads, oldest first. */
@@ -99,26 +117,32 @@ export function utcDay(at: Date | number): string {
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Throws when an increment could corrupt a count: empty slug, a day not YYYY-MM-DD, a count not a positive integer.
- * Called once per batch, where it enters a store (`apply`); the worker thread and the transaction trust it.
+ * Throws when an increment could corrupt a count: empty slug, a day not YYYY-MM-DD, a count not a positive integer
+ * (0 only for a claimed entry: a view, a report, a first join). Called once per batch, where it enters a
+ * store (`apply`); the worker thread and the transaction trust it.
  */
 export function checkIncrements(increments: readonly Increment[]): void {
-  for (const { slug, day, count, claims, engagement } of increments) {
+  for (const { slug, day, count, claims, needs, engagement } of increments) {
     if (engagement) checkEngagement(engagement);
-    if (claims && (count !== 1 || !claims.every(validClaim)))
+    if (claims && (count > 1 || !claims.every(validClaim)))
       throw new TypeError(`invalid claims ${JSON.stringify({ slug, count, claims })}`);
+    if ((needs !== undefined && (!claims || !validNeed(needs))) || (count === 0 && !claims))
+      throw new TypeError(`invalid claimed entry ${JSON.stringify({ slug, count, needs })}`);
     if (
       typeof slug !== 'string' ||
       slug === '' ||
       typeof day !== 'string' ||
       !DAY_PATTERN.test(day) ||
       !Number.isSafeInteger(count) ||
-      count < 1
+      count < 0
     ) {
       throw new TypeError(`invalid increment ${JSON.stringify({ slug, day, count })}`);
     }
   }
 }
+
+const validNeed = (need: ClaimNeed): boolean =>
+  CLAIM_KINDS.includes(need?.kind) && typeof need.key === 'string' && need.key !== '';
 
 const validClaim = (claim: Claim): boolean =>
   CLAIM_KINDS.includes(claim?.kind) &&

@@ -1,13 +1,35 @@
 // The engagement part of the shared CounterStore suite (views, histograms, capped sources); storeContract runs it for every store.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type EngagementIncrement, SOURCE_CAP } from '../../src/store/engagement.js';
+import { type EngagementIncrement, SOURCE_CAP } from '../../src/store/engagement-fields.js';
 import type { CounterStore, Increment, PostCounts } from '../../src/store/store.js';
 import type { StoreFixture } from './store-contract.js';
 
 const inc = (slug: string, day: string, count = 1): Increment => ({ slug, day, count });
 const eng = (slug: string, day: string, field: string, count = 1): EngagementIncrement => ({ slug, day, field, count });
 const ALL = ['0000-00-00', '9999-99-99'] as const;
+const DAY = '2024-01-01';
+
+/** A view as Engagement commits it: its page view's claim and its counters, no read. */
+const viewEntry = (pageView: string, id: string, expiresAt: number): Increment => ({
+  slug: 'a',
+  day: DAY,
+  count: 0,
+  id,
+  claims: [{ kind: 'view', key: `pv:${pageView}`, expiresAt }],
+  engagement: [eng('a', DAY, 'v'), eng('a', DAY, 'sv:direct')],
+});
+
+/** An end-of-view report: taken once per page view, and only if the page view's view is held. */
+const reportEntry = (pageView: string, id: string, expiresAt: number): Increment => ({
+  slug: 'a',
+  day: DAY,
+  count: 0,
+  id,
+  claims: [{ kind: 'report', key: `pv-report:${pageView}`, expiresAt }],
+  needs: { kind: 'view', key: `pv:${pageView}` },
+  engagement: [eng('a', DAY, 't3'), eng('a', DAY, 'd5')],
+});
 
 /** Registers the tests inside storeContract's describe; `current` gives the store of the running test. */
 export function engagementContract(
@@ -179,6 +201,97 @@ export function engagementContract(
     assert.deepEqual(await store.merge(file), [], 'merging again changes nothing');
   });
 
+  test('views and end-of-view reports commit with their claims, in order within the batch, adding no read', async () => {
+    const { store } = current();
+    const later = Date.now() + 60_000;
+    await store.ensureCounters(['a']);
+    const first = await store.apply([
+      reportEntry('p1', 'r1', later),
+      viewEntry('p1', 'v1', later),
+      reportEntry('p1', 'r2', later),
+      reportEntry('p1', 'r3', later),
+      inc('b', DAY),
+    ]);
+    assert.deepEqual(
+      [...(first.refused ?? [])],
+      [
+        [0, 'view'],
+        [3, 'report'],
+      ],
+      'a report before its view is refused by the view it needs; after it, one report is taken',
+    );
+    assert.deepEqual(Object.fromEntries(first), { b: 1 }, 'totals are those of the reads only');
+    assert.deepEqual([await store.total('a'), await store.daily('a', ...ALL)], [0, []]);
+    assert.deepEqual(await store.engagement('a', ...ALL), [
+      { day: DAY, fields: { v: 1, 'sv:direct': 1, t3: 1, d5: 1 } },
+    ]);
+    const rejoin = await store.apply([viewEntry('p1', 'v2', later)]);
+    assert.deepEqual([...(rejoin.refused ?? [])], [[0, 'view']], 'a rejoin of a counted page view is no new view');
+    assert.equal(await store.claimExpiry('pv:p1'), later);
+    assert.equal(await store.claimExpiry('pv:never'), undefined);
+  });
+
+  test('a view resubmitted after its commit landed counts nothing more; a refused view takes none of its claims', async () => {
+    const { store } = current();
+    const later = Date.now() + 60_000;
+    const view = viewEntry('p2', 'v1', later);
+    await store.apply([view]);
+    const again = await store.apply([view]);
+    assert.deepEqual([again.refused, again.size], [undefined, 0], 'recognised by its own claim: counted once');
+    const visitor = { kind: 'visitor' as const, key: 'pv-visitor:2024-01-01:h', expiresAt: later };
+    const withVisitor = (pageView: string, id: string): Increment => {
+      const entry = viewEntry(pageView, id, later);
+      return { ...entry, claims: [...(entry.claims ?? []), visitor] };
+    };
+    const visits = await store.apply([
+      withVisitor('p3', 'v2'),
+      withVisitor('p4', 'v3'),
+      reportEntry('p4', 'r1', later),
+    ]);
+    assert.deepEqual(
+      [...(visits.refused ?? [])],
+      [
+        [1, 'visitor'],
+        [2, 'view'],
+      ],
+      "the repeat visitor's view is refused, so its page view has no view for a report",
+    );
+    assert.equal(await store.claimExpiry('pv:p4'), undefined);
+    assert.deepEqual(await store.engagement('a', ...ALL), [{ day: DAY, fields: { v: 2, 'sv:direct': 2 } }]);
+  });
+
+  test("a page view's first join is a claim whose expiry marks it; later joins change nothing", async () => {
+    const { store } = current();
+    const joinedAt = Date.now();
+    const join = (id: string, at: number): Increment => ({
+      slug: 'a',
+      day: DAY,
+      count: 0,
+      id,
+      claims: [{ kind: 'view', key: 'pv-joined:p5', expiresAt: at + 60_000 }],
+    });
+    assert.equal((await store.apply([join('j1', joinedAt)])).refused, undefined);
+    assert.deepEqual([...((await store.apply([join('j2', joinedAt + 5000)])).refused ?? [])], [[0, 'view']]);
+    assert.equal(await store.claimExpiry('pv-joined:p5'), joinedAt + 60_000);
+    assert.deepEqual(await store.engagement('a', ...ALL), []);
+  });
+
+  test('an entry of no read without claims, or a need without claims, is refused whole', async () => {
+    const { store } = current();
+    const later = Date.now() + 60_000;
+    const { claims: _claims, ...unclaimed } = reportEntry('p6', 'r1', later);
+    const bad: Increment[] = [
+      { ...viewEntry('p6', 'v1', later), claims: undefined },
+      unclaimed,
+      { ...viewEntry('p6', 'v2', later), count: 2 },
+      { ...reportEntry('p6', 'r2', later), needs: { kind: 'view', key: '' } },
+    ];
+    for (const entry of bad)
+      await assert.rejects(store.apply([inc('a', DAY), viewEntry('p7', 'v3', later), entry]), JSON.stringify(entry));
+    assert.equal((await store.total('a')) ?? 0, 0);
+    assert.equal(await store.claimExpiry('pv:p7'), undefined, 'the valid view of a refused batch took nothing');
+  });
+
   if (durable) {
     test('engagement survives close and reopen', async () => {
       const { store, fixture, reopen } = current();
@@ -187,6 +300,26 @@ export function engagementContract(
       const reopened = await fixture.reopen();
       reopen(reopened);
       assert.deepEqual(await reopened.engagement('a', ...ALL), [{ day: '2024-01-01', fields: { v: 2, t12: 1 } }]);
+    });
+
+    test("views' claims survive close and reopen: a page view rejoining after a restart is no new view", async () => {
+      const { store, fixture, reopen } = current();
+      const later = Date.now() + 60_000;
+      await store.apply([viewEntry('p8', 'v1', later), reportEntry('p8', 'r1', later)]);
+      assert.ok(fixture.reopen);
+      const reopened = await fixture.reopen();
+      reopen(reopened);
+      const after = await reopened.apply([viewEntry('p8', 'v2', later), reportEntry('p8', 'r2', later)]);
+      assert.deepEqual(
+        [...(after.refused ?? [])],
+        [
+          [0, 'view'],
+          [1, 'report'],
+        ],
+      );
+      assert.deepEqual(await reopened.engagement('a', ...ALL), [
+        { day: DAY, fields: { v: 1, 'sv:direct': 1, t3: 1, d5: 1 } },
+      ]);
     });
   }
 }

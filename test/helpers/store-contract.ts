@@ -16,12 +16,13 @@ export interface StoreFixture {
 const inc = (slug: string, day: string, count = 1): Increment => ({ slug, day, count });
 
 /** A rule's example read as an increment of post `rules`, its expiries fixed now. */
-const ruleRead = ({ id, claims }: ClaimRuleRead): Increment => ({
+const ruleRead = ({ id, claims, needs }: ClaimRuleRead): Increment => ({
   slug: 'rules',
   day: '2024-01-01',
   count: 1,
   id,
   claims: claims.map(({ ttlMs, ...claim }) => ({ ...claim, expiresAt: Date.now() + ttlMs })),
+  ...(needs ? { needs } : {}),
 });
 
 /** Registers the contract suite for one backend; `makeStore` returns a fresh, empty store each time. */
@@ -325,7 +326,7 @@ export function storeContract(
         const totalBefore = (await store.total('rules')) ?? 0;
         const result = await store.apply([ruleRead(read)]);
         const refused = result.refused?.get(0);
-        const total = await store.total('rules');
+        const total = (await store.total('rules')) ?? 0;
         if (expect === 'counted') assert.deepEqual([refused, total], [undefined, totalBefore + 1]);
         else if (expect === 'done') {
           assert.deepEqual([refused, total, result.get('rules')], [undefined, totalBefore, totalBefore]);

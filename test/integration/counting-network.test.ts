@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { NetworkLimit } from '../../src/counting/network.js';
-import { RedisClaims } from '../../src/counting/redis-claims.js';
+import { RedisSalts } from '../../src/counting/redis-salts.js';
 import type { RedisClient } from '../../src/redis/connection.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { type Claim, utcDay } from '../../src/store/store.js';
@@ -27,7 +27,7 @@ describe('MAX_READS_PER_NETWORK over Redis (two instances share the allowance)',
     skip,
   }, async () => {
     const instances = clients.map((client) => {
-      const claims = new RedisClaims(client, prefix);
+      const claims = new RedisSalts(client, prefix);
       const limit = new NetworkLimit({ saltFor: (day) => claims.saltFor(day), maxReads: 5, countMode: 'unique-daily' });
       return { limit, store: new RedisStore(client, { prefix }) };
     });

@@ -48,6 +48,7 @@ class ControlledStore implements CounterStore {
   }
 
   ensureCounters = (slugs: Iterable<string>) => this.inner.ensureCounters(slugs);
+  claimExpiry = (key: string) => this.inner.claimExpiry(key);
   total = (slug: string) => this.inner.total(slug);
   totals = () => this.inner.totals();
   daily = (slug: string, from: string, to: string) => this.inner.daily(slug, from, to);

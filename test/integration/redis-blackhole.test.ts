@@ -1,7 +1,7 @@
 // Redis host vanishing without a reset (a blackholing proxy): commands time out, pages and heartbeats go on, counts stay exact.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RedisClaims } from '../../src/counting/redis-claims.js';
+import { RedisSalts } from '../../src/counting/redis-salts.js';
 import { closeRedis, connectRedis, RedisTimeoutError } from '../../src/redis/connection.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { utcDay } from '../../src/store/store.js';
@@ -40,7 +40,7 @@ describe('Redis blackholed (no reset, no replies)', { skip }, () => {
   test('apply and an unknown salt reject within the timeout; the late MULTI or script is not counted twice', async () => {
     const client = await connectRedis(proxy.url);
     const store = new RedisStore(client, { prefix: 'direct:', commandTimeoutMs: TIMEOUT_MS });
-    const claims = new RedisClaims(client, 'direct:', Date.now, TIMEOUT_MS);
+    const claims = new RedisSalts(client, 'direct:', Date.now, TIMEOUT_MS);
     const batch = [{ slug: 'a', day: utcDay(Date.now()), count: 1 }];
     try {
       await store.ensureCounters(['a']);

@@ -1,7 +1,7 @@
 // The shared daily salt in Redis expires one hour after its UTC day ends, never later, so a day's visitor keys cannot be linked for long.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { RedisClaims } from '../../src/counting/redis-claims.js';
+import { RedisSalts } from '../../src/counting/redis-salts.js';
 import { utcDay } from '../../src/store/store.js';
 import { deletePrefix, redisSkipReason, testClient, testPrefix } from '../helpers/redis.js';
 
@@ -14,7 +14,7 @@ describe('daily salt TTL in Redis', { skip }, () => {
   test('salt:<day> expires at the end of that UTC day plus one hour', async () => {
     const client = await testClient();
     try {
-      const claims = new RedisClaims(client, prefix);
+      const claims = new RedisSalts(client, prefix);
       const day = utcDay(Date.now());
       const salt = await claims.saltFor(day);
       assert.equal(await client.get(`${prefix}salt:${day}`), salt);

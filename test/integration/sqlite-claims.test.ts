@@ -1,11 +1,11 @@
-// SQLite schema v3: claims and the day's salt are durable (a restart counts no page view or visitor twice); old files migrate.
+// SQLite claims and the day's salt are durable (a restart counts no page view or visitor twice); old files migrate (v3: views' own claims).
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../../src/store/sqlite-engagement.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { utcDay } from '../../src/store/store.js';
 
@@ -14,6 +14,16 @@ const PREVIOUS_SCHEMA = `
 CREATE TABLE counters (slug TEXT PRIMARY KEY, total INTEGER NOT NULL DEFAULT 0 CHECK (total >= 0)) WITHOUT ROWID;
 CREATE TABLE daily (slug TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL CHECK (count >= 0),
   PRIMARY KEY (slug, day)) WITHOUT ROWID;
+`;
+
+/** The tables version 3 added to PREVIOUS_SCHEMA (engagement, claims, salts), as that version created them. */
+const V3_TABLES = `
+CREATE TABLE engagement (slug TEXT NOT NULL, day TEXT NOT NULL, field TEXT NOT NULL,
+  count INTEGER NOT NULL CHECK (count >= 0), PRIMARY KEY (slug, day, field)) WITHOUT ROWID;
+CREATE TABLE claims (key TEXT PRIMARY KEY, count INTEGER NOT NULL, owner TEXT NOT NULL,
+  expires INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX claims_expires ON claims (expires);
+CREATE TABLE salts (day TEXT PRIMARY KEY, salt TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 describe('SQLite claims and salts', () => {
@@ -72,6 +82,125 @@ describe('SQLite claims and salts', () => {
     }
     const check = new Database(file, { readonly: true });
     assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    check.close();
+  });
+
+  test("a version 3 database keeps its counts and its reads' and views' claims, views' under their new names", async () => {
+    const file = join(dir, 'v3.db');
+    const v3 = new Database(file);
+    v3.exec(PREVIOUS_SCHEMA);
+    v3.exec(V3_TABLES);
+    v3.pragma('user_version = 3');
+    const at = Date.now();
+    const later = at + 3_600_000;
+    v3.prepare("INSERT INTO counters VALUES ('hello', 5)").run();
+    v3.prepare("INSERT INTO daily VALUES ('hello', '2024-05-01', 5)").run();
+    v3.prepare("INSERT INTO engagement VALUES ('hello', '2024-05-01', 'v', 2)").run();
+    v3.prepare("INSERT INTO salts VALUES (?, 'salt-of-today')").run(utcDay(at));
+    const claim = v3.prepare('INSERT INTO claims VALUES (?, ?, ?, ?)');
+    // As the previous version wrote them: a read's claim, then views' claims and marks in a namespace of their own.
+    claim.run('view:read-before', 1, 'r0', later);
+    claim.run('view-claim:pv:counted', 1, '', later);
+    claim.run('view-claim:pv-counted:counted', 1, '', later);
+    claim.run('view-claim:pv-report:counted', 1, '', later);
+    claim.run('view-claim:pv:refused', 1, '', later);
+    claim.run('view-claim:pv-visitor:2024-05-01:h', 1, '', later);
+    claim.run('view-claim:network-view:2024-05-01:n', 3, '', later);
+    claim.run('view-mark:pv-joined:counted', 1, String(at), later);
+    v3.close();
+
+    const store = new SqliteStore(file);
+    try {
+      assert.deepEqual(await store.exportAll(), [
+        {
+          slug: 'hello',
+          total: 5,
+          daily: [{ day: '2024-05-01', count: 5 }],
+          engagement: [{ day: '2024-05-01', fields: { v: 2 } }],
+        },
+      ]);
+      assert.equal(await store.saltFor(utcDay(at)), 'salt-of-today');
+      const day = utcDay(at);
+      const v = [{ slug: 'hello', day, field: 'v', count: 1 }];
+      const report = (view: string, id: string) => ({
+        slug: 'hello',
+        day,
+        count: 0,
+        id,
+        claims: [{ kind: 'report' as const, key: `pv-report:${view}`, expiresAt: later }],
+        needs: { kind: 'view' as const, key: `pv:${view}` },
+        engagement: [{ slug: 'hello', day, field: 't2', count: 1 }],
+      });
+      const result = await store.apply([
+        {
+          slug: 'hello',
+          day,
+          count: 1,
+          id: 'r1',
+          claims: [{ kind: 'view', key: 'view:read-before', expiresAt: later }],
+        },
+        {
+          slug: 'hello',
+          day,
+          count: 0,
+          id: 'v1',
+          claims: [{ kind: 'view', key: 'pv:counted', expiresAt: later }],
+          engagement: v,
+        },
+        report('counted', 'p1'),
+        report('refused', 'p2'),
+        {
+          slug: 'hello',
+          day,
+          count: 0,
+          id: 'v2',
+          claims: [
+            { kind: 'view', key: 'pv:refused', expiresAt: later },
+            { kind: 'visitor', key: 'pv-visitor:2024-05-01:h', expiresAt: later },
+          ],
+          engagement: v,
+        },
+        {
+          slug: 'hello',
+          day,
+          count: 0,
+          id: 'v3',
+          claims: [
+            { kind: 'view', key: 'pv:fresh', expiresAt: later },
+            { kind: 'network', key: 'network-view:2024-05-01:n', expiresAt: later, limit: 3 },
+          ],
+          engagement: v,
+        },
+      ]);
+      assert.deepEqual(
+        [...(result.refused ?? [])],
+        [
+          [0, 'view'],
+          [1, 'view'],
+          [2, 'report'],
+          [3, 'view'],
+          [4, 'visitor'],
+          [5, 'network'],
+        ],
+        "the read's claim, the counted view (its rejoin is no new view) and its report, the refused view's lack of a view, the visitor, the allowance",
+      );
+      assert.equal(await store.claimExpiry('pv-joined:counted'), later, "the first join's mark is the join claim");
+      assert.equal(await store.total('hello'), 5);
+      assert.deepEqual(await store.engagement('hello', '2024-05-01', day), [{ day: '2024-05-01', fields: { v: 2 } }]);
+    } finally {
+      await store.close();
+    }
+    const check = new Database(file, { readonly: true });
+    assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const keys = check.prepare('SELECT key FROM claims ORDER BY key').pluck().all();
+    assert.deepEqual(keys, [
+      'network-view:2024-05-01:n',
+      'pv-joined:counted',
+      'pv-report:counted',
+      'pv-visitor:2024-05-01:h',
+      'pv:counted',
+      'view:read-before',
+    ]);
     check.close();
   });
 

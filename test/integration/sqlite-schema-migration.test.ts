@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION } from '../../src/store/sqlite-engagement.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-migrations.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'readcount-schema-'));
@@ -42,10 +42,10 @@ test('an old database keeps its reads and gains engagement, claims and salts at 
     await store.close();
   }
   const check = new Database(file, { readonly: true });
-  assert.equal(SCHEMA_VERSION, 3);
+  assert.equal(SCHEMA_VERSION, 4);
   assert.equal(check.pragma('user_version', { simple: true }), SCHEMA_VERSION);
   const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-  assert.deepEqual(tables, ['claims', 'counters', 'daily', 'engagement', 'salts'], 'migrated all the way, v1 to v3');
+  assert.deepEqual(tables, ['claims', 'counters', 'daily', 'engagement', 'salts'], 'migrated all the way, v1 to v4');
   check.close();
   const again = new SqliteStore(file, { writerThread: false });
   assert.equal(await again.total('hello'), 8, 'opening a migrated database again changes nothing');

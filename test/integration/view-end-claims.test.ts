@@ -130,4 +130,18 @@ describe('POST /api/view-end', () => {
     assert.deepEqual(await beacon(running.base, second), refused('already_reported'));
     assert.deepEqual(reportFields(await fields(running)), { time: 2, depth: 2 });
   });
+
+  test('a page view rejoining after a restart is not a new view', async () => {
+    const token = await pageToken(running.base, 'hello');
+    const before = (await fields(running)).v ?? 0;
+    (await joinAndCount(running, token, before + 1)).close();
+    await running.readcount.close();
+    running = await serve(root);
+    const again = await LiveClient.open(running.wsUrl, token);
+    assert.equal((await again.join('post:hello')).status, 'ok');
+    // A fresh page view joined after the rejoin: its view commits in the same commit as the rejoin's, or a later one.
+    (await joinAndCount(running, await pageToken(running.base, 'hello'), before + 2)).close();
+    assert.equal((await fields(running)).v, before + 2, 'the rejoin after the restart counted no view');
+    again.close();
+  });
 });

@@ -1,9 +1,9 @@
 // MAX_READS_PER_NETWORK on a fake clock: User-Agent rotation from one address or one IPv6 /64 stops at the cap.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryClaims } from '../../src/counting/claims.js';
 import { NetworkLimit } from '../../src/counting/network.js';
 import { ReadPolicy } from '../../src/counting/read-policy.js';
+import { MemorySalts } from '../../src/counting/salts.js';
 import type { Viewer as SocketInfo } from '../../src/counting/viewer.js';
 import { TokenSigner } from '../../src/live/token.js';
 import { networkOf } from '../../src/network-of.js';
@@ -19,16 +19,16 @@ function rig(countMode: 'unique-daily' | 'every-read', startAt = Date.UTC(2025, 
   let now = startAt;
   const clock = () => now;
   const signer = new TokenSigner('k'.repeat(40), 12 * HOUR_MS, clock);
-  const claims = new MemoryClaims();
+  const salts = new MemorySalts();
   const networkLimit = new NetworkLimit({
-    saltFor: (day) => claims.saltFor(day),
+    saltFor: (day) => salts.saltFor(day),
     maxReads: MAX,
     countMode,
     now: clock,
   });
   const policy = new ReadPolicy({
     signer,
-    claims,
+    salts,
     networkLimit,
     readAfterMs: READ_AFTER_MS,
     tokenMaxAgeMs: 12 * HOUR_MS,
@@ -121,9 +121,9 @@ describe('MAX_READS_PER_NETWORK in ReadPolicy', () => {
     assert.equal(await read('192.0.2.1', 'hello', BROWSER_UA), 'ok');
     for (let i = 0; i < 30; i += 1) assert.equal(await read('192.0.2.1', 'hello', BROWSER_UA), 'repeat_visitor');
     assert.deepEqual(tally(await reads(MAX, () => '192.0.2.1')), { ok: MAX - 1, network_limit: 1 });
-    const claims = new MemoryClaims();
+    const salts = new MemorySalts();
     const off = new NetworkLimit({
-      saltFor: (day) => claims.saltFor(day),
+      saltFor: (day) => salts.saltFor(day),
       maxReads: 0,
       countMode: 'unique-daily',
     });

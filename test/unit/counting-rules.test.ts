@@ -1,12 +1,16 @@
 // Each counting rule of ReadPolicy on a fake clock: dedup per UTC day, salt rotation, bots, DNT, replay, dwell time, every-read.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryClaims } from '../../src/counting/claims.js';
+import { PostPusher } from '../../src/counting/post-pusher.js';
+import { ReadCounter } from '../../src/counting/read-counter.js';
 import { ReadPolicy, type ReadPolicyOptions } from '../../src/counting/read-policy.js';
+import { MemorySalts } from '../../src/counting/salts.js';
 import type { Viewer as SocketInfo } from '../../src/counting/viewer.js';
-import { MemoryViewClaims } from '../../src/engagement/view-claims.js';
+import { Engagement } from '../../src/engagement/engagement.js';
 import { TokenSigner } from '../../src/live/token.js';
+import { PubSub } from '../../src/pubsub/pubsub.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { Telemetry } from '../../src/telemetry/telemetry.js';
 import { decider } from '../helpers/decide.js';
 
 const KEY = 'k'.repeat(40);
@@ -26,11 +30,11 @@ class FakeClock {
 function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(2025, 2, 10, 12, 0, 0)) {
   const clock = new FakeClock(startAt);
   const signer = new TokenSigner(KEY, TOKEN_MAX_AGE_MS, clock.now);
-  const claims = new MemoryClaims();
+  const salts = new MemorySalts();
   const store = new MemoryStore(clock.now);
   const policy = new ReadPolicy({
     signer,
-    claims,
+    salts,
     readAfterMs: READ_AFTER_MS,
     tokenMaxAgeMs: TOKEN_MAX_AGE_MS,
     countMode: 'unique-daily',
@@ -68,7 +72,7 @@ function setup(overrides: Partial<ReadPolicyOptions> = {}, startAt = Date.UTC(20
     assert.ok(verified.ok);
     return verified.pageView;
   };
-  return { clock, signer, claims, store, policy: { decide }, socket, read, viewOf };
+  return { clock, signer, salts, store, policy: { decide }, socket, read, viewOf };
 }
 
 describe('counting rules (ReadPolicy)', () => {
@@ -111,14 +115,14 @@ describe('counting rules (ReadPolicy)', () => {
   });
 
   test("salt rotation: a new day has a new salt and yesterday's is gone from memory", async () => {
-    const { claims } = setup();
-    const monday = await claims.saltFor('2025-03-10');
-    assert.equal(await claims.saltFor('2025-03-10'), monday, 'one salt per day, stable within the day');
+    const { salts } = setup();
+    const monday = await salts.saltFor('2025-03-10');
+    assert.equal(await salts.saltFor('2025-03-10'), monday, 'one salt per day, stable within the day');
     assert.ok(monday.length >= 40, 'the salt is long and random');
-    const tuesday = await claims.saltFor('2025-03-11');
+    const tuesday = await salts.saltFor('2025-03-11');
     assert.notEqual(tuesday, monday);
     assert.notEqual(
-      await claims.saltFor('2025-03-10'),
+      await salts.saltFor('2025-03-10'),
       monday,
       'asking for Monday again cannot give back the dropped salt',
     );
@@ -234,16 +238,31 @@ describe('counting rules (ReadPolicy)', () => {
   });
 
   test('a reconnect to a fresh process keeps the dwell of the first join the store recorded (views mark it)', async () => {
-    let now = () => 0;
-    const marks = new MemoryViewClaims(() => now());
-    const { clock, signer, policy, socket, viewOf } = setup({
+    let engagement: Engagement | undefined;
+    const { clock, signer, store, policy, socket, viewOf } = setup({
       countMode: 'every-read',
-      firstJoin: (view) => marks.markedAt(`pv-joined:${view}`),
+      firstJoin: (view) => engagement?.firstJoin(view) ?? Promise.resolve(undefined),
     });
-    now = clock.now;
+    const telemetry = new Telemetry();
+    const pubsub = new PubSub();
+    const pusher = new PostPusher({ pubsub, telemetry, pushIntervalMs: 0, readingIntervalMs: 0, now: clock.now });
+    const counter = new ReadCounter({ store, pubsub, telemetry, pusher, now: clock.now });
+    await counter.start(['hello']);
+    engagement = new Engagement({
+      signer,
+      salts: new MemorySalts(),
+      counter,
+      store,
+      tokenMaxAgeMs: TOKEN_MAX_AGE_MS,
+      countMode: 'every-read',
+      countBots: false,
+      respectDnt: false,
+      now: clock.now,
+    });
     const token = signer.issue('post:hello');
     const pageView = viewOf(token);
-    await marks.mark(`pv-joined:${pageView.view}`, TOKEN_MAX_AGE_MS);
+    await engagement.joined('hello', socket({ pageView }), {});
+    await counter.drain();
     // 8 s read on one instance, then this process (after a restart) sees its first join of the page view.
     clock.advance(8000);
     const s = socket({ pageView });
@@ -253,6 +272,7 @@ describe('counting rules (ReadPolicy)', () => {
     assert.deepEqual(await decide(), { ok: false, reason: 'too_early', retryAfterMs: 2000 }, 'from the recorded join');
     clock.advance(2000);
     assert.deepEqual(await decide(), { ok: true }, 'counted 10 s after the first join anywhere');
+    await counter.close();
   });
 
   test('a first join soon after the issue starts the dwell there: a page that joined 3 s late reads 10 s from its join', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { groupHost, sourceOf } from '../../src/engagement/sources.js';
 import { figures, medianFromHistogram } from '../../src/stats/engagement-summary.js';
-import { capSources, depthBucket, SOURCE_CAP, TIME_BUCKETS, timeBucket } from '../../src/store/engagement.js';
+import { capSources, depthBucket, SOURCE_CAP, TIME_BUCKETS, timeBucket } from '../../src/store/engagement-fields.js';
 import { fallbackTable, histogramSvg, seriesChartSvg } from '../../src/web/views/engagement-charts.js';
 import { change, duration } from '../../src/web/views/stats-format.js';
 import { liveBars } from '../../src/web/views/stats-live-bars.js';

@@ -1,12 +1,12 @@
 // PostChannelRoute and IndexChannelRoute on an in-memory socket: join replies, reads on a fake clock, pushes, leave.
 import assert from 'node:assert/strict';
 import { afterEach, describe, mock, test } from 'node:test';
-import { MemoryClaims } from '../../src/counting/claims.js';
 import { CountingService } from '../../src/counting/counting-service.js';
 import { IndexChannelRoute, PostChannelRoute } from '../../src/counting/post-channel.js';
 import { PostPusher } from '../../src/counting/post-pusher.js';
 import { ReadCounter } from '../../src/counting/read-counter.js';
 import { ReadPolicy } from '../../src/counting/read-policy.js';
+import { MemorySalts } from '../../src/counting/salts.js';
 import { POSTS_TOPIC } from '../../src/counting/topics.js';
 import type { ChannelSpec } from '../../src/live/channel.js';
 import { TokenSigner } from '../../src/live/token.js';
@@ -39,7 +39,7 @@ async function app() {
   await counter.start(SLUGS);
   const policy = new ReadPolicy({
     signer,
-    claims: new MemoryClaims(),
+    salts: new MemorySalts(),
     readAfterMs: READ_AFTER_MS,
     tokenMaxAgeMs: TOKEN_MAX_AGE_MS,
     countMode: 'unique-daily',

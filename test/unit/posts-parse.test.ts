@@ -233,4 +233,13 @@ describe('reading time', () => {
     const p = post('2024-01-01_long.md', `# Long\n\n${Array(660).fill('word').join(' ')}\n`);
     assert.equal(p.readingMinutes, 3);
   });
+
+  test('without reader facts (readcount check) only the description and reading time are left out', () => {
+    const source = `---\ntitle: Facts\ntags: [a]\n---\n\nFirst *paragraph*.\n\n![x](/x.png) ${Array(660).fill('word').join(' ')}\n`;
+    const full = parsePostFile('/b/2024-01-01_facts.md', source);
+    const checked = parsePostFile('/b/2024-01-01_facts.md', source, { readerFacts: false });
+    assert.ok(!isPostProblem(full) && !isPostProblem(checked));
+    assert.deepEqual([full.description, full.readingMinutes], ['First paragraph.', 4]);
+    assert.deepEqual(checked, { ...full, description: '', readingMinutes: 1 });
+  });
 });

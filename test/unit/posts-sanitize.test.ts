@@ -142,7 +142,11 @@ describe('code languages on demand', () => {
     await renderer.warmLanguages(posts);
     assert.equal(renderer.stats.languagesLoaded, 2, 'go and rust; brainfudge is unknown, ts was loaded already');
     for (const post of posts) assert.equal(renderer.prepare(post), undefined, post.slug);
+    // One post per language was rendered too (a grammar compiles its patterns on first use): their pages are cached.
+    const { cacheHits, renders } = renderer.stats;
     assert.match(renderer.render(posts[0] as Post), /shiki-themes/);
+    renderer.render(posts[3] as Post);
+    assert.deepEqual([renderer.stats.cacheHits - cacheHits, renderer.stats.renders - renders], [2, 0]);
   });
 
   test('render without prepare shows plain code and does not cache it', async () => {

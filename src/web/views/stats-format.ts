@@ -1,7 +1,7 @@
 // Number formats and bucket labels shared by the dashboard pages.
 import { DEFAULT_LABELS, type Labels } from '../../i18n/labels.js';
 import { timeBucketLower, timeBucketUpper } from '../../stats/engagement-summary.js';
-import { DEPTH_BUCKETS, TIME_BUCKETS } from '../../store/engagement.js';
+import { DEPTH_BUCKETS, TIME_BUCKETS } from '../../store/engagement-fields.js';
 import type { Bucket } from './engagement-charts.js';
 
 export const percent = (value: number | null): string => (value === null ? '–' : `${Math.round(value * 100)} %`);

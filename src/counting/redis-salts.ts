@@ -1,15 +1,15 @@
-// ClaimRegistry on Redis (SET NX PX) so once-only holds across instances; the daily salt lives in Redis with a TTL.
+// SaltRegistry on Redis: one visitor salt a day for every instance (SET NX, gone after its day), and the shared signing key.
 import { randomBytes } from 'node:crypto';
 import { type RedisClient, withTimeout } from '../redis/connection.js';
 import { DAY_MS } from '../store/store.js';
-import type { ClaimRegistry } from './claims.js';
+import type { SaltRegistry } from './salts.js';
 
 /**
  * The salt of the day is read once and kept in memory for the day. While Redis is unreachable, a salt not yet known
  * cannot be made up (another instance would hash the same visitor differently), so `saltFor` rejects and the read is
  * told to retry later.
  */
-export class RedisClaims implements ClaimRegistry {
+export class RedisSalts implements SaltRegistry {
   private salt: { day: string; value: string } | undefined;
 
   constructor(

@@ -3,16 +3,16 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * Contract for every implementation: `saltFor` gives the salt of a UTC day, random, the same for every process sharing
- * the backend, gone after the day. Once-only claims themselves are committed by the store with their reads
- * (CounterStore.apply), never here. The name is kept from when this registry also held the claims.
+ * the backend, gone after the day. Claims themselves are committed by the store with what takes them
+ * (CounterStore.apply), never here.
  */
-export interface ClaimRegistry {
+export interface SaltRegistry {
   /** Rejects when the salt cannot be known now (its backend unreachable): the read is told to retry later. */
   saltFor(day: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export class MemoryClaims implements ClaimRegistry {
+export class MemorySalts implements SaltRegistry {
   private readonly salts = new Map<string, string>();
 
   async saltFor(day: string): Promise<string> {
