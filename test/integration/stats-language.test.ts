@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ENGLISH } from '../../src/i18n/label-table.js';
-import { dailyPosts, type FurnitureBlog, startFurnitureBlog } from '../helpers/furniture-blog.js';
+import { dailyPosts, type FurnitureBlog, fixturePost, startFurnitureBlog } from '../helpers/furniture-blog.js';
 
 /** English words these pages showed before they followed site_language; none may be left on a German site. */
 const ENGLISH_WORDS = [
@@ -65,7 +65,10 @@ describe('a German site’s dashboard and 404 page', () => {
       join(siteDir, 'readcount.yml'),
       'site_title: Notizen\nsite_language: de\nnav:\n  - {title: Über, url: /about}\n',
     );
-    blog = await startFurnitureBlog(dailyPosts(3), { READCOUNT_CONFIG: join(siteDir, 'readcount.yml') });
+    blog = await startFurnitureBlog(
+      [...dailyPosts(2), fixturePost('p3', 'title: Code\ndate: 2024-02-01', '```js\nlet x = 1;\n```')],
+      { READCOUNT_CONFIG: join(siteDir, 'readcount.yml') },
+    );
     for (let i = 0; i < 1234; i++) await blog.readcount.counter.submit('p1', []);
   });
   after(async () => {
@@ -142,6 +145,14 @@ describe('a German site’s dashboard and 404 page', () => {
     }
     await blog.readcount.counter.submit('p1', []);
     assert.match(await get('/post/p1'), /data-count="1235">1\.235<\/span>/);
+  });
+
+  test('a post with code gives its copy button German words in the page', async () => {
+    const body = await get('/post/p3');
+    assert.match(
+      body,
+      /<meta name="readcount-words" content="\{&quot;copy&quot;:&quot;Kopieren&quot;,&quot;copied&quot;:&quot;Kopiert&quot;/,
+    );
   });
 
   test('the badge says LESER, and English keys stay the fallback of every label', async () => {
