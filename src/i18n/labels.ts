@@ -23,6 +23,7 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
 const shortDayFormats = new Map<string, Intl.DateTimeFormat>();
 const numberFormats = new Map<string, Intl.NumberFormat>();
+const tenthsFormats = new Map<string, Intl.NumberFormat>();
 
 function cached(cache: Map<string, Intl.DateTimeFormat>, language: string, options: Intl.DateTimeFormatOptions) {
   let format = cache.get(language);
@@ -89,6 +90,19 @@ export class Labels {
       // Plain `en` groups as the pages always did ("1,234"), whichever English the reader's browser prefers.
       format = new Intl.NumberFormat(this.language === 'en' ? 'en-US' : this.language);
       numberFormats.set(this.language, format);
+    }
+    return format.format(value);
+  }
+
+  /** A number with one decimal in the language's way: "4.5", "4,5". */
+  tenths(value: number): string {
+    let format = tenthsFormats.get(this.language);
+    if (!format) {
+      format = new Intl.NumberFormat(this.language === 'en' ? 'en-US' : this.language, {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      });
+      tenthsFormats.set(this.language, format);
     }
     return format.format(value);
   }

@@ -63,6 +63,8 @@ test('numbers and dates follow the language: grouping, day and month order, mont
   assert.equal(new Labels('en').day(day), '12 May 2024');
   assert.equal(new Labels('de').shortDay(day), '12. Mai');
   assert.equal(new Labels('nl').shortDay(day), '12 mei');
+  assert.equal(new Labels('en').tenths(4.25), '4.3');
+  assert.equal(new Labels('de').tenths(4), '4,0');
 });
 
 test('labels: may set every key, the new dashboard words and plural forms of them included', () => {

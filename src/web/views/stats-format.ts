@@ -6,9 +6,10 @@ import type { Bucket } from './engagement-charts.js';
 
 export const percent = (value: number | null): string => (value === null ? '–' : `${Math.round(value * 100)} %`);
 
-export function duration(ms: number | null): string {
+export function duration(ms: number | null, labels: Labels = DEFAULT_LABELS): string {
   if (ms === null) return '–';
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 10_000) return `${labels.tenths(ms / 1000)} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.floor(ms / 60_000);
   return `${minutes} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
 }

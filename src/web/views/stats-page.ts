@@ -148,7 +148,7 @@ ${rows.map(({ summary, figures }) => {
 ${cell('views', figures.views, labels.count(figures.views), labels)}
 ${cell('reads', figures.reads, labels.count(figures.reads), labels)}
 ${cell('ratio', figures.readRatio, percent(figures.readRatio), labels)}
-${cell('median', figures.medianVisibleMs, duration(figures.medianVisibleMs), labels)}
+${cell('median', figures.medianVisibleMs, duration(figures.medianVisibleMs, labels), labels)}
 ${cell('through', figures.readThrough, percent(figures.readThrough), labels)}
 ${showReading ? liveCell('reading', summary.reading ?? 0, labels) : ''}
 ${liveCell('total', summary.total, labels)}

@@ -37,7 +37,7 @@ export function statsPostPage(row: PostRow, period: Period, tokenQuery: string, 
 ${figure(labels.t('views_word'), labels.count(figures.views), 'views')}
 ${figure(labels.t('reads_word'), labels.count(figures.reads), 'reads')}
 ${figure(labels.t('figure_ratio'), percent(figures.readRatio), 'ratio')}
-${figure(labels.t('figure_median'), duration(figures.medianVisibleMs), 'median')}
+${figure(labels.t('figure_median'), duration(figures.medianVisibleMs, labels), 'median')}
 ${figure(labels.t('figure_through'), percent(figures.readThrough), 'through')}
 ${summary.reading === undefined ? '' : figure(labels.t('figure_reading'), labels.count(summary.reading), 'reading')}
 </div>
