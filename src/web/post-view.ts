@@ -17,7 +17,7 @@ import { layout, postPage } from './views/pages.js';
 import { postNeighbours } from './views/post-neighbours.js';
 
 /** PAGE_CACHE_MB is shared: half for spliced pages, a quarter for the renderer's post HTML, a quarter for feeds. */
-export function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
+function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
   return Math.floor(config.pageCacheMb * 2 ** 20 * 0.5);
 }
 

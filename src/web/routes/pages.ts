@@ -11,7 +11,7 @@ import type { WebDeps, WebPluginOptions } from './deps.js';
 import { type ListRequest, pagedRoutes, sendList } from './list-page.js';
 import { siteMeta } from './page-meta.js';
 
-/** The app-wide 404 (registered by buildApp: a plugin's own would only cover its routes). */
+/** The app-wide 404 (registered at the root by `webServer`: a plugin's own would only cover its routes). */
 export const notFoundHandler =
   (deps: Pick<WebDeps, 'site'>) =>
   (_request: FastifyRequest, reply: FastifyReply): void => {

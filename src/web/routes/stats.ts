@@ -16,9 +16,9 @@ type StatsRequest = FastifyRequest<{
 }>;
 
 /** Longer searches are cut: a title search never needs more, and the page echoes it back. */
-export const MAX_SEARCH_CHARS = 100;
+const MAX_SEARCH_CHARS = 100;
 /** The highest `page` of the /stats table accepted; a higher one is refused (400). */
-export const MAX_PAGE = 100_000;
+const MAX_PAGE = 100_000;
 
 /** The table's search, sort and page from the query string, or the one-line reason it is not valid. */
 function dashboardQuery(raw: StatsRequest['query'], period: Period, rowsPerPage: number): DashboardQuery | string {

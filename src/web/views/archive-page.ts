@@ -12,7 +12,7 @@ interface Month {
 }
 
 /** Posts (newest first) grouped by year, then month, in that order. */
-export function byYear(posts: readonly Post[]): Map<number, Month[]> {
+function byYear(posts: readonly Post[]): Map<number, Month[]> {
   const years = new Map<number, Month[]>();
   for (const post of posts) {
     const day = calendarDay(post);

@@ -139,7 +139,7 @@ export interface ListOptions {
 }
 
 /** The live count and its word, whose plural forms the browser picks from as the count changes. */
-export function readerCount(labels: Labels, slug: string, count: number): RawHtml {
+function readerCount(labels: Labels, slug: string, count: number): RawHtml {
   const forms = labels.pluralForms('reader');
   return html`<span class="index-count" data-count-slug="${slug}" data-count="${count}">${labels.count(count)}</span> <span class="count-word" data-plural="${JSON.stringify(forms)}">${labels.plural('reader', count)}</span>`;
 }
