@@ -29,6 +29,10 @@ export class ResponsiveImages {
   constructor(options: ResponsiveImagesOptions) {
     this.#options = options;
   }
+  /** Waits for the variants being made (see ImageVariants.close). */
+  close(): Promise<void> {
+    return this.#options.variants?.close() ?? Promise.resolve();
+  }
 
   /** The file a site URL names (`/images/a.png` in STATIC_DIR, `/post/<slug>/a.png` in a bundle) and its facts. */
   source(url: string): ImageSource | undefined {

@@ -25,6 +25,7 @@ export class ImageVariants {
   readonly #waiting: Array<() => void> = [];
   #running = 0;
   #made = 0;
+  #closed = false;
 
   constructor(options: ImageVariantsOptions) {
     this.#options = options;
@@ -56,7 +57,14 @@ export class ImageVariants {
 
   /** Starts making a variant without waiting; a failure is reported, and the route tries again on request. */
   warm(source: ImageSource, width: number): void {
+    if (this.#closed) return;
     this.file(source, width).catch((error: unknown) => this.#options.onError?.(source.file, error));
+  }
+
+  /** Starts no more warm-ups and waits for the resizes under way, so nothing writes into DATA_DIR after close. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#making.values()]);
   }
 
   async #ensure(file: string, target: string, width: number): Promise<string> {

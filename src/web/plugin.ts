@@ -56,7 +56,10 @@ function startRenderer(app: FastifyInstance, config: Config, log: Log): Pick<Web
     );
   };
   library.on('change', forget);
-  app.addHook('onClose', async () => void library.off('change', forget));
+  app.addHook('onClose', async () => {
+    library.off('change', forget);
+    await images.close();
+  });
   return { renderer, images };
 }
 
