@@ -42,6 +42,8 @@ function layerCommand(layer: string, extra: readonly string[] = []): string[] {
     process.execPath,
     '--import',
     'tsx',
+    '--import',
+    './test/helpers/exit-watch.ts',
     '--test',
     `--test-concurrency=${CONCURRENCY[layer] ?? 1}`,
     `--test-timeout=${TIMEOUT_MS[layer] ?? 180_000}`,

@@ -6,7 +6,7 @@ import type { OptionSpec } from './config.js';
 import { readEngineSiteFile } from './engine-site-file.js';
 import { ConfigError } from './errors.js';
 
-export const DEFAULT_SITE_FILE = 'readcount.yml';
+const DEFAULT_SITE_FILE = 'readcount.yml';
 
 export interface SiteFile {
   readonly path: string;

@@ -91,16 +91,23 @@ export function navValue(value: unknown): NavLink[] {
     return { title: title.trim(), url: safe };
   });
 }
-export const nav: Parser<NavLink[]> = (raw) => {
-  if (raw.trim() === '') return [];
+export const nav: Parser<NavLink[]> = (raw) =>
+  jsonSetting(raw, [], 'a JSON list of {"title", "url"} (or a YAML list in the site file)', navValue);
+
+/**
+ * A structured setting's env var or flag: JSON, checked by the same `validate` the site file's YAML value goes
+ * through; blank is `empty`. `hint` finishes "must be …" when the text is not JSON.
+ */
+export function jsonSetting<T>(raw: string, empty: T, hint: string, validate: (value: unknown) => T): T {
+  if (raw.trim() === '') return empty;
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new Error('must be a JSON list of {"title", "url"} (or a YAML list in the site file)');
+    throw new Error(`must be ${hint}`);
   }
-  return navValue(value);
-};
+  return validate(value);
+}
 
 /**
  * Which X-Forwarded-For entries to believe. `true` means one hop, never "all": behind a proxy that appends the

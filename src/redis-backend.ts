@@ -8,9 +8,15 @@ import { RedisStore } from './store/redis-store.js';
 import { moveOldViewKeys } from './store/redis-view-keys.js';
 import { EVENTS, type Telemetry } from './telemetry/telemetry.js';
 
+/** The settings Redis is opened and watched with. */
+export type RedisConfig = Pick<
+  Config,
+  'redisUrl' | 'redisPrefix' | 'redisCommandTimeoutMs' | 'secretKey' | 'pendingReadsMax'
+>;
+
 export type BackendLog = (level: 'info' | 'warn' | 'error', message: string, detail?: Record<string, unknown>) => void;
 
-/** What the app does when a Redis connection comes back (readcount.ts wires the read counter in). */
+/** What the app does when a Redis connection comes back (the counting plugin wires the read counter in). */
 export interface RedisReturnHooks {
   /** Called at once when a connection is up again: commits wait for `recovery` (the data check and restore go first). */
   hold(recovery: Promise<void>): void;
@@ -45,7 +51,7 @@ export class RedisBackend {
     readonly client: RedisClient,
     readonly secret: string,
     private generation: Generation,
-    private readonly config: Config,
+    private readonly config: RedisConfig,
     private readonly log: BackendLog,
   ) {
     const { redisPrefix: prefix, redisCommandTimeoutMs: commandTimeoutMs } = config;
@@ -58,7 +64,7 @@ export class RedisBackend {
   }
 
   /** Connects (or throws ConfigError naming REDIS_URL) and reads or creates the shared signing key. */
-  static async open(config: Config, log: BackendLog): Promise<RedisBackend> {
+  static async open(config: RedisConfig, log: BackendLog): Promise<RedisBackend> {
     const url = config.redisUrl ?? '';
     let backend: RedisBackend | undefined;
     const client = await connectRedis(url, {

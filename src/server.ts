@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { createReadcount, type Readcount, type ReadcountOptions } from './readcount.js';
 import { prepareDataDir } from './store/data-dir.js';
-import { holdDataDir } from './store/data-dir-lock.js';
+import { type DataDirLock, holdDataDir } from './store/data-dir-lock.js';
 
 /** Closing sockets and the store, on top of SHUTDOWN_GRACE_MS spent retrying commits. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -42,9 +42,23 @@ export async function serve(
     ...(rereadConfig ? { rereadConfig } : {}),
     ...options,
   });
-  const { app } = readcount;
+  await listen(config, readcount, lock);
+  logStartup(config, readcount);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    shutDown(config, readcount, lock, signal);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return readcount;
+}
+
+/** Listens on PORT and HOST; a port or address this process cannot have is a one-line ConfigError, after closing. */
+async function listen(config: Config, readcount: Readcount, lock: DataDirLock | undefined): Promise<void> {
   try {
-    await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
+    await readcount.app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     await readcount.close();
@@ -54,6 +68,11 @@ export async function serve(
     if (code === 'EADDRNOTAVAIL') throw new ConfigError('HOST', `${config.host} is not an address of this machine`);
     throw error;
   }
+}
+
+/** What an operator needs to know once listening: settings' notices, the site file, what is served, and where. */
+function logStartup(config: Config, readcount: Readcount): void {
+  const { app } = readcount;
   for (const notice of config.notices ?? []) app.log.warn(notice);
   if (config.configFile) app.log.info(`settings from ${config.configFile} (watched: the site identity reloads)`);
   else app.log.info(noSiteFileLine(config));
@@ -66,37 +85,33 @@ export async function serve(
     `readcount serving ${readcount.library.list().length} posts from ${config.postsDir}, data in ${config.dataDir}`,
   );
   app.log.info(listenLine(config, app.server.address()));
+}
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.log.info(`${signal}: closing live sockets and committing pending reads`);
-    const limitMs = config.shutdownGraceMs + SHUTDOWN_DEADLINE_MS;
-    const deadline = setTimeout(() => {
+/** Closes sockets and commits pending reads, then exits: 0 when no read was lost, 1 otherwise or past the deadline. */
+function shutDown(config: Config, readcount: Readcount, lock: DataDirLock | undefined, signal: string): void {
+  const { app } = readcount;
+  app.log.info(`${signal}: closing live sockets and committing pending reads`);
+  const limitMs = config.shutdownGraceMs + SHUTDOWN_DEADLINE_MS;
+  const deadline = setTimeout(() => {
+    app.log.error(
+      `shutdown took longer than ${limitMs} ms; exiting with ${readcount.counter.pendingReads()} uncommitted reads lost (none acknowledged)`,
+    );
+    process.exit(1);
+  }, limitMs);
+  deadline.unref();
+  readcount.close(config.shutdownGraceMs).then(
+    (lost) => {
+      // Released last, and referenced here so the lock's connection lives (and holds) as long as the server.
+      lock?.release();
+      if (lost === 0) process.exit(0);
       app.log.error(
-        `shutdown took longer than ${limitMs} ms; exiting with ${readcount.counter.pendingReads()} uncommitted reads lost (none acknowledged)`,
+        `shutdown: ${lost} reads could not be committed within SHUTDOWN_GRACE_MS=${config.shutdownGraceMs} and are lost (none was acknowledged to its reader)`,
       );
       process.exit(1);
-    }, limitMs);
-    deadline.unref();
-    readcount.close(config.shutdownGraceMs).then(
-      (lost) => {
-        // Released last, and referenced here so the lock's connection lives (and holds) as long as the server.
-        lock?.release();
-        if (lost === 0) process.exit(0);
-        app.log.error(
-          `shutdown: ${lost} reads could not be committed within SHUTDOWN_GRACE_MS=${config.shutdownGraceMs} and are lost (none was acknowledged to its reader)`,
-        );
-        process.exit(1);
-      },
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  return readcount;
+    },
+    (error: unknown) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 }

@@ -18,6 +18,7 @@ import type { Config } from '../config.js';
 import { prepareDataDir } from '../store/data-dir.js';
 import { takeDataDir } from '../store/data-dir-lock.js';
 import { openStoreAt } from '../store/open-store-at.js';
+import type { PostCounts } from '../store/store.js';
 import { exportJson } from './export.js';
 import { importedCounts } from './import.js';
 import { parseImport } from './import-parse.js';
@@ -45,7 +46,7 @@ function isSqliteFile(file: string): boolean {
 }
 
 /** Opens `file` read-only and proves it is a whole readcount database; returns what it holds. */
-export function checkSqliteBackup(file: string): Summary {
+function checkSqliteBackup(file: string): Summary {
   let db: Database.Database;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
@@ -110,24 +111,26 @@ export async function restore(config: Config, file: string): Promise<string> {
     );
   const counts = importedCounts(parsed);
   const summary = describe({ posts: counts.length, reads: counts.reduce((sum, p) => sum + p.total, 0) });
+  const done = (where: string) =>
+    `restored ${summary} from ${file} into ${where} (posts in the file replaced, others kept)`;
   if (config.redisUrl) {
-    const store = await openStoreAt(config.redisUrl, { prefix: config.redisPrefix, mustExist: false });
-    try {
-      await store.replace(counts);
-    } finally {
-      await store.close();
-    }
-    return `restored ${summary} from ${file} into Redis (posts in the file replaced, others kept)`;
+    await replaceCounts(config.redisUrl, config, counts);
+    return done('Redis');
   }
   return withDataDir(config, async () => {
-    const store = await openStoreAt(dbFile(config), { prefix: config.redisPrefix, mustExist: false });
-    try {
-      await store.replace(counts);
-    } finally {
-      await store.close();
-    }
-    return `restored ${summary} from ${file} into ${dbFile(config)} (posts in the file replaced, others kept)`;
+    await replaceCounts(dbFile(config), config, counts);
+    return done(dbFile(config));
   });
+}
+
+/** Opens the store at `url` (a Redis URL or a SQLite file) and replaces the posts in `counts`, leaving the others. */
+async function replaceCounts(url: string, config: Config, counts: readonly PostCounts[]): Promise<void> {
+  const store = await openStoreAt(url, { prefix: config.redisPrefix, mustExist: false });
+  try {
+    await store.replace(counts);
+  } finally {
+    await store.close();
+  }
 }
 
 async function withDataDir<T>(config: Config, work: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@
 import type { PostCounts } from '../store/store.js';
 
 export const EXPORT_FORMAT = 'readcount-export';
-export const EXPORT_VERSION = 1;
+const EXPORT_VERSION = 1;
 /** CSV header of our export; a row whose day is `total` carries the post's total. */
 export const CSV_HEADER = 'slug,day,count';
 

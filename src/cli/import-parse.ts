@@ -110,7 +110,6 @@ function firstBytes(file: string, length: number): string {
 }
 
 export async function parseImport(file: string, options: ParseOptions): Promise<ParsedImport> {
-  const { maxDayCount, maxTotal } = options.limits;
   const head = firstBytes(file, 4096).replace(/^\uFEFF/, '');
   const posts = new Map<string, ImportedPost>();
   const problems: string[] = [];
@@ -121,62 +120,73 @@ export async function parseImport(file: string, options: ParseOptions): Promise<
   if (file.endsWith('.json') || head.trimStart().startsWith('{'))
     return withinTotal(parseJson(file, options.limits), options.limits);
   const skipped = new Map<string, number>();
-  const skip = (why: string) => skipped.set(why, (skipped.get(why) ?? 0) + 1);
+  const into: CsvTarget = { posts, problems, skip: (why) => skipped.set(why, (skipped.get(why) ?? 0) + 1) };
   let format: ParsedImport['format'] = 'readcount-csv';
-
-  const rows = await eachCsvRow(
-    file,
-    (header) => {
-      if (header.join(',') === CSV_HEADER) {
-        return ([slug = '', day = '', raw = ''], line) => {
-          const count = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
-          if (!isValidSlug(slug) || !isCountUpTo(count, 2 ** 53) || (day !== 'total' && !isDay(day)))
-            return void problems.push(`line ${line}: expected slug,day|total,count but got "${slug},${day},${raw}"`);
-          const max = day === 'total' ? maxTotal : maxDayCount;
-          if (count > max)
-            return void problems.push(
-              `line ${line}: ${slug} ${day}: ${count} is over ${max} (${day === 'total' ? 'IMPORT_MAX_TOTAL' : 'IMPORT_MAX_DAY_COUNT'})`,
-            );
-          if (day === 'total') {
-            const post = posts.get(slug) ?? { days: new Map<string, number>() };
-            posts.set(slug, { ...post, total: count });
-          } else if (posts.get(slug)?.days.has(day)) problems.push(`line ${line}: ${slug} ${day} appears twice`);
-          else addDay(posts, slug, day, count);
-        };
-      }
-      // GoatCounter: the first header cell is "<version>,Path" split by the CSV parser into "<version>" and "Path".
-      format = 'goatcounter-csv';
-      // Data rows have one field fewer than the header: "<version>" and "Path" share the first column.
-      const at = (name: string) => header.findIndex((cell) => cell.trim().toLowerCase() === name) - 1;
-      const columns = header.length - 1;
-      const [path, event, bot, date] = [at('path'), at('event'), at('bot'), at('date')];
-      const [referrer, scheme] = [at('referrer'), at('referrer scheme')];
-      if (!/^[12]$/.test(header[0] ?? '') || path !== 0 || date < 0) {
-        problems.push(
-          `line 1: not a readcount export ("${CSV_HEADER}") nor a GoatCounter export ("2,Path,Title,Event,…,Date")`,
-        );
-        return () => undefined;
-      }
-      return (fields, line) => {
-        if (fields.length !== columns)
-          return void problems.push(`line ${line}: ${fields.length} fields, the header has ${columns} columns`);
-        const when = new Date(fields[date] ?? '');
-        if (Number.isNaN(when.getTime()))
-          return void problems.push(`line ${line}: Date "${fields[date]}" is not an RFC 3339 date`);
-        if (event >= 0 && fields[event] === 'true') return void skip('events');
-        if (bot >= 0 && (fields[bot] ?? '0') !== '0' && fields[bot] !== '') return void skip('bots');
-        const slug = options.slugForPath(fields[path] ?? '');
-        if (!slug) return void skip(`not a post: ${(fields[path] ?? '').slice(0, 200)}`);
-        const day = when.toISOString().slice(0, 10);
-        if (!isDay(day)) return void problems.push(`line ${line}: Date "${fields[date]}" is not a day of 1970–9999`);
-        addDay(posts, slug, day, 1);
-        addView(posts, slug, day, goatSource(fields[referrer] ?? '', fields[scheme] ?? ''));
-      };
-    },
-    (problem) => problems.push(problem),
-    options.onProgress,
-  );
+  const onHeader = (header: string[]): RowHandler => {
+    if (header.join(',') === CSV_HEADER) return readcountRow(into, options.limits);
+    format = 'goatcounter-csv';
+    return goatCounterRow(header, into, options.slugForPath);
+  };
+  const rows = await eachCsvRow(file, onHeader, (problem) => problems.push(problem), options.onProgress);
   return withinTotal({ format, posts, problems, skipped, rows }, options.limits);
+}
+
+/** Where CSV rows land: counts per post, bad rows (any means nothing is applied), and why good rows were skipped. */
+interface CsvTarget {
+  readonly posts: Map<string, ImportedPost>;
+  readonly problems: string[];
+  readonly skip: (why: string) => void;
+}
+
+/** A row of our CSV export: `slug,day,count` or `slug,total,count`. */
+function readcountRow({ posts, problems }: CsvTarget, { maxDayCount, maxTotal }: ImportLimits): RowHandler {
+  return ([slug = '', day = '', raw = ''], line) => {
+    const count = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+    if (!isValidSlug(slug) || !isCountUpTo(count, 2 ** 53) || (day !== 'total' && !isDay(day)))
+      return void problems.push(`line ${line}: expected slug,day|total,count but got "${slug},${day},${raw}"`);
+    const max = day === 'total' ? maxTotal : maxDayCount;
+    if (count > max)
+      return void problems.push(
+        `line ${line}: ${slug} ${day}: ${count} is over ${max} (${day === 'total' ? 'IMPORT_MAX_TOTAL' : 'IMPORT_MAX_DAY_COUNT'})`,
+      );
+    if (day === 'total') {
+      const post = posts.get(slug) ?? { days: new Map<string, number>() };
+      posts.set(slug, { ...post, total: count });
+    } else if (posts.get(slug)?.days.has(day)) problems.push(`line ${line}: ${slug} ${day} appears twice`);
+    else addDay(posts, slug, day, count);
+  };
+}
+
+/** A pageview row of a GoatCounter export, its columns found by the header's names. */
+function goatCounterRow(header: string[], into: CsvTarget, slugForPath: ParseOptions['slugForPath']): RowHandler {
+  const { posts, problems, skip } = into;
+  // The first header cell is "<version>,Path" split by the CSV parser into "<version>" and "Path"; data rows have
+  // one field fewer than the header, as "<version>" and "Path" share the first column.
+  const at = (name: string) => header.findIndex((cell) => cell.trim().toLowerCase() === name) - 1;
+  const columns = header.length - 1;
+  const [path, event, bot, date] = [at('path'), at('event'), at('bot'), at('date')];
+  const [referrer, scheme] = [at('referrer'), at('referrer scheme')];
+  if (!/^[12]$/.test(header[0] ?? '') || path !== 0 || date < 0) {
+    problems.push(
+      `line 1: not a readcount export ("${CSV_HEADER}") nor a GoatCounter export ("2,Path,Title,Event,…,Date")`,
+    );
+    return () => undefined;
+  }
+  return (fields, line) => {
+    if (fields.length !== columns)
+      return void problems.push(`line ${line}: ${fields.length} fields, the header has ${columns} columns`);
+    const when = new Date(fields[date] ?? '');
+    if (Number.isNaN(when.getTime()))
+      return void problems.push(`line ${line}: Date "${fields[date]}" is not an RFC 3339 date`);
+    if (event >= 0 && fields[event] === 'true') return void skip('events');
+    if (bot >= 0 && (fields[bot] ?? '0') !== '0' && fields[bot] !== '') return void skip('bots');
+    const slug = slugForPath(fields[path] ?? '');
+    if (!slug) return void skip(`not a post: ${(fields[path] ?? '').slice(0, 200)}`);
+    const day = when.toISOString().slice(0, 10);
+    if (!isDay(day)) return void problems.push(`line ${line}: Date "${fields[date]}" is not a day of 1970–9999`);
+    addDay(posts, slug, day, 1);
+    addView(posts, slug, day, goatSource(fields[referrer] ?? '', fields[scheme] ?? ''));
+  };
 }
 
 /** A post's days may not add up past IMPORT_MAX_TOTAL either: the store's total is at least their sum. */

@@ -8,6 +8,7 @@ import {
   type ClaimKind,
   type CounterStore,
   checkIncrements,
+  DAY_MS,
   type Increment,
   utcDay,
 } from '../store/store.js';
@@ -36,13 +37,35 @@ export interface ReadCounterOptions {
 /** What became of a submitted read: counted (committed), refused by a taken claim, or not known in time. */
 export type ReadOutcome = { counted: true } | { counted: false; taken: ClaimKind } | { counted: false; unsure: true };
 
-interface Waiter {
-  resolve(outcome: ReadOutcome): void;
-  timer: NodeJS.Timeout;
+/**
+ * A submitted entry until its caller has heard what became of it. Every entry waits the same `replyWaitMs`, so they
+ * expire in the order they came: one timer over that order (`expiring`) instead of one per read.
+ */
+interface Pending {
+  readonly read: Increment;
+  readonly resolve: (outcome: ReadOutcome) => void;
+  /** The counter's clock (`now`) past which the caller hears `unsure`. */
+  readonly deadline: number;
+  settled: boolean;
 }
 
 const UNSURE: ReadOutcome = { counted: false, unsure: true };
 const COUNTED: ReadOutcome = { counted: true };
+
+/** Tries at start: a store that is slow for a moment (a busy Redis) should not stop the server from starting. */
+const START_ATTEMPTS = 3;
+const START_RETRY_MS = 500;
+
+async function startAttempts<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS * attempt));
+    }
+  }
+}
 
 /**
  * Invariant: a total is announced (pubsub, cache, pages) only after the store committed it, so no
@@ -51,7 +74,7 @@ const COUNTED: ReadOutcome = { counted: true };
  */
 export class ReadCounter {
   private readonly cache = new Map<string, number>();
-  private queue: Increment[] = [];
+  private queue: Pending[] = [];
   private committing: Promise<void> | undefined;
   /** Set while Redis's return is being handled (see `hold`). */
   private gate: Promise<void> | undefined;
@@ -63,8 +86,13 @@ export class ReadCounter {
   private reportedFailing = false;
   private lastCommitAt = -Infinity;
   dropped = 0;
-  /** Submitted reads whose caller still waits for the commit, by read id. */
-  private readonly waiters = new Map<string, Waiter>();
+  /** Submitted entries in the order they came, from `expiringHead` on (settled ones are skipped, then let go). */
+  private expiring: Pending[] = [];
+  private expiringHead = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  /** The UTC day of reads, kept until the clock leaves it (a Date and its ISO string per read cost more than the rest). */
+  private day = '';
+  private dayStart = Number.NaN;
   /** Read ids: unique across processes and restarts (a Redis claim's owner), cheap to make. */
   private readonly idPrefix = randomBytes(9).toString('base64url');
   private nextId = 0;
@@ -75,8 +103,12 @@ export class ReadCounter {
 
   /** Creates missing counters, loads totals, and starts hearing totals other processes committed. */
   async start(slugs: Iterable<string>): Promise<void> {
-    await this.options.store.ensureCounters(slugs);
-    for (const [slug, total] of await this.options.store.totals()) this.cache.set(slug, total);
+    const all = [...slugs];
+    const totals = await startAttempts(async () => {
+      await this.options.store.ensureCounters(all);
+      return this.options.store.totals();
+    });
+    for (const [slug, total] of totals) this.cache.set(slug, total);
     // Totals committed by other instances arrive here too, keeping this process's cache current.
     this.unsubscribe = this.options.pubsub.subscribe(TOTALS_TOPIC, ({ event, payload }) => {
       if (event !== 'count') return;
@@ -155,9 +187,10 @@ export class ReadCounter {
    * after `replyWaitMs` or when the read is dropped.
    */
   submit(slug: string, claims: readonly Claim[], engagement?: readonly EngagementIncrement[]): Promise<ReadOutcome> {
-    const day = utcDay(this.now());
+    const day = this.today();
+    const id = this.nextReadId();
     return this.enqueue(
-      engagement?.length ? { slug, day, count: 1, claims, engagement } : { slug, day, count: 1, claims },
+      engagement?.length ? { slug, day, count: 1, id, claims, engagement } : { slug, day, count: 1, id, claims },
     );
   }
 
@@ -167,12 +200,14 @@ export class ReadCounter {
    * the store could not take in time is not counted later behind its receipt's back.
    */
   submitEntry(entry: Omit<Increment, 'count' | 'id'> & { readonly claims: readonly Claim[] }): Promise<ReadOutcome> {
-    return this.enqueue({ ...entry, count: 0 });
+    return this.enqueue({ ...entry, count: 0, id: this.nextReadId() });
   }
 
-  private enqueue(entry: Omit<Increment, 'id'>): Promise<ReadOutcome> {
-    const id = `${this.idPrefix}.${(this.nextId++).toString(36)}`;
-    const read: Increment = { ...entry, id };
+  private nextReadId(): string {
+    return `${this.idPrefix}.${(this.nextId++).toString(36)}`;
+  }
+
+  private enqueue(read: Increment): Promise<ReadOutcome> {
     // The one check of an entry on its way to the store (where it enters counting): one bad increment would make the
     // store refuse every batch it lands in, stalling all counting.
     try {
@@ -181,28 +216,81 @@ export class ReadCounter {
       return Promise.resolve(UNSURE);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        if (read.count === 0) {
-          const waiting = this.queue.indexOf(read);
-          if (waiting >= 0) this.queue.splice(waiting, 1);
-        }
-        resolve(UNSURE);
-      }, this.options.replyWaitMs ?? 5000);
-      this.waiters.set(id, { resolve, timer });
-      this.queue.push(read);
+      const pending: Pending = {
+        read,
+        resolve,
+        deadline: this.now() + (this.options.replyWaitMs ?? 5000),
+        settled: false,
+      };
+      this.queue.push(pending);
+      this.expiring.push(pending);
+      if (!this.expiryTimer) this.armExpiry(pending.deadline);
       this.keepWithinLimit();
       this.scheduleCommit();
     });
   }
 
-  private settle(id: string | undefined, outcome: ReadOutcome): void {
-    if (id === undefined) return;
-    const waiter = this.waiters.get(id);
-    if (!waiter) return;
-    this.waiters.delete(id);
-    clearTimeout(waiter.timer);
-    waiter.resolve(outcome);
+  private today(): string {
+    const now = this.now();
+    if (!(now >= this.dayStart && now < this.dayStart + DAY_MS)) {
+      this.dayStart = now - (now % DAY_MS);
+      this.day = utcDay(now);
+    }
+    return this.day;
+  }
+
+  private settle(pending: Pending, outcome: ReadOutcome): void {
+    if (pending.settled) return;
+    pending.settled = true;
+    pending.resolve(outcome);
+    this.letGoOfSettled();
+  }
+
+  /** Drops settled entries from the front of `expiring`; with none left unsettled, the timer goes too. */
+  private letGoOfSettled(): void {
+    const list = this.expiring;
+    let head = this.expiringHead;
+    while (head < list.length && list[head]?.settled) head += 1;
+    if (head === list.length) {
+      this.expiring = [];
+      this.expiringHead = 0;
+      clearTimeout(this.expiryTimer);
+      this.expiryTimer = undefined;
+      return;
+    }
+    if (head >= 1024 && head * 2 >= list.length) {
+      this.expiring = list.slice(head);
+      head = 0;
+    }
+    this.expiringHead = head;
+  }
+
+  /**
+   * When the timer armed for `deadline` fires, that deadline has passed, whatever the clock says: every entry due by
+   * then hears `unsure`. A read stays queued and may yet count; an entry of no read still waiting is taken back, so a
+   * view is not counted later behind its receipt's back. No wait is armed longer than `replyWaitMs`, so a clock set
+   * back cannot hold a caller longer than that.
+   */
+  private armExpiry(deadline: number): void {
+    const wait = this.options.replyWaitMs ?? 5000;
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        const due = Math.max(deadline, this.now());
+        // settle() moves the head past every settled entry, so the head is always the oldest still waiting.
+        let next = this.expiring[this.expiringHead];
+        while (next && next.deadline <= due) {
+          if (next.read.count === 0) {
+            const waiting = this.queue.indexOf(next);
+            if (waiting >= 0) this.queue.splice(waiting, 1);
+          }
+          this.settle(next, UNSURE);
+          next = this.expiring[this.expiringHead];
+        }
+        if (next && !this.expiryTimer) this.armExpiry(next.deadline);
+      },
+      Math.min(wait, Math.max(0, deadline - this.now())),
+    );
   }
 
   /** The buffer bound holds for reads put back after a failed commit too, dropping the oldest first. */
@@ -211,7 +299,7 @@ export class ReadCounter {
     if (this.queue.length <= max) return;
     const over = this.queue.length - max;
     const dropped = this.queue.splice(0, over);
-    for (const read of dropped) this.settle(read.id, UNSURE);
+    for (const pending of dropped) this.settle(pending, UNSURE);
     this.dropped += over;
     this.options.telemetry.execute(EVENTS.readsDropped, { dropped: over }, { reason: 'buffer_full' });
   }
@@ -244,7 +332,7 @@ export class ReadCounter {
       await new Promise((resolve) => setTimeout(resolve, Math.min(left, this.options.retryMs ?? 1000)));
     }
     clearTimeout(this.retryTimer);
-    for (const read of this.queue) this.settle(read.id, UNSURE);
+    for (const pending of this.queue) this.settle(pending, UNSURE);
     return this.queue.length;
   }
 
@@ -262,10 +350,11 @@ export class ReadCounter {
     while (this.gate) await this.gate;
     const batch = this.queue;
     this.queue = [];
+    const entries = batch.map((pending) => pending.read);
     const started = performance.now();
     let totals: Applied | undefined;
     try {
-      totals = await this.options.store.apply(batch);
+      totals = await this.options.store.apply(entries);
       this.lastCommitAt = this.now();
       if (this.reportedFailing) this.options.onStoreState?.(false, { pending: this.queue.length });
       this.reportedFailing = false;
@@ -289,16 +378,16 @@ export class ReadCounter {
     if (!totals) return;
     this.options.telemetry.execute(
       EVENTS.storeCommit,
-      { duration_ms: performance.now() - started, reads: readsIn(batch), posts: totals.size },
+      { duration_ms: performance.now() - started, reads: readsIn(entries), posts: totals.size },
       { store: this.options.store.kind },
     );
     for (const [slug, total] of totals) this.announce(slug, total);
     // Replies after the announcement: a client told `ok` never sees a count that does not include its read.
     const refused = totals.refused;
-    batch.forEach((read, index) => {
+    for (let index = 0; index < batch.length; index += 1) {
       const taken = refused?.get(index);
-      this.settle(read.id, taken === undefined ? COUNTED : { counted: false, taken });
-    });
+      this.settle(batch[index] as Pending, taken === undefined ? COUNTED : { counted: false, taken });
+    }
   }
 
   private announce(slug: string, total: number): void {

@@ -10,7 +10,7 @@ import { PT } from './how-we-count/pt.js';
 /** Why a read was refused (codes in src/errors.ts); a receipt may hold others, shown by their code. */
 export type ReadReason = keyof typeof EN.readReasons;
 /** Why a view or an end-of-view report was refused. */
-export type EngagementReason = keyof typeof EN.engagementReasons;
+type EngagementReason = keyof typeof EN.engagementReasons;
 
 /**
  * Sentences with `{name}` parts the page fills in (numbers, the post's link). The texts are ours, so they may hold

@@ -1,4 +1,5 @@
 // The `labels:` setting: a map of label key to text, checked so a typo in a key is an error, not a silent default.
+import { jsonSetting } from '../config-parsers.js';
 import { isLabelKey } from './labels.js';
 
 /** A map of label → text (YAML in the site file, JSON in the LABELS env var). */
@@ -14,13 +15,5 @@ export function labelsValue(value: unknown): Record<string, string> {
   return labels;
 }
 
-export function labels(raw: string): Record<string, string> {
-  if (raw.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new Error('must be a JSON object of label name to text (or a YAML map in the site file)');
-  }
-  return labelsValue(value);
-}
+export const labels = (raw: string): Record<string, string> =>
+  jsonSetting(raw, {}, 'a JSON object of label name to text (or a YAML map in the site file)', labelsValue);

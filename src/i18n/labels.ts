@@ -21,6 +21,9 @@ type Vars = Readonly<Record<string, string | number>>;
 // Built once per language: Intl constructors are slow and pages format many dates.
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
+const shortDayFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const tenthsFormats = new Map<string, Intl.NumberFormat>();
 
 function cached(cache: Map<string, Intl.DateTimeFormat>, language: string, options: Intl.DateTimeFormatOptions) {
   let format = cache.get(language);
@@ -31,6 +34,9 @@ function cached(cache: Map<string, Intl.DateTimeFormat>, language: string, optio
   }
   return format;
 }
+
+/** Labels with plural forms (`reader_one`, `reader_other`, …). */
+export type PluralBase = 'reader' | 'post' | 'unread' | 'matched';
 
 /**
  * The words of one site. Plain data (language and strings) so a changed site file compares by value; the methods
@@ -52,14 +58,14 @@ export class Labels {
   }
 
   /** The plural form of `base` (`reader`, `post`) for `count`, e.g. "reader" for 1 and "readers" for 2 in English. */
-  plural(base: 'reader' | 'post', count: number, vars: Vars = {}): string {
+  plural(base: PluralBase, count: number, vars: Vars = {}): string {
     const category = pluralRules(this.language).select(count);
     const text = this.strings[`${base}_${category}`] ?? this.strings[`${base}_other`] ?? '';
-    return fill(text, { n: count, ...vars });
+    return fill(text, { n: this.count(count), ...vars });
   }
 
   /** Every plural form of `base` this language uses, for the browser to pick from as counts change. */
-  pluralForms(base: 'reader' | 'post'): Record<string, string> {
+  pluralForms(base: PluralBase): Record<string, string> {
     const forms: Record<string, string> = {};
     for (const category of pluralRules(this.language).resolvedOptions().pluralCategories) {
       forms[category] = this.strings[`${base}_${category}`] ?? this.strings[`${base}_other`] ?? '';
@@ -70,6 +76,35 @@ export class Labels {
   /** A calendar day (UTC) in the site's language: "12 May 2013", "12. Mai 2013". */
   day(date: Date): string {
     return cached(dayFormats, this.language, { year: 'numeric', month: 'long', day: 'numeric' }).format(date);
+  }
+
+  /** A day and month (UTC), for chart axes: "12 May", "12. Mai". */
+  shortDay(date: Date): string {
+    return cached(shortDayFormats, this.language, { month: 'short', day: 'numeric' }).format(date);
+  }
+
+  /** A whole number with the language's digit grouping: "1,234", "1.234". */
+  count(value: number): string {
+    let format = numberFormats.get(this.language);
+    if (!format) {
+      // Plain `en` groups as the pages always did ("1,234"), whichever English the reader's browser prefers.
+      format = new Intl.NumberFormat(this.language === 'en' ? 'en-US' : this.language);
+      numberFormats.set(this.language, format);
+    }
+    return format.format(value);
+  }
+
+  /** A number with one decimal in the language's way: "4.5", "4,5". */
+  tenths(value: number): string {
+    let format = tenthsFormats.get(this.language);
+    if (!format) {
+      format = new Intl.NumberFormat(this.language === 'en' ? 'en-US' : this.language, {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      });
+      tenthsFormats.set(this.language, format);
+    }
+    return format.format(value);
   }
 
   /** A month and year (UTC): "May 2013", "Mai 2013". */

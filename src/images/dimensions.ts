@@ -19,9 +19,9 @@ export interface ImageSource {
 }
 
 /** Bytes read from the start of a file: enough for every format's header, even a JPEG with a large EXIF block. */
-export const HEADER_BYTES = 256 * 1024;
+const HEADER_BYTES = 256 * 1024;
 /** Remembered files; past this the oldest are forgotten (a lookup costs one stat and one small read). */
-export const MAX_REMEMBERED = 5000;
+const MAX_REMEMBERED = 5000;
 
 const remembered = new Map<string, ImageFacts | undefined>();
 

@@ -1,12 +1,13 @@
 // Local images in posts: width/height for every one, and a srcset of WebP variants for raster images wider than the column.
 import { join } from 'node:path';
+import { safeFilePath } from '../safe-file-path.js';
 import { type ImageSource, imageFacts } from './dimensions.js';
 import type { ImageVariants } from './variants.js';
 
 /** Variant widths in CSS pixels; an image gets those narrower than itself (its original is the widest candidate). */
 export const VARIANT_WIDTHS: readonly number[] = [480, 800, 1200, 1600];
 /** The content column (`--width: 42rem`); narrower images gain nothing from variants. */
-export const COLUMN_PX = 672;
+const COLUMN_PX = 672;
 /** The column is the viewport less the page's padding on a phone, 42rem from there on. */
 const SIZES = '(max-width: 44rem) calc(100vw - 2rem), 42rem';
 /** Formats sharp resizes; GIF (often animated) and SVG (already scalable) keep only their size attributes. */
@@ -32,7 +33,7 @@ export class ResponsiveImages {
   /** The file a site URL names (`/images/a.png` in STATIC_DIR, `/post/<slug>/a.png` in a bundle) and its facts. */
   source(url: string): ImageSource | undefined {
     if (!url.startsWith('/') || url.startsWith('//') || /[?#]/.test(url)) return undefined;
-    const path = sitePath(url);
+    const path = safeFilePath(url);
     if (path === undefined) return undefined;
     const bundle = /^post\/([^/]+)\/(.+)$/.exec(path);
     const dir = bundle ? this.#options.bundleDir(bundle[1] ?? '') : undefined;
@@ -82,23 +83,7 @@ export class ResponsiveImages {
   }
 }
 
-/**
- * The decoded path of a site URL without its leading slash, or undefined when it could leave the folder it names:
- * `.`/`..` or dot segments, empty segments, backslashes, NUL (the same rules as the static file routes).
- */
-function sitePath(url: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(url.slice(1));
-  } catch {
-    return undefined;
-  }
-  const segments = decoded.split('/');
-  const bad = segments.some((part) => part === '' || part.startsWith('.') || /[\\\0]/.test(part));
-  return bad || /%2f|%5c/i.test(url) ? undefined : segments.join('/');
-}
-
 /** `/_readcount/img/480/images/a.png.webp` for `/images/a.png` at 480 px. */
-export function variantUrl(src: string, width: number): string {
+function variantUrl(src: string, width: number): string {
   return `${VARIANT_PREFIX}${width}${src}.webp`;
 }

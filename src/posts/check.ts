@@ -1,15 +1,14 @@
 // Validates a content folder the way the server would read it, without a server or any data: `readcount check`.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import MarkdownIt from 'markdown-it';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { bundledLanguages } from 'shiki/langs';
+import { checkMediaUrl, mediaUrls } from './check-media.js';
 import { fenceLanguages } from './languages.js';
 import { aliasKey, tagKey } from './library-index.js';
 import { loadPosts } from './load.js';
 import type { Post } from './post.js';
 import { reservedRouteFor } from './reserved-paths.js';
-import { bundleBase, resolveMedia } from './sanitize.js';
 import { postBaseName } from './slug.js';
 
 export interface CheckLine {
@@ -35,56 +34,85 @@ export interface CheckReport {
   readonly scheduled?: readonly { readonly file: string; readonly date: Date }[];
 }
 
-const tokenizer = new MarkdownIt({ html: true });
-const MEDIA_TAG = /<(?:img|video|audio|source|track)\b[^>]*>/gi;
-const MEDIA_ATTR = /\s(?:src|poster)\s*=\s*["']?([^"'\s>]+)/gi;
-
 /** Throws only when the posts folder cannot be read. */
 export async function checkContent(postsDir: string, staticDir: string, now = Date.now()): Promise<CheckReport> {
   const root = resolve(postsDir);
-  const staticRoot = resolve(staticDir);
   // Descriptions and reading times are for readers; check never shows them, and they are most of a parse.
   const { posts, problems } = await loadPosts(root, { readerFacts: false });
+  const findings = findingList();
+  const rel = (file: string) => relative(root, file) || basename(file);
+  for (const problem of problems) {
+    findings.push({
+      kind: 'skipped',
+      file: rel(problem.file),
+      message: problem.reason.replaceAll(`${root}${sep}`, ''),
+    });
+  }
+  const context: PostContext = {
+    push: findings.push,
+    aliasOwners: new Map(),
+    staticRoot: resolve(staticDir),
+    staticDir,
+  };
+  for (const post of posts) checkPost(post, rel(post.file), context);
+  const statics = existsSync(context.staticRoot) ? staticFiles(context.staticRoot) : undefined;
+  checkStaticFiles(statics ?? [], posts, staticDir, findings.push);
+  return summarize(posts, findings.lines, statics, rel, now);
+}
+
+/** The findings in order, each told once: a file linking the same missing image five times is told once. */
+function findingList(): { readonly lines: CheckLine[]; readonly push: (line: CheckLine) => void } {
   const lines: CheckLine[] = [];
   const seen = new Set<string>();
-  // One line per problem: a file linking the same missing image five times is told once.
   const push = (line: CheckLine) => {
     const key = `${line.kind}\0${line.file}\0${line.line ?? ''}\0${line.message}`;
     if (!seen.has(key) && seen.add(key)) lines.push(line);
   };
-  const rel = (file: string) => relative(root, file) || basename(file);
-  for (const problem of problems) {
-    push({ kind: 'skipped', file: rel(problem.file), message: problem.reason.replaceAll(`${root}${sep}`, '') });
-  }
+  return { lines, push };
+}
 
-  const aliasOwners = new Map<string, string>();
-  for (const post of posts) {
-    const file = rel(post.file);
-    const name = post.bundleDir === undefined ? postBaseName(basename(post.file)) : basename(post.bundleDir);
-    const where = post.kind === 'page' ? `/${post.slug}` : `/post/${post.slug}`;
-    if (post.slug !== name) push({ kind: 'renamed', file, message: `slug "${post.slug}" (served at ${where})` });
-    const warn = (topic: string, message: string, line?: number) =>
-      push({ kind: 'warning', file, message, topic, ...(line === undefined ? {} : { line }) });
-    for (const note of post.notes ?? []) warn('not converted', note.message, note.line);
-    for (const lang of fenceLanguages(post.markdown)) {
-      if (!Object.hasOwn(bundledLanguages, lang))
-        warn('unknown language', `unknown code language "${lang}" (shown as plain code)`);
-    }
-    for (const url of mediaUrls(post)) {
-      const problem = checkMediaUrl(url, post, staticRoot, staticDir);
-      if (problem) warn('missing file', problem);
-    }
-    for (const alias of post.aliases ?? []) {
-      const owner = aliasOwners.get(aliasKey(alias));
-      if (owner !== undefined)
-        warn('old URL', `old URL ${alias} is also claimed by ${owner}; it redirects to only one`);
-      else aliasOwners.set(aliasKey(alias), file);
-    }
-    if (post.kind === 'page' && !post.draft && reservedRouteFor(`/${post.slug}`) !== undefined)
-      warn('shadowed', `page not served: /${post.slug} is a readcount route (give the page another slug)`);
+interface PostContext {
+  readonly push: (line: CheckLine) => void;
+  /** Old URL → the file that claimed it first. */
+  readonly aliasOwners: Map<string, string>;
+  readonly staticRoot: string;
+  readonly staticDir: string;
+}
+
+/** One post's findings: a slug other than its file name, parts not converted, unknown languages, missing files, … */
+function checkPost(post: Post, file: string, { push, aliasOwners, staticRoot, staticDir }: PostContext): void {
+  const name = post.bundleDir === undefined ? postBaseName(basename(post.file)) : basename(post.bundleDir);
+  const where = post.kind === 'page' ? `/${post.slug}` : `/post/${post.slug}`;
+  if (post.slug !== name) push({ kind: 'renamed', file, message: `slug "${post.slug}" (served at ${where})` });
+  const warn = (topic: string, message: string, line?: number) =>
+    push({ kind: 'warning', file, message, topic, ...(line === undefined ? {} : { line }) });
+  for (const note of post.notes ?? []) warn('not converted', note.message, note.line);
+  for (const lang of fenceLanguages(post.markdown)) {
+    if (!Object.hasOwn(bundledLanguages, lang))
+      warn('unknown language', `unknown code language "${lang}" (shown as plain code)`);
   }
+  for (const url of mediaUrls(post)) {
+    const problem = checkMediaUrl(url, post, staticRoot, staticDir);
+    if (problem) warn('missing file', problem);
+  }
+  for (const alias of post.aliases ?? []) {
+    const owner = aliasOwners.get(aliasKey(alias));
+    if (owner !== undefined) warn('old URL', `old URL ${alias} is also claimed by ${owner}; it redirects to only one`);
+    else aliasOwners.set(aliasKey(alias), file);
+  }
+  if (post.kind === 'page' && !post.draft && reservedRouteFor(`/${post.slug}`) !== undefined)
+    warn('shadowed', `page not served: /${post.slug} is a readcount route (give the page another slug)`);
+}
+
+/** Static files nobody gets: a readcount route or a page answers their path first. */
+function checkStaticFiles(
+  paths: readonly string[],
+  posts: readonly Post[],
+  staticDir: string,
+  push: (line: CheckLine) => void,
+): void {
   const pageSlugs = new Set(posts.filter((post) => post.kind === 'page' && !post.draft).map((post) => post.slug));
-  for (const path of existsSync(staticRoot) ? staticFiles(staticRoot) : []) {
+  for (const path of paths) {
     const route = reservedRouteFor(path);
     const file = `${staticDir.replace(/\/+$/, '')}${path}`;
     if (route !== undefined)
@@ -97,7 +125,16 @@ export async function checkContent(postsDir: string, staticDir: string, now = Da
         message: `not served: the page /${path.slice(1)} has this path`,
       });
   }
+}
 
+/** The counts for the summary line, and the scheduled posts soonest first. */
+function summarize(
+  posts: readonly Post[],
+  lines: readonly CheckLine[],
+  statics: readonly string[] | undefined,
+  rel: (file: string) => string,
+  now: number,
+): CheckReport {
   const published = posts.filter((post) => !post.draft);
   const tags = new Set(published.filter((p) => p.kind !== 'page').flatMap((post) => post.tags.map(tagKey)));
   return {
@@ -106,82 +143,12 @@ export async function checkContent(postsDir: string, staticDir: string, now = Da
     pages: published.filter((post) => post.kind === 'page').length,
     drafts: posts.length - published.length,
     tags: tags.size,
-    staticFiles: existsSync(staticRoot) ? staticFiles(staticRoot).length : undefined,
+    staticFiles: statics?.length,
     scheduled: published
       .filter((post) => post.kind !== 'page' && post.date.getTime() > now)
       .sort((a, b) => +a.date - +b.date)
       .map((post) => ({ file: rel(post.file), date: post.date })),
   };
-}
-
-/** Image and media URLs of a post: markdown images, raw HTML `src`/`poster`, and the front matter image. */
-function mediaUrls(post: Post): string[] {
-  const urls: string[] = post.image === undefined ? [] : [post.image];
-  const walk = (tokens: ReturnType<MarkdownIt['parse']>) => {
-    for (const token of tokens) {
-      if (token.type === 'image') urls.push(token.attrGet('src') ?? '');
-      if (token.type === 'html_block' || token.type === 'html_inline') {
-        for (const [tag] of token.content.matchAll(MEDIA_TAG)) {
-          for (const match of tag.matchAll(MEDIA_ATTR)) urls.push(match[1] ?? '');
-        }
-      }
-      if (token.children) walk(token.children);
-    }
-  };
-  // Blocks first, for the whole post; the inline parser (most of markdown-it's cost) only runs on text that could
-  // hold an image or a tag. Reference definitions land in env during the block pass, so `![x][ref]` still resolves.
-  const env = {};
-  const blocks: ReturnType<MarkdownIt['parse']> = [];
-  const markdown = post.markdown.includes('\r') ? post.markdown.replace(/\r\n?/g, '\n') : post.markdown;
-  tokenizer.block.parse(markdown, tokenizer, env, blocks);
-  for (const token of blocks) {
-    if (token.type === 'inline') {
-      if (token.content.includes('![') || token.content.includes('<')) walk(tokenizer.parseInline(token.content, env));
-    } else walk([token]);
-  }
-  return urls.filter((url) => url !== '');
-}
-
-function checkMediaUrl(url: string, post: Post, staticRoot: string, staticDir: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//') || url.startsWith('#')) return undefined;
-  // The file is what matters: `x.png#frag` and `x.png?v=2` are x.png.
-  const written = url.split(/[?#]/)[0] ?? '';
-  const base = post.bundleDir === undefined ? undefined : bundleBase(post.slug);
-  const folder = post.bundleDir === undefined ? undefined : basename(post.bundleDir);
-  const path = safeDecode(resolveMedia(written, base, folder));
-  if (post.bundleDir !== undefined && base !== undefined && path.startsWith(base)) {
-    const target = resolve(post.bundleDir, path.slice(base.length));
-    if (!isInside(target, post.bundleDir)) return `image link ${written} leaves the bundle folder`;
-    return isFile(target)
-      ? undefined
-      : `missing file ${written} (not in the bundle folder ${basename(post.bundleDir)}/)`;
-  }
-  const target = join(staticRoot, path);
-  if (!isInside(target, staticRoot)) return `image link ${written} leaves the static folder`;
-  if (isFile(target)) return undefined;
-  const where = path === written ? '' : `looked for ${path}, `;
-  return `missing file ${written} (${where}not in the static folder ${staticDir})`;
-}
-
-function isInside(target: string, folder: string): boolean {
-  const inside = relative(resolve(folder), target);
-  return inside !== '' && !inside.startsWith('..') && !inside.startsWith(sep) && dirname(target) !== target;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }
 
 /** Files the static folder would serve, as URL paths (`/images/a.png`): dotfiles and dot-folders never are. */

@@ -20,15 +20,17 @@ export function judgeClaims(
     readonly needs?: ClaimNeed | undefined;
   },
   now: number,
-  row: (key: string) => ClaimRow | undefined,
+  /** A claim's row by its key and its index in `claims` (-1: the needed claim), so a caller can read each row once. */
+  row: (key: string, index: number) => ClaimRow | undefined,
 ): 'new' | 'done' | { refusedBy: ClaimKind } {
   const { claims, id, needs } = entry;
   if (needs) {
-    const held = row(needs.key);
+    const held = row(needs.key, -1);
     if (!held || held.expiresAt <= now) return { refusedBy: needs.kind };
   }
-  for (const [index, claim] of claims.entries()) {
-    const held = row(claim.key);
+  for (let index = 0; index < claims.length; index += 1) {
+    const claim = claims[index] as Claim;
+    const held = row(claim.key, index);
     if (!held || held.expiresAt <= now) continue;
     if (index === 0 && id !== undefined && held.owner === id) return 'done';
     if (held.count >= (claim.limit ?? 1)) return { refusedBy: claim.kind };
@@ -104,6 +106,12 @@ export const CLAIM_RULES: readonly {
     rule: 'a read resubmitted after its commit landed (its id owns its first claim) counts nothing more',
     before: [{ id: 'r1', claims: [view('a'), network(1)] }],
     read: { id: 'r1', claims: [view('a'), network(1)] },
+    expect: 'done',
+  },
+  {
+    rule: 'a read resubmitted with its page view as its only claim counts nothing more',
+    before: [{ id: 'r1', claims: [view('a')] }],
+    read: { id: 'r1', claims: [view('a')] },
     expect: 'done',
   },
   {

@@ -53,7 +53,7 @@ export function secretKeyWarning(config: Pick<Config, 'dataDir' | 'secretKey'>):
 }
 
 /** The configured key, or one generated once and kept (mode 0600) in DATA_DIR so restarts keep open pages valid. */
-export function loadSecretKey(config: Config): string {
+export function loadSecretKey(config: Pick<Config, 'dataDir' | 'secretKey'>): string {
   if (config.secretKey) return config.secretKey;
   const file = join(config.dataDir, 'secret.key');
   try {
@@ -68,7 +68,7 @@ export function loadSecretKey(config: Config): string {
   return key;
 }
 
-export function openSqlite(config: Config): SqliteStore {
+export function openSqlite(config: Pick<Config, 'dataDir'>): SqliteStore {
   const file = join(config.dataDir, 'readcount.db');
   try {
     // SQLite gives its -wal and -shm files the database's mode, so creating it 0600 keeps the salt and hashes private.

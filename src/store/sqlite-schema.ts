@@ -1,7 +1,7 @@
 // The SQLite base schema and the one write on the hot path (a batch of reads, views and reports with their claims).
 import Database from 'better-sqlite3';
-import { judgeClaims, takenRow } from './claim-rules.js';
 import type { EngagementIncrement } from './engagement-fields.js';
+import { prepareClaimTaker } from './sqlite-claim-taker.js';
 import { prepareEngagementApply } from './sqlite-engagement.js';
 import type { ClaimKind, Increment } from './store.js';
 import { mergeIncrements } from './store.js';
@@ -48,8 +48,7 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
   );
   const addEngagement = prepareEngagementApply(db);
   const getTotal = db.prepare('SELECT total FROM counters WHERE slug = ?').pluck();
-  const getClaim = db.prepare('SELECT count, owner, expires AS expiresAt FROM claims WHERE key = ?');
-  const putClaim = db.prepare('INSERT OR REPLACE INTO claims (key, count, owner, expires) VALUES (?, ?, ?, ?)');
+  const takeClaims = prepareClaimTaker(db);
   const prune = db.prepare('DELETE FROM claims WHERE expires <= ?');
   const pruneSalts = db.prepare('DELETE FROM salts WHERE day < ?');
   let lastPrune = 0;
@@ -59,24 +58,17 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
       const totals = new Map<string, number>();
       const refused: [number, ClaimKind][] = [];
       const counted: Increment[] = [];
-      for (const [index, increment] of increments.entries()) {
-        const { claims, id, slug } = increment;
-        if (claims) {
-          const row = (key: string) =>
-            getClaim.get(key) as { count: number; owner: string; expiresAt: number } | undefined;
-          const verdict = judgeClaims({ claims, id, needs: increment.needs }, at, row);
-          if (verdict === 'done') {
-            if (increment.count > 0) totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
-            continue;
-          }
-          if (verdict !== 'new') {
-            refused.push([index, verdict.refusedBy]);
-            continue;
-          }
-          for (const claim of claims) {
-            const next = takenRow(claim, id ?? '', at, row(claim.key));
-            putClaim.run(claim.key, next.count, next.owner, next.expiresAt);
-          }
+      for (let index = 0; index < increments.length; index += 1) {
+        const increment = increments[index] as Increment;
+        const verdict = takeClaims(increment, at);
+        if (verdict === 'done') {
+          const { slug } = increment;
+          if (increment.count > 0) totals.set(slug, (getTotal.get(slug) as number | undefined) ?? 0);
+          continue;
+        }
+        if (verdict !== 'new') {
+          refused.push([index, verdict]);
+          continue;
         }
         counted.push(increment);
       }
@@ -90,7 +82,8 @@ export function prepareApply(db: Database.Database, now: () => number = Date.now
         const row = addTotal.get(slug, count) as { total: number };
         totals.set(slug, row.total);
       }
-      const all = engagement.concat(counted.flatMap((increment) => increment.engagement ?? []));
+      const all = engagement.slice();
+      for (const increment of counted) if (increment.engagement) all.push(...increment.engagement);
       if (all.length > 0) addEngagement(all);
       if (at - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = at;

@@ -1,6 +1,7 @@
 // The main thread's handle on the SQLite writer thread: one batch per message, answered in order.
 import { Worker } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement-fields.js';
+import { encodeBatch } from './sqlite-batch-wire.js';
 import type { ApplyReply, WriterRequest } from './sqlite-writer-worker.js';
 import { type Applied, applied, type Increment } from './store.js';
 
@@ -44,7 +45,8 @@ export class SqliteWriterThread {
   }
 
   apply(increments: readonly Increment[], engagement?: readonly EngagementIncrement[]): Promise<Applied> {
-    return this.send((id) => (engagement?.length ? { id, increments, engagement } : { id, increments }));
+    const batch = encodeBatch(increments);
+    return this.send((id) => (engagement?.length ? { id, batch, engagement } : { id, batch }));
   }
 
   private send(request: (id: number) => WriterRequest): Promise<Applied> {

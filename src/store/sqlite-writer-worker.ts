@@ -1,13 +1,14 @@
 // Worker thread that owns the SQLite writes on the hot path, so each commit's fsync blocks this thread and not the sockets'.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EngagementIncrement } from './engagement-fields.js';
+import { decodeBatch, type WireBatch } from './sqlite-batch-wire.js';
 import { openDatabase, prepareApply } from './sqlite-schema.js';
-import type { ClaimKind, Increment } from './store.js';
+import type { ClaimKind } from './store.js';
 
 export type WriterRequest =
   | {
       readonly id: number;
-      readonly increments: readonly Increment[];
+      readonly batch: WireBatch;
       readonly engagement?: readonly EngagementIncrement[];
     }
   | { readonly close: true };
@@ -30,7 +31,7 @@ port.on('message', (request: WriterRequest) => {
   const { id } = request;
   let reply: ApplyReply;
   try {
-    const { totals, refused } = apply(request.increments, request.engagement);
+    const { totals, refused } = apply(decodeBatch(request.batch), request.engagement);
     reply = { id, totals: [...totals], refused };
   } catch (error) {
     const { message, code } = error as { message?: string; code?: string };

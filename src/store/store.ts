@@ -153,14 +153,21 @@ const validClaim = (claim: Claim): boolean =>
 
 /** Sums increments per (slug, day) so a batch of N reads of one post costs one row write (checked by the caller). */
 export function mergeIncrements(increments: readonly Increment[]): Increment[] {
-  const merged = new Map<string, { slug: string; day: string; count: number }>();
+  // By slug, then day: no key string is built per read.
+  const merged = new Map<string, Map<string, { slug: string; day: string; count: number }>>();
+  const out: { slug: string; day: string; count: number }[] = [];
   for (const { slug, day, count } of increments) {
-    const key = `${slug}\u0000${day}`;
-    const entry = merged.get(key);
+    let days = merged.get(slug);
+    if (!days) merged.set(slug, (days = new Map()));
+    const entry = days.get(day);
     if (entry) entry.count += count;
-    else merged.set(key, { slug, day, count });
+    else {
+      const added = { slug, day, count };
+      days.set(day, added);
+      out.push(added);
+    }
   }
-  return [...merged.values()];
+  return out;
 }
 
 /** What `merge` did to one post. */

@@ -1,8 +1,10 @@
-// Builds the Fastify app: server-wide options (logging, proxies, headers, rate limit, errors), then one plugin per concern.
+// The bare Fastify server (logging, proxies, timeouts), and `webServer`: headers, rate limit, errors, then the routes.
 
 import fastifyCompress from '@fastify/compress';
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.js';
 import { networkOf } from '../network-of.js';
 import { clientIp } from './client-ip.js';
 import { httpServerOptions, limitConnections, trustedPeer } from './connection-limit.js';
@@ -31,10 +33,6 @@ import { viewEndRoutes } from './routes/view-end.js';
 import { addSecurityHeaders, contentSecurityPolicy } from './security-headers.js';
 import { isFileRequest } from './static-files.js';
 
-export interface AppDeps extends WebDeps {
-  readonly logger?: FastifyServerOptions['logger'];
-}
-
 /** Logs carry method, path and status only: no IP, no user agent, no query string (it holds tokens). */
 const privacySerializers = {
   req: (request: { method: string; url: string }) => ({ method: request.method, path: request.url.split('?')[0] }),
@@ -42,7 +40,7 @@ const privacySerializers = {
 };
 
 /** Only `serve` (logger: true) honours LOG_FORMAT; tests passing their own logger options keep them. */
-function prettyStream(config: AppDeps['config']): { stream?: NodeJS.WritableStream } {
+function prettyStream(config: Pick<Config, 'logFormat'>): { stream?: NodeJS.WritableStream } {
   const stream = logStream(config.logFormat);
   return stream ? { stream } : {};
 }
@@ -52,7 +50,13 @@ const trustHops =
   (_address: string, hop: number): boolean =>
     hop < hops;
 
-function createFastify({ config, logger = false }: AppDeps): FastifyInstance {
+type ServerConfig = Pick<
+  Config,
+  'logFormat' | 'logLevel' | 'trustProxy' | 'httpKeepAliveTimeoutMs' | 'httpRequestTimeoutMs' | 'httpHeadersTimeoutMs'
+>;
+
+/** The bare server (logging, proxies, timeouts); the composition root registers its plugins on it. */
+export function createFastify(config: ServerConfig, logger: FastifyServerOptions['logger'] = false): FastifyInstance {
   return Fastify({
     logger:
       logger === false
@@ -76,8 +80,8 @@ function createFastify({ config, logger = false }: AppDeps): FastifyInstance {
   });
 }
 
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = createFastify(deps);
+/** Server-wide parts (headers, rate limit, errors, compression), then the route plugins; at the root, not encapsulated. */
+async function webServerParts(app: FastifyInstance, { deps }: { deps: WebDeps }): Promise<void> {
   limitConnections(app.server, deps.config.httpMaxConnectionsPerIp, trustedPeer(deps.config.trustProxy));
   // Not on live upgrades: their 101 is written by ws, never from this response, so the headers would be work for
   // nothing; a refused upgrade's JSON error goes to a WebSocket, which shows no body to any page.
@@ -138,5 +142,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(previewRoutes, options);
   await app.register(robotsRoutes, options);
   await app.register(siteRootRoutes, options);
-  return app;
 }
+
+export const webServer = fp(webServerParts, { name: 'readcount-web-server', fastify: '5.x' });

@@ -4,13 +4,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LongPollServer } from '../live/index.js';
 import { clientIp } from './client-ip.js';
 
-export const LONG_POLL_PATH = '/live/longpoll';
+const LONG_POLL_PATH = '/live/longpoll';
 
 /** A POST body holds the frames of one batch; past this it is answered 413, as every other body over 64 KiB is. */
-export const LONG_POLL_BODY_LIMIT = 64 * 1024;
+const LONG_POLL_BODY_LIMIT = 64 * 1024;
 
 /** The request headers the Phoenix LongPoll client sets: the body's type and, with `authToken`, the token. */
-export const LONG_POLL_CORS_HEADERS = 'content-type, x-phoenix-authtoken';
+const LONG_POLL_CORS_HEADERS = 'content-type, x-phoenix-authtoken';
 /** How long a browser may keep a preflight's answer, as Phoenix's LongPoll plug says. */
 const LONG_POLL_CORS_MAX_AGE_S = 3600;
 

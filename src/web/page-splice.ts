@@ -8,15 +8,22 @@ const TOKEN = '\u0001readcount-token\u0001';
 /** A count no post will reach; if a page happens to contain it anyway, that page is rendered in full every time. */
 const COUNT = Number.MAX_SAFE_INTEGER;
 type Slot = 'token' | 'count' | 'formatted';
-const SLOTS = new Map<string, Slot>([
-  [TOKEN, 'token'],
-  [String(COUNT), 'count'],
-  [formatCount(COUNT), 'formatted'],
-]);
-const SLOT_PATTERN = new RegExp(
-  [...SLOTS.keys()].map((slot) => slot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
-  'g',
-);
+/** How the page writes its count ("1,234", "1.234"): the formatted stand-in is found, and the count spliced, in it. */
+export type CountFormat = (count: number) => string;
+
+/** The stand-ins of a page whose count is written by `format`, and the pattern that finds them. */
+function slotsOf(format: CountFormat): { slots: Map<string, Slot>; pattern: RegExp } {
+  const slots = new Map<string, Slot>([
+    [TOKEN, 'token'],
+    [String(COUNT), 'count'],
+    [format(COUNT), 'formatted'],
+  ]);
+  const pattern = new RegExp(
+    [...slots.keys()].map((slot) => slot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'),
+    'g',
+  );
+  return { slots, pattern };
+}
 
 export type PageRender = (token: string, count: number) => string;
 
@@ -67,16 +74,23 @@ export class SplicedPages<K extends object> {
   }
 
   /** The page as the bytes to send (a string would be re-encoded on every request). */
-  page(key: K, token: string, count: number, render: PageRender): Buffer {
-    return this.encoded(key, token, count, render, false).body;
+  page(key: K, token: string, count: number, render: PageRender, format: CountFormat = formatCount): Buffer {
+    return this.encoded(key, token, count, render, false, format).body;
   }
 
   /** The page, as gzip when `gzip` is asked for and the page can be spliced: no compression per request. */
-  encoded(key: K, token: string, count: number, render: PageRender, gzip: boolean): EncodedPage {
-    const template = this.#template(key, render);
+  encoded(
+    key: K,
+    token: string,
+    count: number,
+    render: PageRender,
+    gzip: boolean,
+    format: CountFormat = formatCount,
+  ): EncodedPage {
+    const template = this.#template(key, render, format);
     if (template === UNSPLICEABLE) return { body: Buffer.from(render(token, count)) };
     const values = template.slots.map((slot) =>
-      Buffer.from(slot === 'token' ? token : slot === 'count' ? String(count) : formatCount(count)),
+      Buffer.from(slot === 'token' ? token : slot === 'count' ? String(count) : format(count)),
     );
     if (!gzip) return { body: join(template, values) };
     if (template.segments === undefined) {
@@ -87,10 +101,10 @@ export class SplicedPages<K extends object> {
     return { body: spliceGzip(template.texts, template.segments, values), encoding: 'gzip' };
   }
 
-  #template(key: K, render: PageRender): Template {
+  #template(key: K, render: PageRender, format: CountFormat): Template {
     let template = this.templates.get(key);
     if (template === undefined) {
-      template = build(render(TOKEN, COUNT)) ?? UNSPLICEABLE;
+      template = build(render(TOKEN, COUNT), slotsOf(format)) ?? UNSPLICEABLE;
       this.templates.set(key, template);
     }
     return template;
@@ -116,11 +130,11 @@ function templateBytes(template: Template): number {
 }
 
 /** Null when the stand-ins do not each appear exactly once, so a splice could land in the wrong place. */
-function build(rendered: string): Template | null {
+function build(rendered: string, { slots: SLOTS, pattern }: ReturnType<typeof slotsOf>): Template | null {
   const texts: Buffer[] = [];
   const slots: Slot[] = [];
   let last = 0;
-  for (const match of rendered.matchAll(SLOT_PATTERN)) {
+  for (const match of rendered.matchAll(pattern)) {
     texts.push(Buffer.from(rendered.slice(last, match.index)));
     slots.push(SLOTS.get(match[0]) as Slot);
     last = (match.index as number) + match[0].length;

@@ -17,7 +17,7 @@ import { layout, postPage } from './views/pages.js';
 import { postNeighbours } from './views/post-neighbours.js';
 
 /** PAGE_CACHE_MB is shared: half for spliced pages, a quarter for the renderer's post HTML, a quarter for feeds. */
-export function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
+function pageBudgetBytes(config: { readonly pageCacheMb: number }): number {
   return Math.floor(config.pageCacheMb * 2 ** 20 * 0.5);
 }
 
@@ -106,7 +106,7 @@ export class PostResponder {
     const pages = this.#pages(origin);
     const encoding = config.compression ? pickEncoding(request, true) : undefined;
     const page = pages
-      ? pages.encoded(key, token, count, render, encoding === 'gzip')
+      ? pages.encoded(key, token, count, render, encoding === 'gzip', (n) => site.current.labels.count(n))
       : { body: Buffer.from(render(token, count)) };
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('vary', 'Accept-Encoding');
     if (page.encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(page.body);

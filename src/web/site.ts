@@ -32,7 +32,7 @@ export interface ThemePartials {
 
 /** Looked for in this order; a site with none gets readcount's icon. */
 const SITE_FAVICONS = ['favicon.svg', 'favicon.png', 'favicon.ico'];
-export const READCOUNT_FAVICON = '/_readcount/favicon.svg';
+const READCOUNT_FAVICON = '/_readcount/favicon.svg';
 
 function faviconHref(config: Pick<Config, 'favicon' | 'staticDir'>): string {
   if (config.favicon !== undefined) return config.favicon;
@@ -48,7 +48,7 @@ function faviconHref(config: Pick<Config, 'favicon' | 'staticDir'>): string {
 
 const footerMarkdown = new MarkdownIt({ html: false, linkify: true });
 
-export function siteInfo(config: Config): SiteInfo {
+function siteInfo(config: Config): SiteInfo {
   return {
     title: config.siteTitle,
     description: config.siteDescription,

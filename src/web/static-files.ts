@@ -1,4 +1,4 @@
-// Safe file paths from raw request URLs, and the start-up scan that names static files an app route hides.
+// Which requests are files, raw request paths, and the start-up scan that names static files an app route hides.
 import { type Dirent, readdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -7,29 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 export const STATIC_CACHE_SECONDS = 3600;
 /** The scan for shadowed files stops here: it only feeds a log line, and a huge folder must not delay the start. */
 const SCAN_LIMIT = 10_000;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: a control character in a path is refused, so it is matched.
-const CONTROL = /[\u0000-\u001f\u007f]/;
 const SOURCE_FILE = /\.(md|markdown|mdown|mdx)$/i;
-
-/**
- * The file path a URL path names, or undefined when it must not be served: encoded slashes or backslashes, NUL,
- * `.`/`..` segments, empty segments, dotfiles (`.git`, `.env`) anywhere in the path. Checked on the raw,
- * still-encoded URL, so `%2e%2e` and `%2f` cannot slip past a check made after decoding.
- */
-export function safeFilePath(rawPath: string): string | undefined {
-  if (/%2f|%5c|%00|\\/i.test(rawPath)) return undefined;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return undefined;
-  }
-  const segments = decoded.replace(/^\/+/, '').split('/');
-  for (const segment of segments) {
-    if (segment === '' || segment.startsWith('.') || CONTROL.test(segment)) return undefined;
-  }
-  return segments.join('/');
-}
 
 /** A page bundle serves its other files, never its markdown source. */
 export const isBundleAsset = (path: string): boolean => !SOURCE_FILE.test(path);

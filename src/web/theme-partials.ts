@@ -9,7 +9,7 @@ import type { Site, ThemePartials } from './site.js';
 /** The folder inside STATIC_DIR; the site-root route never serves it as files. */
 export const PARTIALS_DIR = '_partials';
 /** A larger partial is refused whole (logged): a head slot is a few tags, not a page. */
-export const PARTIAL_MAX_BYTES = 64 * 1024;
+const PARTIAL_MAX_BYTES = 64 * 1024;
 
 /** `rel` values a head partial may use: styles, fonts, icons, feeds and identity links; nothing that runs code. */
 const HEAD_RELS = new Set([
@@ -76,15 +76,19 @@ function readPartial(file: string, log: Log): string | undefined {
   }
 }
 
+/** A partial's sanitized text; absent when the file is missing, too large, or nothing in it survives. */
+function sanitizedPartial(file: string, sanitize: (html: string) => string, log: Log): string | undefined {
+  const raw = readPartial(file, log);
+  const clean = raw === undefined ? '' : sanitize(raw);
+  return clean === '' ? undefined : clean;
+}
+
 /** Both partials as they are on disk now, sanitized; a missing one is absent. */
 export function readPartials(staticDir: string, log: Log): ThemePartials {
   const dir = join(staticDir, PARTIALS_DIR);
-  const head = readPartial(join(dir, 'head.html'), log);
-  const footer = readPartial(join(dir, 'footer.html'), log);
-  const out: { head?: string; footer?: string } = {};
-  if (head !== undefined && sanitizeHeadPartial(head) !== '') out.head = sanitizeHeadPartial(head);
-  if (footer !== undefined && sanitizeFooterPartial(footer) !== '') out.footer = sanitizeFooterPartial(footer);
-  return out;
+  const head = sanitizedPartial(join(dir, 'head.html'), sanitizeHeadPartial, log);
+  const footer = sanitizedPartial(join(dir, 'footer.html'), sanitizeFooterPartial, log);
+  return { ...(head === undefined ? {} : { head }), ...(footer === undefined ? {} : { footer }) };
 }
 
 export interface PartialsWatcher {

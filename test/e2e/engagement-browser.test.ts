@@ -52,6 +52,8 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
       // Chromium driven by Playwright says navigator.webdriver = true.
       READCOUNT_TEST_COUNT_BOTS: 'true',
       STATS_TOKEN,
+      // A German dashboard: the live script's words (the folded posts' summary) must come from the page.
+      SITE_LANGUAGE: 'de',
     });
     readcount = await createReadcount(config, { watch: false });
     await readcount.app.listen({ port: 0, host: '127.0.0.1' });
@@ -85,6 +87,7 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     // A post without reads has no bar: it is folded away under the bars until its first read.
     assert.equal(await dashboard.locator('li.live-bar[data-slug="hello"]').count(), 0);
     assert.equal(await dashboard.locator('details.live-unread li[data-slug="hello"]').count(), 1);
+    assert.equal(await dashboard.locator('details.live-unread summary').textContent(), '2 Beiträge noch ohne Leser');
 
     const reader = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
     const skimmer = await (await browser.newContext({ viewport: { width: 360, height: 640 } })).newPage();
@@ -110,6 +113,11 @@ describe('engagement in a browser', { skip: chromiumSkipReason() }, () => {
     assert.equal(width, '100%', 'the only post read is the longest bar');
     assert.equal(await bar.locator('.live-title').textContent(), 'A long read', 'the new bar is titled');
     assert.equal(await dashboard.locator('details.live-unread li[data-slug="hello"]').count(), 0, 'out of the fold');
+    assert.equal(
+      await dashboard.locator('details.live-unread summary').textContent(),
+      '1 Beitrag noch ohne Leser',
+      'the summary rewritten from its plural forms, in German',
+    );
     await until(() => Date.now() - started >= 12_000, '12 s on the reader', 10_000);
     await reader.goto('about:blank');
 

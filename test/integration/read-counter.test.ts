@@ -227,6 +227,40 @@ describe('ReadCounter', () => {
     assert.equal(r.counter.count('a'), 2);
   });
 
+  test('each read hears `unsure` once its own READ_REPLY_WAIT_MS has passed, in order; the reads still count', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const store = new ControlledStore(new MemoryStore());
+    const r = await rig(store, { replyWaitMs: 1000 });
+    const release = store.hold();
+    const heard: string[] = [];
+    const submit = (name: string) =>
+      r.counter
+        .submit('a', freshView())
+        .then((outcome) =>
+          heard.push(
+            `${name}:${'unsure' in outcome ? 'unsure' : 'counted' in outcome && outcome.counted ? 'counted' : 'taken'}`,
+          ),
+        );
+    void submit('first');
+    await turns(t, () => store.applyCalls.length === 1, 'the first commit to start');
+    t.mock.timers.tick(600);
+    void submit('second');
+    t.mock.timers.tick(400);
+    await flush(t);
+    assert.deepEqual(heard, ['first:unsure'], 'the first read waited its 1000 ms; the second has waited 400');
+    t.mock.timers.tick(599);
+    await flush(t);
+    assert.deepEqual(heard, ['first:unsure'], 'one ms before the second read is due');
+    t.mock.timers.tick(1);
+    await flush(t);
+    assert.deepEqual(heard, ['first:unsure', 'second:unsure']);
+    void submit('third');
+    release();
+    await turns(t, () => r.counter.count('a') === 3, 'all three reads committed');
+    await flush(t);
+    assert.deepEqual(heard, ['first:unsure', 'second:unsure', 'third:counted'], 'unsure reads stay queued and count');
+  });
+
   test('a failed commit announces nothing; the reads are retried and committed exactly once', async () => {
     const store = new ControlledStore(new MemoryStore());
     const r = await rig(store, { retryMs: 30 });

@@ -11,7 +11,8 @@ const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttrib
 const token = meta('csrf-token');
 const live = meta('readcount-live');
 const readAfterMs = Number(meta('readcount-read-after-ms') ?? '10000');
-const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
+// The page's language, as the server formatted its numbers.
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 // The page's language picks the plural form; the server lists the forms in `data-plural` next to each count.
 const pluralRules = new Intl.PluralRules(document.documentElement.lang || 'en');
 

@@ -1,5 +1,8 @@
 // The dashboard's live reads-per-post bars (the reference blog's twist) and its sortable posts table.
-const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
+// The page's language, as the server formatted its numbers.
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
+
+const pluralRules = new Intl.PluralRules(document.documentElement.lang || undefined);
 
 const listOf = () => document.querySelector('ol.live-bars');
 const barOf = (list, slug) => [...list.children].find((li) => li.dataset.slug === slug);
@@ -40,11 +43,24 @@ function leaveUnread(slug, count) {
   const left = Math.max(0, countOf(folded) - 1);
   folded.dataset.count = String(left);
   if (left === 0) folded.remove();
-  const number = folded.querySelector('.live-unread-count');
-  if (number) number.textContent = numberFormat.format(left);
-  const word = folded.querySelector('.live-unread-word');
-  if (word) word.textContent = left === 1 ? 'post' : 'posts';
+  rewordUnread(folded, left);
   return title;
+}
+
+/** The summary's words for `left` posts, from the plural forms the server put in `data-plural` ("{n} posts …"). */
+function rewordUnread(folded, left) {
+  const summary = folded.querySelector('summary');
+  const number = folded.querySelector('.live-unread-count');
+  if (!summary || !number) return;
+  number.textContent = numberFormat.format(left);
+  let forms = {};
+  try {
+    forms = JSON.parse(summary.dataset.plural ?? '{}');
+  } catch {}
+  const form = forms[pluralRules.select(left)] ?? forms.other;
+  if (typeof form !== 'string' || !form.includes('{n}')) return;
+  const [before, after] = [form.slice(0, form.indexOf('{n}')), form.slice(form.indexOf('{n}') + 3)];
+  summary.replaceChildren(before, number, after);
 }
 
 /** A new bar for a post outside the list, when it now outranks the last one shown (its title from the API). */

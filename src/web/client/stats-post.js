@@ -5,7 +5,8 @@ const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttrib
 const section = document.querySelector('section.stats-post');
 const slug = section?.dataset.slug;
 const days = section?.dataset.days ?? '30';
-const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
+// The page's language, as the server formatted its numbers.
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 const percent = (value) => (typeof value === 'number' ? `${Math.round(value * 100)} %` : '–');
 let timer;
 // With STATS_TOKEN set, the per-day series needs the token the page was opened with.

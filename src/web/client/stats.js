@@ -3,7 +3,8 @@ import { Socket } from '/_readcount/phoenix.mjs';
 import { knownCounts, moveLiveBar, sortableTable } from '/_readcount/stats-live.js';
 
 const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.getAttribute('content') ?? undefined;
-const numberFormat = new Intl.NumberFormat(navigator.language || undefined);
+// The page's language, as the server formatted its numbers.
+const numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined);
 const REFRESH_MS = 250;
 const READING_POLL_MS = 15_000;
 

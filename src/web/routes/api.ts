@@ -1,25 +1,15 @@
-// JSON API: /api/posts, /api/posts/:slug (with daily series), its sources and its receipt, plus page-view tokens for embeds; CORS for EMBED_ORIGINS, ETags.
+// JSON API: CORS for EMBED_ORIGINS and ETags over its parts (figures, embed tokens, receipts), each in a file.
 
 import fastifyCors from '@fastify/cors';
 import fastifyEtag from '@fastify/etag';
 import type { FastifyInstance } from 'fastify';
-import { postTopic } from '../../counting/topics.js';
-import { isValidSlug } from '../../posts/post.js';
-import { type EngagementFigures, postEngagement } from '../../stats/engagement-summary.js';
-import {
-  DEFAULT_PERIOD,
-  dailySeries,
-  findPage,
-  PERIODS,
-  parsePeriod,
-  summarize,
-  summarizeAll,
-} from '../../stats/summary.js';
-import { sendError } from '../http-errors.js';
-import { authorized, type WebPluginOptions } from './deps.js';
+import { apiEmbedTokenRoutes } from './api-embed-token.js';
+import { apiReceiptRoutes } from './api-receipt.js';
+import { apiStatsRoutes } from './api-stats.js';
+import type { WebPluginOptions } from './deps.js';
 
-export async function apiRoutes(app: FastifyInstance, { deps }: WebPluginOptions): Promise<void> {
-  const { config, signer } = deps;
+export async function apiRoutes(app: FastifyInstance, options: WebPluginOptions): Promise<void> {
+  const { config } = options.deps;
   await app.register(fastifyCors, {
     origin: config.embedOrigins.length > 0 ? [...config.embedOrigins] : false,
     methods: ['GET'],
@@ -30,106 +20,7 @@ export async function apiRoutes(app: FastifyInstance, { deps }: WebPluginOptions
   app.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-cache');
   });
-
-  const badDays = `days must be one of ${PERIODS.join(', ')}`;
-  /** The API's engagement fields over a period (the histograms and sources have routes of their own). */
-  const headline = ({ views, readRatio, medianVisibleMs, readThrough }: EngagementFigures) => ({
-    views,
-    readRatio,
-    medianVisibleMs,
-    readThrough,
-  });
-  type PeriodRequest = { Querystring: { days?: string; token?: string } };
-  const allowed = (request: { headers: Record<string, unknown>; query: { token?: string } }) =>
-    authorized(config.statsToken, request.headers, request.query.token);
-
-  // The list stays public (totals and the default period's figures, like the badge); another period needs the token.
-  app.get<PeriodRequest>('/api/posts', async (request, reply) => {
-    if (request.query.days !== undefined && !allowed(request)) return sendError(reply, 'unauthorized');
-    const days = parsePeriod(request.query.days);
-    if (days === null) return sendError(reply, 'bad_request', { message: badDays });
-    const period = days ?? DEFAULT_PERIOD;
-    const posts = await summarizeAll(deps);
-    const engaged = await Promise.all(posts.map((post) => postEngagement(deps.store, post.slug, period)));
-    return { days: period, posts: posts.map((post, i) => ({ ...post, ...headline(engagedAt(engaged, i)) })) };
-  });
-
-  type DetailRequest = { Params: { slug: string }; Querystring: { days?: string; token?: string } };
-  app.get<DetailRequest>('/api/posts/:slug', async (request, reply) => {
-    const { slug } = request.params;
-    const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return sendError(reply, 'not_found');
-    // STATS_TOKEN keeps the per-day series (reads and views) private; the summary and the default period's figures
-    // stay public like the list, the badge and the post pages.
-    if (!allowed(request)) {
-      if (request.query.days !== undefined) return sendError(reply, 'unauthorized');
-      const { figures } = await postEngagement(deps.store, slug, DEFAULT_PERIOD);
-      return { ...(await summarize(deps, page)), days: DEFAULT_PERIOD, ...headline(figures) };
-    }
-    const days = parsePeriod(request.query.days);
-    if (days === null) return sendError(reply, 'bad_request', { message: badDays });
-    const period = days ?? DEFAULT_PERIOD;
-    const { series, figures } = await postEngagement(deps.store, slug, period);
-    const daily = (await dailySeries(deps.store, slug, period)).map((row, i) => ({
-      ...row,
-      views: series[i]?.views ?? 0,
-    }));
-    return { ...(await summarize(deps, page)), days: period, ...headline(figures), daily };
-  });
-
-  /** Where a post's views and reads came from: per-day data underneath, so behind STATS_TOKEN as the series are. */
-  app.get<DetailRequest>('/api/posts/:slug/sources', async (request, reply) => {
-    const { slug } = request.params;
-    const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return sendError(reply, 'not_found');
-    if (!allowed(request)) return sendError(reply, 'unauthorized');
-    const days = parsePeriod(request.query.days);
-    if (days === null) return sendError(reply, 'bad_request', { message: badDays });
-    const period = days ?? DEFAULT_PERIOD;
-    const { figures } = await postEngagement(deps.store, slug, period, { topSources: 50 });
-    return { slug, days: period, sources: figures.sources };
-  });
-
-  /**
-   * A page-view token for an embedded counter. Only pages on EMBED_ORIGINS get one, and a registered
-   * external page only from its own origin (and path, when given), so counts exist only for allowed pages.
-   */
-  app.get<{ Querystring: { slug?: string; path?: string } }>('/api/embed/token', async (request, reply) => {
-    void reply.header('cache-control', 'no-store');
-    const origin = request.headers.origin;
-    const { slug = '', path } = request.query;
-    if (origin === undefined || !config.embedOrigins.includes(origin)) return sendError(reply, 'forbidden_origin');
-    const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return sendError(reply, 'not_found');
-    const site = deps.sites.get(slug);
-    if (site && (site.origin !== origin || (typeof path === 'string' && path !== site.path))) {
-      return sendError(reply, 'forbidden_origin');
-    }
-    return {
-      slug,
-      token: signer.issue(postTopic(slug)),
-      readAfterMs: config.readAfterMs,
-      count: deps.counter.count(slug) ?? 0,
-    };
-  });
-
-  /** A post's receipt: reads counted and refused (by reason) since this process started, next to its total. */
-  app.get<{ Params: { slug: string } }>('/api/posts/:slug/receipt', (request, reply) => {
-    const post = deps.library.get(request.params.slug);
-    if (!post) return sendError(reply, 'not_found');
-    return {
-      slug: post.slug,
-      total: deps.counter.count(post.slug) ?? 0,
-      since: deps.receipts.since.toISOString(),
-      countMode: config.countMode,
-      ...deps.receipts.get(post.slug),
-      ...(deps.engagement ? { engagement: deps.engagement.receipts.get(post.slug) } : {}),
-    };
-  });
-}
-
-function engagedAt(list: readonly { figures: EngagementFigures }[], index: number): EngagementFigures {
-  const found = list[index];
-  if (!found) throw new Error('engagement missing for a post');
-  return found.figures;
+  await app.register(apiStatsRoutes, options);
+  await app.register(apiEmbedTokenRoutes, options);
+  await app.register(apiReceiptRoutes, options);
 }

@@ -11,7 +11,7 @@ const PHOENIX_FILE = fileURLToPath(import.meta.resolve('phoenix'));
 const ASSET_CACHE = 'public, max-age=3600';
 
 /** The one URL prefix a blog cannot use: every other path (`/assets/`, `/images/`, `/favicon.ico`) is the blog's. */
-export const RESERVED_PREFIX = '/_readcount/';
+const RESERVED_PREFIX = '/_readcount/';
 
 /** readcount's own icon, used when the site has none (`static/favicon.*` or the `favicon` setting). */
 export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#111"/>

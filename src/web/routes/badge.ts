@@ -27,7 +27,10 @@ export async function badgeRoutes(app: FastifyInstance, { deps }: WebPluginOptio
         ? (rawStyle as BadgeStyle)
         : 'odometer';
       const minDigits = /^\d$/.test(digits ?? '') ? Number(digits) : 6;
-      const body = badgeSvg({ count, style, label: typeof label === 'string' ? label : 'READERS', minDigits });
+      // Without ?label=, the site's word for readers ("READERS", "LESER").
+      const { labels } = deps.site.current;
+      const word = labels.t('reader_other').toLocaleUpperCase(labels.language);
+      const body = badgeSvg({ count, style, label: typeof label === 'string' ? label : word, minDigits });
       void reply
         .type('image/svg+xml; charset=utf-8')
         .header('cache-control', BADGE_CACHE)

@@ -14,7 +14,7 @@ import type { Telemetry } from '../../telemetry/telemetry.js';
 import type { PreviewKeys } from '../preview-keys.js';
 import type { Site } from '../site.js';
 
-export interface DashboardDeps extends SummarySources {
+interface DashboardDeps extends SummarySources {
   readonly config: Config;
   readonly signer: TokenSigner;
   readonly telemetry: Telemetry;

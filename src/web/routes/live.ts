@@ -21,7 +21,7 @@ declare module 'fastify' {
   }
 }
 
-export const LIVE_PATH = '/live/websocket';
+const LIVE_PATH = '/live/websocket';
 
 export const isLiveUpgrade = (request: { url: string; headers: { upgrade?: string } }): boolean =>
   request.headers.upgrade?.toLowerCase() === 'websocket' &&

@@ -11,7 +11,7 @@ import type { WebDeps, WebPluginOptions } from './deps.js';
 import { type ListRequest, pagedRoutes, sendList } from './list-page.js';
 import { siteMeta } from './page-meta.js';
 
-/** The app-wide 404 (registered by buildApp: a plugin's own would only cover its routes). */
+/** The app-wide 404 (registered at the root by `webServer`: a plugin's own would only cover its routes). */
 export const notFoundHandler =
   (deps: Pick<WebDeps, 'site'>) =>
   (_request: FastifyRequest, reply: FastifyReply): void => {
@@ -42,15 +42,19 @@ export async function pagesRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     const post = typeof request.query.post === 'string' ? library.get(request.query.post) : undefined;
     const { labels } = deps.site.current;
     const words = howWeCountProse(labels.language);
+    const count = (n: number) => labels.count(n);
     const receipt = post
       ? receiptSection(
           post,
           { ...deps.receipts.get(post.slug), total: counter.count(post.slug) ?? 0, since: deps.receipts.since },
           words,
+          count,
         )
       : receiptLinks(library.list(), words);
     const engaged =
-      post && deps.engagement ? engagementReceiptSection(deps.engagement.receipts.get(post.slug), words).value : '';
+      post && deps.engagement
+        ? engagementReceiptSection(deps.engagement.receipts.get(post.slug), words, count).value
+        : '';
     const page = howWeCountPage(words, labels.language, config.readAfterMs, config.countMode);
     const body = raw(page.value + receipt.value + engaged);
     void reply

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { rawPath, safeFilePath } from '../static-files.js';
+import { safeFilePath } from '../../safe-file-path.js';
+import { rawPath } from '../static-files.js';
 import { postUrl } from '../urls.js';
 import type { WebPluginOptions } from './deps.js';
 

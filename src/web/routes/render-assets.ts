@@ -22,9 +22,9 @@ const KATEX_FILE = /^\/(?:katex\.min\.css|fonts\/KaTeX_[\w-]+\.(?:woff2|woff|ttf
 /** The minified ES module build and its chunks; the rest of the package (sources, maps, types) stays private. */
 const MERMAID_FILE = /^\/(?:mermaid\.esm\.min\.mjs|chunks\/mermaid\.esm\.min\/[\w.-]+\.mjs)$/;
 
-export const KATEX_CSS = '/_readcount/katex/katex.min.css';
-export const MERMAID_SCRIPT = '/_readcount/mermaid/draw.js';
-export const CODE_COPY_SCRIPT = '/_readcount/code/copy.js';
+const KATEX_CSS = '/_readcount/katex/katex.min.css';
+const MERMAID_SCRIPT = '/_readcount/mermaid/draw.js';
+const CODE_COPY_SCRIPT = '/_readcount/code/copy.js';
 
 /** The stylesheets and scripts a rendered post needs: each only when the post uses what it is for. */
 export function postAssets(bodyHtml: string): { styles: string[]; scripts: string[] } {

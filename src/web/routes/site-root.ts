@@ -3,16 +3,10 @@ import { resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { realPathOrSelf } from '../../path-inside.js';
+import { safeFilePath } from '../../safe-file-path.js';
 import { PostResponder } from '../post-view.js';
 import { servedFile } from '../served-file.js';
-import {
-  appRouteOwns,
-  isBundleAsset,
-  listStaticFiles,
-  rawPath,
-  STATIC_CACHE_SECONDS,
-  safeFilePath,
-} from '../static-files.js';
+import { appRouteOwns, isBundleAsset, listStaticFiles, rawPath, STATIC_CACHE_SECONDS } from '../static-files.js';
 import { PARTIALS_DIR } from '../theme-partials.js';
 import { FAVICON_SVG } from './assets.js';
 import type { WebPluginOptions } from './deps.js';

@@ -16,9 +16,9 @@ type StatsRequest = FastifyRequest<{
 }>;
 
 /** Longer searches are cut: a title search never needs more, and the page echoes it back. */
-export const MAX_SEARCH_CHARS = 100;
+const MAX_SEARCH_CHARS = 100;
 /** The highest `page` of the /stats table accepted; a higher one is refused (400). */
-export const MAX_PAGE = 100_000;
+const MAX_PAGE = 100_000;
 
 /** The table's search, sort and page from the query string, or the one-line reason it is not valid. */
 function dashboardQuery(raw: StatsRequest['query'], period: Period, rowsPerPage: number): DashboardQuery | string {
@@ -39,7 +39,7 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
   /** The period asked for, or undefined after answering 401/400 itself. */
   function gate(request: Pick<StatsRequest, 'headers' | 'query'>, reply: FastifyReply): Period | undefined {
     if (!authorized(config.statsToken, request.headers, request.query.token)) {
-      sendError(reply, 'unauthorized', { as: 'text', message: 'This dashboard needs ?token= (STATS_TOKEN).' });
+      sendError(reply, 'unauthorized', { as: 'text', message: deps.site.current.labels.t('stats_needs_token') });
       return undefined;
     }
     const period = parsePeriod(request.query.days);
@@ -58,11 +58,12 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     if (typeof query === 'string') return sendError(reply, 'bad_request', { as: 'text', message: query });
     const data = await dashboardPage(deps, query);
     const token = config.statsToken && typeof request.query.token === 'string' ? request.query.token : undefined;
-    const body = statsPage(data, query, tokenQueryOf(request), token);
+    const labels = deps.site.current.labels;
+    const body = statsPage(data, query, tokenQueryOf(request), token, labels);
     return reply.type('text/html; charset=utf-8').send(
       layout(
         {
-          title: 'Stats',
+          title: labels.t('stats'),
           ...siteMeta(deps),
           token: signer.issue('stats'),
           live: 'posts',
@@ -78,18 +79,19 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
     if (period === undefined) return reply;
     const { slug } = request.params;
     const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-    if (!page) return sendError(reply, 'not_found', { as: 'text', message: 'no such post' });
+    if (!page) return sendError(reply, 'not_found', { as: 'text', message: deps.site.current.labels.t('not_found') });
     const { row } = await postRow(store, await summarize(deps, page), period, Date.now(), 20);
+    const labels = deps.site.current.labels;
     return reply.type('text/html; charset=utf-8').send(
       layout(
         {
-          title: `Stats: ${page.title}`,
+          title: labels.t('stats_of', { title: page.title }),
           ...siteMeta(deps),
           token: signer.issue('stats'),
           live: 'posts',
           script: '/_readcount/stats-post.js',
         },
-        statsPostPage(row, period, tokenQueryOf(request)),
+        statsPostPage(row, period, tokenQueryOf(request), labels),
       ),
     );
   });
@@ -107,7 +109,7 @@ export async function statsRoutes(app: FastifyInstance, { deps }: WebPluginOptio
       if (period === undefined) return reply;
       const { slug } = request.params;
       const page = isValidSlug(slug) ? findPage(deps, slug) : undefined;
-      if (!page) return sendError(reply, 'not_found', { as: 'text', message: 'no such post' });
+      if (!page) return sendError(reply, 'not_found', { as: 'text', message: deps.site.current.labels.t('not_found') });
       return reply
         .type('image/svg+xml; charset=utf-8')
         .send(dailyChartSvg(await dailySeries(store, slug, period), { title: page.title }));

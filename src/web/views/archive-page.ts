@@ -3,7 +3,7 @@ import type { Labels } from '../../i18n/labels.js';
 import { calendarDay } from '../../posts/date-text.js';
 import type { Post } from '../../posts/post.js';
 import { postUrl } from '../urls.js';
-import { formatCount, html, type RawHtml } from './html.js';
+import { html, type RawHtml } from './html.js';
 import { type PageLinks, pagination } from './pagination.js';
 
 interface Month {
@@ -12,7 +12,7 @@ interface Month {
 }
 
 /** Posts (newest first) grouped by year, then month, in that order. */
-export function byYear(posts: readonly Post[]): Map<number, Month[]> {
+function byYear(posts: readonly Post[]): Map<number, Month[]> {
   const years = new Map<number, Month[]>();
   for (const post of posts) {
     const day = calendarDay(post);
@@ -52,7 +52,7 @@ function yearSection(year: number, months: readonly Month[], counts: ReadonlyMap
     ({ month, posts }) =>
       html`<h3>${labels.month(month)}</h3><ul class="archive-posts">${posts.map((post) => {
         const count = counts.get(post.slug) ?? 0;
-        return html`<li><a href="${postUrl(post)}">${post.title}</a> <span class="archive-count">${formatCount(count)} ${labels.plural('reader', count)}</span></li>`;
+        return html`<li><a href="${postUrl(post)}">${post.title}</a> <span class="archive-count">${labels.count(count)} ${labels.plural('reader', count)}</span></li>`;
       })}</ul>`,
   )}</section>`;
 }

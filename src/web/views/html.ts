@@ -30,6 +30,18 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): RawHtml
   return new RawHtml(out);
 }
 
+/** A label's text with its `{name}` parts replaced by markup (the rest escaped), e.g. a number in its own span. */
+export function fillHtml(text: string, parts: Readonly<Record<string, Value>>): RawHtml {
+  const pieces = text.split(/\{(\w+)\}/);
+  return raw(
+    pieces
+      .map((piece, i) =>
+        i % 2 === 0 ? escapeHtml(piece) : piece in parts ? render(parts[piece] as Value) : `{${piece}}`,
+      )
+      .join(''),
+  );
+}
+
 // Built once: toLocaleString builds a new formatter per call, which dominated page rendering.
 const COUNT_FORMAT = new Intl.NumberFormat('en-US');
 

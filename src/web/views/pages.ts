@@ -6,7 +6,7 @@ import type { Post } from '../../posts/post.js';
 import { postImagePath } from '../../posts/sanitize.js';
 import type { SiteInfo } from '../site.js';
 import { tagUrl } from '../urls.js';
-import { formatCount, html, type RawHtml, raw } from './html.js';
+import { fillHtml, html, type RawHtml, raw } from './html.js';
 import { type PageLinks, pageLinkTags, pagination } from './pagination.js';
 
 export interface PageMeta {
@@ -55,9 +55,21 @@ function faviconLink(href = '/_readcount/favicon.svg'): RawHtml {
 
 function navLinks(site: SiteInfo | undefined): RawHtml {
   if (!site || site.nav.length === 0) return html``;
-  return html`<nav class="site-nav" aria-label="Site"><ul>${site.nav.map(
+  return html`<nav class="site-nav" aria-label="${site.labels.t('site_nav')}"><ul>${site.nav.map(
     (link) => html`<li><a href="${link.url}">${link.title}</a></li>`,
   )}</ul></nav>`;
+}
+
+/** Words the post scripts write (the code block's copy button), in the page's language. */
+function scriptWords(labels: Labels): RawHtml {
+  const words = {
+    copy: labels.t('copy'),
+    copied: labels.t('copied'),
+    failed: labels.t('copy_failed'),
+    label: labels.t('copy_code'),
+  };
+  return html`<meta name="readcount-words" content="${JSON.stringify(words)}">
+`;
 }
 
 export function layout(meta: PageMeta, body: RawHtml): string {
@@ -97,7 +109,7 @@ ${(meta.styles ?? []).map(
 <link rel="alternate" type="application/rss+xml" title="${meta.siteTitle} (RSS)" href="/rss.xml">
 <link rel="alternate" type="application/feed+json" title="${meta.siteTitle} (JSON Feed)" href="/feed.json">
 ${meta.live ? html`<script type="module" src="${meta.script ?? '/_readcount/app.js'}"></script>` : ''}
-${(meta.scripts ?? []).map(
+${meta.scripts?.length ? scriptWords(labelsOf(meta)) : ''}${(meta.scripts ?? []).map(
   (src) => html`<script type="module" src="${src}"></script>
 `,
 )}${meta.site?.partials?.head ? raw(meta.site.partials.head) : ''}
@@ -127,9 +139,9 @@ export interface ListOptions {
 }
 
 /** The live count and its word, whose plural forms the browser picks from as the count changes. */
-export function readerCount(labels: Labels, slug: string, count: number): RawHtml {
+function readerCount(labels: Labels, slug: string, count: number): RawHtml {
   const forms = labels.pluralForms('reader');
-  return html`<span class="index-count" data-count-slug="${slug}" data-count="${count}">${formatCount(count)}</span> <span class="count-word" data-plural="${JSON.stringify(forms)}">${labels.plural('reader', count)}</span>`;
+  return html`<span class="index-count" data-count-slug="${slug}" data-count="${count}">${labels.count(count)}</span> <span class="count-word" data-plural="${JSON.stringify(forms)}">${labels.plural('reader', count)}</span>`;
 }
 
 export function postDate(labels: Labels, post: Post): RawHtml {
@@ -194,7 +206,7 @@ export function postPage(post: Post, bodyHtml: string, count: number, options: P
   const labels = options.labels ?? DEFAULT_LABELS;
   const counter = options.preview
     ? html`<p class="preview-notice" role="note">${labels.t('preview')}</p>`
-    : html`<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">${labels.t('total_readers')} <span class="counter-digits" data-count="${count}">${formatCount(count)}</span><span class="reading-now" data-label="${labels.t('reading_now')}" hidden></span><span class="live-hint" hidden> · ${labels.t('offline')}</span></p>
+    : html`<p class="counter" id="counter" data-live="connecting" aria-live="polite" aria-atomic="true">${labels.t('total_readers')} <span class="counter-digits" data-count="${count}">${labels.count(count)}</span><span class="reading-now" data-label="${labels.t('reading_now')}" hidden></span><span class="live-hint" hidden> · ${labels.t('offline')}</span></p>
 <p class="counter-help"><a href="/how-we-count">${labels.t('how_we_count')}</a> · <a href="/how-we-count?post=${post.slug}#receipt">${labels.t('receipt')}</a></p>`;
   return html`<article class="post">
 ${heroImage(post)}
@@ -206,5 +218,6 @@ ${counter}
 }
 
 export function notFoundPage(labels: Labels = DEFAULT_LABELS): RawHtml {
-  return html`<h1>${labels.t('not_found')}</h1><p>There is no page here. The <a href="/">list of posts</a> has everything that is.</p>`;
+  const link = html`<a href="/">${labels.t('posts_list')}</a>`;
+  return html`<h1>${labels.t('not_found')}</h1><p>${fillHtml(labels.t('not_found_text'), { link })}</p>`;
 }

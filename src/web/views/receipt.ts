@@ -4,7 +4,7 @@ import { EN } from '../../i18n/how-we-count/en.js';
 import type { HowWeCountProse, ReadReason } from '../../i18n/how-we-count-prose.js';
 import type { Post } from '../../posts/post.js';
 import { prose } from './how-we-count.js';
-import { formatCount, html, type RawHtml } from './html.js';
+import { formatCount as defaultFormat, html, type RawHtml } from './html.js';
 
 /** Every refusal reason a receipt lists, in English (docs/counting.md explains each code). */
 export const RECEIPT_REASONS: Readonly<Record<ReadReason, string>> = EN.readReasons;
@@ -18,6 +18,8 @@ export function receiptSection(
   post: Pick<Post, 'slug' | 'title'>,
   receipt: ReceiptView,
   words: HowWeCountProse = EN,
+  /** The site's number format (Labels.count). */
+  formatCount: (count: number) => string = defaultFormat,
 ): RawHtml {
   const reasons = [...new Set([...Object.keys(RECEIPT_REASONS), ...Object.keys(receipt.refused)])];
   const refused = Object.values(receipt.refused).reduce((sum, n) => sum + n, 0);

@@ -1,21 +1,22 @@
 // Number formats and bucket labels shared by the dashboard pages.
-
+import { DEFAULT_LABELS, type Labels } from '../../i18n/labels.js';
 import { timeBucketLower, timeBucketUpper } from '../../stats/engagement-summary.js';
 import { DEPTH_BUCKETS, TIME_BUCKETS } from '../../store/engagement-fields.js';
 import type { Bucket } from './engagement-charts.js';
 
 export const percent = (value: number | null): string => (value === null ? '–' : `${Math.round(value * 100)} %`);
 
-export function duration(ms: number | null): string {
+export function duration(ms: number | null, labels: Labels = DEFAULT_LABELS): string {
   if (ms === null) return '–';
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 10_000) return `${labels.tenths(ms / 1000)} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
   const minutes = Math.floor(ms / 60_000);
   return `${minutes} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
 }
 
 /** Change against the previous period, as "+12 %" / "−3 %" / "new". */
-export function change(now: number, before: number): string {
-  if (before === 0) return now === 0 ? '±0 %' : 'new';
+export function change(now: number, before: number, labels: Labels = DEFAULT_LABELS): string {
+  if (before === 0) return now === 0 ? '±0 %' : labels.t('change_new');
   const delta = Math.round(((now - before) / before) * 100);
   return `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)} %`;
 }
