@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import { relative, resolve, sep } from 'node:path';
 import { buildIndexes, type LibraryIndexes, type TagSummary, tagKey } from './library-index.js';
-import { loadPosts } from './load.js';
+import { type LoadedPosts, loadPosts } from './load.js';
 import { withPermalinks } from './permalinks.js';
 import type { Post, PostProblem } from './post.js';
 
@@ -69,6 +69,8 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
   readonly #now: () => number;
   /** Every post and page the latest load parsed, drafts and scheduled ones included. */
   #loaded: readonly Post[] = [];
+  /** The latest load, whose per-file results a reload of a few named files reuses for the rest. */
+  #lastLoad: LoadedPosts | undefined;
   #unpublished: readonly Post[] = [];
   #timer: NodeJS.Timeout | undefined;
   #positions = new WeakMap<LibraryIndexes, Map<string, number>>();
@@ -206,17 +208,26 @@ export class PostLibrary extends EventEmitter<PostLibraryEvents> {
     }));
   }
 
-  reload(): Promise<PostChanges> {
-    const next = this.#queue.then(() => this.#reloadNow());
+  /**
+   * Reads the folder again. With `changed` (the folder entries a watcher saw change: post file or bundle folder
+   * names), only those are read and parsed again; without, every file is.
+   */
+  reload(changed?: Iterable<string>): Promise<PostChanges> {
+    const names = changed === undefined ? undefined : new Set(changed);
+    const next = this.#queue.then(() => this.#reloadNow(names));
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
-  async #reloadNow(): Promise<PostChanges> {
+  async #reloadNow(changed: ReadonlySet<string> | undefined): Promise<PostChanges> {
     // If the folder vanished the old posts stay up: serving yesterday's blog beats serving nothing.
     const before = this.#indexes.bySlug;
     const lastGood = new Map([...before.values()].map((post) => [post.file, post]));
-    const { posts, problems, fingerprints } = await loadPosts(this.dir, { lastGood });
+    const previous = this.#lastLoad;
+    const reuse = changed === undefined || previous === undefined ? {} : { reuse: { previous, changed } };
+    const loaded = await loadPosts(this.dir, { lastGood, ...reuse });
+    const { posts, problems, fingerprints } = loaded;
+    this.#lastLoad = loaded;
     this.#loaded = posts;
     this.#problems = Object.freeze(problems);
     this.#reportProblems(problems, fingerprints);

@@ -17,6 +17,12 @@ export interface LoadOptions {
   readonly lastGood?: ReadonlyMap<string, Post>;
   /** False for posts that are only checked, never served: see ParseOptions. */
   readonly readerFacts?: boolean;
+  /**
+   * Reuse the previous load's results: only the folder entries (top-level names: a post file or a bundle folder)
+   * named in `changed`, and entries the previous load did not have, are read again. The folder is always listed,
+   * so a rename or a delete is seen even when its name is missing from `changed`.
+   */
+  readonly reuse?: { readonly previous: LoadedPosts; readonly changed: ReadonlySet<string> };
 }
 
 /** A bundle's post file: `posts/<name>/index.md` (or `.markdown`, `.mdown`). */
@@ -30,6 +36,8 @@ export interface LoadedPosts {
    * "the same broken file again" from "edited and still broken" without reading files twice.
    */
   readonly fingerprints: ReadonlyMap<string, string>;
+  /** Each folder entry's result by its name (null: nothing loadable there), for a later load's `reuse`. */
+  readonly entries: ReadonlyMap<string, FileResult | null>;
 }
 
 /** Throws only when the folder itself cannot be listed; every per-file failure becomes a PostProblem. */
@@ -53,14 +61,23 @@ export async function loadPosts(dir: string, options: LoadOptions = {}): Promise
 
   // A post or bundle may be a symlink, but only to a place inside the folder: never a file of the rest of the disk.
   const realRoot = realPathOrSelf(root);
-  const results: (FileResult | null)[] = [];
-  for (const [index, name] of names.entries()) {
+  const entries = new Map<string, FileResult | null>();
+  const known = options.reuse?.previous.entries;
+  const changed = options.reuse?.changed ?? new Set<string>();
+  let read = 0;
+  for (const name of names) {
+    const kept = changed.has(name) ? undefined : known?.get(name);
+    if (kept !== undefined) {
+      entries.set(name, kept);
+      continue;
+    }
     // Yield now and then so a reload of a large blog never holds up requests for long.
-    if (index > 0 && index % YIELD_EVERY === 0) await new Promise<void>((done) => setImmediate(done));
+    if (++read % YIELD_EVERY === 0) await new Promise<void>((done) => setImmediate(done));
     const path = resolve(root, name);
     const parse = { readerFacts: options.readerFacts ?? true };
-    results.push(isPostFileName(name) ? loadOne(path, realRoot, parse) : loadBundle(path, realRoot, parse));
+    entries.set(name, isPostFileName(name) ? loadOne(path, realRoot, parse) : loadBundle(path, realRoot, parse));
   }
+  const results = [...entries.values()];
 
   const lastGood = options.lastGood ?? new Map<string, Post>();
   const candidates: Post[] = [];
@@ -94,7 +111,7 @@ export async function loadPosts(dir: string, options: LoadOptions = {}): Promise
     if (owner === post.file) posts.push(post);
     else problems.push({ file: post.file, reason: `slug "${post.slug}" already used by ${owner}` });
   }
-  return { posts, problems, fingerprints };
+  return { posts, problems, fingerprints, entries };
 }
 
 /**
@@ -103,7 +120,7 @@ export async function loadPosts(dir: string, options: LoadOptions = {}): Promise
  */
 const YIELD_EVERY = 250;
 
-interface FileResult {
+export interface FileResult {
   readonly file: string;
   readonly fingerprint: string;
   readonly parsed: Post | PostProblem;

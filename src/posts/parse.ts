@@ -171,19 +171,23 @@ function assemble({ file, slug, date, nameDate, head, body, options }: Parts): P
       ? excerptBefore(markdown, meta?.excerptSeparator)
       : convertBody(meta.excerpt, { firstLine, mdx: false, params: meta.fields }).markdown;
   const image = firstImage(markdown);
-  const readerFacts = options.readerFacts ?? true;
+  const facts = readerFacts(options.readerFacts ?? true, meta, markdown);
   return {
     slug,
     title: body.title,
     date,
-    description: readerFacts ? description(meta, markdown) : '',
+    get description() {
+      return facts.description();
+    },
     tags: Object.freeze([...body.tags]),
     draft: meta?.draft ?? false,
     ...(meta?.ghosts === false ? { ghosts: false } : {}),
     ...(meta?.preview === true ? { preview: true } : {}),
     ...(meta?.toc === true ? { toc: true } : {}),
     markdown,
-    readingMinutes: readerFacts ? readingMinutes(markdown) : 1,
+    get readingMinutes() {
+      return facts.readingMinutes();
+    },
     file,
     kind: meta?.kind ?? 'post',
     aliases: meta?.aliases ?? [],
@@ -197,8 +201,30 @@ function assemble({ file, slug, date, nameDate, head, body, options }: Parts): P
   };
 }
 
+/**
+ * The description and reading time, each worked out on first use and kept: a scan of the body that most posts of a
+ * big blog never need (only the listed and fetched ones show them), so a start does not pay it for every post.
+ */
+function readerFacts(
+  wanted: boolean,
+  meta: FrontMatter | undefined,
+  markdown: string,
+): { description(): string; readingMinutes(): number } {
+  if (!wanted) return { description: () => '', readingMinutes: () => 1 };
+  const source = { description: meta?.description, excerpt: meta?.excerpt };
+  let text: string | undefined;
+  let minutes: number | undefined;
+  return {
+    description: () => (text ??= description(source, markdown)),
+    readingMinutes: () => (minutes ??= readingMinutes(markdown)),
+  };
+}
+
 /** The front matter's description, else the first paragraph of the excerpt or of the body, without markup. */
-function description(meta: FrontMatter | undefined, markdown: string): string {
+function description(
+  meta: { readonly description?: string | undefined; readonly excerpt?: string | undefined },
+  markdown: string,
+): string {
   return cleanDescription(
     meta?.description ?? (meta?.excerpt ? firstParagraph(meta.excerpt) : firstParagraph(markdown)),
   );

@@ -2,7 +2,7 @@
 
 import { basename } from 'node:path';
 import { datetimeAttribute } from './date-text.js';
-import type { Post } from './post.js';
+import { type Post, withFields } from './post.js';
 import { postBaseName, slugify } from './slug.js';
 
 /** Jekyll's named styles. `:categories` is not known here and becomes nothing. */
@@ -121,7 +121,7 @@ export function withPermalinks(posts: readonly Post[], patterns: readonly string
     const known = expanded.get(post);
     if (known?.key === key) return known.post;
     const extra = permalinkPaths(post, patterns).filter((path) => !(post.aliases ?? []).includes(path));
-    const result = extra.length === 0 ? post : { ...post, aliases: [...(post.aliases ?? []), ...extra] };
+    const result = extra.length === 0 ? post : withFields(post, { aliases: [...(post.aliases ?? []), ...extra] });
     expanded.set(post, { key, post: result });
     return result;
   });

@@ -55,3 +55,17 @@ export const SLUG_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,126}[A-Za-z0-9])?$/;
 export function isValidSlug(value: string): boolean {
   return SLUG_PATTERN.test(value);
 }
+
+/**
+ * The post with some fields replaced. Unlike a spread, it keeps the lazily worked-out fields (description, reading
+ * time) lazy: a spread would read them, paying a body scan per post.
+ */
+export function withFields(post: Post, changes: Partial<Post>): Post {
+  const replaced = Object.fromEntries(
+    Object.entries(changes).map(([key, value]) => [
+      key,
+      { value, enumerable: true, writable: true, configurable: true },
+    ]),
+  );
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(post), ...replaced }) as Post;
+}

@@ -1,6 +1,6 @@
 // Reloads the post library when markdown files in its folder are added, edited or deleted.
 
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import type { PostLibrary } from './library.js';
 import { isPostFileName } from './slug.js';
@@ -46,30 +46,41 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   let running: Promise<void> = Promise.resolve();
+  // The folder entries (post files, bundle folders) events named since the last reload; undefined: read them all.
+  let pending: Set<string> | undefined = new Set();
 
   const reload = (): void => {
     timer = undefined;
     if (closed) return;
-    running = running.then(() => (closed ? undefined : library.reload().then(() => undefined, report)));
+    const names = pending;
+    pending = new Set();
+    running = running.then(() => (closed ? undefined : library.reload(names).then(() => undefined, report)));
+  };
+
+  const schedule = (entry: string | undefined): void => {
+    if (entry === undefined) pending = undefined;
+    else pending?.add(entry);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(reload, debounceMs);
   };
 
   const onFileEvent = (path: string): void => {
     if (closed || !isPostFileName(basename(path))) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(reload, debounceMs);
+    schedule(folderEntry(root, path));
   };
 
   watcher.on('add', onFileEvent).on('change', onFileEvent).on('unlink', onFileEvent);
   // A bundle folder renamed or removed takes its index file with it without a file event for it.
   const onDirEvent = (path: string): void => {
     if (closed || resolve(path) === root) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(reload, debounceMs);
+    schedule(folderEntry(root, path));
   };
   watcher.on('addDir', onDirEvent).on('unlinkDir', onDirEvent);
   let limitReported = false;
   watcher.on('error', (error) => {
     const limit = watchLimitError(error);
+    // Events may have been lost with another error (a file past the limit is just not watched): read every file.
+    if (!closed && !limit) schedule(undefined);
     // chokidar fails once per file past the limit: one line says it all.
     if (limit && limitReported) return;
     limitReported ||= limit !== undefined;
@@ -86,6 +97,13 @@ export function watchPosts(library: PostLibrary, dir: string, options: WatchOpti
       await running;
     },
   };
+}
+
+/** The top-level name under the folder (a post file or a bundle folder) a path is in; undefined when outside it. */
+export function folderEntry(root: string, path: string): string | undefined {
+  const inside = relative(root, resolve(path));
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+  return inside.split(sep)[0];
 }
 
 /** The inotify limit reached (ENOSPC from a watch, not a full disk) as a line saying what to do; else undefined. */

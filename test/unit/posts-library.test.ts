@@ -1,7 +1,7 @@
 // Tests for loading a posts folder, the PostLibrary's reload/diff/problem reporting, and the folder watcher.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
@@ -193,7 +193,73 @@ describe('PostLibrary', () => {
   });
 });
 
+describe('a reload of named files', () => {
+  test('reads only the named entries again, yet sees renames, deletes and new files from the listing', async () => {
+    await write('a.md', fm('A', '2024-01-01'));
+    await write('b.md', fm('B', '2024-01-02'));
+    await write('c.md', fm('C', '2024-01-03'));
+    await write('e.md', fm('E', '2024-01-05'));
+    const previous = await loadPosts(dir);
+    await write('a.md', fm('A, edited', '2024-01-01'));
+    await write('b.md', fm('B, edited on disk', '2024-01-02'));
+    await rename(join(dir, 'c.md'), join(dir, 'd.md'));
+    await unlink(join(dir, 'e.md'));
+    const next = await loadPosts(dir, { reuse: { previous, changed: new Set(['a.md']) } });
+    const titles = Object.fromEntries(next.posts.map((post) => [post.slug, post.title]));
+    // b.md was not named, so its last result stands; d.md is new to the listing, so it is read.
+    assert.deepEqual(titles, { a: 'A, edited', b: 'B', d: 'C' });
+    assert.equal(
+      next.posts.find((post) => post.slug === 'b'),
+      previous.posts.find((post) => post.slug === 'b'),
+    );
+  });
+
+  test('a named file that broke keeps its last good version served', async () => {
+    await write('a.md', fm('A', '2024-01-01'));
+    await write('b.md', fm('B', '2024-01-02'));
+    const library = await PostLibrary.open(dir);
+    const b = library.get('b');
+    await write('a.md', '---\ntitle: [broken\n---\nBody\n');
+    await library.reload(['a.md']);
+    assert.equal(library.get('a')?.title, 'A');
+    assert.equal(library.get('b'), b);
+    assert.deepEqual(
+      library.problems().map((problem) => [problem.file, problem.keptLastGood]),
+      [[join(dir, 'a.md'), true]],
+    );
+    await write('a.md', fm('A, fixed', '2024-01-01'));
+    await library.reload(['a.md']);
+    assert.equal(library.get('a')?.title, 'A, fixed');
+    assert.deepEqual(library.problems(), []);
+  });
+});
+
 describe('watchPosts', () => {
+  test('hands the library only the entries its events named: a post file, a bundle folder', async () => {
+    await write('first.md', fm('First', '2024-01-01'));
+    await mkdir(join(dir, 'bundle'));
+    await write(join('bundle', 'index.md'), fm('Bundle', '2024-01-03'));
+    const library = await PostLibrary.open(dir);
+    const asked: (string[] | undefined)[] = [];
+    const reload = library.reload.bind(library);
+    library.reload = (names) => {
+      asked.push(names === undefined ? undefined : [...names].sort());
+      return reload(names);
+    };
+    const watcher = watchPosts(library, dir, { debounceMs: 50 });
+    try {
+      await watcher.ready;
+      await rename(join(dir, 'first.md'), join(dir, 'renamed.md'));
+      await until(() => library.get('renamed') !== undefined && library.get('first') === undefined, 'the rename');
+      await rename(join(dir, 'bundle'), join(dir, 'moved'));
+      await until(() => library.get('moved') !== undefined && library.get('bundle') === undefined, 'the moved bundle');
+      const named = new Set(asked.flatMap((names) => names ?? ['(every file)']));
+      assert.deepEqual([...named].sort(), ['bundle', 'first.md', 'moved', 'renamed.md']);
+    } finally {
+      await watcher.close();
+    }
+  });
+
   test('picks up added, edited and deleted files', async () => {
     await write('first.md', fm('First', '2024-01-01'));
     const library = await PostLibrary.open(dir);

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isPostProblem, MAX_POST_BYTES, parsePostFile, readingMinutes } from '../../src/posts/parse.js';
-import type { Post, PostProblem } from '../../src/posts/post.js';
+import { withPermalinks } from '../../src/posts/permalinks.js';
+import { type Post, type PostProblem, withFields } from '../../src/posts/post.js';
 
 function post(file: string, source: string): Post {
   const result = parsePostFile(file, source);
@@ -241,5 +242,16 @@ describe('reading time', () => {
     assert.ok(!isPostProblem(full) && !isPostProblem(checked));
     assert.deepEqual([full.description, full.readingMinutes], ['First paragraph.', 4]);
     assert.deepEqual(checked, { ...full, description: '', readingMinutes: 1 });
+  });
+
+  test('the description and reading time are worked out when first read, and a copy with new aliases keeps them', () => {
+    const source = `---\ntitle: Lazy\n---\n\nFirst _words_ here.\n\n${Array(500).fill('word').join(' ')}\n`;
+    const lazy = post('/b/2024-01-01_lazy.md', source);
+    assert.equal(typeof Object.getOwnPropertyDescriptor(lazy, 'description')?.get, 'function');
+    const copy = withFields(lazy, { aliases: ['/old/'] });
+    assert.equal(typeof Object.getOwnPropertyDescriptor(copy, 'readingMinutes')?.get, 'function');
+    assert.deepEqual([copy.description, copy.readingMinutes, copy.aliases], ['First words here.', 3, ['/old/']]);
+    assert.deepEqual([lazy.description, lazy.readingMinutes, lazy.aliases], ['First words here.', 3, []]);
+    assert.deepEqual(withPermalinks([lazy], ['/:year/:slug/'])[0]?.description, 'First words here.');
   });
 });
